@@ -1,0 +1,190 @@
+"""The data model every stage shares.
+
+All offsets are half-open character offsets into :attr:`Document.text`, the text
+as read (after decoding), so a span can always be shown back to the reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class EntityType(StrEnum):
+    """The closed set of scored entity types (see the extraction contract)."""
+
+    PLACE = "Place"
+    REGION = "Region"
+    AGENCY = "Agency"
+    COMPANY = "Company"
+    ORGANIZATION = "Organization"
+    AGREEMENT = "Agreement"
+    PLAN = "Plan"
+    CLUSTER = "Cluster"
+    ZONE = "Zone"
+    EVENT = "Event"
+    PERSON = "Person"
+
+
+class Predicate(StrEnum):
+    """The closed set of scored relation types."""
+
+    SIGNED = "signed"
+    COOPERATES_WITH = "cooperatesWith"
+    LOCATED_IN = "locatedIn"
+    PART_OF = "partOf"
+    ISSUED_BY = "issuedBy"
+    PARTICIPATES_IN = "participatesIn"
+    ESTABLISHED_BY = "establishedBy"
+
+    @property
+    def symmetric(self) -> bool:
+        return self is Predicate.COOPERATES_WITH
+
+
+class Source(StrEnum):
+    """Where a relation comes from: the text, or background knowledge."""
+
+    TEXT = "text"
+    GAZETTEER = "gazetteer"
+
+
+#: Metadata field names, in the order they are reported.
+METADATA_FIELDS: tuple[str, ...] = (
+    "index_number",
+    "publisher",
+    "category",
+    "written",
+    "published",
+    "title",
+    "subtitle",
+    "proposal_number",
+    "addressee",
+    "signed_date",
+    "host",
+    "address",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` into a document's text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document as read.
+
+    ``path`` is the path exactly as given by the user; ``text`` the decoded text
+    (offsets point into it); ``norm`` the normalised text used for matching
+    (simplified characters, half-width forms, ``\\n`` line ends), of the same
+    length as ``text`` so that offsets carry over one to one;
+    ``metadata`` the header fields found by :mod:`kg.io.metadata`.
+    """
+
+    path: str
+    text: str
+    norm: str
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    encoding: str = "utf-8"
+    name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The name used in outputs: relative to the input folder, never absolute."""
+        return self.name or self.path
+
+    @property
+    def key(self) -> str:
+        """A stable id of the document's content (same bytes on every machine)."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+    def __post_init__(self) -> None:
+        if len(self.norm) != len(self.text):
+            raise ValueError("normalised text must keep the length of the text as read")
+
+    @property
+    def stem(self) -> str:
+        name = self.path.replace("\\", "/").rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+    @property
+    def title(self) -> str | None:
+        return self.metadata.get("title")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A typed surface string found in a document, before resolution.
+
+    ``canonical`` and ``code`` are hints from the extractor (a gazetteer knows the
+    full form and division code of 郑州); ``rule`` names the extractor that found it.
+    """
+
+    span: Span
+    surface: str
+    type: EntityType
+    rule: str
+    canonical: str | None = None
+    code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One real thing, resolved within a document (and merged across documents).
+
+    ``id`` is a stable key such as ``Place/410100`` or ``Agency/郑州市发展和改革委员会``:
+    the same thing has the same id in every document and on every machine.
+    """
+
+    id: str
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+    code: str | None = None
+    longitude: float | None = None
+    latitude: float | None = None
+    mentions: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a relation is stated: the sentence and its span in the document."""
+
+    document: str
+    sentence: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed edge between two entity ids, with its evidence when from the text."""
+
+    subject: str
+    predicate: Predicate
+    object: str
+    source: Source = Source.TEXT
+    evidence: Evidence | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything found in one document: the unit that flows from extraction to the graph."""
+
+    document: Document
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
