@@ -74,7 +74,9 @@ class Score:
             self.counts[m] = self.counts[m] + other.counts[m]
 
 
-def _match_entities(pred: list[Mapping[str, Any]], gold: list[Mapping[str, Any]], typed: bool) -> int:
+def _match_entities(
+    pred: list[Mapping[str, Any]], gold: list[Mapping[str, Any]], typed: bool
+) -> int:
     pred_names = [_names(p) for p in pred]
     used: set[int] = set()
     tp = 0
@@ -143,7 +145,10 @@ def score_document(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> Score:
             continue
         seen.add(key)
         prd.append((str(p), s, o))
-    grl = [(g["predicate"], gnames(g["subject"]), gnames(g["object"])) for g in gold.get("relations", [])]
+    grl = [
+        (g["predicate"], gnames(g["subject"]), gnames(g["object"]))
+        for g in gold.get("relations", [])
+    ]
     sc = Score()
     sc.counts["ent"] = Counts(_match_entities(pe, ge, True), len(pe), len(ge))
     sc.counts["ent_untyped"] = Counts(_match_entities(pe, ge, False), len(pe), len(ge))
@@ -169,6 +174,10 @@ def score_corpus(
     return total, rows
 
 
+def _only(obj: Mapping[str, Any], part: str, attr: str, value: str) -> dict[str, Any]:
+    return {**obj, part: [x for x in obj.get(part, []) if x.get(attr) == value]}
+
+
 def per_type(
     preds: Mapping[str, Mapping[str, Any]], golds: Iterable[tuple[str, Mapping[str, Any]]]
 ) -> tuple[dict[str, Counts], dict[str, Counts]]:
@@ -177,16 +186,14 @@ def per_type(
     rels: dict[str, Counts] = {}
     for stem, gold in golds:
         pred = preds.get(stem) or {"entities": [], "relations": []}
-        types = {e.get("type") for e in (*pred.get("entities", []), *gold.get("entities", []))}
-        for t in sorted(str(x) for x in types):
-            sub_p = {**pred, "entities": [e for e in pred.get("entities", []) if e.get("type") == t]}
-            sub_g = {**gold, "entities": [e for e in gold.get("entities", []) if e.get("type") == t]}
-            ents[t] = ents.get(t, Counts()) + score_document(sub_p, sub_g).counts["ent"]
-        preds_ = {r.get("predicate") for r in (*pred.get("relations", []), *gold.get("relations", []))}
-        for p in sorted(str(x) for x in preds_):
-            sub_p = {**pred, "relations": [r for r in pred.get("relations", []) if r.get("predicate") == p]}
-            sub_g = {**gold, "relations": [r for r in gold.get("relations", []) if r.get("predicate") == p]}
-            rels[p] = rels.get(p, Counts()) + score_document(sub_p, sub_g).counts["rel"]
+        for part, attr, measure, table in (
+            ("entities", "type", "ent", ents),
+            ("relations", "predicate", "rel", rels),
+        ):
+            values = {str(x.get(attr)) for x in (*pred.get(part, []), *gold.get(part, []))}
+            for v in sorted(values):
+                sc = score_document(_only(pred, part, attr, v), _only(gold, part, attr, v))
+                table[v] = table.get(v, Counts()) + sc.counts[measure]
     return dict(sorted(ents.items())), dict(sorted(rels.items()))
 
 

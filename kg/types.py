@@ -7,7 +7,6 @@ as read (after decoding), so a span can always be shown back to the reader.
 from __future__ import annotations
 
 import hashlib
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum

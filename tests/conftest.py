@@ -14,7 +14,9 @@ DOCS = DATA / "docs"
 GOLD = DATA / "gold"
 
 
-def run_kg(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_kg(
+    *args: str, cwd: Path | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """Run the real ``kg`` command line in a subprocess (as a user would)."""
     return subprocess.run(
         [sys.executable, "-m", "kg.cli", *args],

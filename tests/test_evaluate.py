@@ -15,7 +15,9 @@ REFERENCE = ROOT / "tests" / "reference" / "score_reference.py"
 
 
 def _gold() -> list[tuple[str, dict]]:
-    return [(p.stem, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(GOLD.glob("*.json"))]
+    return [
+        (p.stem, json.loads(p.read_text(encoding="utf-8"))) for p in sorted(GOLD.glob("*.json"))
+    ]
 
 
 def _perturb(gold: dict, rnd: random.Random) -> dict:

@@ -73,6 +73,4 @@ def command(paths: tuple[str, ...], gold_dir: Path, verbose: bool, by_type: bool
                     f"{c.tp:5d} {c.pred:5d} {c.gold:5d}"
                 )
     click.echo(format_line(total))
-    click.echo(
-        f"entity F1 {total.counts['ent'].f1:.3f}, relation F1 {total.counts['rel'].f1:.3f}"
-    )
+    click.echo(f"entity F1 {total.counts['ent'].f1:.3f}, relation F1 {total.counts['rel'].f1:.3f}")

@@ -28,7 +28,9 @@ def write_outputs(result: BuildResult, out_dir: str | Path) -> list[Path]:
     written.append(graph_json)
     written.append(write_html(result.graph, out / "graph.html"))
     jsonl = out / "extractions.jsonl"
-    write_text(jsonl, to_jsonl(
+    write_text(
+        jsonl,
+        to_jsonl(
             sorted(result.extractions, key=lambda x: x.document.display_name), display_name=True
         ),
     )

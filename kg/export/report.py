@@ -23,7 +23,9 @@ def render_report(result: BuildResult) -> str:
     ]
     if result.skipped:
         lines += ["## Skipped documents", "", "| file | reason |", "|---|---|"]
-        lines += [f"| {_cell(s.path)} | {_cell(s.reason)} |" for s in sorted(result.skipped, key=str)]
+        lines += [
+            f"| {_cell(s.path)} | {_cell(s.reason)} |" for s in sorted(result.skipped, key=str)
+        ]
         lines.append("")
     lines += ["## Entities by type", "", "| type | count |", "|---|---:|"]
     lines += [f"| {t} | {n} |" for t, n in ents.items()]
@@ -32,8 +34,16 @@ def render_report(result: BuildResult) -> str:
     top = sorted(g.nodes.values(), key=lambda n: (-len(n.documents), -n.mentions, n.id))[:20]
     lines += ["", "## Most-mentioned entities", "", "| entity | type | documents | mentions |"]
     lines += ["|---|---|---:|---:|"]
-    lines += [f"| {_cell(n.name)} | {n.type.value} | {len(n.documents)} | {n.mentions} |" for n in top]
-    lines += ["", "## Documents", "", "| document | title | publisher | published |", "|---|---|---|---|"]
+    lines += [
+        f"| {_cell(n.name)} | {n.type.value} | {len(n.documents)} | {n.mentions} |" for n in top
+    ]
+    lines += [
+        "",
+        "## Documents",
+        "",
+        "| document | title | publisher | published |",
+        "|---|---|---|---|",
+    ]
     for d in g.documents:
         m = d.meta
         lines.append(
