@@ -1,0 +1,86 @@
+"""The Dask executor: documents extracted on a cluster give the same outputs as a local build."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DOCS, run_kg
+
+distributed = pytest.importorskip("distributed")
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".cache" not in p.relative_to(out).parts
+    }
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        host="127.0.0.1",
+        dashboard_address=None,
+        processes=True,
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def test_a_dask_build_equals_a_single_process_build(scheduler: str, tmp_path: Path) -> None:
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    res = run_kg("build", str(DOCS), "--out", str(local), "--jobs", "1", "--no-cache")
+    assert res.returncode == 0, res.stderr
+    res = run_kg(
+        "build",
+        str(DOCS),
+        "--out",
+        str(remote),
+        "--executor",
+        "dask",
+        "--scheduler",
+        scheduler,
+        "--no-cache",
+    )
+    assert res.returncode == 0, res.stderr
+    a, b = _outputs(local), _outputs(remote)
+    assert a and sorted(a) == sorted(b)
+    for name, data in a.items():
+        assert b[name] == data, f"{name} differs between the Dask and the local build"
+
+
+def test_a_dask_build_fills_and_uses_the_cache(scheduler: str, tmp_path: Path) -> None:
+    from kg.builder import build
+
+    n = len(list(DOCS.glob("*.txt")))
+    first = build([str(DOCS)], executor="dask", scheduler=scheduler, cache_dir=tmp_path / "c")
+    assert first.cache is not None and first.cache.written == n
+    second = build([str(DOCS)], jobs=1, cache_dir=tmp_path / "c")
+    assert second.cache is not None and second.cache.hits == n
+    assert second.extractions == first.extractions
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    res = run_kg(
+        "build",
+        str(DOCS),
+        "--out",
+        str(tmp_path / "o"),
+        "--executor",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        "--no-cache",
+        timeout=120,
+    )
+    assert res.returncode == 1
+    assert res.stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert "Traceback" not in res.stderr

@@ -1,0 +1,98 @@
+"""Parallel extraction: any number of workers gives the same outputs, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.builder import extract_paths
+from kg.errors import KGError, UnknownNameError
+from kg.executors import InProcess, ProcessPool, batch_size, batches, get_executor
+from tests.conftest import DOCS, run_kg
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".cache" not in p.relative_to(out).parts
+    }
+
+
+def _items(folder: Path) -> list[tuple[str, str]]:
+    from kg.io import discover
+
+    return list(discover([str(folder)]))
+
+
+@pytest.mark.parametrize(("n", "workers"), [(0, 2), (1, 2), (33, 2), (2000, 2), (20000, 16)])
+def test_batches_cover_every_item_once_in_order(n: int, workers: int) -> None:
+    size = batch_size(n, workers, max_batch=64)
+    assert 1 <= size <= 64
+    parts = batches(list(range(n)), size)
+    assert [i for b in parts for i in b] == list(range(n))
+    if n >= workers * 4:  # enough batches to keep every worker busy
+        assert len(parts) >= workers
+
+
+def test_executor_names() -> None:
+    assert isinstance(get_executor("local", jobs=1), InProcess)
+    assert isinstance(get_executor("local", jobs=3), ProcessPool)
+    with pytest.raises(UnknownNameError, match="valid: dask, local"):
+        get_executor("spark")
+    with pytest.raises(KGError, match="--executor dask"):
+        get_executor("local", scheduler="tcp://127.0.0.1:8786")
+
+
+def test_a_process_pool_returns_every_batch() -> None:
+    work = batches(list(range(50)), 7)
+    with ProcessPool(2) as pool:
+        got = dict(pool.map_unordered(sum, work))
+    assert got == {i: sum(b) for i, b in enumerate(work)}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample documents with unreadable files among them."""
+    d = tmp_path_factory.mktemp("mixed") / "docs"
+    shutil.copytree(DOCS, d)
+    (d / "empty.txt").write_bytes(b"")
+    (d / "noise.bin").write_bytes(bytes(range(256)) * 16)
+    return d
+
+
+def test_worker_processes_give_the_same_extractions_in_the_same_order(mixed: Path) -> None:
+    items = _items(mixed)
+    serial = extract_paths(items, jobs=1)
+    parallel = extract_paths(items, jobs=2)
+    assert parallel == serial
+    assert len(serial[1]) == 2  # the two bad files, named in input order
+
+
+def test_jobs_1_and_jobs_2_outputs_are_byte_identical(tmp_path: Path) -> None:
+    outs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}"
+        res = run_kg("build", str(DOCS), "--out", str(out), "--jobs", jobs, "--no-cache")
+        assert res.returncode == 0, res.stderr
+        outs[jobs] = _outputs(out)
+    assert outs["1"]
+    assert sorted(outs["1"]) == sorted(outs["2"])
+    for name, data in outs["1"].items():
+        assert outs["2"][name] == data, f"{name} differs between --jobs 1 and --jobs 2"
+
+
+def test_bad_files_in_a_parallel_build_keep_the_exit_status_and_lines(
+    mixed: Path, tmp_path
+) -> None:
+    res = run_kg("build", str(mixed), "--out", str(tmp_path / "out"), "-j", "2", "--no-cache")
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    named = [
+        ln.split(":")[0].rsplit("/", 1)[-1]
+        for ln in res.stderr.splitlines()
+        if ln.startswith("skipped ")
+    ]
+    assert named == ["empty.txt", "noise.bin"]
