@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "build",
     "extract",
     "eval",
+    "report",
+    "export",
 )
 
 

@@ -8,25 +8,34 @@ from kg.builder import BuildResult
 
 
 def write_outputs(result: BuildResult, out_dir: str | Path) -> list[Path]:
-    """Write RDF, graph JSON, the HTML graph, the extractions and the report.
+    """Write RDF, graph JSON, the HTML graph, network formats, the extractions and the report.
 
-    Returns the written paths, sorted.
+    Besides the RDF and HTML files: ``graph.json`` (node-link JSON),
+    ``build.json`` (documents read and skipped), ``graph.graphml`` and
+    ``graph.gexf`` (Gephi, yEd, Cytoscape), ``nodes.csv`` and ``edges.csv``
+    (spreadsheets), ``extractions.jsonl`` and ``report.md``. Returns the written
+    paths, sorted.
     """
     from kg.export.atomic import write_text
+    from kg.export.buildinfo import from_result, write_build_info
     from kg.export.graphjson import write_graph_json
     from kg.export.html import write_html
     from kg.export.jsonl import to_jsonl
+    from kg.export.netformats import write_csv, write_gexf, write_graphml
     from kg.export.rdf import write_rdf
     from kg.export.report import render_report
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    graph = result.graph
     written: list[Path] = []
-    written += write_rdf(result.graph, out)
-    graph_json = out / "graph.json"
-    write_graph_json(result.graph, graph_json)
-    written.append(graph_json)
-    written.append(write_html(result.graph, out / "graph.html"))
+    written += write_rdf(graph, out)
+    written.append(write_graph_json(graph, out / "graph.json"))
+    written.append(write_build_info(from_result(result), out / "build.json"))
+    written.append(write_html(graph, out / "graph.html"))
+    written += write_graphml(graph, out / "graph.graphml")
+    written += write_gexf(graph, out / "graph.gexf")
+    written += write_csv(graph, out)
     jsonl = out / "extractions.jsonl"
     write_text(
         jsonl,

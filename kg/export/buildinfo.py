@@ -1,0 +1,84 @@
+"""``build.json``: what a build read and skipped, beside ``graph.json``.
+
+``graph.json`` holds the graph; the files that could not be read are not in it.
+``kg report`` needs both to regenerate ``report.md`` without rebuilding, so every
+build saves this small file (deterministic: sorted, no timestamps)::
+
+    {"format": "policy-kg build", "version": 1, "documents_read": 33,
+     "skipped": [{"path": "empty.txt", "reason": "empty file"}]}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import OutputError
+from kg.export.atomic import write_text
+
+FORMAT = "policy-kg build"
+VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInfo:
+    """Documents read, and the skipped files as ``(name, reason)`` pairs, sorted."""
+
+    read: int
+    skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+def skipped_name(skip: Any) -> str:
+    """The name to report for a skipped file: its display name when known, else its path."""
+    return str(getattr(skip, "name", "") or skip.path)
+
+
+def from_result(result: Any) -> BuildInfo:
+    """The :class:`BuildInfo` of a :class:`kg.builder.BuildResult`."""
+    pairs = sorted((skipped_name(s), str(s.reason)) for s in result.skipped)
+    return BuildInfo(read=result.read, skipped=tuple(pairs))
+
+
+def dumps(info: BuildInfo) -> str:
+    """``info`` as deterministic JSON text."""
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "documents_read": info.read,
+        "skipped": [{"path": p, "reason": r} for p, r in info.skipped],
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def write_build_info(info: BuildInfo, path: str | Path) -> Path:
+    """Write ``build.json`` atomically; return its path."""
+    path = Path(path)
+    write_text(path, dumps(info))
+    return path
+
+
+def read_build_info(path: str | Path) -> BuildInfo:
+    """Read a ``build.json``; a missing or malformed file raises :class:`OutputError`.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "build.json"
+    >>> _ = write_build_info(BuildInfo(2, (("x.bin", "binary file"),)), p)
+    >>> read_build_info(p)
+    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),))
+    """
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OutputError(f"{path}: not found (run `kg build` to write it)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise OutputError(f"{path}: cannot be read: {exc}") from exc
+    try:
+        if data["format"] != FORMAT or data["version"] != VERSION:
+            raise ValueError(f"format {data['format']!r} version {data['version']!r}")
+        skipped = tuple(sorted((str(s["path"]), str(s["reason"])) for s in data["skipped"]))
+        return BuildInfo(read=int(data["documents_read"]), skipped=skipped)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise OutputError(f"{path}: not a policy-kg build.json: {exc}") from exc

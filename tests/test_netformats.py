@@ -1,0 +1,153 @@
+"""GraphML, GEXF and CSV exports: readable by networkx, flat attributes, identical bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kg.errors import UnknownNameError
+from kg.export import netformats
+from kg.export.graphjson import write_graph_json
+from tests.conftest import run_kg
+from tests.handmade import AGR, EDM, KF, ZZ, graph
+
+
+@pytest.fixture()
+def g():
+    return graph()
+
+
+READERS = {
+    "graphml": (netformats.graphml_bytes, nx.read_graphml),
+    "gexf": (netformats.gexf_bytes, nx.read_gexf),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_networkx_reads_back_every_node_and_edge(g, fmt: str) -> None:
+    write, read = READERS[fmt]
+    h = read(io.BytesIO(write(g)))
+    assert h.is_directed() and h.is_multigraph()
+    assert h.number_of_nodes() == len(g.nodes)
+    assert h.number_of_edges() == len(g.edges)
+    # 郑州市 and 开封市 cooperate in two documents: two parallel edges, kept apart
+    assert h.number_of_edges(ZZ, EDM) == 1 and h.number_of_edges(ZZ, KF) == 2
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_node_attributes_are_scalars_with_label_type_code_and_coordinates(g, fmt: str) -> None:
+    write, read = READERS[fmt]
+    h = read(io.BytesIO(write(g)))
+    zz = h.nodes[ZZ]
+    assert zz["label"] == "郑州市"
+    assert zz["type"] == "Place"
+    assert zz["code"] == "410100"
+    assert zz["longitude"] == pytest.approx(113.62) and zz["latitude"] == pytest.approx(34.75)
+    assert zz["aliases"] == "郑"
+    assert sorted(zz["documents"].split(netformats.SEP)) == ["002.txt", "017.txt", "030.txt"]
+    assert zz["document_count"] == 3
+    # no coordinates and no code: the attributes are absent, not "None"
+    edm = h.nodes[EDM]
+    assert "code" not in edm and "longitude" not in edm
+    for _, data in h.nodes(data=True):
+        assert all(isinstance(v, str | int | float) for v in data.values()), data
+        assert "None" not in data.values()
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_edges_carry_relation_document_and_evidence(g, fmt: str) -> None:
+    write, read = READERS[fmt]
+    h = read(io.BytesIO(write(g)))
+    signed = [d for u, v, d in h.edges(data=True) if (u, v) == (ZZ, AGR)]
+    assert len(signed) == 1
+    d = signed[0]
+    assert d.get("relation") == "signed"
+    assert d.get("source_kind") == "text"
+    assert d.get("document") == "002.txt"
+    assert "签署了建立友好城市关系意向书" in d["evidence"]
+    gaz = [d for _, _, d in h.edges(data=True) if d.get("source_kind") == "gazetteer"]
+    assert len(gaz) == 2 and all("document" not in d for d in gaz)
+
+
+def test_gexf_header_has_no_date_and_two_exports_are_identical(g) -> None:
+    a, b = netformats.gexf_bytes(g), netformats.gexf_bytes(graph())
+    assert a == b
+    assert b"lastmodifieddate" not in a
+    assert b"NetworkX" not in a
+    assert netformats.graphml_bytes(g) == netformats.graphml_bytes(graph())
+
+
+def test_csv_files_start_with_a_bom_and_have_the_documented_columns(g) -> None:
+    nodes, edges = netformats.nodes_csv(g), netformats.edges_csv(g)
+    assert nodes.startswith(b"\xef\xbb\xbf") and edges.startswith(b"\xef\xbb\xbf")
+    n_rows = list(csv.DictReader(io.StringIO(nodes.decode("utf-8-sig"))))
+    e_rows = list(csv.DictReader(io.StringIO(edges.decode("utf-8-sig"))))
+    assert tuple(n_rows[0]) == netformats.NODE_COLUMNS
+    assert tuple(e_rows[0]) == netformats.EDGE_COLUMNS
+    assert len(n_rows) == len(g.nodes) and len(e_rows) == len(g.edges)
+    zz = next(r for r in n_rows if r["id"] == ZZ)
+    assert (zz["label"], zz["code"], zz["longitude"]) == ("郑州市", "410100", "113.62")
+    edm = next(r for r in n_rows if r["id"] == EDM)
+    assert edm["code"] == "" and edm["longitude"] == ""
+    coop = [r for r in e_rows if r["relation"] == "cooperatesWith"]
+    assert {(r["source"], r["target"], r["document"]) for r in coop} == {
+        (ZZ, EDM, "002.txt"),
+        (ZZ, KF, "017.txt"),
+        (ZZ, KF, "030.txt"),
+    }
+    # an evidence sentence holding the separator and a comma survives the round trip
+    assert any("," in r["evidence"] for r in coop)
+
+
+def test_unknown_format_names_the_valid_ones(g, tmp_path: Path) -> None:
+    with pytest.raises(UnknownNameError, match="valid: csv, gexf, graphml"):
+        netformats.write_format(g, "pajek", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "names"),
+    [("graphml", ["graph.graphml"]), ("gexf", ["graph.gexf"]), ("csv", ["edges.csv", "nodes.csv"])],
+)
+def test_kg_export_writes_the_format_next_to_graph_json(g, tmp_path: Path, fmt, names) -> None:
+    write_graph_json(g, tmp_path / "graph.json")
+    res = run_kg("export", str(tmp_path), "--format", fmt)
+    assert res.returncode == 0, res.stderr
+    assert sorted(Path(p).name for p in res.stdout.split()) == names
+    for n in names:
+        assert (tmp_path / n).stat().st_size > 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_kg_export_to_an_explicit_path(g, tmp_path: Path) -> None:
+    write_graph_json(g, tmp_path / "graph.json")
+    target = tmp_path / "gephi" / "zhengzhou.gexf"
+    res = run_kg("export", str(tmp_path), "-f", "gexf", "--out", str(target))
+    assert res.returncode == 0, res.stderr
+    assert nx.read_gexf(target).number_of_nodes() == len(g.nodes)
+
+
+def test_kg_export_without_a_build_says_what_is_missing(tmp_path: Path) -> None:
+    res = run_kg("export", str(tmp_path), "--format", "csv")
+    assert res.returncode == 1
+    assert (
+        res.stderr.strip()
+        == f"Error: {tmp_path / 'graph.json'}: not found (run `kg build` to write it)"
+    )
+
+
+def test_kg_export_rejects_an_unknown_format(tmp_path: Path) -> None:
+    res = run_kg("export", str(tmp_path), "--format", "pajek")
+    assert res.returncode == 2
+    assert "pajek" in res.stderr and "graphml" in res.stderr
+
+
+def test_graph_json_and_exports_agree_on_counts(g, tmp_path: Path) -> None:
+    write_graph_json(g, tmp_path / "graph.json")
+    data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
+    h = nx.read_graphml(io.BytesIO(netformats.graphml_bytes(g)))
+    assert (h.number_of_nodes(), h.number_of_edges()) == (len(data["nodes"]), len(data["edges"]))
