@@ -1,0 +1,178 @@
+"""The knowledge graph as node-link JSON (``graph.json``), and back.
+
+``kg build`` writes it next to the RDF so that later commands (``kg viz``) can
+reload the merged graph without rebuilding it. The form follows networkx's
+node-link JSON, with the field names of :mod:`kg.graph`::
+
+    {"directed": true, "multigraph": true,
+     "graph": {"format": "policy-kg graph", "version": 1, "documents": [...]},
+     "nodes": [{"id": "Place/410100", "name": "郑州市", "type": "Place", ...}],
+     "edges": [{"subject": "...", "predicate": "signed", "object": "...",
+                "source": "text", "document": "...", "sentence": "...",
+                "start": 10, "end": 52, "key": "signed|<document>|10"}]}
+
+so ``networkx.node_link_graph(data, source="subject", target="object",
+edges="edges")`` loads it too. Output is deterministic: keys sorted, nodes and
+edges in the graph's own (sorted) order, UTF-8 without ``\\u`` escapes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kg.errors import OutputError
+from kg.export.atomic import write_text
+from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
+from kg.types import EntityType, Predicate, Source
+
+FORMAT = "policy-kg graph"
+VERSION = 1
+
+
+def graph_to_data(graph: KnowledgeGraph) -> dict[str, Any]:
+    """The node-link form of ``graph`` as plain JSON-able data."""
+    documents = [
+        {"key": d.key, "name": d.name, "metadata": dict(d.metadata), "length": d.length}
+        for d in graph.documents
+    ]
+    nodes = [
+        {
+            "id": n.id,
+            "name": n.name,
+            "type": n.type.value,
+            "aliases": list(n.aliases),
+            "code": n.code,
+            "longitude": n.longitude,
+            "latitude": n.latitude,
+            "documents": list(n.documents),
+            "mentions": n.mentions,
+        }
+        for n in graph.nodes.values()
+    ]
+    edges = [
+        {
+            "subject": e.subject,
+            "predicate": e.predicate.value,
+            "object": e.object,
+            "source": e.source.value,
+            "document": e.document,
+            "sentence": e.sentence,
+            "start": e.start,
+            "end": e.end,
+            "key": f"{e.predicate.value}|{e.document}|{e.start}",
+        }
+        for e in graph.edges
+    ]
+    return {
+        "directed": True,
+        "multigraph": True,
+        "graph": {"format": FORMAT, "version": VERSION, "documents": documents},
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def dumps(graph: KnowledgeGraph) -> str:
+    """``graph`` as a deterministic JSON text (sorted keys, UTF-8, final newline)."""
+    return json.dumps(graph_to_data(graph), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def write_graph_json(graph: KnowledgeGraph, path: str | Path) -> Path:
+    """Write ``graph`` to ``path`` as node-link JSON, atomically; return the path."""
+    path = Path(path)
+    write_text(path, dumps(graph))
+    return path
+
+
+def _opt_float(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
+def _opt_int(v: Any) -> int | None:
+    return None if v is None else int(v)
+
+
+def data_to_graph(data: Any) -> KnowledgeGraph:
+    """Rebuild a :class:`KnowledgeGraph` from :func:`graph_to_data`'s form.
+
+    Raises ``ValueError``, ``KeyError`` or ``TypeError`` on malformed data.
+    """
+    if not isinstance(data, dict):
+        raise TypeError("top level is not a JSON object")
+    meta = data["graph"]
+    if meta.get("format") != FORMAT:
+        raise ValueError(f"format is {meta.get('format')!r}, expected {FORMAT!r}")
+    if meta.get("version") != VERSION:
+        raise ValueError(f"version {meta.get('version')!r} is not supported (expected {VERSION})")
+    graph = KnowledgeGraph()
+    for d in meta["documents"]:
+        graph.documents.append(
+            DocumentInfo(
+                key=str(d["key"]),
+                name=str(d["name"]),
+                metadata=tuple(sorted((str(k), str(v)) for k, v in d["metadata"].items())),
+                length=int(d["length"]),
+            )
+        )
+    for n in data["nodes"]:
+        node = Node(
+            id=str(n["id"]),
+            name=str(n["name"]),
+            type=EntityType(n["type"]),
+            aliases=[str(a) for a in n["aliases"]],
+            code=None if n.get("code") is None else str(n["code"]),
+            longitude=_opt_float(n.get("longitude")),
+            latitude=_opt_float(n.get("latitude")),
+            documents=[str(k) for k in n["documents"]],
+            mentions=int(n["mentions"]),
+        )
+        if node.id in graph.nodes:
+            raise ValueError(f"node {node.id!r} appears twice")
+        graph.nodes[node.id] = node
+    for e in data["edges"]:
+        edge = Edge(
+            subject=str(e["subject"]),
+            predicate=Predicate(e["predicate"]),
+            object=str(e["object"]),
+            source=Source(e["source"]),
+            document=str(e["document"]),
+            sentence=None if e.get("sentence") is None else str(e["sentence"]),
+            start=_opt_int(e.get("start")),
+            end=_opt_int(e.get("end")),
+        )
+        for end in (edge.subject, edge.object):
+            if end not in graph.nodes:
+                raise ValueError(f"edge {edge.predicate.value} refers to unknown node {end!r}")
+        graph.edges.append(edge)
+    return graph
+
+
+def read_graph_json(path: str | Path) -> KnowledgeGraph:
+    """Read a ``graph.json`` written by :func:`write_graph_json`.
+
+    A missing, unreadable or malformed file raises :class:`OutputError` naming it.
+
+    >>> import tempfile, pathlib
+    >>> from kg.graph import KnowledgeGraph, Node
+    >>> from kg.types import EntityType
+    >>> g = KnowledgeGraph(nodes={"Place/410100": Node("Place/410100", "郑州市", EntityType.PLACE)})
+    >>> p = write_graph_json(g, pathlib.Path(tempfile.mkdtemp()) / "graph.json")
+    >>> read_graph_json(p).nodes["Place/410100"].name
+    '郑州市'
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OutputError(f"{path}: not found (run `kg build` to write it)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"{path}: cannot be read: {exc}") from exc
+    try:
+        return data_to_graph(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise OutputError(f"{path}: not valid JSON: line {exc.lineno}: {exc.msg}") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise OutputError(f"{path}: not a policy-kg graph.json: {detail}") from exc

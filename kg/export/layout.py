@@ -1,0 +1,140 @@
+"""Node positions for the HTML graph, computed once in Python, deterministically.
+
+Each connected component is laid out on its own and the components are packed
+in rows, largest first. A component of up to :data:`SPRING_MAX` nodes gets a
+networkx spring layout with a fixed seed; a larger one gets a radial layout
+(breadth-first rings around its best-connected node), which costs linear time
+and keeps a 5,000-node graph quick to write and to open. Coordinates are in
+canvas pixels, rounded to one decimal so that the output is byte-stable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+
+#: Components larger than this get the linear-time radial layout.
+SPRING_MAX = 400
+#: Fixed seed of the spring layout.
+SEED = 7
+#: Canvas pixels per node, roughly: a component of n nodes spans about SPACING * sqrt(n).
+SPACING = 90.0
+
+
+def _components(nodes: Sequence[Hashable], adj: Mapping[Hashable, list[Hashable]]) -> list[list]:
+    seen: set[Hashable] = set()
+    comps: list[list] = []
+    for start in nodes:
+        if start in seen:
+            continue
+        seen.add(start)
+        comp = [start]
+        i = 0
+        while i < len(comp):
+            for nb in adj[comp[i]]:
+                if nb not in seen:
+                    seen.add(nb)
+                    comp.append(nb)
+            i += 1
+        comps.append(comp)
+    # largest first; ties keep the order of the first node (deterministic)
+    comps.sort(key=len, reverse=True)
+    return comps
+
+
+def _spring(comp: list, adj: Mapping[Hashable, list[Hashable]]) -> dict:
+    import networkx as nx
+
+    if len(comp) == 1:
+        return {comp[0]: (0.0, 0.0)}
+    g = nx.Graph()
+    g.add_nodes_from(comp)
+    for u in comp:
+        for v in adj[u]:
+            g.add_edge(u, v)
+    k = 1.6 / math.sqrt(len(comp))
+    pos = nx.spring_layout(g, k=k, seed=SEED, iterations=80)
+    radius = SPACING * math.sqrt(len(comp)) / 1.6
+    return {n: (float(p[0]) * radius, float(p[1]) * radius) for n, p in pos.items()}
+
+
+def _radial(comp: list, adj: Mapping[Hashable, list[Hashable]]) -> dict:
+    """Breadth-first rings around the best-connected node; children near their parent."""
+    order = {n: i for i, n in enumerate(comp)}
+    root = max(comp, key=lambda n: (len(adj[n]), -order[n]))
+    parent: dict = {root: None}
+    rings: list[list] = [[root]]
+    while True:
+        nxt = []
+        for u in rings[-1]:
+            for v in sorted(adj[u], key=order.__getitem__):
+                if v not in parent:
+                    parent[v] = u
+                    nxt.append(v)
+        if not nxt:
+            break
+        rings.append(nxt)
+    pos = {root: (0.0, 0.0)}
+    angle = {root: 0.0}
+    radius = 0.0
+    for depth, ring in enumerate(rings[1:], start=1):
+        # rings far enough apart, and long enough for their nodes
+        radius = max(radius + SPACING * 1.5, len(ring) * SPACING * 0.5 / math.pi)
+        if depth == 1:
+            wanted = [2 * math.pi * i / len(ring) for i in range(len(ring))]
+        else:
+            # keep each node near its parent's angle, then spread evenly in that order
+            wanted = [angle[parent[n]] for n in ring]
+        ranked = sorted(range(len(ring)), key=lambda i: (wanted[i], i))
+        for slot, i in enumerate(ranked):
+            a = 2 * math.pi * slot / len(ring)
+            n = ring[i]
+            angle[n] = a
+            pos[n] = (radius * math.cos(a), radius * math.sin(a))
+    return pos
+
+
+def layout(
+    nodes: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]]
+) -> dict[Hashable, tuple[float, float]]:
+    """Positions ``{node: (x, y)}`` for ``nodes`` joined by ``edges`` (direction ignored).
+
+    >>> pos = layout(["a", "b", "c"], [("a", "b")])
+    >>> sorted(pos) == ["a", "b", "c"] and pos["a"] != pos["b"]
+    True
+    """
+    adj: dict[Hashable, list[Hashable]] = {n: [] for n in nodes}
+    seen_pairs: set[frozenset] = set()
+    for u, v in edges:
+        pair = frozenset((u, v))
+        if u == v or u not in adj or v not in adj or pair in seen_pairs:
+            continue
+        seen_pairs.add(pair)
+        adj[u].append(v)
+        adj[v].append(u)
+    placed: dict[Hashable, tuple[float, float]] = {}
+    boxes = []
+    for comp in _components(list(nodes), adj):
+        local = _spring(comp, adj) if len(comp) <= SPRING_MAX else _radial(comp, adj)
+        xs = [p[0] for p in local.values()]
+        ys = [p[1] for p in local.values()]
+        boxes.append((comp, local, min(xs), min(ys), max(xs), max(ys)))
+    # shelf packing: rows of components, as wide as the whole graph is tall, roughly
+    area = sum((b[4] - b[2] + SPACING) * (b[5] - b[3] + SPACING) for b in boxes)
+    row_width = max(math.sqrt(area) * 1.2, (boxes[0][4] - boxes[0][2] + SPACING) if boxes else 0)
+    x = y = row_h = 0.0
+    for comp, local, x0, y0, x1, y1 in boxes:
+        w, h = x1 - x0 + SPACING, y1 - y0 + SPACING
+        if x > 0 and x + w > row_width:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        for n in comp:
+            px, py = local[n]
+            placed[n] = (round(x + px - x0, 1), round(y + py - y0, 1))
+        x += w
+        row_h = max(row_h, h)
+    # centre the whole drawing on the origin
+    if placed:
+        cx = (min(p[0] for p in placed.values()) + max(p[0] for p in placed.values())) / 2
+        cy = (min(p[1] for p in placed.values()) + max(p[1] for p in placed.values())) / 2
+        placed = {n: (round(p[0] - cx, 1), round(p[1] - cy, 1)) for n, p in placed.items()}
+    return placed
