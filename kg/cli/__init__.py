@@ -22,6 +22,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "eval",
     "report",
     "export",
+    "validate",
+    "query",
+    "serve",
 )
 
 

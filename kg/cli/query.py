@@ -1,0 +1,88 @@
+"""``kg query``: SPARQL over an exported graph, ad hoc or saved."""
+
+from __future__ import annotations
+
+import click
+
+from kg.query import FORMATS
+
+
+def _list() -> str:
+    from kg.query import saved_queries
+
+    queries = saved_queries()
+    width = max(len(n) for n in queries)
+    lines = []
+    for name, q in queries.items():
+        params = " ".join(f"{p.name}={p.default or '…'}" for p in q.params)
+        lines.append(f"{name.ljust(width)}  {q.description}")
+        if params:
+            lines.append(f"{' ' * width}    --param {params}")
+    return "\n".join(lines)
+
+
+@click.command("query")
+@click.argument("out_dir", required=False, type=click.Path(file_okay=False))
+@click.argument("sparql", required=False)
+@click.option("--saved", "saved", metavar="NAME", help="Run a saved query (see --list).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the saved query, bound as a typed RDF term; repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table (aligned, prefixed IRIs), csv (lexical values) or json (SPARQL 1.1 results).",
+)
+@click.option("--list", "list_", is_flag=True, help="List the saved queries and exit.")
+def command(
+    out_dir: str | None,
+    sparql: str | None,
+    saved: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    list_: bool,
+) -> None:
+    """Run a SPARQL query over OUT_DIR/graph.trig.
+
+    The default graph is the union of the named graphs (one per document, plus
+    the entities and the gazetteer); kgo:, rdfs:, skos:, prov:, dcterms:, geo:
+    and the other usual prefixes are predeclared.
+
+    \b
+    kg query out 'SELECT ?p WHERE { ?p a kgo:Place } LIMIT 5'
+    kg query out --saved cooperation-partners --param party=郑州市
+    kg query --list
+    """
+    if list_:
+        click.echo(_list())
+        return
+    if out_dir is None:
+        raise click.UsageError("give OUT_DIR (the folder kg build wrote), or --list")
+    if (sparql is None) == (saved is None):
+        raise click.UsageError("give either a SPARQL query or --saved NAME")
+    from kg.query import (
+        bindings,
+        format_result,
+        load_store,
+        parse_params,
+        run,
+        saved_query,
+    )
+
+    values = parse_params(params)
+    if saved is not None:
+        q = saved_query(saved)
+        text, terms = q.text, bindings(q, values)
+    else:
+        if values:
+            raise click.UsageError("--param works with --saved queries only")
+        text, terms = sparql or "", {}
+    store = load_store(out_dir)
+    click.echo(format_result(run(store, text, terms), fmt))
