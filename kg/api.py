@@ -1,0 +1,308 @@
+"""The Python API: everything the command line does, from a notebook or a script.
+
+>>> import kg                                    # doctest: +SKIP
+>>> g = kg.build("data/docs")                    # doctest: +SKIP
+>>> g.entity("郑州").code                         # doctest: +SKIP
+'410100'
+
+:func:`build` reads and extracts documents like ``kg build``; :func:`load`
+reopens a folder that ``kg build`` wrote. Both return a :class:`Graph`, a thin
+wrapper around :class:`kg.graph.KnowledgeGraph` with conversions to networkx and
+rdflib, SPARQL (the saved queries included), the HTML page and every export.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
+from kg.types import EntityType
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    from kg.builder import BuildResult
+    from kg.export.buildinfo import BuildInfo
+
+PathLike = str | os.PathLike[str]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {
+    _XSD + t
+    for t in (
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+}
+_FLOATS = {_XSD + "decimal", _XSD + "double", _XSD + "float"}
+
+
+def _python_value(term: Any) -> Any:
+    """A SPARQL result term as a Python value: numbers as numbers, IRIs and text as str."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        try:
+            if dt in _INTEGERS:
+                return int(term.value)
+            if dt in _FLOATS:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if dt == _XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return None if term is None else str(term.value)
+
+
+class Graph:
+    """A built knowledge graph, with the skipped files of its build.
+
+    ``entities`` and ``relations`` are the merged nodes and the edges (each
+    relation once per document that states it); ``skipped`` the files that
+    could not be read, as ``(name, reason)`` pairs.
+    """
+
+    def __init__(
+        self,
+        graph: KnowledgeGraph,
+        *,
+        read: int | None = None,
+        skipped: Iterable[tuple[str, str]] = (),
+        result: BuildResult | None = None,
+    ) -> None:
+        self.graph = graph
+        self.read = len(graph.documents) if read is None else read
+        self.skipped: list[tuple[str, str]] = sorted(skipped)
+        self._result = result
+        self._store: ox.Store | None = None
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_result(cls, result: BuildResult) -> Graph:
+        """Wrap what :func:`kg.builder.build` returned."""
+        from kg.export.buildinfo import from_result
+
+        info = from_result(result)
+        return cls(result.graph, read=info.read, skipped=info.skipped, result=result)
+
+    @classmethod
+    def load(cls, out_dir: PathLike) -> Graph:
+        """Reopen a build folder (its ``graph.json``, and ``build.json`` when present)."""
+        from kg.export.buildinfo import read_build_info
+        from kg.export.graphjson import read_graph_json
+
+        out = Path(out_dir)
+        graph = read_graph_json(out / "graph.json")
+        if (out / "build.json").exists():
+            info = read_build_info(out / "build.json")
+            return cls(graph, read=info.read, skipped=info.skipped)
+        return cls(graph)
+
+    # ------------------------------------------------------------------ contents
+
+    @property
+    def entities(self) -> list[Node]:
+        """Every entity, sorted by id."""
+        return list(self.graph.nodes.values())
+
+    @property
+    def relations(self) -> list[Edge]:
+        """Every relation: those stated in the text, then the gazetteer's."""
+        return list(self.graph.edges)
+
+    @property
+    def documents(self) -> list[DocumentInfo]:
+        """The documents read, with their metadata, sorted by name."""
+        return list(self.graph.documents)
+
+    def find(self, name: str) -> list[Node]:
+        """The entities that ``name`` denotes: by id, canonical name or alias (《》 optional).
+
+        An unknown name raises :class:`kg.errors.UnknownNameError` with the closest names.
+        """
+        from kg.export.html import find_entities
+
+        return [self.graph.nodes[i] for i in find_entities(self.graph, name)]
+
+    def entity(self, name: str, type: EntityType | str | None = None) -> Node:
+        """The one entity ``name`` denotes (of ``type`` when given).
+
+        Raises :class:`kg.errors.KGError` when the name is unknown or ambiguous.
+        """
+        from kg.errors import KGError
+
+        found = self.find(name)
+        if type is not None:
+            found = [n for n in found if n.type == type]
+        if len(found) != 1:
+            what = ", ".join(n.id for n in found) or "no entity"
+            raise KGError(f"{name!r} denotes {what}; pass type= or an id")
+        return found[0]
+
+    def relations_of(self, name: str, predicate: str | None = None) -> list[Edge]:
+        """The relations in which the entity ``name`` is subject or object."""
+        ids = {n.id for n in self.find(name)}
+        return [
+            e
+            for e in self.graph.edges
+            if (e.subject in ids or e.object in ids)
+            and (predicate is None or e.predicate.value == predicate)
+        ]
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Entities by type and relations by predicate."""
+        return self.graph.counts()
+
+    def __repr__(self) -> str:
+        return (
+            f"<kg.Graph: {len(self.graph.documents)} documents, {len(self.graph.nodes)} entities, "
+            f"{len(self.graph.edges)} relations, {len(self.skipped)} skipped>"
+        )
+
+    # ------------------------------------------------------------------ conversions
+
+    def networkx(self) -> nx.MultiDiGraph:
+        """The graph as a networkx ``MultiDiGraph`` (see :meth:`KnowledgeGraph.networkx`)."""
+        return self.graph.networkx()
+
+    def rdf(self) -> Dataset:
+        """The graph as an rdflib ``Dataset``: one named graph per document."""
+        from kg.export.rdf import to_dataset
+
+        return to_dataset(self.graph)
+
+    def _oxigraph(self) -> ox.Store:
+        if self._store is None:
+            import pyoxigraph as ox
+
+            with warnings.catch_warnings():  # rdflib's N-Quads writer uses its own deprecated API
+                warnings.simplefilter("ignore", DeprecationWarning)
+                data = self.rdf().serialize(format="nquads", encoding="utf-8")
+            store = ox.Store()
+            store.load(data, format=ox.RdfFormat.N_QUADS)
+            self._store = store
+        return self._store
+
+    def query(self, sparql: str, **params: str) -> Any:
+        """Run SPARQL, or a saved query by name with its parameters as keywords.
+
+        The default graph is the union of the named graphs and the usual prefixes
+        (``kgo:``, ``rdfs:``, ``prov:``, ``dcterms:``…) are predeclared, as in
+        ``kg query``. A ``SELECT`` gives a list of dicts, one per row, with
+        numbers as numbers and IRIs and text as strings (unbound variables left
+        out): ``pandas.DataFrame(rows)`` makes a table. An ``ASK`` gives a bool,
+        a ``CONSTRUCT`` a list of ``(subject, predicate, object)`` string triples.
+        """
+        from kg.query import bindings, run, saved_queries, saved_query
+
+        store = self._oxigraph()
+        text = sparql.strip()
+        if text in saved_queries():
+            q = saved_query(text)
+            res = run(store, q.text, bindings(q, params))
+        else:
+            if params:
+                from kg.errors import KGError
+
+                raise KGError("keyword parameters are for saved queries (see kg.saved_queries())")
+            res = run(store, sparql)
+        if res.boolean is not None:
+            return res.boolean
+        if res.triples:
+            return [
+                (_term_text(t.subject), _term_text(t.predicate), _term_text(t.object))
+                for t in res.triples
+            ]
+        return [
+            {v: _python_value(t) for v, t in zip(res.variables, row, strict=True) if t is not None}
+            for row in res.rows
+        ]
+
+    # ------------------------------------------------------------------ outputs
+
+    def to_html(
+        self,
+        path: PathLike,
+        *,
+        focus: str | None = None,
+        depth: int = 2,
+        types: Collection[str] | None = None,
+    ) -> Path:
+        """Write the offline interactive page (optionally around ``focus``); return its path."""
+        from kg.export.html import write_html
+
+        return write_html(self.graph, Path(path), focus=focus, depth=depth, types=types)
+
+    def export(self, fmt: str, path: PathLike) -> list[Path]:
+        """Write ``graphml``, ``gexf`` (files) or ``csv`` (a folder: nodes.csv, edges.csv)."""
+        from kg.export.netformats import write_format
+
+        return write_format(self.graph, fmt, Path(path), Path(path))
+
+    def report(self) -> str:
+        """The Markdown report, as ``kg build`` writes it to ``report.md``."""
+        from kg.export.report import render
+
+        return render(self.graph, self._info())
+
+    def write(self, out_dir: PathLike) -> list[Path]:
+        """Write every output of ``kg build`` into ``out_dir``; return the paths.
+
+        A graph reopened with :func:`load` has no per-document extractions, so
+        ``extractions.jsonl`` is written only for a graph built in this session.
+        """
+        from kg.builder import BuildResult
+        from kg.export.outputs import write_outputs
+
+        result = self._result or BuildResult(graph=self.graph)
+        return write_outputs(result, Path(out_dir), info=self._info())
+
+    def _info(self) -> BuildInfo:
+        from kg.export.buildinfo import BuildInfo
+
+        return BuildInfo(read=self.read, skipped=tuple(self.skipped))
+
+
+def _term_text(t: Any) -> str:
+    return str(getattr(t, "value", t))
+
+
+def build(paths: PathLike | Iterable[PathLike], **options: Any) -> Graph:
+    """Read and extract the documents under ``paths`` (a file, a folder or a list of them).
+
+    ``options`` are those of :func:`kg.builder.build` (``jobs``, ``cache_dir``…).
+    Unreadable files are skipped and listed in :attr:`Graph.skipped`.
+    """
+    from kg.builder import build as _build
+
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    return Graph.from_result(_build([os.fspath(p) for p in paths], **options))
+
+
+def load(out_dir: PathLike) -> Graph:
+    """Reopen the graph that ``kg build`` wrote to ``out_dir``."""
+    return Graph.load(out_dir)
+
+
+def saved_queries() -> dict[str, str]:
+    """The saved queries (``kg query --list``): name -> one-line description."""
+    from kg.query import saved_queries as _saved
+
+    return {name: q.description for name, q in _saved().items()}
