@@ -275,6 +275,9 @@ def _display(t: object) -> str:
     return _lexical(t).replace("\n", " ")
 
 
+_MAX_CELL = 80  # display columns; longer cells (sentences) are cut in tables only
+
+
 def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
@@ -283,9 +286,21 @@ def _pad(s: str, width: int) -> str:
     return s + " " * (width - _width(s))
 
 
+def _clip(s: str, width: int = _MAX_CELL) -> str:
+    if _width(s) <= width:
+        return s
+    out, w = [], 0
+    for c in s:
+        w += _width(c)
+        if w > width - 1:
+            break
+        out.append(c)
+    return "".join(out) + "…"
+
+
 def _table(result: QueryResult) -> str:
     head = list(result.variables)
-    body = [[_display(t) for t in row] for row in result.rows]
+    body = [[_clip(_display(t)) for t in row] for row in result.rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(head)]
     lines = [
         "  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip(),

@@ -30,3 +30,14 @@ def run_kg(
 @pytest.fixture(scope="session")
 def sample_docs() -> list[Path]:
     return sorted(DOCS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def sample_rdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus built once and written as RDF (graph.ttl/.trig/.jsonld/.nq)."""
+    from kg.builder import build
+    from kg.export.rdf import write_rdf
+
+    out = tmp_path_factory.mktemp("sample-rdf")
+    write_rdf(build([str(DOCS)]).graph, out)
+    return out

@@ -226,7 +226,8 @@ def _entity_quads(node: Node, iri: URIRef, abroad: bool) -> Iterator[Quad]:
             yield iri, SKOS.altLabel, Literal(alias, lang="zh"), g
     py = _pinyin(node.name)
     if py:
-        yield iri, RDFS.label, Literal(py, lang="zh-Latn-pinyin"), g
+        # BCP 47 tags are case-insensitive; lower case is what pyoxigraph writes back
+        yield iri, RDFS.label, Literal(py, lang="zh-latn-pinyin"), g
     if node.code:
         yield iri, KGO.divisionCode, Literal(node.code), g
     if node.longitude is not None and node.latitude is not None:
