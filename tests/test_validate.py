@@ -1,0 +1,142 @@
+"""SHACL validation: the sample graphs conform; broken graphs are reported."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_kg
+from rdf_graphs import sample_graph
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, XSD
+
+from kg.export.rdf import merged_graph, write_rdf
+from kg.graph import Edge, Node
+from kg.types import EntityType, Predicate, Source
+from kg.validate import validate_dir, validate_graph
+from kg.vocab import ID_NS, KGO
+
+
+def test_hand_built_graph_conforms():
+    report = validate_graph(merged_graph(sample_graph()))
+    assert report.conforms, report.text()
+    assert report.text().startswith("conforms")
+
+
+def test_place_lacking_a_code_is_reported():
+    kg = sample_graph()
+    kg.nodes["Place/兰考县"] = Node("Place/兰考县", "兰考县", EntityType.PLACE)
+    report = validate_graph(merged_graph(kg))
+    assert not report.conforms
+    [v] = report.violations
+    assert v.focus == "id:place/兰考县"
+    assert "division code" in v.message
+
+
+def test_administrative_division_without_code_is_reported():
+    g = merged_graph(sample_graph())
+    zz = URIRef(ID_NS + "place/410100")
+    g.remove((zz, KGO.divisionCode, None))
+    report = validate_graph(g)
+    assert not report.conforms
+    assert {v.focus for v in report.violations} == {"id:place/410100"}
+
+
+def test_malformed_code_is_reported():
+    g = merged_graph(sample_graph())
+    zz = URIRef(ID_NS + "place/410100")
+    g.set((zz, KGO.divisionCode, Literal("4101")))
+    report = validate_graph(g)
+    assert any(v.path == "kgo:divisionCode" for v in report.violations)
+
+
+def test_relation_with_wrong_range_is_reported():
+    kg = sample_graph()
+    # 郑州市 signed 青岛市: a place is not an agreement
+    kg.edges.append(
+        Edge("Place/410100", Predicate.SIGNED, "Place/370200", Source.TEXT,
+             kg.documents[0].key, "郑州市与青岛市签署。", 0, 10)
+    )
+    report = validate_graph(merged_graph(kg))
+    assert not report.conforms
+    msgs = [v for v in report.violations if v.path == "kgo:signed"]
+    assert msgs and "kgo:Agreement" in msgs[0].message
+    assert msgs[0].value == "id:place/370200"
+
+
+def test_relation_with_wrong_domain_is_reported():
+    kg = sample_graph()
+    kg.nodes["Person/霍传富"] = Node("Person/霍传富", "霍传富", EntityType.PERSON)
+    agr = next(i for i, n in kg.nodes.items() if n.type is EntityType.AGREEMENT)
+    kg.edges.append(
+        Edge("Person/霍传富", Predicate.SIGNED, agr, Source.TEXT, kg.documents[0].key, "x", 0, 1)
+    )
+    report = validate_graph(merged_graph(kg))
+    assert [v.focus for v in report.violations] == ["id:person/霍传富"]
+
+
+def test_evidence_without_document_is_reported():
+    g = merged_graph(sample_graph())
+    ev = next(g.subjects(RDF.type, KGO.Evidence))
+    g.remove((ev, PROV.wasDerivedFrom, None))
+    report = validate_graph(g)
+    assert [v.path for v in report.violations] == ["prov:wasDerivedFrom"]
+
+
+def test_evidence_of_an_unstated_relation_is_reported():
+    g = merged_graph(sample_graph())
+    ev = next(g.subjects(RDF.type, KGO.Evidence))
+    g.remove((g.value(ev, RDF.subject), g.value(ev, RDF.predicate), g.value(ev, RDF.object)))
+    report = validate_graph(g)
+    assert any("does not state" in v.message for v in report.violations)
+
+
+def test_document_date_must_be_xsd_date():
+    g = merged_graph(sample_graph())
+    doc = next(g.subjects(RDF.type, KGO.Document))
+    g.add((doc, URIRef("http://purl.org/dc/terms/issued"), Literal("2024年9月21日")))
+    report = validate_graph(g)
+    assert any(v.path == "dcterms:issued" for v in report.violations)
+    assert XSD.date  # the datatype the shape asks for
+
+
+def test_label_in_chinese_is_required():
+    g = merged_graph(sample_graph())
+    zz = URIRef(ID_NS + "place/410100")
+    g.remove((zz, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("郑州市", lang="zh")))
+    report = validate_graph(g)
+    assert any(v.focus == "id:place/410100" and "label" in v.message for v in report.violations)
+
+
+# --- command line -------------------------------------------------------------
+
+
+def test_cli_conforming(tmp_path):
+    write_rdf(sample_graph(), tmp_path)
+    r = run_kg("validate", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("conforms")
+
+
+def test_cli_not_conforming(tmp_path):
+    kg = sample_graph()
+    kg.nodes["Place/兰考县"] = Node("Place/兰考县", "兰考县", EntityType.PLACE)
+    write_rdf(kg, tmp_path)
+    r = run_kg("validate", str(tmp_path))
+    assert r.returncode == 1
+    assert "does not conform: 1 violation(s)" in r.stdout
+    assert "id:place/兰考县" in r.stdout
+
+
+def test_cli_missing_graph(tmp_path):
+    r = run_kg("validate", str(tmp_path / "nothing"))
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: ") and "graph.ttl" in r.stderr
+
+
+@pytest.mark.parametrize("args", [("validate",), ("validate", "a", "b")])
+def test_cli_usage_errors(args):
+    assert run_kg(*args).returncode == 2
+
+
+def test_sample_build_conforms(sample_rdf):
+    report = validate_dir(sample_rdf)
+    assert report.conforms, report.text()[:3000]
