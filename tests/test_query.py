@@ -1,0 +1,276 @@
+"""SPARQL over the exported graph: saved queries, parameters, formats, the command line,
+and the research questions answered on the sample corpus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import run_kg
+from rdf_graphs import AGREEMENTS, SIGN, sample_graph
+
+from kg.errors import UnknownNameError
+from kg.export.rdf import write_rdf
+from kg.query import (
+    QueryError,
+    format_result,
+    load_store,
+    parse_params,
+    run,
+    run_saved,
+    saved_queries,
+    saved_query,
+)
+
+SAMPLE_DOC = "000_ab73ab1b96b1d70f.txt"
+HUANGHE = set(AGREEMENTS)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    d = tmp_path_factory.mktemp("query")
+    write_rdf(sample_graph(), d)
+    return d
+
+
+@pytest.fixture(scope="module")
+def store(out):
+    return load_store(out)
+
+
+@pytest.fixture(scope="module")
+def sample_store(sample_rdf):
+    return load_store(sample_rdf)
+
+
+# --- saved queries ------------------------------------------------------------
+
+
+def test_at_least_eight_saved_queries_each_described():
+    queries = saved_queries()
+    assert len(queries) >= 8
+    for q in queries.values():
+        assert q.description and not q.description.startswith("param")
+        for p in q.params:
+            assert p.default, (q.name, p.name)
+
+
+def test_unknown_saved_query_lists_valid_names():
+    with pytest.raises(UnknownNameError) as exc:
+        saved_query("cooperation")
+    assert "cooperation-partners" in str(exc.value)
+    assert "agreements-signed" in str(exc.value)
+
+
+def test_unknown_parameter_is_an_error(store):
+    with pytest.raises(UnknownNameError, match="valid: party"):
+        run_saved(store, "cooperation-partners", {"city": "郑州市"})
+
+
+@pytest.mark.parametrize("bad", ['郑州市"@zh } } SELECT * WHERE { ?s ?p ?o', "郑州市\n}", "}"])
+def test_parameter_values_cannot_change_the_query(store, bad):
+    result = run_saved(store, "cooperation-partners", {"party": bad})
+    assert result.rows == ()
+
+
+def test_iri_parameter_is_checked():
+    from kg.query import _term
+
+    with pytest.raises(QueryError):
+        _term("iri", "x", "not an iri> . ?s ?p <o")
+    assert _term("iri", "x", "<https://w3id.org/policykg/id/place/410100>").value.endswith("410100")
+
+
+def test_parse_params_rejects_malformed():
+    with pytest.raises(QueryError):
+        parse_params(["party"])
+
+
+# --- on a small graph ---------------------------------------------------------
+
+
+def test_cooperation_partners_in_either_direction(store):
+    r = run_saved(store, "cooperation-partners", {"party": "郑州市"})
+    partners = {rec["partnerName"]: rec for rec in r.records()}
+    assert set(partners) == {"青岛市", "埃德蒙顿市"}  # 埃德蒙顿市 is the subject of its edge
+    assert partners["青岛市"]["sentence"] == SIGN
+    assert partners["青岛市"]["document"] == "000.txt"
+
+
+def test_agreements_signed(store):
+    r = run_saved(store, "agreements-signed", {"party": "郑州市"})
+    assert set(r.values("agreementName")) == HUANGHE | {"建立友好城市关系意向书"}
+
+
+def test_clusters_and_zones_by_code_prefix(store):
+    r = run_saved(store, "clusters-and-zones-in", {"place": "河南省"})
+    assert r.values("name") == ["中国(河南)自由贸易试验区"]
+    assert run_saved(store, "clusters-and-zones-in", {"place": "青岛市"}).rows == ()
+
+
+def test_document_statements(store):
+    r = run_saved(store, "document-statements", {"document": "002.txt"})
+    got = {(x["subjectName"], x["relation"], x["objectName"]) for x in r.records()}
+    assert got == {
+        ("埃德蒙顿市", "cooperatesWith", "郑州市"),
+        ("埃德蒙顿市", "locatedIn", "加拿大"),
+        ("郑州市", "signed", "建立友好城市关系意向书"),
+    }
+
+
+def test_ad_hoc_query_uses_union_default_graph(store):
+    r = run(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s kgo:signed ?o }")
+    assert r.values("n") == ["4"]
+
+
+def test_syntax_error_is_a_query_error(store):
+    with pytest.raises(QueryError, match="syntax"):
+        run(store, "SELECT WHERE {")
+
+
+def test_formats(store):
+    r = run_saved(store, "cooperation-partners")
+    table = format_result(r, "table")
+    assert table.splitlines()[0].split() == ["partner", "partnerName", "sentence", "document"]
+    assert "id:place/370200" in table and table.endswith("(2 rows)")
+    rows = list(csv.DictReader(io.StringIO(format_result(r, "csv"))))
+    assert rows[1]["partner"] == "https://w3id.org/policykg/id/place/370200"
+    doc = json.loads(format_result(r, "json"))
+    assert doc["head"]["vars"] == ["partner", "partnerName", "sentence", "document"]
+    assert doc["results"]["bindings"][1]["partnerName"] == {
+        "type": "literal", "value": "青岛市", "xml:lang": "zh"
+    }
+
+
+def test_ask(store):
+    assert format_result(run(store, "ASK { ?s kgo:cooperatesWith ?o }")) == "true"
+
+
+# --- command line -------------------------------------------------------------
+
+
+def test_cli_list():
+    r = run_kg("query", "--list")
+    assert r.returncode == 0
+    for name, q in saved_queries().items():
+        assert f"{name}" in r.stdout and q.description in r.stdout
+
+
+def test_cli_saved_with_param(out):
+    r = run_kg("query", str(out), "--saved", "agreements-signed", "--param", "party=郑州市",
+               "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    names = {row["agreementName"] for row in csv.DictReader(io.StringIO(r.stdout))}
+    assert HUANGHE <= names
+
+
+def test_cli_ad_hoc(out):
+    r = run_kg("query", str(out), "SELECT ?c WHERE { ?p kgo:divisionCode ?c } ORDER BY ?c",
+               "--format", "json")
+    assert r.returncode == 0, r.stderr
+    codes = [b["c"]["value"] for b in json.loads(r.stdout)["results"]["bindings"]]
+    assert codes == ["350982", "370200", "410000", "410100"]
+
+
+def test_cli_unknown_saved_query(out):
+    r = run_kg("query", str(out), "--saved", "nope")
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: unknown saved query 'nope'; valid: agreements-signed")
+
+
+def test_cli_missing_graph(tmp_path):
+    r = run_kg("query", str(tmp_path), "--saved", "co-mentioned")
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: ") and "graph.trig" in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("query",),
+        ("query", "out"),
+        ("query", "out", "SELECT * {}", "--saved", "co-mentioned"),
+        ("query", "out", "--format", "xml", "--saved", "co-mentioned"),
+    ],
+)
+def test_cli_usage_errors(args):
+    assert run_kg(*args).returncode == 2
+
+
+# --- research questions on the sample corpus ------------------------------------
+
+
+def test_sample_zhengzhou_is_one_place_with_its_code(sample_store):
+    r = run(sample_store, 'SELECT ?p ?c WHERE { ?p a kgo:Place ; rdfs:label "郑州市"@zh ; '
+            "kgo:divisionCode ?c }")
+    assert len(r.rows) == 1
+    assert r.values("c") == ["410100"]
+
+
+def test_sample_zhengzhou_signed_the_three_huanghe_agreements(sample_store):
+    r = run_saved(sample_store, "agreements-signed", {"party": "郑州市"})
+    assert HUANGHE <= set(r.values("agreementName"))
+
+
+def test_sample_zhengzhou_has_four_cooperation_partners(sample_store):
+    r = run_saved(sample_store, "cooperation-partners", {"party": "郑州市"})
+    partners = set(r.values("partnerName"))
+    assert len(partners) >= 4
+    assert {"青岛市", "开封市"} <= partners
+
+
+def test_sample_signing_sentence_reaches_its_document(sample_store):
+    r = run(
+        sample_store,
+        """SELECT ?sentence ?name WHERE {
+             ?e a kgo:Evidence ; rdf:predicate kgo:signed ; kgo:sentence ?sentence ;
+                prov:wasDerivedFrom ?d .
+             ?d a kgo:Document ; dcterms:identifier ?name .
+             FILTER(CONTAINS(?sentence, "共同签署"))
+           }""",
+    )
+    assert r.rows
+    assert any(n.endswith(SAMPLE_DOC) for n in r.values("name"))
+
+
+def test_sample_clusters_and_zones_in_zhengzhou(sample_store):
+    r = run_saved(sample_store, "clusters-and-zones-in", {"place": "郑州市"})
+    names = set(r.values("name"))
+    assert {"郑州国家通用航空产业综合示范区", "龙子湖智慧岛"} <= names
+
+
+def test_sample_plans_by_issuer(sample_store):
+    r = run_saved(sample_store, "plans-by-issuer")
+    by_issuer = {rec["issuerName"]: rec["planNames"] for rec in r.records()}
+    assert "郑州都市圈发展规划" in by_issuer.get("河南省人民政府", "")
+
+
+def test_sample_documents_by_publisher(sample_store):
+    r = run_saved(sample_store, "documents-by-publisher")
+    rows = [rec for rec in r.records() if rec["publisher"] == "郑州市发展和改革委员会"]
+    assert any(rec["year"] == "2024" and SAMPLE_DOC in rec["names"] for rec in rows)
+
+
+def test_sample_places_of_chengdu_metropolitan_area(sample_store):
+    r = run_saved(sample_store, "places-of-region", {"region": "成都都市圈"})
+    assert {"成都市", "德阳市", "眉山市", "资阳市"} <= set(r.values("name"))
+
+
+def test_sample_co_mentioned(sample_store):
+    r = run_saved(sample_store, "co-mentioned")
+    pairs = {frozenset((x["aName"], x["bName"])): int(x["documents"]) for x in r.records()}
+    assert pairs.get(frozenset(("四川省", "成都市")), 0) >= 3
+
+
+def test_sample_document_statements(sample_store):
+    r = run_saved(sample_store, "document-statements", {"document": SAMPLE_DOC})
+    got = {(x["subjectName"], x["relation"], x["objectName"]) for x in r.records()}
+    assert ("郑州市", "signed", "黄河流域城市信用联盟战略合作框架协议") in got
+    assert ("郑州市", "cooperatesWith", "青岛市") in got or ("青岛市", "cooperatesWith", "郑州市") in got
+
+
+def test_sample_relations_of_zhengzhou(sample_store):
+    r = run_saved(sample_store, "relations-of", {"entity": "郑州市"})
+    assert {"signed", "cooperatesWith"} <= set(r.values("relation"))
