@@ -1,0 +1,149 @@
+"""Mentions: typed strings found in a document, before resolution.
+
+One pass of one Aho-Corasick automaton (:mod:`kg.extract.matcher`) finds every
+table-driven pattern; the rules in :mod:`~kg.extract.places`,
+:mod:`~kg.extract.names` and :mod:`~kg.extract.persons` turn the hits into
+:class:`~kg.types.Mention` objects. No I/O beyond the cached data tables.
+"""
+
+from __future__ import annotations
+
+from kg.extract import context as _context
+from kg.extract import matcher, names, persons, places, tables
+from kg.extract.context import Context
+from kg.types import Document, EntityType, Mention
+
+__all__ = ["find_mentions", "document_context"]
+
+#: Mention types that still count when nested in another name (江苏 in 江苏省政协).
+_NESTABLE = frozenset([EntityType.PLACE, EntityType.REGION])
+
+
+def document_context(doc: Document, hits: dict[str, list[matcher.Hit]] | None = None) -> Context:
+    """The document's provinces and own jurisdiction (from the publisher and the text)."""
+    if hits is None:
+        hits = matcher.scan(doc.norm)
+    pub_codes: list[str] = []
+    for key in ("publisher", "host"):
+        value = doc.metadata.get(key, "")
+        for h in matcher.scan(value)["place"]:
+            cands = places.candidates(h)
+            full = [c for c, is_full in cands if is_full]
+            short = [c for c, _ in cands if tables.divisions()[c].level != "county"]
+            pick = full[:1] or short[:1]
+            pub_codes += pick
+    return _context.build(pub_codes, places.confident_counts(hits["place"]))
+
+
+def find_mentions(doc: Document) -> list[Mention]:
+    """All typed mentions in ``doc``, in text order.
+
+    >>> from kg.types import Document
+    >>> t = "郑州市与开封市推进郑开同城化。"
+    >>> [(m.surface, m.canonical) for m in find_mentions(Document("x", t, t)) if m.type == "Place"]
+    [('郑州市', '郑州市'), ('开封市', '开封市'), ('郑', '郑州市'), ('开', '开封市')]
+    """
+    text = doc.norm
+    hits = matcher.scan(text)
+    ctx = document_context(doc, hits)
+    found = places.place_mentions(text, hits, ctx)
+    known = names.known_mentions(hits["name"])
+    titles = names.title_mentions(text)
+    proposals = names.proposal_mentions(text)
+    templates = names.template_mentions(text, found)
+    suffixed = names.suffix_mentions(text, hits["suffix"], found, ctx)
+    fixed = [(m.span.start, m.span.end) for m in known + titles + suffixed if m.type != EntityType.PLACE]
+    compounds = places.compound_mentions(text, found, [(s, e) for s, e in fixed if e - s >= 3 and text[s:e] in _fixed_names()], ctx)
+    compounds += _compounds_opening_names(text, found, suffixed, ctx)
+    jur = names.jurisdiction_mentions(text, hits["jurisdiction"], found, ctx)
+    sessions = names.session_mentions(text, ctx)
+    others = known + titles + proposals + templates + suffixed + jur + sessions
+    others = _drop_nested(_prefer(others))
+    taken = [(m.span.start, m.span.end) for m in others + found]
+    people = persons.person_mentions(text, hits["cue"], taken)
+    allm = found + compounds + others + people
+    # a place that is exactly a known non-place name (海西 as a region) is that name
+    spans = {(m.span.start, m.span.end) for m in others}
+    allm = [m for m in allm if not (m.type == EntityType.PLACE and (m.span.start, m.span.end) in spans)]
+    return sorted(set(allm), key=lambda m: (m.span.start, m.span.end, m.type.value, m.canonical or ""))
+
+
+def _place_starts(m: Mention) -> str:
+    """The first two characters of a name when they open a place name, else ''."""
+    forms = tables.place_forms()
+    name = m.canonical or m.surface
+    return name[:2] if any(name.startswith(f) for f in (name[:2], name[:3], name[:4]) if f in forms) else ""
+
+
+def _fixed_names() -> frozenset[str]:
+    return frozenset(r["surface"] for r in tables.tsv("names.tsv"))
+
+
+def _compounds_opening_names(text: str, found: list[Mention], suffixed: list[Mention], ctx: Context) -> list[Mention]:
+    """A run of one-character forms that opens a cluster or zone name (许港精密制造产业带)."""
+    out: list[Mention] = []
+    abbr = tables.abbreviations()
+    for m in suffixed:
+        if m.type not in (EntityType.CLUSTER, EntityType.ZONE):
+            continue
+        s = m.span.start
+        run = 0
+        while run < 5 and text[s + run : s + run + 1] in abbr:
+            run += 1
+        if run < 2 or any(p.span.start == s for p in found):
+            continue
+        resolved = [places._resolve_char(text[s + k], found, ctx) for k in range(run)]
+        if all(resolved):
+            for k, r in enumerate(resolved):
+                assert r is not None
+                from kg.types import Span
+
+                out.append(Mention(Span(s + k, s + k + 1), text[s + k], EntityType(r[1]), "compound", r[0], r[2]))
+    return out
+
+
+_RULE_RANK = {"template": 0, "session": 0, "known": 1, "title": 1, "proposal": 1, "jurisdiction": 2, "suffix": 3}
+
+
+def _prefer(ms: list[Mention]) -> list[Mention]:
+    """One mention per span: templates and known names before suffix rules."""
+    best: dict[tuple[int, int], Mention] = {}
+    for m in ms:
+        k = (m.span.start, m.span.end)
+        if k not in best or _RULE_RANK.get(m.rule, 9) < _RULE_RANK.get(best[k].rule, 9):
+            best[k] = m
+    return list(best.values())
+
+
+def _drop_nested(ms: list[Mention]) -> list[Mention]:
+    ms = [m for m in ms if not _shadowed(m, ms)]
+    return _drop_nested2(ms)
+
+
+def _shadowed(m: Mention, ms: list[Mention]) -> bool:
+    """A suffix-rule name that ends where a known name or title ends and swallows words
+    before it (青岛市建立黄河流域 around 黄河流域) is that known name."""
+    if m.rule != "suffix":
+        return False
+    return any(
+        o.rule in ("known", "title", "template") and o.span.end == m.span.end and o.span.start > m.span.start
+        for o in ms
+    )
+
+
+def _drop_nested2(ms: list[Mention]) -> list[Mention]:
+    """Drop names inside a longer name unless places or regions (an organisation
+    inside another name is not a mention of it)."""
+    out = []
+    for m in ms:
+        inside = any(
+            o is not m
+            and o.span.start <= m.span.start
+            and m.span.end <= o.span.end
+            and (o.span.end - o.span.start) > (m.span.end - m.span.start)
+            for o in ms
+        )
+        if inside and (m.type not in _NESTABLE or (m.rule == "suffix" and m.type == EntityType.REGION and not m.canonical[:2] in _place_starts(m))):
+            continue
+        out.append(m)
+    return out

@@ -1,0 +1,304 @@
+"""Named things other than places: suffix rules, 《》 titles, proposals, known names,
+names built around a place (人行河南省分行) and level-only body names (省委, 市政府)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg.extract import tables
+from kg.extract.context import Context
+from kg.extract.matcher import Hit
+from kg.types import EntityType, Mention, Span
+
+#: Characters a name never crosses on its left (brackets and quotes are jumped when balanced).
+_HARD = frozenset(" \t\n\u3000,，。;；:：、!！?？《》<>〈〉[]【】/|•·")
+_OPEN, _CLOSE = "(（“‘「", ")）”’」"
+_SCALE = re.compile(r"[万千百]亿级")
+_SESSION = re.compile(r"第[一二三四五六七八九十\d]{1,3}届")
+_NUMBERED = re.compile(r"^[一二两三四五六七八九十\d]+[市省区县地方家个]")
+#: What may not follow a one-character name ending (局长, 布局, 处理 ...).
+_BAD_NEXT = {"局": "长面势部限", "厅": "长", "处": "长理于在置罚", "政府": "采", "大会": "堂", "公司": "债"}
+_NEEDS_BODY = frozenset(["处"])
+#: What may not come before a one-character ending (布局, 格局, 大局).
+_BAD_PREV = {"局": "布格大全结当骗开残时赌出入变僵败定终", "厅": "大客餐展", "处": "之到好益难各何"}
+
+
+def is_generic(core: str) -> bool:
+    """Whether a name's core is made only of common dictionary words (保险, 工业设计)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    words = tables.common_words()
+    proper = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j")
+    for tok in jieba.lcut(core, HMM=False):
+        if len(tok) == 1:
+            if not ("\u4e00" <= tok <= "\u9fff"):
+                return False
+            continue
+        w = words.get(tok)
+        if w is None or w[0] < 20 or w[1] in proper:
+            return False
+    return True
+_MAX = 40
+
+
+@cache
+def _boundaries(scope: str) -> tuple[frozenset[str], int]:
+    rows = tables.tsv("boundaries.tsv")
+    words = frozenset(r["word"] for r in rows if r["scope"] == "all" or r["scope"] == scope)
+    return words, max(len(w) for w in words)
+
+
+@cache
+def _suffix_types() -> dict[str, str]:
+    return tables.pairs("suffixes.tsv", "suffix", "type")
+
+
+@cache
+def _generic() -> frozenset[str]:
+    return tables.word_set("generic.tsv", "phrase")
+
+
+@cache
+def _bodies() -> tuple[tuple[str, str], ...]:
+    rows = tables.pairs("bodies.tsv", "short", "full")
+    return tuple(sorted(rows.items(), key=lambda kv: -len(kv[0])))
+
+
+def expand_bodies(name: str) -> str:
+    """Official forms of abbreviated body names (发改委 -> 发展和改革委员会).
+
+    >>> expand_bodies("省人大常委会办公厅"), expand_bodies("宜宾市政府"), expand_bodies("四川省人民政府")
+    ('省人民代表大会常务委员会办公厅', '宜宾市人民政府', '四川省人民政府')
+    """
+    out, i = [], 0
+    while i < len(name):
+        for short, full in _bodies():
+            if name.startswith(short, i) and not name.startswith(full, i):
+                if short == "政府" and name[max(0, i - 2) : i] == "人民":
+                    continue
+                if short == "人大" and name.startswith("人大常委会", i):
+                    continue
+                out.append(full)
+                i += len(short)
+                break
+        else:
+            out.append(name[i])
+            i += 1
+    return "".join(out)
+
+
+def left_edge(text: str, start: int, floor: int, scope: str = "name") -> int:
+    """Where a name ending at ``start`` begins: stop at punctuation and boundary words.
+
+    ``scope`` "name" also stops at verbs that govern a name (促进, 依托); "title"
+    (events, agreements) only at function words and a few verbs.
+    """
+    words, longest = _boundaries(scope)
+    i = start
+    while i > floor and start - i < _MAX:
+        ch = text[i - 1]
+        if ch in _CLOSE:
+            j = text.rfind(_OPEN[_CLOSE.index(ch)], max(floor, i - 30), i - 1)
+            if j < 0:
+                break
+            i = j
+            continue
+        if ch in _HARD or ch in _OPEN:
+            break
+        if ch in "和及与" and any(text.endswith(suf, 0, i - 1) for suf in _suffix_types()):
+            break
+        if any(text[i - n : i] in words for n in range(1, longest + 1) if i - n >= floor):
+            break
+        i -= 1
+    return i
+
+
+def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Context) -> list[Mention]:
+    """Names found from their ending (…城市群, …有限公司, …示范区, …座谈会)."""
+    types = _suffix_types()
+    generic = _generic()
+    parties = tables.column("party_prefixes.tsv", "prefix")
+    by_end: dict[int, Hit] = {}
+    for h in hits:
+        if h.end not in by_end or len(h.surface) > len(by_end[h.end].surface):
+            by_end[h.end] = h
+    out: list[Mention] = []
+    for end, h in sorted(by_end.items()):
+        suffix = h.surface
+        nxt = text[end : end + 1]
+        if nxt and nxt in _BAD_NEXT.get(suffix, ""):
+            continue
+        if suffix == "委员会" and nxt == "委":
+            continue
+        typ = types[suffix]
+        scope = "title" if typ == "Event" or (typ == "Agreement" and suffix not in ("合作机制",)) else "name"
+        s = left_edge(text, h.start, 0, scope)
+        name = text[s:end]
+        core = name[: -len(suffix)]
+        if suffix in _BAD_PREV and core[-1:] in _BAD_PREV[suffix]:
+            continue
+        if len(core) < 2 and not (typ == "Agency" and core in ("省", "市", "区", "县")):
+            continue
+        if name in generic or core in generic or _NUMBERED.match(name):
+            continue
+        if suffix in _NEEDS_BODY and not any(b in core for b in ("厅", "局", "委", "部")):
+            continue
+        if core.endswith(("的", "了")):
+            continue
+        has_place = any(s <= m.span.start and m.span.end <= end for m in places)
+        if typ in ("Zone", "Cluster", "Organization") and not has_place and core.startswith(("国家", "全国", "一批")):
+            continue
+        if typ in ("Zone", "Company", "Organization") and not has_place and is_generic(core):
+            continue
+        if typ == "Agency" and any(name.startswith(p) for p in parties):
+            typ = "Organization"
+        canonical = _canonical(name, typ, ctx)
+        out.append(Mention(Span(s, end), name, EntityType(typ), "suffix", canonical))
+    return out
+
+
+def _canonical(name: str, typ: str, ctx: Context) -> str:
+    name = _SCALE.sub("", name)
+    if typ in ("Agency", "Organization", "Zone"):
+        name = expand_bodies(_SESSION.sub("", name))
+        level = {"省": "province", "市": "city", "区": "county", "县": "county"}.get(name[:1])
+        if level and len(name) > 2:
+            j = ctx.level_name(level)
+            if j:
+                name = j + name[1:]
+    return name
+
+
+_TITLE = re.compile(r"《([^《》]{2,120})》")
+
+
+@cache
+def _title_endings() -> tuple[tuple[str, str], ...]:
+    rows = tables.pairs("titles.tsv", "ending", "type")
+    return tuple(sorted(rows.items(), key=lambda kv: -len(kv[0])))
+
+
+def title_mentions(text: str) -> list[Mention]:
+    """Agreements, plans and papers named in 《…》, typed by how the title ends."""
+    known = tables.pairs("names.tsv", "surface", "type")
+    out = []
+    for m in _TITLE.finditer(text):
+        title = m.group(1)
+        bare = re.sub(r"\s+", "", title)
+        if bare in known:
+            typ = known[bare]
+        else:
+            typ = next((t for e, t in _title_endings() if re.sub(r"\(.*?\)$", "", bare).endswith(e)), "")
+        if not typ or len(bare) < 4:
+            continue
+        out.append(Mention(Span(m.start(1), m.end(1)), title, EntityType(typ), "title", bare.replace("〈", "《").replace("〉", "》")))
+    return out
+
+
+_PROPOSAL = re.compile(
+    r"提出(?:的|了)\s*[“\"]?(关于[^。;；\n]{2,80}?(?:[”\"]\s*)?(?:的)?(?:提案|建议))"
+)
+
+
+def proposal_mentions(text: str) -> list[Mention]:
+    """The proposal or suggestion being answered (你们提出的关于…的提案): a Plan."""
+    out = []
+    for m in _PROPOSAL.finditer(text):
+        s, e = m.start(1), m.end(1)
+        if text[s - 1 : s] in "“\"":
+            s -= 1
+        surface = text[s:e]
+        canonical = re.sub(r"[“”\"\s]", "", surface)
+        out.append(Mention(Span(s, e), surface, EntityType.PLAN, "proposal", canonical))
+    return out
+
+
+def known_mentions(hits: list[Hit]) -> list[Mention]:
+    """Names from the curated list (brands, national bodies, macro-regions)."""
+    rows = {r["surface"]: r for r in tables.tsv("names.tsv")}
+    out = []
+    for h in hits:
+        r = rows[h.surface]
+        out.append(Mention(Span(h.start, h.end), h.surface, EntityType(r["type"]), "known", r["name"]))
+    return out
+
+
+@cache
+def _templates() -> tuple[tuple[str, str, str, str], ...]:
+    out = []
+    for r in tables.tsv("place_templates.tsv"):
+        pre, _, suf = r["pattern"].partition("{P}")
+        out.append((pre, suf, r["name"], r["type"]))
+    return tuple(sorted(out, key=lambda t: -(len(t[0]) + len(t[1]))))
+
+
+def template_mentions(text: str, places: list[Mention]) -> list[Mention]:
+    """Names built around a place: 人行河南省分行, 河南证监局, 深圳市委, 政协子洲县第十届委员会."""
+    out = []
+    for p in places:
+        if p.rule == "compound" or not p.canonical:
+            continue
+        for pre, suf, tpl, typ in _templates():
+            s = p.span.start - len(pre)
+            if pre and text[s : p.span.start] != pre:
+                continue
+            e = p.span.end
+            m = _SESSION.match(text, e)
+            if m and suf:
+                e = m.end()
+            if not text.startswith(suf, e):
+                continue
+            end = e + len(suf)
+            if suf.endswith("委") and text[end : end + 1] in ("员", "会"):
+                continue
+            if text[end : end + 1] in ("长",):
+                continue
+            canonical = tpl.replace("{P}", p.surface)
+            out.append(Mention(Span(s, end), text[s:end], EntityType(typ), "template", canonical))
+            break
+    return out
+
+
+def jurisdiction_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Context) -> list[Mention]:
+    """Bodies named by level only (省委, 市政府, 市政协): the document's own."""
+    rows = {r["form"]: r for r in tables.tsv("jurisdiction.tsv")}
+    place_spans = [(m.span.start, m.span.end) for m in places]
+    by_start: dict[int, Hit] = {}
+    for h in hits:
+        if h.start not in by_start or len(h.surface) > len(by_start[h.start].surface):
+            by_start[h.start] = h
+    out = []
+    for h in by_start.values():
+        if any(s < h.end and h.start < e for s, e in place_spans):
+            continue
+        if any(s <= h.start and h.end <= e for s, e in place_spans):
+            continue
+        r = rows[h.surface]
+        j = ctx.level_name(r["level"])
+        if not j:
+            continue
+        canonical = r["template"].replace("{J}", j)
+        out.append(Mention(Span(h.start, h.end), h.surface, EntityType.AGENCY, "jurisdiction", canonical))
+    return out
+
+
+_SESSION_BODY = re.compile(r"(省|市|区|县)?(?:第?[一二三四五六七八九十]{1,4}届)(人大|政协)(?:第?[一二三四五六七八九十]{1,3}次)?会议")
+
+
+def session_mentions(text: str, ctx: Context) -> list[Mention]:
+    """The congress or CPPCC named in a session reference (省十四届人大一次会议 -> 河南省人民代表大会)."""
+    out = []
+    for m in _SESSION_BODY.finditer(text):
+        level = {"省": "province", "市": "city", "区": "county", "县": "county"}.get(m.group(1) or "")
+        j = ctx.level_name(level) if level else None
+        if not j:
+            for lv in ("county", "city", "province"):
+                if m.group(1) is None and lv == "province" and ctx.home.get("province"):
+                    j = ctx.level_name("province")
+        if not j:
+            continue
+        body = "人民代表大会" if m.group(2) == "人大" else "政协"
+        out.append(Mention(Span(m.start(2), m.end(2)), m.group(2), EntityType.AGENCY, "session", j + body))
+    return out

@@ -1,0 +1,132 @@
+"""People: names next to titles and roles (市长王跃华, 魏志峰代表, 记者 侯爱敏), in bylines,
+and every later occurrence of a name found so."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg.extract import tables
+from kg.extract.matcher import Hit
+from kg.types import EntityType, Mention, Span
+
+#: Characters that start the word after a name (出席, 在, 等, 说 ...): the name ended before.
+_AFTER = frozenset("出在等主参说表指强会率带和与分代同一陪见为到赴向对及共介感希认提要也还就将是已、,，。:：;；)）」”’ \n")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@cache
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    s = tables.word_set("surnames.tsv", "surname")
+    return frozenset(x for x in s if len(x) == 1), frozenset(x for x in s if len(x) == 2)
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and bool(_CJK.match(ch))
+
+
+def _name_at(text: str, i: int) -> tuple[int, int, str] | None:
+    """A name starting at ``i``: (start, end, canonical) or None."""
+    one, two = _surnames()
+    if text[i : i + 2] in two:
+        sl = 2
+    elif text[i : i + 1] in one:
+        sl = 1
+    else:
+        return None
+    j = i + sl
+    # 张 雷: one given character after a space
+    if text[j : j + 1] == " " and _is_cjk(text[j + 1 : j + 2]) and not _is_cjk(text[j + 2 : j + 3]):
+        return (i, j + 2, text[i:j] + text[j + 1])
+    c1, c2 = text[j : j + 1], text[j + 1 : j + 2]
+    if not _is_cjk(c1) or c1 in _AFTER:
+        return None
+    end = j + 1 if (not _is_cjk(c2) or c2 in _AFTER) else j + 2
+    name = text[i:end]
+    common = tables.common_words().get(name)
+    if common and common[0] >= 50 and not common[1].startswith("nr"):
+        return None
+    return (i, end, name)
+
+
+def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) -> list[Mention]:
+    """Persons next to role words, in bylines and addressee lines; then every repeat."""
+    sides = {}
+    for r in tables.tsv("person_cues.tsv"):
+        sides.setdefault(r["cue"], set()).add(r["side"])
+    found: dict[str, list[tuple[int, int, str]]] = {}
+
+    def add(span: tuple[int, int, str]) -> None:
+        s, e, name = span
+        if any(a < e and s < b for a, b in taken):
+            return
+        found.setdefault(name, []).append(span)
+
+    # longest cue per start
+    by_start: dict[int, Hit] = {}
+    for h in cues:
+        if h.start not in by_start or len(h.surface) > len(by_start[h.start].surface):
+            by_start[h.start] = h
+    for h in by_start.values():
+        if "before" not in sides.get(h.surface, ()):
+            continue
+        j = h.end
+        while j < len(text) and text[j] in " :：\u3000":
+            j += 1
+        span = _name_at(text, j)
+        while span:
+            add(span)
+            if text[span[1] : span[1] + 1] != "、":
+                break
+            span = _name_at(text, span[1] + 1)
+    # addressee lines: 郭胜利、陈爱珍委员: / 李红等8名代表: / 尊敬的魏志峰代表:
+    for m in re.finditer(r"(?m)^(?:尊敬的)?([^\n:：]{2,80}?)(?:等\d*名?)?(?:代表|委员)[:：]", text):
+        parts = m.group(1).split("、")
+        spans = []
+        pos = m.start(1)
+        for part in parts:
+            got = _name_at(text, pos)
+            if not got or got[1] - pos != len(part.strip()):
+                spans = []
+                break
+            spans.append(got)
+            pos += len(part) + 1
+        for sp in spans:
+            add(sp)
+    # bylines: (记者 侯爱敏 见习记者 宋明明) (刘伟巍 记者 李幸) and a line of names only
+    for m in re.finditer(r"(?m)[(（]([^()（）\n]{2,40})[)）]|^([^\n]{2,20})$", text):
+        body = m.group(1) if m.group(1) is not None else m.group(2)
+        base = m.start(1) if m.group(1) is not None else m.start(2)
+        tokens = [(t.start(), t.group()) for t in re.finditer(r"\S+", body)]
+        if len(tokens) < 2 and m.group(1) is None:
+            continue
+        spans = []
+        ok = True
+        for off, tok in tokens:
+            if tok in sides or tok.endswith("讯"):
+                continue
+            got = _name_at(text, base + off)
+            if got and got[1] == base + off + len(tok) and 2 <= len(tok) <= 3:
+                spans.append(got)
+            else:
+                ok = False
+                break
+        if ok and spans and (m.group(1) is None or any(t in sides for _, t in tokens) or len(spans) >= 2):
+            for sp in spans:
+                add(sp)
+    for r in tables.tsv("names.tsv"):
+        if r["type"] == "Person":
+            for m2 in re.finditer(re.escape(r["surface"]), text):
+                add((m2.start(), m2.end(), r["name"]))
+    out: list[Mention] = []
+    seen: set[tuple[int, int]] = set()
+    for name, spans in found.items():
+        surfaces = {text[s:e] for s, e, _ in spans}
+        for surface in surfaces:
+            for m3 in re.finditer(re.escape(surface), text):
+                key = (m3.start(), m3.end())
+                if key in seen or any(a < key[1] and key[0] < b for a, b in taken):
+                    continue
+                seen.add(key)
+                out.append(Mention(Span(*key), surface, EntityType.PERSON, "person", name))
+    return sorted(out, key=lambda m: m.span.start)

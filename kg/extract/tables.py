@@ -1,0 +1,167 @@
+"""The data tables under ``data/gazetteer/``, loaded once.
+
+Every table is read through :func:`kg.resources.data_file` and cached, so the
+extraction functions themselves do no I/O after the first call.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from kg.errors import DataError
+from kg.resources import data_file
+
+#: Endings stripped to make the short form of a division name (longest first).
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区", "林区", "省", "市", "县", "区", "盟", "旗")
+_ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}?族)+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Division:
+    """One administrative division of the national table."""
+
+    code: str
+    name: str
+    level: str  # "province", "city" or "county"
+    parent: str | None
+    longitude: float | None
+    latitude: float | None
+
+    @property
+    def province(self) -> str:
+        return self.code[:2] + "0000"
+
+
+def tsv(name: str) -> list[dict[str, str]]:
+    """Rows of one TSV table (header line, tab-separated, a ``source`` column)."""
+    path = data_file("gazetteer", name)
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if rows and "source" not in rows[0]:
+        raise DataError(f"{path}: no source column")
+    return rows
+
+
+def short_form(name: str) -> str | None:
+    """The usual short form of a division name, or None when it has none.
+
+    >>> short_form("郑州市"), short_form("延边朝鲜族自治州"), short_form("浦东新区"), short_form("莘县")
+    ('郑州', '延边', '浦东', None)
+    """
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            stem = name[: -len(suf)]
+            if "族" in stem:
+                m = _ETHNIC.match(stem)
+                if m:
+                    stem = m.group(1)
+            return stem if len(stem) >= 2 else None
+    return None
+
+
+@cache
+def divisions() -> dict[str, Division]:
+    """Six-digit code -> division, from the national table."""
+    path = data_file("gazetteer", "adcodes.csv")
+    raw: dict[str, tuple[str, float | None, float | None]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            code = row["adcode"][:6]
+            lon = float(row["longitude"]) if row["longitude"] else None
+            lat = float(row["latitude"]) if row["latitude"] else None
+            raw[code] = (row["name"], lon, lat)
+    out: dict[str, Division] = {}
+    for code, (name, lon, lat) in sorted(raw.items()):
+        prov = code[:2] + "0000"
+        if code.endswith("0000"):
+            level, parent = "province", None
+        elif code.endswith("00"):
+            if raw.get(prov, ("",))[0] == name:
+                continue  # 北京市 as a city: the same thing as the province
+            level, parent = "city", prov
+        else:
+            level = "county"
+            city = code[:4] + "00"
+            parent = city if city in raw and raw[city][0] != raw.get(prov, ("",))[0] else prov
+        out[code] = Division(code, name, level, parent, lon, lat)
+    return out
+
+
+def ancestors(code: str) -> list[str]:
+    """Codes of the divisions that contain ``code``, nearest first."""
+    divs = divisions()
+    out: list[str] = []
+    d = divs.get(code)
+    while d is not None and d.parent is not None:
+        out.append(d.parent)
+        d = divs.get(d.parent)
+    return out
+
+
+@cache
+def place_blocklist() -> frozenset[str]:
+    return frozenset(r["form"] for r in tsv("place_blocklist.tsv"))
+
+
+@cache
+def place_forms() -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Surface form -> ((code, is_full_name), ...) for every division."""
+    forms: dict[str, list[tuple[str, bool]]] = {}
+    for d in divisions().values():
+        forms.setdefault(d.name, []).append((d.code, True))
+        s = short_form(d.name)
+        if s:
+            forms.setdefault(s, []).append((d.code, False))
+            if d.name.endswith("自治州"):
+                forms.setdefault(s + "州", []).append((d.code, False))
+    return {k: tuple(v) for k, v in forms.items()}
+
+
+@cache
+def abbreviations() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """One-character form -> ((name, type, province prefix or ''), ...)."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for r in tsv("abbreviations.tsv"):
+        out.setdefault(r["abbr"], []).append((r["name"], r["type"], r["province"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def name_index() -> dict[str, int]:
+    """Division full name -> code (first by code order) for names used in tables."""
+    out: dict[str, str] = {}
+    for d in divisions().values():
+        out.setdefault(d.name, d.code)
+    return {k: int(v) for k, v in out.items()}
+
+
+def column(name: str, col: str) -> tuple[str, ...]:
+    return tuple(r[col] for r in tsv(name))
+
+
+@cache
+def word_set(name: str, col: str) -> frozenset[str]:
+    return frozenset(column(name, col))
+
+
+@cache
+def pairs(name: str, key: str, value: str) -> dict[str, str]:
+    return {r[key]: r[value] for r in tsv(name)}
+
+
+@cache
+def common_words() -> dict[str, tuple[int, str]]:
+    """Word -> (frequency, part of speech) from the jieba dictionary (for name checks)."""
+    import jieba
+
+    path = jieba.get_dict_file()
+    out: dict[str, tuple[int, str]] = {}
+    with path as f:
+        for line in f:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3 and 2 <= len(parts[0]) <= 3:
+                out[parts[0]] = (int(parts[1]), parts[2])
+    return out

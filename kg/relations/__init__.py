@@ -1,0 +1,416 @@
+"""Relations: trigger rules over sentences and clauses -> Relation with Evidence.
+
+Trigger words are data (``data/gazetteer/triggers.tsv``) found with one
+Aho-Corasick pass; each rule reads the typed mentions around a trigger in its
+clause or sentence. Coordination (与A、B和C共同签署了《X》《Y》) gives every
+party-object pair. Knowledge from the division table (a county in its city)
+is added with ``source=gazetteer`` and no evidence.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick_rs
+
+from kg.extract import document_context, tables
+from kg.text.segment import clauses, sentences
+from kg.types import Document, Entity, EntityType, Evidence, Predicate, Relation, Source, Span
+
+__all__ = ["find_relations"]
+
+P, A, C, O = EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION
+PARTIES = frozenset([P, A, C, O])
+PARTNERS = PARTIES | {EntityType.REGION}
+_PAIR_WORDS = ("双方", "两市", "两省区", "两省", "两地", "两区")
+_HOME_WORDS = ("我市", "我区", "我县", "我省")
+_GENERIC_EVENT = ("会议", "签字仪式", "签约仪式", "揭牌仪式", "仪式", "推介会", "座谈会", "联席会", "会上")
+
+
+@dataclass(frozen=True, slots=True)
+class M:
+    """A mention of a resolved entity."""
+
+    start: int
+    end: int
+    entity: Entity
+    top: bool  # not inside another entity's mention
+
+
+@cache
+def _triggers() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], dict[str, frozenset[str]]]:
+    rels: dict[str, set[str]] = {}
+    for r in tables.tsv("triggers.tsv"):
+        rels.setdefault(r["word"], set()).add(r["relation"])
+    words = tuple(sorted(rels))
+    ac = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return ac, words, {w: frozenset(v) for w, v in rels.items()}
+
+
+class _Out:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.seen: set[tuple[str, str, str]] = set()
+        self.rels: list[Relation] = []
+
+    def add(self, s: Entity, pred: Predicate, o: Entity, span: Span, rule: str) -> None:
+        if s.id == o.id:
+            return
+        a, b = s.id, o.id
+        if pred.symmetric and b < a:
+            a, b = b, a
+        key = (a, pred.value, b)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        ev = Evidence(self.doc.path, self.doc.text[span.start : span.end], span)
+        self.rels.append(Relation(a, pred, b, Source.TEXT, ev, rule))
+
+
+def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
+    """Relations stated in ``doc`` between ``entities`` (plus gazetteer containment)."""
+    text = doc.norm
+    ms = _mentions(entities)
+    home = _home(doc, entities)
+    out = _Out(doc)
+    ac, words, rels = _triggers()
+    trig = [(s, e, words[i]) for i, s, e in ac.find_matches_as_indexes(text)]
+    main_event = next((e for e in entities if e.type == EntityType.EVENT), None)
+    pair = _top_two_places(entities, ms)
+    prev_region: Entity | None = None
+    for sent in sentences(text):
+        sm = [m for m in ms if sent.start <= m.start and m.end <= sent.end]
+        st = [t for t in trig if sent.start <= t[0] and t[1] <= sent.end]
+        cls = clauses(text, sent)
+        ctx = _Sentence(text, sent, cls, sm, home, pair, main_event)
+        for s, e, w in st:
+            for rel in sorted(rels[w]):
+                _RULES[rel](ctx, s, e, w, out)
+        _compounds(ctx, out)
+        _names_with_places(ctx, out)
+        _adjacent_places(ctx, out)
+        prev_region = _membership(ctx, st, prev_region, out)
+    _proposal_issuer(doc, entities, ms, out)
+    out.rels.extend(_gazetteer(entities))
+    return out.rels
+
+
+def _mentions(entities: list[Entity]) -> list[M]:
+    raw = [(sp.start, sp.end, e) for e in entities for sp in e.mentions]
+    raw.sort(key=lambda x: (x[0], -x[1]))
+    out = []
+    for s, e, ent in raw:
+        top = not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in raw)
+        out.append(M(s, e, ent, top))
+    return out
+
+
+def _home(doc: Document, entities: list[Entity]) -> Entity | None:
+    ctx = document_context(doc)
+    by_id = {e.id: e for e in entities}
+    for level in ("county", "city", "province"):
+        code = ctx.home.get(level)
+        if code and f"Place/{code}" in by_id:
+            return by_id[f"Place/{code}"]
+    return None
+
+
+def _top_two_places(entities: list[Entity], ms: list[M]) -> list[Entity]:
+    counts: dict[str, int] = {}
+    for m in ms:
+        if m.entity.type == P:
+            counts[m.entity.id] = counts.get(m.entity.id, 0) + 1
+    by_id = {e.id: e for e in entities}
+    best = sorted(counts, key=lambda k: (-counts[k], k))
+    # a place and the province that contains it are not two parties
+    chosen: list[Entity] = []
+    for k in best:
+        e = by_id[k]
+        if any(c.code and e.code and (c.code in tables.ancestors(e.code) or e.code in tables.ancestors(c.code)) for c in chosen):
+            continue
+        chosen.append(e)
+        if len(chosen) == 2:
+            break
+    return chosen
+
+
+class _Sentence:
+    def __init__(self, text: str, sent: Span, cls: list[Span], ms: list[M], home: Entity | None, pair: list[Entity], main_event: Entity | None) -> None:
+        self.text, self.sent, self.cls, self.ms = text, sent, cls, ms
+        self.home, self.pair, self.main_event = home, pair, main_event
+
+    def clause(self, pos: int) -> Span:
+        return next((c for c in self.cls if c.start <= pos < c.end), self.sent)
+
+    def between(self, a: int, b: int, types: frozenset[EntityType], top: bool = True) -> list[M]:
+        return [m for m in self.ms if a <= m.start and m.end <= b and m.entity.type in types and (m.top or not top)]
+
+    def locative(self, m: M) -> bool:
+        return self.text[max(0, m.start - 1) : m.start] in ("在", "于", "赴", "到")
+
+    def subjects(self, s: int, types: frozenset[EntityType] = PARTIES) -> list[Entity]:
+        """Parties before position ``s`` in its clause; else the sentence's first; else 双方 or home."""
+        c = self.clause(s)
+        got = [m.entity for m in self.between(c.start, s, types) if not self.locative(m)]
+        if got:
+            return _uniq(got)
+        before = self.text[self.sent.start : s]
+        if any(w in before for w in _PAIR_WORDS) and len(self.pair) == 2:
+            return list(self.pair)
+        first = [m.entity for m in self.between(self.sent.start, c.start, types) if not self.locative(m)]
+        if first:
+            return first[:1]
+        return [self.home] if self.home else []
+
+
+def _uniq(es: list[Entity]) -> list[Entity]:
+    seen, out = set(), []
+    for e in es:
+        if e.id not in seen:
+            seen.add(e.id)
+            out.append(e)
+    return out
+
+
+def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
+    c = x.clause(s)
+    docs = [m.entity for m in x.between(e, c.end, frozenset([EntityType.AGREEMENT]), top=False)]
+    if not docs:
+        docs = [m.entity for m in x.between(e, x.sent.end, frozenset([EntityType.AGREEMENT]), top=False)]
+    if not docs:
+        return
+    parties = x.subjects(s)
+    for p, d in itertools.product(parties, _uniq(docs)):
+        out.add(p, Predicate.SIGNED, d, x.sent, "signed")
+    for a, b in itertools.combinations(parties, 2):
+        out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "signed-parties")
+
+
+def _issued(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
+    c = x.clause(s)
+    kinds = frozenset([EntityType.PLAN, EntityType.AGREEMENT])
+    issuers_t = frozenset([A, O])
+    before = x.text[c.start : s]
+    got = before.rfind("获")
+    if got >= 0:
+        issuers = [m.entity for m in x.between(c.start + got, s, issuers_t)]
+        plans = [m.entity for m in x.between(x.sent.start, c.start + got, kinds, top=False)]
+    else:
+        issuers = [m.entity for m in x.between(c.start, s, issuers_t) if not x.locative(m)]
+        plans = [m.entity for m in x.between(e, x.sent.end, kinds, top=False)]
+    for p, i in itertools.product(_uniq(plans), _uniq(issuers)):
+        out.add(p, Predicate.ISSUED_BY, i, x.sent, "issued")
+
+
+def _established(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
+    c = x.clause(s)
+    made = [m for m in x.between(e, c.end, frozenset([C, O, EntityType.ZONE])) if m.start - e <= 2]
+    if not made:
+        return
+    for f in x.subjects(s, frozenset([C, O, A, P])):
+        out.add(made[0].entity, Predicate.ESTABLISHED_BY, f, x.sent, "established")
+
+
+_EVENTISH = frozenset([EntityType.EVENT])
+
+
+def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
+    c = x.clause(s)
+    if w in ("出席", "参加", "主持", "与会", "见证", "参会"):
+        events = [m.entity for m in x.between(e, x.sent.end, _EVENTISH, top=False)]
+        if not events:
+            events = [m.entity for m in x.between(x.sent.start, s, _EVENTISH, top=False)]
+        if not events and x.main_event and x.text.startswith(_GENERIC_EVENT, e):
+            events = [x.main_event]
+        if not events:
+            return
+        who = [m.entity for m in x.between(x.sent.start, s, frozenset([EntityType.PERSON]) | PARTIES) if not x.locative(m)]
+        for p in _uniq(who):
+            out.add(p, Predicate.PARTICIPATES_IN, events[0], x.sent, "attend")
+        return
+    targets_t = frozenset([EntityType.EVENT, EntityType.CLUSTER, EntityType.ZONE, EntityType.AGREEMENT])
+    if w in ("召开", "举行", "举办"):
+        targets_t = _EVENTISH
+    objs = [m.entity for m in x.between(e, c.end, targets_t)]
+    if not objs:
+        return
+    for p in x.subjects(s):
+        for o in _uniq(objs):
+            out.add(p, Predicate.PARTICIPATES_IN, o, x.sent, "build")
+
+
+def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
+    c = x.clause(s)
+    at = x.text.rfind("在", c.start, s)
+    if at < 0:
+        return
+    where = [m.entity for m in x.between(at, s, frozenset([P, EntityType.ZONE]))]
+    if x.text.startswith(_HOME_WORDS, at + 1) and x.home:
+        where.append(x.home)
+    events = [m.entity for m in x.between(c.start, at, _EVENTISH, top=False)]
+    if not events and x.main_event and any(g in x.text[c.start : at] for g in _GENERIC_EVENT):
+        events = [x.main_event]
+    for ev in _uniq(events):
+        for p in _uniq(where):
+            out.add(ev, Predicate.LOCATED_IN, p, x.sent, "held")
+
+
+def _located(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
+    c = x.clause(s)
+    things_t = frozenset([C, O, EntityType.ZONE, EntityType.CLUSTER])
+    if w == "位于":
+        things = [m.entity for m in x.between(c.start, s, things_t)]
+        places = [m.entity for m in x.between(e, c.end, frozenset([P, EntityType.REGION, EntityType.ZONE]))]
+    else:
+        at = x.text.rfind("在", x.sent.start, s)
+        if at < 0:
+            return
+        places = [m.entity for m in x.between(at, s, frozenset([P]))]
+        things = [m.entity for m in x.between(x.sent.start, at, things_t)]
+    for t, p in itertools.product(_uniq(things), _uniq(places)):
+        out.add(t, Predicate.LOCATED_IN, p, x.sent, "located")
+
+
+def _cooperates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
+    c = x.clause(s)
+    seg = x.text[c.start : s]
+    conn = max(seg.rfind("与"), seg.rfind("同"), seg.rfind("和"))
+    pairs: list[tuple[Entity, Entity]] = []
+    if conn >= 0:
+        cpos = c.start + conn
+        right = [m.entity for m in x.between(cpos, s, PARTNERS) if not x.locative(m)]
+        left = [m.entity for m in x.between(c.start, cpos, PARTNERS) if not x.locative(m)]
+        if right:
+            if not left:
+                left = x.subjects(c.start) if c.start > x.sent.start else ([x.home] if x.home else [])
+            pairs += [(a, b) for a in left[-1:] for b in right]
+            # 焦作与日照: one pair per connector; a list on the right gives each
+    else:
+        after = x.between(e, c.end, PARTNERS)
+        if after and after[0].start - e <= 1:
+            subj = x.subjects(s)
+            pairs += [(a, m.entity) for a in subj[:1] for m in after]
+    for a, b in pairs:
+        out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "cooperate")
+
+
+def _membership(x: _Sentence, st: list[tuple[int, int, str]], prev: Entity | None, out: _Out) -> Entity | None:
+    regions = [m for m in x.ms if m.entity.type == EntityType.REGION and m.top]
+    for s, e, w in st:
+        if w not in ("包括", "组成"):
+            continue
+        reg = [m for m in regions if m.end <= s]
+        region = reg[0].entity if reg else prev
+        if region is None:
+            continue
+        start = reg[0].end if reg else x.sent.start
+        places = [m for m in x.between(start, x.sent.end, frozenset([P]))]
+        heads = {m.entity.id for m, n in zip(places, places[1:]) if n.start == m.end and m.entity.code and n.entity.code and m.entity.code in tables.ancestors(n.entity.code)}
+        for m in places:
+            if m.entity.id not in heads:
+                out.add(m.entity, Predicate.PART_OF, region, x.sent, "members")
+    return regions[-1].entity if regions else prev
+
+
+def _compounds(x: _Sentence, out: _Out) -> None:
+    singles = [m for m in x.ms if m.end - m.start == 1 and m.entity.type in (P, EntityType.ZONE)]
+    groups: list[list[M]] = []
+    for m in singles:
+        if groups and m.start - groups[-1][-1].end <= 1:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    coop = ("同城化", "一体化", "合作", "联动", "协作", "融合", "协同", "两地", "两市", "对口")
+    for g in groups:
+        if len(g) < 2:
+            continue
+        end = g[-1].end
+        rest = x.text[end : end + 8].lstrip("“”\"")
+        if rest.startswith(coop) or rest.startswith("经济" + "一体化"):
+            for a, b in itertools.combinations(_uniq([m.entity for m in g]), 2):
+                out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "compound")
+        holders = [m for m in x.ms if m.start <= g[0].start and end <= m.end and m.end - m.start > 1]
+        for h in holders:
+            pred = Predicate.PART_OF if h.entity.type == EntityType.REGION else Predicate.LOCATED_IN
+            if h.entity.type in (EntityType.REGION,):
+                for m in g:
+                    out.add(m.entity, pred, h.entity, x.sent, "compound-name")
+            elif h.entity.type in (EntityType.CLUSTER, EntityType.ZONE):
+                for m in g:
+                    out.add(h.entity, pred, m.entity, x.sent, "compound-name")
+        if rest.startswith(("黄金三角", "“黄金三角")):
+            regs = [m for m in x.ms if m.entity.type == EntityType.REGION and m.start >= end - 1]
+            for r in regs[:1]:
+                for m in g:
+                    out.add(m.entity, Predicate.PART_OF, r.entity, x.sent, "compound-name")
+
+
+def _names_with_places(x: _Sentence, out: _Out) -> None:
+    holders_t = (EntityType.ZONE, EntityType.CLUSTER, C)
+    for h in x.ms:
+        if h.entity.type not in holders_t or not h.top:
+            continue
+        inner = [m for m in x.ms if h.start <= m.start and m.end <= h.end and m is not h and m.entity.type == P and m.end - m.start > 1]
+        if not inner:
+            continue
+        paren = [m for m in inner if x.text[m.start - 1 : m.start] in "(（" and x.text[m.end : m.end + 1] in ")）"]
+        for m in paren or inner:
+            out.add(h.entity, Predicate.LOCATED_IN, m.entity, x.sent, "name-place")
+
+
+def _adjacent_places(x: _Sentence, out: _Out) -> None:
+    places = [m for m in x.ms if m.entity.type == P and m.entity.code and m.end - m.start > 1]
+    parent: M | None = None
+    last: M | None = None
+    for m in places:
+        if last is not None and m.start == last.end and last.entity.code in tables.ancestors(m.entity.code or ""):
+            parent = last
+            out.add(m.entity, Predicate.LOCATED_IN, last.entity, x.sent, "adjacent")
+        elif parent is not None and last is not None and x.text[last.end : m.start] == "、" and parent.entity.code in tables.ancestors(m.entity.code or ""):
+            out.add(m.entity, Predicate.LOCATED_IN, parent.entity, x.sent, "adjacent-list")
+        elif last is None or m.start != last.end:
+            parent = None if last is None or x.text[last.end : m.start] != "、" else parent
+        last = m
+
+
+def _proposal_issuer(doc: Document, entities: list[Entity], ms: list[M], out: _Out) -> None:
+    """The proposal answered is issued by its addressee when that is an organisation."""
+    import re
+
+    props = [e for e in entities if e.type == EntityType.PLAN and e.name.startswith("关于") and e.name.endswith(("提案", "建议"))]
+    if not props:
+        return
+    m = re.search(r"(?m)^([^\n:：]{2,40})[:：]\s*$", doc.norm)
+    if not m:
+        return
+    span = Span(m.start(1), m.end(1))
+    who = [x.entity for x in ms if span.start <= x.start and x.end <= span.end and x.top and x.entity.type in (O, A)]
+    for p in props:
+        for w in who[:1]:
+            out.add(p, Predicate.ISSUED_BY, w, span, "addressee")
+
+
+def _gazetteer(entities: list[Entity]) -> list[Relation]:
+    """A county in its city, a city in its province, for places of the document."""
+    by_code = {e.code: e for e in entities if e.type == P and e.code}
+    out = []
+    for code, e in sorted(by_code.items()):
+        for anc in tables.ancestors(code):
+            if anc in by_code:
+                out.append(Relation(e.id, Predicate.LOCATED_IN, by_code[anc].id, Source.GAZETTEER, None, "gazetteer"))
+                break
+    return out
+
+
+_RULES = {
+    "signed": _signed,
+    "issuedBy": _issued,
+    "establishedBy": _established,
+    "participatesIn": _participates,
+    "held": _held,
+    "locatedIn": _located,
+    "cooperatesWith": _cooperates,
+    "partOf": lambda *a: None,
+}

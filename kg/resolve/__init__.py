@@ -1,0 +1,99 @@
+"""Resolution: mentions -> one entity per real thing, with stable ids.
+
+Places are keyed by their six-digit division code (``Place/410100``), other
+things by type and normalised canonical name (``Agency/郑州市发展和改革委员会``).
+The canonical name is the fullest official form among the mentions; every
+surface form is an alias. Short names of companies and bodies (二十冶集团, 住建局)
+join the fuller name they end or open.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kg.extract import tables
+from kg.types import Document, Entity, EntityType, Mention, Span
+
+__all__ = ["resolve", "entity_id", "normalise_name"]
+
+_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』]")
+_LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
+_MERGEABLE = frozenset([EntityType.COMPANY, EntityType.AGENCY, EntityType.ORGANIZATION, EntityType.ZONE])
+#: Surface forms that never become aliases (corpus convention).
+_NOT_ALIASES = frozenset(["我市", "我区", "我省", "我县", "本市"])
+
+
+def normalise_name(name: str) -> str:
+    """The key form of a name: NFKC, without spaces and quotation marks.
+
+    >>> normalise_name("《郑州都市圈 发展规划》")
+    '郑州都市圈发展规划'
+    """
+    return _STRIP.sub("", unicodedata.normalize("NFKC", name))
+
+
+def entity_id(m: Mention) -> str:
+    """The stable id a mention resolves to."""
+    if m.type == EntityType.PLACE and m.code:
+        return f"Place/{m.code}"
+    return f"{m.type.value}/{normalise_name(m.canonical or m.surface)}"
+
+
+def _core(name: str) -> str:
+    return _LEGAL.sub("", name)
+
+
+def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
+    """Group mentions into entities: one per real thing, ids stable across documents."""
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        groups.setdefault(entity_id(m), []).append(m)
+    names = {k: _best_name(v) for k, v in groups.items()}
+    # short forms join the fuller name of the same type that ends with them
+    target: dict[str, str] = {}
+    keys = sorted(groups, key=lambda k: -len(names[k]))
+    for k in keys:
+        typ = groups[k][0].type
+        if typ not in _MERGEABLE:
+            continue
+        short = _core(names[k])
+        if len(short) < 3:
+            continue
+        for k2 in keys:
+            if k2 == k or groups[k2][0].type != typ or len(names[k2]) <= len(names[k]):
+                continue
+            full = _core(names[k2])
+            if full != short and (full.endswith(short) or (names[k2].startswith(names[k]) and _LEGAL.search(names[k2]))):
+                target[k] = target.get(k2, k2)
+                break
+    merged: dict[str, list[Mention]] = {}
+    for k, ms in groups.items():
+        merged.setdefault(target.get(k, k), []).extend(ms)
+    divs = tables.divisions()
+    out: list[Entity] = []
+    for k, ms in merged.items():
+        ms = sorted(ms, key=lambda m: (m.span.start, m.span.end))
+        head = groups[k] if k in groups else ms
+        typ = head[0].type
+        name = names.get(k) or _best_name(head)
+        code = head[0].code if typ == EntityType.PLACE else None
+        lon = lat = None
+        if code and code in divs:
+            name = divs[code].name
+            lon, lat = divs[code].longitude, divs[code].latitude
+        aliases: list[str] = []
+        for m in ms:
+            s = doc.text[m.span.start : m.span.end]
+            if s not in aliases and s not in _NOT_ALIASES:
+                aliases.append(s)
+        spans = tuple(sorted({Span(m.span.start, m.span.end) for m in ms}, key=lambda s: (s.start, s.end)))
+        out.append(Entity(k, name, typ, tuple(aliases), code, lon, lat, spans))
+    out.sort(key=lambda e: (e.mentions[0].start if e.mentions else 0, e.id))
+    return out
+
+
+def _best_name(ms: list[Mention]) -> str:
+    """The fullest canonical form among a group's mentions."""
+    cands = [m.canonical or m.surface for m in ms]
+    return max(cands, key=lambda c: (len(normalise_name(c)), c))

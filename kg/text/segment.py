@@ -1,0 +1,61 @@
+"""Sentence and clause splitting with character offsets.
+
+Offsets are half-open ``[start, end)`` into the text given, so a span can be
+shown back to the reader. Whitespace at either end of a piece is left out.
+
+>>> t = "郑州市与开封市签署了协议。双方将深化合作!"
+>>> [t[s.start:s.end] for s in sentences(t)]
+['郑州市与开封市签署了协议。', '双方将深化合作!']
+>>> [t[s.start:s.end] for s in clauses(t, sentences(t)[0])]
+['郑州市与开封市签署了协议。']
+"""
+
+from __future__ import annotations
+
+from kg.types import Span
+
+#: Characters that end a sentence (kept with the sentence they end).
+SENTENCE_END = frozenset("。!?！？;；\n")
+#: Characters that end a clause inside a sentence.
+CLAUSE_END = frozenset(",，:：、")
+#: Closing marks that stay with the sentence before them.
+CLOSERS = frozenset("”’」』)）】》")
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if start < end else None
+
+
+def _split(text: str, start: int, end: int, enders: frozenset[str]) -> list[Span]:
+    out: list[Span] = []
+    begin = start
+    i = start
+    while i < end:
+        if text[i] in enders:
+            j = i + 1
+            while j < end and text[j] in CLOSERS:
+                j += 1
+            span = _trimmed(text, begin, j)
+            if span:
+                out.append(span)
+            begin = i = j
+            continue
+        i += 1
+    span = _trimmed(text, begin, end)
+    if span:
+        out.append(span)
+    return out
+
+
+def sentences(text: str) -> list[Span]:
+    """The sentences of ``text``: split after 。!?; and at line ends."""
+    return _split(text, 0, len(text), SENTENCE_END)
+
+
+def clauses(text: str, sentence: Span) -> list[Span]:
+    """The clauses of one sentence: split after commas and colons (not 、)."""
+    return _split(text, sentence.start, sentence.end, CLAUSE_END - {"、"})
