@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
-from kg.types import EntityType
+from kg.types import EntityType, Extraction
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -125,6 +125,11 @@ class Graph:
     def relations(self) -> list[Edge]:
         """Every relation: those stated in the text, then the gazetteer's."""
         return list(self.graph.edges)
+
+    @property
+    def extractions(self) -> list[Extraction]:
+        """The per-document extractions of a build (empty for a graph reopened with :func:`load`)."""
+        return list(self._result.extractions) if self._result is not None else []
 
     @property
     def documents(self) -> list[DocumentInfo]:
