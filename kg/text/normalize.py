@@ -1,0 +1,217 @@
+"""Normalise text for matching, keeping every offset in place.
+
+:func:`normalize` maps each character to at most one character, so the result has
+exactly the length of its input and an offset into one is an offset into the other:
+
+- traditional Chinese characters become simplified ones (OpenCC ``t2s``), but only
+  where OpenCC maps one character to one character;
+- full-width ASCII forms (U+FF01..U+FF5E) become ASCII, U+3000 (ideographic space)
+  and U+00A0 (no-break space) become a space;
+- ``\\r`` becomes ``\\n``, so ``\\r\\n`` becomes ``\\n\\n`` (same length).
+
+>>> normalize("鄭州市與開封市簽署協議")
+'郑州市与开封市签署协议'
+>>> normalize("ＡＢＣ１２３，（郑州）\\u3000好\\r\\n")
+'ABC123,(郑州) 好\\n\\n'
+
+Transformations that change the length (deleting or expanding characters) carry an
+:class:`OffsetMap` that takes offsets in the result back to the input.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from bisect import bisect_right
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["OffsetMap", "normalize"]
+
+#: Characters below this code point are looked up in a flat list (fast ``str.translate``);
+#: it covers the Basic Multilingual Plane and CJK extension B, where OpenCC's table lives.
+_TABLE_SIZE = 0x30000
+
+
+def _base_map() -> dict[int, int]:
+    """The fixed, non-OpenCC part of the character map."""
+    table = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}  # full-width ASCII forms
+    table[0x3000] = 0x20  # ideographic space
+    table[0x00A0] = 0x20  # no-break space
+    table[0x0D] = 0x0A  # carriage return
+    return table
+
+
+def _opencc_single_characters() -> set[str]:
+    """Every single character that OpenCC's ``t2s`` dictionaries may convert.
+
+    The dictionary files are named in OpenCC's own ``t2s.json`` configuration; a
+    character that is a key in none of them is left alone by OpenCC.
+    """
+    import opencc
+
+    root = Path(opencc.__file__).resolve().parent
+    config = json.loads((root / "config" / "t2s.json").read_text(encoding="utf-8"))
+    files: list[str] = []
+
+    def collect(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "txt" and isinstance(node.get("file"), str):
+                files.append(node["file"])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(config.get("conversion_chain"))
+    chars: set[str] = set()
+    for name in files:
+        with open(root / "dictionary" / name, encoding="utf-8") as f:
+            for line in f:
+                key = line.split("\t", 1)[0].strip()
+                if len(key) == 1:
+                    chars.add(key)
+    return chars
+
+
+class _Table:
+    """The character map, built once on first use (about 50 ms)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._flat: list[int] | None = None
+
+    def flat(self) -> list[int]:
+        if self._flat is None:
+            with self._lock:
+                if self._flat is None:
+                    self._flat = self._build()
+        return self._flat
+
+    @staticmethod
+    def _build() -> list[int]:
+        from opencc import OpenCC
+
+        converter = OpenCC("t2s")
+        flat = list(range(_TABLE_SIZE))
+        for ch in sorted(_opencc_single_characters()):
+            simplified = converter.convert(ch)
+            # Keep only one-to-one conversions: the length must never change.
+            if len(simplified) == 1 and simplified != ch and ord(ch) < _TABLE_SIZE:
+                flat[ord(ch)] = ord(simplified)
+        for src, dst in _base_map().items():
+            flat[src] = dst
+        return flat
+
+
+_TABLE = _Table()
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` normalised for matching, with exactly the same length.
+
+    >>> s = "鄭州市與開封市簽署協議"
+    >>> n = normalize(s)
+    >>> n, len(n) == len(s)
+    ('郑州市与开封市签署协议', True)
+    >>> normalize("郑州市 ２０２４年")
+    '郑州市 2024年'
+    """
+    if text.isascii():
+        return text.replace("\r", "\n")
+    # str.translate with a list never raises KeyError for characters in range, which
+    # makes it several times faster than a dict; characters beyond it stay as they are.
+    return text.translate(_TABLE.flat())
+
+
+class OffsetMap:
+    """Maps offsets in a transformed text back to offsets in the original text.
+
+    The map is built from edits: non-overlapping ``(start, end, replacement)``
+    triples on the original text, sorted by ``start``. Offsets outside every edit
+    shift by the length change of the edits before them; an offset inside a
+    replacement maps to the start of the replaced range (or, with ``end=True``, to
+    its end), so a span never grows past what was replaced.
+
+    >>> text = "郑州　市，開封"
+    >>> new, m = OffsetMap.apply(text, [(2, 3, ""), (4, 5, ", ")])
+    >>> new
+    '郑州市, 開封'
+    >>> m.to_original(3), m.to_original(5)
+    (4, 5)
+    >>> m.span_to_original(0, 3)
+    (0, 4)
+    >>> text[slice(*m.span_to_original(5, 7))]
+    '開封'
+    >>> OffsetMap.identity(4).to_original(2)
+    2
+    """
+
+    __slots__ = ("_new_starts", "_segments", "original_length", "length")
+
+    def __init__(self, original_length: int, edits: Iterable[tuple[int, int, int]] = ()) -> None:
+        """``edits`` are ``(start, end, new_length)`` on the original text, sorted."""
+        self.original_length = original_length
+        # Each segment: (new_start, new_end, orig_start, orig_end) of one edit.
+        segments: list[tuple[int, int, int, int]] = []
+        shift = 0
+        last = 0
+        for start, end, new_len in edits:
+            if start < last or end < start or end > original_length or new_len < 0:
+                raise ValueError(f"bad edit ({start}, {end}, {new_len})")
+            new_start = start + shift
+            segments.append((new_start, new_start + new_len, start, end))
+            shift += new_len - (end - start)
+            last = end
+        self._segments = segments
+        self._new_starts = [s[0] for s in segments]
+        self.length = original_length + shift
+
+    @classmethod
+    def identity(cls, length: int) -> OffsetMap:
+        """The map of a transformation that changed nothing."""
+        return cls(length)
+
+    @classmethod
+    def apply(cls, text: str, edits: Iterable[tuple[int, int, str]]) -> tuple[str, OffsetMap]:
+        """Apply ``(start, end, replacement)`` edits to ``text``; return the result and its map.
+
+        >>> OffsetMap.apply("abc", [(1, 2, "XY")])[0]
+        'aXYc'
+        """
+        pieces: list[str] = []
+        triples: list[tuple[int, int, int]] = []
+        pos = 0
+        for start, end, replacement in edits:
+            if start < pos:
+                raise ValueError("edits must be sorted and must not overlap")
+            pieces.append(text[pos:start])
+            pieces.append(replacement)
+            triples.append((start, end, len(replacement)))
+            pos = end
+        pieces.append(text[pos:])
+        return "".join(pieces), cls(len(text), triples)
+
+    def to_original(self, offset: int, *, end: bool = False) -> int:
+        """The original offset of ``offset`` in the transformed text.
+
+        >>> m = OffsetMap(5, [(1, 3, 0)])  # two characters deleted at 1..3
+        >>> [m.to_original(i) for i in range(4)]
+        [0, 3, 4, 5]
+        """
+        if not 0 <= offset <= self.length:
+            raise ValueError(f"offset {offset} outside 0..{self.length}")
+        i = bisect_right(self._new_starts, offset) - 1
+        if i < 0:
+            return offset
+        new_start, new_end, orig_start, orig_end = self._segments[i]
+        if offset > new_end or (offset == new_end and (offset > new_start or not end)):
+            return orig_end + (offset - new_end)  # after the edit
+        if end and offset > new_start:
+            return orig_end  # a span ending inside a replacement covers all of it
+        return orig_start
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The original half-open span of ``[start, end)`` in the transformed text."""
+        return self.to_original(start), self.to_original(end, end=True)
