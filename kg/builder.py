@@ -30,10 +30,11 @@ PARALLEL_MIN_DOCS = 200
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """A file that could not be read, with a one-line reason."""
+    """A file that could not be read, with a one-line reason and its display name."""
 
     path: str
     reason: str
+    name: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
@@ -64,7 +65,7 @@ def process_path(path: str, name: str) -> Extraction | Skipped:
     try:
         doc = read_document(path, name=name)
     except InputError as exc:
-        return Skipped(path, exc.reason)
+        return Skipped(path, exc.reason, name)
     return extract(doc)
 
 
@@ -164,7 +165,7 @@ def extract_paths(
     skipped: list[Skipped] = []
     for (path, name), entry in zip(items, entries, strict=True):
         if isinstance(entry, SkipEntry):
-            skipped.append(Skipped(path, entry.reason))
+            skipped.append(Skipped(path, entry.reason, name))
         elif entry is not None:
             extractions.append(rebind(entry, path, name))
     return extractions, skipped

@@ -163,7 +163,8 @@ class DaskExecutor:
             raise KGError("the dask executor needs the 'distributed' package") from exc
         if self.scheduler:
             try:
-                self._client = Client(self.scheduler, timeout="10s")
+                # the connect timeout is Dask's (distributed.comm.timeouts.connect)
+                self._client = Client(self.scheduler)
             except OSError as exc:
                 raise KGError(
                     f"cannot reach the Dask scheduler at {self.scheduler}: {exc} "

@@ -1,0 +1,309 @@
+"""Benchmark ``kg build`` on a synthetic corpus made of the sample documents' real sentences.
+
+Run by hand (``make bench``), not by the tests::
+
+    .venv/bin/python bench/bench_build.py              # 2,000 documents
+    .venv/bin/python bench/bench_build.py --docs 20000 --skip-jobs1
+
+It generates ``--docs`` documents (seeded, reproducible): each has a title line
+and a date line like the sample documents' headers and a body of real sentences
+from ``data/docs``, shuffled, as long as a randomly chosen sample document. It then
+prints, for the whole build (read + extract, graph, every export of
+``kg.export.outputs.write_outputs``): documents and MB of text per second, the
+time of each stage and the peak memory; the time of a bare ``jieba.lcut`` pass
+over the same texts and the ratio build / jieba; an incremental rebuild after
+changing one document (with the extraction cache) and its speed-up; and the
+extraction stage with ``--jobs 1`` against ``--jobs N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import os
+import random
+import re
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "data" / "docs"
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+
+
+# ---------------------------------------------------------------------------
+# The synthetic corpus
+# ---------------------------------------------------------------------------
+
+
+def sample_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(DOCS.glob("*.txt"))]
+
+
+def sentences(texts: list[str]) -> list[str]:
+    """The body sentences of the sample documents (header lines left out)."""
+    out: list[str] = []
+    for text in texts:
+        for line in text.split("\n")[2:]:
+            out += [s.strip() for s in _SENTENCE_END.split(line) if len(s.strip()) >= 8]
+    return out
+
+
+def make_corpus(n: int, seed: int) -> list[tuple[str, str]]:
+    """``n`` documents ``(file name, text)``: a header and shuffled real sentences."""
+    rng = random.Random(seed)
+    texts = sample_texts()
+    pool = sentences(texts)
+    titles = [t.split("\n", 1)[0].strip() for t in texts if t.strip()]
+    lengths = [len(t) for t in texts]
+    docs = []
+    for i in range(n):
+        target = rng.choice(lengths)
+        date = f"{rng.randint(2010, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        lines = [rng.choice(titles), f"发布日期:{date}", ""]
+        size, para = 0, []
+        while size < target:
+            s = rng.choice(pool)
+            para.append(s)
+            size += len(s)
+            if len(para) >= rng.randint(2, 4):
+                lines.append("".join(para))
+                para = []
+        if para:
+            lines.append("".join(para))
+        docs.append((f"{i // 1000:03d}/doc{i:06d}.txt", "\n".join(lines) + "\n"))
+    return docs
+
+
+def write_corpus(folder: Path, docs: list[tuple[str, str]]) -> int:
+    """Write the documents; returns the bytes written."""
+    total = 0
+    for name, text in docs:
+        p = folder / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        p.write_bytes(data)
+        total += len(data)
+    return total
+
+
+# ---------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------
+
+
+class Timings:
+    """Seconds by stage name, in the order first seen."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t
+
+    def wrap(self, module: Any, attr: str, name: str) -> Callable[[], None]:
+        """Time every call of ``module.attr`` under ``name``; returns the undo."""
+        fn = getattr(module, attr)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            with self.stage(name):
+                return fn(*args, **kwargs)
+
+        setattr(module, attr, timed)
+        return lambda: setattr(module, attr, fn)
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+
+def _exporters() -> list[tuple[Any, str, str]]:
+    """The functions ``write_outputs`` calls, as (module, attribute, stage name)."""
+    import kg.export.graphjson as graphjson
+    import kg.export.html as html
+    import kg.export.jsonl as jsonl
+    import kg.export.rdf as rdf
+    import kg.export.report as report
+
+    return [
+        (rdf, "write_rdf", "export: RDF (ttl, trig, jsonld, nq)"),
+        (graphjson, "write_graph_json", "export: graph.json"),
+        (html, "write_html", "export: graph.html"),
+        (jsonl, "to_jsonl", "export: extractions.jsonl"),
+        (report, "render_report", "export: report.md"),
+    ]
+
+
+def full_build(
+    src: Path,
+    out: Path,
+    *,
+    jobs: int | None,
+    cache_dir: Path | None,
+    shards: int | None = None,
+) -> tuple[Timings, Any]:
+    """One whole build, as ``kg build`` does it, timed stage by stage."""
+    from kg.builder import BuildResult, extract_paths, open_cache
+    from kg.export.outputs import write_outputs
+    from kg.graph import build_graph
+    from kg.io import discover
+
+    t = Timings()
+    with t.stage("discover"):
+        items = discover([str(src)])
+    cache = open_cache(cache_dir)
+    with t.stage("read + extract"):
+        extractions, skipped = extract_paths(items, jobs=jobs, cache=cache)
+    with t.stage("graph"):
+        graph = build_graph(extractions)
+    result = BuildResult(graph, extractions, skipped, cache.stats if cache else None)
+    undo = [t.wrap(m, a, n) for m, a, n in _exporters()]
+    try:
+        start = time.perf_counter()
+        write_outputs(result, out)
+        exports = sum(v for k, v in t.seconds.items() if k.startswith("export"))
+        t.seconds["export: other (writing, sorting)"] = time.perf_counter() - start - exports
+    finally:
+        for u in undo:
+            u()
+    if shards:
+        from kg.export.shards import write_shards
+
+        with t.stage(f"export: {shards} shards"):
+            write_shards(graph, out / "shards", shards)
+    return t, result
+
+
+def jieba_pass(texts: list[str]) -> float:
+    """Seconds of a bare ``jieba.lcut`` over ``texts`` (dictionary loaded beforehand)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    start = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    return time.perf_counter() - start
+
+
+def peak_mib() -> tuple[float, float]:
+    """Peak resident memory (MiB) of this process and of its largest finished child."""
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    return me * scale / 2**20, kids * scale / 2**20
+
+
+def show(t: Timings, indent: str = "  ") -> None:
+    for name, s in t.seconds.items():
+        print(f"{indent}{name:<40} {s:8.2f} s")
+    print(f"{indent}{'total':<40} {t.total:8.2f} s")
+
+
+# ---------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=2000, help="documents to generate (2000)")
+    ap.add_argument("--seed", type=int, default=1, help="random seed of the corpus (1)")
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (one per core)")
+    ap.add_argument("--shards", type=int, default=None, help="also write N N-Quads shards")
+    ap.add_argument("--skip-jobs1", action="store_true", help="skip the --jobs 1 comparison")
+    ap.add_argument("--skip-jieba", action="store_true", help="skip the bare jieba pass")
+    ap.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
+    args = ap.parse_args(argv)
+    jobs = args.jobs or os.cpu_count() or 1
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    src = work / "docs"
+    if src.exists():
+        shutil.rmtree(src)
+    try:
+        corpus = make_corpus(args.docs, args.seed)
+        nbytes = write_corpus(src, corpus)
+        chars = sum(len(t) for _, t in corpus)
+        print(
+            f"corpus: {len(corpus)} documents, {chars:,} characters, {nbytes / 1e6:.2f} MB "
+            f"(seed {args.seed}), {os.cpu_count()} cores, jobs {jobs}"
+        )
+
+        # 1. the whole build, cold, filling the cache (as `kg build` does by default)
+        cache_dir = work / "cache"
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        t_cold, result = full_build(
+            src, work / "out", jobs=jobs, cache_dir=cache_dir, shards=args.shards
+        )
+        ents, rels = len(result.graph.nodes), len(result.graph.edges)
+        print(
+            f"\nfull build (jobs {jobs}, cache empty): {result.read} read, "
+            f"{len(result.skipped)} skipped; {ents} entities, {rels} relations"
+        )
+        show(t_cold)
+        total = t_cold.total
+        print(f"  => {result.read / total:,.0f} documents/s, {nbytes / 1e6 / total:.2f} MB/s")
+        del result
+        gc.collect()
+
+        # 2. bare jieba over the same texts
+        if not args.skip_jieba:
+            texts = [t for _, t in corpus]
+            tj = jieba_pass(texts)
+            print(f"\nbare jieba.lcut pass: {tj:.2f} s ({nbytes / 1e6 / tj:.2f} MB/s)")
+            print(f"  => build / jieba = {total / tj:.2f}")
+            del texts
+
+        # 3. incremental: change one document, rebuild with the cache
+        name, text = corpus[len(corpus) // 2]
+        (src / name).write_text(text + "郑州市与开封市签署了合作框架协议。\n", encoding="utf-8")
+        t_inc, result = full_build(src, work / "out", jobs=jobs, cache_dir=cache_dir)
+        print(f"\nrebuild after changing one document ({result.cache})")
+        show(t_inc)
+        ex_cold, ex_inc = t_cold.seconds["read + extract"], t_inc.seconds["read + extract"]
+        print(
+            f"  => whole build {total / t_inc.total:.1f}x faster than the first; "
+            f"read + extract {ex_cold / ex_inc:.1f}x faster"
+        )
+        del result
+        gc.collect()
+
+        # 4. extraction alone: jobs 1 against jobs N (no cache)
+        if not args.skip_jobs1 and jobs > 1:
+            from kg.builder import extract_paths
+            from kg.io import discover
+
+            items = discover([str(src)])
+            res = {}
+            for j in (1, jobs):
+                start = time.perf_counter()
+                extract_paths(items, jobs=j)
+                res[j] = time.perf_counter() - start
+            print(
+                f"\nread + extract, no cache: --jobs 1 {res[1]:.2f} s, --jobs {jobs} "
+                f"{res[jobs]:.2f} s ({res[1] / res[jobs]:.2f}x)"
+            )
+
+        me, kids = peak_mib()
+        print(f"\npeak memory: {me:,.0f} MiB (this process), {kids:,.0f} MiB (largest worker)")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
