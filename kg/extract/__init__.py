@@ -57,7 +57,8 @@ def find_mentions(doc: Document) -> list[Mention]:
     compounds += _compounds_opening_names(text, found, suffixed, ctx)
     jur = names.jurisdiction_mentions(text, hits["jurisdiction"], found, ctx)
     sessions = names.session_mentions(text, ctx)
-    others = known + titles + proposals + templates + suffixed + jur + sessions
+    outlets = names.outlet_mentions(text)
+    others = outlets + known + titles + proposals + templates + suffixed + jur + sessions
     others = _drop_nested(_prefer(others))
     taken = [(m.span.start, m.span.end) for m in others + found]
     people = persons.person_mentions(text, hits["cue"], taken)
@@ -102,7 +103,7 @@ def _compounds_opening_names(text: str, found: list[Mention], suffixed: list[Men
     return out
 
 
-_RULE_RANK = {"template": 0, "session": 0, "known": 1, "title": 1, "proposal": 1, "jurisdiction": 2, "suffix": 3}
+_RULE_RANK = {"outlet": 0, "template": 0, "session": 0, "known": 1, "title": 1, "proposal": 1, "jurisdiction": 2, "suffix": 3}
 
 
 def _prefer(ms: list[Mention]) -> list[Mention]:
@@ -143,6 +144,11 @@ def _drop_nested2(ms: list[Mention]) -> list[Mention]:
             and (o.span.end - o.span.start) > (m.span.end - m.span.start)
             for o in ms
         )
+        if inside and m.rule == "known" and m.type == EntityType.REGION and any(
+            o.rule == "known" and o.type == EntityType.REGION and o.span.start <= m.span.start and m.span.end <= o.span.end and o is not m
+            for o in ms
+        ):
+            continue
         if inside and (m.type not in _NESTABLE or (m.rule == "suffix" and m.type == EntityType.REGION and not m.canonical[:2] in _place_starts(m))):
             continue
         out.append(m)

@@ -28,6 +28,10 @@ class Context:
         return tables.divisions()[code].name if code else None
 
 
+#: Province-level cities: their province is their city.
+_MUNICIPALITIES = frozenset(["11", "12", "31", "50"])
+
+
 def _home_from(code: str) -> dict[str, str]:
     divs = tables.divisions()
     home: dict[str, str] = {}
@@ -35,6 +39,8 @@ def _home_from(code: str) -> dict[str, str]:
     home[d.level] = code
     for a in tables.ancestors(code):
         home.setdefault(divs[a].level, a)
+    if code[:2] in _MUNICIPALITIES:
+        home.setdefault("city", code[:2] + "0000")
     return home
 
 
@@ -58,6 +64,9 @@ def build(publisher_codes: list[str], place_counts: Counter[str]) -> Context:
     top_prov = max(provinces.items(), key=lambda kv: (kv[1], kv[0]))[0]
     local = {c: n for c, n in place_counts.items() if c[:2] == top_prov[:2] and divs[c].level != "province"}
     if not local:
-        return Context(provinces, {"province": top_prov})
+        home = {"province": top_prov}
+        if top_prov[:2] in _MUNICIPALITIES:
+            home["city"] = top_prov
+        return Context(provinces, home)
     best = max(local.items(), key=lambda kv: (kv[1], -rank[divs[kv[0]].level], kv[0]))[0]
     return Context(provinces, _home_from(best))

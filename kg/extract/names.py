@@ -12,11 +12,11 @@ from kg.extract.matcher import Hit
 from kg.types import EntityType, Mention, Span
 
 #: Characters a name never crosses on its left (brackets and quotes are jumped when balanced).
-_HARD = frozenset(" \t\n\u3000,，。;；:：、!！?？《》<>〈〉[]【】/|•·")
+_HARD = frozenset(" \t\n\u3000,，。;；:：、!！?？《》<>〈〉[]【】/|•")
 _OPEN, _CLOSE = "(（“‘「", ")）”’」"
 _SCALE = re.compile(r"[万千百]亿级")
 _SESSION = re.compile(r"第[一二三四五六七八九十\d]{1,3}届")
-_NUMBERED = re.compile(r"^[一二两三四五六七八九十\d]+[市省区县地方家个]")
+_NUMBERED = re.compile(r"^[一二两三四五六七八九十\d]+[市省区县地方家个]|[一二两三四五六七八九十]+[市省地]")
 #: What may not follow a one-character name ending (局长, 布局, 处理 ...).
 _BAD_NEXT = {"局": "长面势部限", "厅": "长", "处": "长理于在置罚", "政府": "采", "大会": "堂", "公司": "债"}
 _NEEDS_BODY = frozenset(["处"])
@@ -109,10 +109,40 @@ def left_edge(text: str, start: int, floor: int, scope: str = "name") -> int:
             break
         if ch in "和及与" and any(text.endswith(suf, 0, i - 1) for suf in _suffix_types()):
             break
+        if ch == "委" and text[i : i + 1] in ("省", "市", "区", "县"):
+            break
+        if scope == "title" and ch in "与和":
+            i -= 1
+            continue
         if any(text[i - n : i] in words for n in range(1, longest + 1) if i - n >= floor):
             break
         i -= 1
     return i
+
+
+def _extend_over_list(text: str, s: int, places: list[Mention]) -> int:
+    """An event name may open with a list of places (成都、德阳、眉山、资阳四市政协…座谈会)."""
+    ends = {m.span.end: m.span.start for m in places}
+    starts = {m.span.start for m in places}
+    if s not in starts:
+        return s
+    while text[s - 1 : s] == "、" and (s - 1) in ends:
+        s = ends[s - 1]
+    return s
+
+
+_OUTLET = re.compile(r"(?m)(?:来源|新闻来源)[:：]\s*([\u4e00-\u9fff]{2,10}?(?:新闻网|日报|晚报|网|报|电视台|台))|(?:^|[(（])([\u4e00-\u9fff]{2,8}?(?:新闻网|网|日报|报))讯")
+
+
+def outlet_mentions(text: str) -> list[Mention]:
+    """News outlets named in source lines and bylines (来源:福建新闻网; 眉山网讯)."""
+    out = []
+    for m in _OUTLET.finditer(text):
+        g = 1 if m.group(1) else 2
+        if m.group(g) in ("本报",):
+            continue
+        out.append(Mention(Span(m.start(g), m.end(g)), m.group(g), EntityType.ORGANIZATION, "outlet", m.group(g)))
+    return out
 
 
 def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Context) -> list[Mention]:
@@ -135,13 +165,17 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
         typ = types[suffix]
         scope = "title" if typ == "Event" or (typ == "Agreement" and suffix not in ("合作机制",)) else "name"
         s = left_edge(text, h.start, 0, scope)
+        if typ == "Event":
+            s = _extend_over_list(text, s, places)
         name = text[s:end]
         core = name[: -len(suffix)]
         if suffix in _BAD_PREV and core[-1:] in _BAD_PREV[suffix]:
             continue
         if len(core) < 2 and not (typ == "Agency" and core in ("省", "市", "区", "县")):
             continue
-        if name in generic or core in generic or _NUMBERED.match(name):
+        if name in generic or core in generic or _NUMBERED.search(name if typ != "Agreement" else core[:3]):
+            continue
+        if name.endswith(("分公司", "子公司")) and not any(s <= m.span.start for m in places if m.span.end <= end):
             continue
         if suffix in _NEEDS_BODY and not any(b in core for b in ("厅", "局", "委", "部")):
             continue

@@ -12,6 +12,7 @@ from kg.types import EntityType, Mention, Span
 
 #: Characters that start the word after a name (出席, 在, 等, 说 ...): the name ended before.
 _AFTER = frozenset("出在等主参说表指强会率带和与分代同一陪见为到赴向对及共介感希认提要也还就将是已、,，。:：;；)）」”’ \n")
+_FIRST_BAD = frozenset("的了在等和与是为及并们")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -39,7 +40,7 @@ def _name_at(text: str, i: int) -> tuple[int, int, str] | None:
     if text[j : j + 1] == " " and _is_cjk(text[j + 1 : j + 2]) and not _is_cjk(text[j + 2 : j + 3]):
         return (i, j + 2, text[i:j] + text[j + 1])
     c1, c2 = text[j : j + 1], text[j + 1 : j + 2]
-    if not _is_cjk(c1) or c1 in _AFTER:
+    if not _is_cjk(c1) or c1 in _FIRST_BAD:
         return None
     end = j + 1 if (not _is_cjk(c2) or c2 in _AFTER) else j + 2
     name = text[i:end]

@@ -150,7 +150,7 @@ class _Sentence:
     def locative(self, m: M) -> bool:
         return self.text[max(0, m.start - 1) : m.start] in ("在", "于", "赴", "到")
 
-    def subjects(self, s: int, types: frozenset[EntityType] = PARTIES) -> list[Entity]:
+    def subjects(self, s: int, types: frozenset[EntityType] = PARTIES, home: bool = True) -> list[Entity]:
         """Parties before position ``s`` in its clause; else the sentence's first; else 双方 or home."""
         c = self.clause(s)
         got = [m.entity for m in self.between(c.start, s, types) if not self.locative(m)]
@@ -162,7 +162,7 @@ class _Sentence:
         first = [m.entity for m in self.between(self.sent.start, c.start, types) if not self.locative(m)]
         if first:
             return first[:1]
-        return [self.home] if self.home else []
+        return [self.home] if self.home and home else []
 
 
 def _uniq(es: list[Entity]) -> list[Entity]:
@@ -181,7 +181,7 @@ def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         docs = [m.entity for m in x.between(e, x.sent.end, frozenset([EntityType.AGREEMENT]), top=False)]
     if not docs:
         return
-    parties = x.subjects(s)
+    parties = x.subjects(s, home=False)
     for p, d in itertools.product(parties, _uniq(docs)):
         out.add(p, Predicate.SIGNED, d, x.sent, "signed")
     for a, b in itertools.combinations(parties, 2):
