@@ -107,7 +107,7 @@ def left_edge(text: str, start: int, floor: int, scope: str = "name") -> int:
             continue
         if ch in _HARD or ch in _OPEN:
             break
-        if ch in "和及与" and any(text.endswith(suf, 0, i - 1) for suf in _suffix_types()):
+        if scope == "name" and ch in "和及与" and any(text.endswith(suf, 0, i - 1) for suf in _suffix_types()):
             break
         if ch == "委" and text[i : i + 1] in ("省", "市", "区", "县"):
             break

@@ -145,7 +145,19 @@ class _Sentence:
         return next((c for c in self.cls if c.start <= pos < c.end), self.sent)
 
     def between(self, a: int, b: int, types: frozenset[EntityType], top: bool = True) -> list[M]:
-        return [m for m in self.ms if a <= m.start and m.end <= b and m.entity.type in types and (m.top or not top)]
+        out = []
+        for m in self.ms:
+            if not (a <= m.start and m.end <= b and (m.top or not top)):
+                continue
+            if top and m.entity.type == A and self.text.startswith(_cues(), m.end):
+                # 南京市委副书记、市长季建业: the body is a title; the party is its place
+                inner = [n for n in self.ms if m.start <= n.start and n.end <= m.end and n.entity.type == P]
+                if not inner:
+                    continue
+                m = M(inner[0].start, inner[0].end, inner[0].entity, True)
+            if m.entity.type in types:
+                out.append(m)
+        return out
 
     def locative(self, m: M) -> bool:
         return self.text[max(0, m.start - 1) : m.start] in ("在", "于", "赴", "到")
@@ -163,6 +175,12 @@ class _Sentence:
         if first:
             return first[:1]
         return [self.home] if self.home and home else []
+
+
+@cache
+def _cues() -> tuple[str, ...]:
+    words = [r["cue"] for r in tables.tsv("person_cues.tsv") if r["side"] == "before"]
+    return tuple(sorted(set(words) - {"代表"}, key=len, reverse=True))
 
 
 def _uniq(es: list[Entity]) -> list[Entity]:
@@ -301,8 +319,10 @@ def _membership(x: _Sentence, st: list[tuple[int, int, str]], prev: Entity | Non
     for s, e, w in st:
         if w not in ("包括", "组成"):
             continue
-        reg = [m for m in regions if m.end <= s]
-        region = reg[0].entity if reg else prev
+        first = next((m for m in x.ms if m.top), None)
+        reg = [m for m in regions if m.end <= s and m is first]
+        starts_list = x.text[x.sent.start : s].strip(" 主要") == ""
+        region = reg[0].entity if reg else (prev if starts_list else None)
         if region is None:
             continue
         start = reg[0].end if reg else x.sent.start
