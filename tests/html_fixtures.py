@@ -66,14 +66,27 @@ def _span(doc: Document, s: str) -> tuple[Span, ...]:
 def sample_graph() -> KnowledgeGraph:
     """郑州市 and neighbours from two real sentences, plus a document full of probes."""
     text1 = SIGNED + "\n" + PLAN + "\n"
-    d1 = _doc("000_ab73ab1b96b1d70f.txt", text1, "关于在郑州都市圈建设中推进中原城市群一体化的提案的答复")
-    zz = Entity(ZZ, "郑州市", EntityType.PLACE, ("郑州", "郑"), "410100", 113.6254, 34.7466,
-                _span(d1, "郑州市"))
+    d1 = _doc(
+        "000_ab73ab1b96b1d70f.txt", text1, "关于在郑州都市圈建设中推进中原城市群一体化的提案的答复"
+    )
+    zz = Entity(
+        ZZ,
+        "郑州市",
+        EntityType.PLACE,
+        ("郑州", "郑"),
+        "410100",
+        113.6254,
+        34.7466,
+        _span(d1, "郑州市"),
+    )
     kf = Entity(KF, "开封市", EntityType.PLACE, ("开封", "汴"), "410200", 114.3076, 34.7972)
-    qd = Entity(QD, "青岛市", EntityType.PLACE, ("青岛",), "370200", 120.3826, 36.0671,
-                _span(d1, "青岛市"))
+    qd = Entity(
+        QD, "青岛市", EntityType.PLACE, ("青岛",), "370200", 120.3826, 36.0671, _span(d1, "青岛市")
+    )
     hn = Entity(HN, "河南省", EntityType.PLACE, ("河南", "豫"), "410000", 113.7532, 34.7657)
-    agr = Entity(AGREEMENT_ID, "《黄河流域环境权益类要素交易友好合作框架协议》", EntityType.AGREEMENT)
+    agr = Entity(
+        AGREEMENT_ID, "《黄河流域环境权益类要素交易友好合作框架协议》", EntityType.AGREEMENT
+    )
     plan = Entity(PLAN_ID, "《郑州都市圈发展规划》", EntityType.PLAN)
     region = Entity(REGION_ID, "郑州都市圈", EntityType.REGION)
     agency = Entity(AGENCY_ID, "中共河南省委", EntityType.AGENCY, ("省委",))
@@ -104,8 +117,9 @@ def sample_graph() -> KnowledgeGraph:
     rels2 = (
         Relation(ZZ, Predicate.SIGNED, PROBE_IDS[0], Source.TEXT, _ev(d2, probe_sentence.strip())),
         Relation(PROBE_IDS[1], Predicate.ESTABLISHED_BY, ZZ, Source.TEXT, _ev(d2, PROBES[2])),
-        Relation(PROBE_IDS[2], Predicate.PARTICIPATES_IN, PROBE_IDS[3], Source.TEXT,
-                 _ev(d2, PROBES[3])),
+        Relation(
+            PROBE_IDS[2], Predicate.PARTICIPATES_IN, PROBE_IDS[3], Source.TEXT, _ev(d2, PROBES[3])
+        ),
     )
     ex2 = Extraction(d2, (zz2, *probes), rels2)
     return build_graph([ex1, ex2])

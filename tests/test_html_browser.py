@@ -61,7 +61,7 @@ class Page:
         self.page.on("console", self._console)
         self.page.on("dialog", self._dialog)
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_function("window.kgReady === true", timeout=20_000)
+        self.page.wait_for_selector('body[data-ready="1"]', state="attached", timeout=20_000)
 
     def _route(self, route: Any) -> None:
         url = route.request.url

@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "query",
     "serve",
+    "viz",
 )
 
 

@@ -44,7 +44,9 @@ PHYSICS_MAX = 300
 #: Above this many drawn edges, edge labels are left to the tooltips and the panel.
 EDGE_LABEL_MAX = 1500
 #: The fonts tried, in order, for Chinese labels.
-CJK_FONTS = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+CJK_FONTS = (
+    '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+)
 #: Evidence sentences kept per drawn edge (the rest are counted, not shown).
 EVIDENCE_MAX = 20
 
@@ -121,7 +123,7 @@ def _vis_assets() -> tuple[str, str]:
 
 
 def _bare(name: str) -> str:
-    return name.strip().strip("《》“”\"").strip()
+    return name.strip().strip('《》“”"').strip()
 
 
 def find_entities(graph: KnowledgeGraph, query: str) -> list[str]:
@@ -147,7 +149,10 @@ def find_entities(graph: KnowledgeGraph, query: str) -> list[str]:
         found = sorted(n.id for n in graph.nodes.values() if match(n))
         if found:
             return found
-    names = sorted({n.name for n in graph.nodes.values()} | {a for n in graph.nodes.values() for a in n.aliases})
+    names = sorted(
+        {n.name for n in graph.nodes.values()}
+        | {a for n in graph.nodes.values() for a in n.aliases}
+    )
     close = [nm for nm in names if q and q in nm][:5]
     close += [nm for nm in difflib.get_close_matches(q, names, n=5, cutoff=0.5) if nm not in close]
     raise UnknownEntityError(query, close[:5])
@@ -282,18 +287,16 @@ def page_data(graph: KnowledgeGraph, *, focus_ids: Collection[str] = ()) -> dict
     nodes = []
     for n in graph.nodes.values():
         st = tstyles[n.type.value]
+        extra: dict[str, Any] = {}
+        if n.id in focus_ids:  # the focus stands out by a dark, thick border
+            extra = {"borderWidth": 4, "color": _node_color(st.color, border="#111111")}
         vn = VisNode(
             n.id,
             st.shape,
             label=n.name,
-            color={
-                "background": st.color,
-                "border": "#222222" if n.id in focus_ids else "#ffffff",
-                "highlight": {"background": st.color, "border": "#000000"},
-                "hover": {"background": st.color, "border": "#333333"},
-            },
+            group=n.type.value,  # colour from the type's group (see _vis_options)
             size=_node_size(len(n.documents)),
-            borderWidth=3 if n.id in focus_ids else 1,
+            **extra,
             x=pos[n.id][0],
             y=pos[n.id][1],
             title=_node_tooltip(n, st),
@@ -326,7 +329,7 @@ def page_data(graph: KnowledgeGraph, *, focus_ids: Collection[str] = ()) -> dict
         options: dict[str, Any] = {
             "id": f"e{i}",
             "title": tip,
-            "color": {"color": rs.color, "highlight": "#000000", "hover": rs.color, "opacity": 0.85},
+            "color": rs.color,
             "dashes": gazetteer_only,
             "width": round(1.0 + min(4.0, math.log2(len(members))), 2),
             "kgPredicate": pred,
@@ -354,14 +357,26 @@ def page_data(graph: KnowledgeGraph, *, focus_ids: Collection[str] = ()) -> dict
     for _, pred, _ in groups:
         pred_counts[pred] = pred_counts.get(pred, 0) + 1
     legend_types = [
-        {"type": t.value, "label": tstyles[t.value].label, "shape": tstyles[t.value].shape,
-         "color": tstyles[t.value].color, "count": type_counts[t.value]}
-        for t in EntityType if t.value in type_counts
+        {
+            "type": t.value,
+            "label": tstyles[t.value].label,
+            "shape": tstyles[t.value].shape,
+            "color": tstyles[t.value].color,
+            "count": type_counts[t.value],
+        }
+        for t in EntityType
+        if t.value in type_counts
     ]
     legend_relations = [
-        {"predicate": p.value, "label": rstyles[p.value].label, "color": rstyles[p.value].color,
-         "directed": not p.symmetric, "count": pred_counts[p.value]}
-        for p in Predicate if p.value in pred_counts
+        {
+            "predicate": p.value,
+            "label": rstyles[p.value].label,
+            "color": rstyles[p.value].color,
+            "directed": not p.symmetric,
+            "count": pred_counts[p.value],
+        }
+        for p in Predicate
+        if p.value in pred_counts
     ]
     return {
         "nodes": nodes,
@@ -371,25 +386,52 @@ def page_data(graph: KnowledgeGraph, *, focus_ids: Collection[str] = ()) -> dict
         "relations": legend_relations,
         "focus": sorted(focus_ids),
         "physics": physics,
-        "options": _vis_options(physics=physics, large=not labelled or len(nodes) > 1000),
+        "options": _vis_options(
+            physics=physics, large=not labelled or len(nodes) > 1000, types=legend_types
+        ),
     }
 
 
-def _vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
+def _node_color(fill: str, *, border: str = "#ffffff") -> dict[str, Any]:
     return {
+        "background": fill,
+        "border": border,
+        "highlight": {"background": fill, "border": "#000000"},
+        "hover": {"background": fill, "border": "#333333"},
+    }
+
+
+def _vis_options(*, physics: bool, large: bool, types: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "groups": {
+            t["type"]: {"shape": t["shape"], "color": _node_color(t["color"])} for t in types
+        },
         "autoResize": True,
         "layout": {"improvedLayout": False, "randomSeed": 7},
         "nodes": {
-            "font": {"face": CJK_FONTS, "size": 14, "color": "#1a1a1a",
-                     "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "font": {
+                "face": CJK_FONTS,
+                "size": 14,
+                "color": "#1a1a1a",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
             "borderWidthSelected": 3,
         },
         "edges": {
-            "font": {"face": CJK_FONTS, "size": 11, "color": "#555555",
-                     "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
-            "smooth": {"enabled": False} if large else {"enabled": True, "type": "continuous",
-                                                          "roundness": 0.2},
+            "font": {
+                "face": CJK_FONTS,
+                "size": 11,
+                "color": "#555555",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+                "align": "middle",
+            },
+            "smooth": {"enabled": False}
+            if large
+            else {"enabled": True, "type": "continuous", "roundness": 0.2},
             "arrows": {"to": {"scaleFactor": 0.6}},
+            "color": {"opacity": 0.85, "inherit": False},
             "selectionWidth": 2,
         },
         "interaction": {
@@ -404,10 +446,18 @@ def _vis_options(*, physics: bool, large: bool) -> dict[str, Any]:
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110,
-                                 "springConstant": 0.06, "avoidOverlap": 0.4},
-            "stabilization": {"enabled": physics, "iterations": 400, "updateInterval": 50,
-                              "fit": True},
+            "forceAtlas2Based": {
+                "gravitationalConstant": -60,
+                "springLength": 110,
+                "springConstant": 0.06,
+                "avoidOverlap": 0.4,
+            },
+            "stabilization": {
+                "enabled": physics,
+                "iterations": 400,
+                "updateInterval": 50,
+                "fit": True,
+            },
         },
     }
 
@@ -419,12 +469,19 @@ _PLACEHOLDER = re.compile(r"\{\{(TITLE|HEADING|VIS_CSS|CSS|VIS_JS|JS|DATA)\}\}")
 
 
 def _inline(text: str, tag: str) -> str:
-    """Code to put inside <script> or <style>: no closing tag can occur in it."""
-    return re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
+    """Code to put inside <script> or <style>: no closing tag, comment opener or source map.
+
+    ``<\\/script`` and ``<\\!--`` mean the same inside JavaScript strings and
+    regular expressions, and keep the HTML parser in plain script data.
+    """
+    text = re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
+    text = text.replace("<!--", "<\\!--")
+    return re.sub(r"^[ \t]*(//|/\*)# sourceMappingURL=.*$", "", text, flags=re.MULTILINE)
 
 
-def _heading(graph: KnowledgeGraph, focus_ids: Collection[str], depth: int,
-             types: Collection[str] | None) -> str:
+def _heading(
+    graph: KnowledgeGraph, focus_ids: Collection[str], depth: int, types: Collection[str] | None
+) -> str:
     parts = ["政策知识图谱"]
     if focus_ids:
         names = "、".join(graph.nodes[i].name for i in sorted(focus_ids))

@@ -59,38 +59,45 @@ def _spring(comp: list, adj: Mapping[Hashable, list[Hashable]]) -> dict:
 
 
 def _radial(comp: list, adj: Mapping[Hashable, list[Hashable]]) -> dict:
-    """Breadth-first rings around the best-connected node; children near their parent."""
+    """A radial tree: breadth-first rings around the best-connected node.
+
+    Each node gets an angular wedge in proportion to the size of its breadth-first
+    subtree, and its children share that wedge, so branches stay apart.
+    """
     order = {n: i for i, n in enumerate(comp)}
     root = max(comp, key=lambda n: (len(adj[n]), -order[n]))
-    parent: dict = {root: None}
-    rings: list[list] = [[root]]
-    while True:
-        nxt = []
-        for u in rings[-1]:
-            for v in sorted(adj[u], key=order.__getitem__):
-                if v not in parent:
-                    parent[v] = u
-                    nxt.append(v)
-        if not nxt:
-            break
-        rings.append(nxt)
-    pos = {root: (0.0, 0.0)}
-    angle = {root: 0.0}
-    radius = 0.0
-    for depth, ring in enumerate(rings[1:], start=1):
-        # rings far enough apart, and long enough for their nodes
-        radius = max(radius + SPACING * 1.5, len(ring) * SPACING * 0.5 / math.pi)
-        if depth == 1:
-            wanted = [2 * math.pi * i / len(ring) for i in range(len(ring))]
-        else:
-            # keep each node near its parent's angle, then spread evenly in that order
-            wanted = [angle[parent[n]] for n in ring]
-        ranked = sorted(range(len(ring)), key=lambda i: (wanted[i], i))
-        for slot, i in enumerate(ranked):
-            a = 2 * math.pi * slot / len(ring)
-            n = ring[i]
-            angle[n] = a
-            pos[n] = (radius * math.cos(a), radius * math.sin(a))
+    depth = {root: 0}
+    children: dict = {n: [] for n in comp}
+    queue = [root]
+    for u in queue:
+        for v in sorted(adj[u], key=order.__getitem__):
+            if v not in depth:
+                depth[v] = depth[u] + 1
+                children[u].append(v)
+                queue.append(v)
+    weight = {n: 1.0 for n in comp}
+    for u in reversed(queue):  # leaves first
+        for v in children[u]:
+            weight[u] += weight[v]
+    per_ring: dict[int, int] = {}
+    for d in depth.values():
+        per_ring[d] = per_ring.get(d, 0) + 1
+    # ring radii: far enough apart, and long enough for the ring's nodes
+    radius = {0: 0.0}
+    for d in range(1, max(per_ring) + 1):
+        radius[d] = max(radius[d - 1] + SPACING * 1.5, per_ring[d] * SPACING * 0.55 / math.pi)
+    pos = {}
+    wedge = {root: (0.0, 2 * math.pi)}
+    for u in queue:
+        lo, hi = wedge[u]
+        a = (lo + hi) / 2
+        pos[u] = (radius[depth[u]] * math.cos(a), radius[depth[u]] * math.sin(a))
+        total = sum(weight[v] for v in children[u])
+        start = lo
+        for v in children[u]:
+            share = (hi - lo) * weight[v] / total
+            wedge[v] = (start, start + share)
+            start += share
     return pos
 
 
