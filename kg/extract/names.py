@@ -31,11 +31,14 @@ def is_generic(core: str) -> bool:
     jieba.setLogLevel(60)
     words = tables.common_words()
     proper = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j")
+    run = 0
     for tok in jieba.lcut(core, HMM=False):
         if len(tok) == 1:
-            if not ("\u4e00" <= tok <= "\u9fff"):
-                return False
+            run += 1
+            if not ("\u4e00" <= tok <= "\u9fff") or run >= 2:
+                return False  # digits, Latin, or characters no dictionary word covers: a proper name
             continue
+        run = 0
         w = words.get(tok)
         if w is None or w[0] < 20 or w[1] in proper:
             return False
@@ -89,7 +92,7 @@ def expand_bodies(name: str) -> str:
     return "".join(out)
 
 
-def left_edge(text: str, start: int, floor: int, scope: str = "name") -> int:
+def left_edge(text: str, start: int, floor: int, scope: str = "name", event: bool = False) -> int:
     """Where a name ending at ``start`` begins: stop at punctuation and boundary words.
 
     ``scope`` "name" also stops at verbs that govern a name (促进, 依托); "title"
@@ -111,7 +114,7 @@ def left_edge(text: str, start: int, floor: int, scope: str = "name") -> int:
             break
         if ch == "委" and text[i : i + 1] in ("省", "市", "区", "县"):
             break
-        if scope == "title" and ch in "与和":
+        if event and ch in "与和":
             i -= 1
             continue
         if any(text[i - n : i] in words for n in range(1, longest + 1) if i - n >= floor):
@@ -163,8 +166,8 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
         if suffix == "委员会" and nxt == "委":
             continue
         typ = types[suffix]
-        scope = "title" if typ == "Event" or (typ == "Agreement" and suffix not in ("合作机制",)) else "name"
-        s = left_edge(text, h.start, 0, scope)
+        scope = "title" if typ in ("Event", "Company") or (typ == "Agreement" and suffix not in ("合作机制",)) else "name"
+        s = left_edge(text, h.start, 0, scope, typ == "Event")
         if typ == "Event":
             s = _extend_over_list(text, s, places)
         name = text[s:end]
