@@ -24,6 +24,10 @@ _NEEDS_BODY = frozenset(["处"])
 _BAD_PREV = {"局": "布格大全结当骗开残时赌出入变僵败定终", "厅": "大客餐展", "处": "之到好益难各何"}
 
 
+#: Openings of official names that come before the place (中共河南省委, 政协子洲县委员会).
+_BODY_PREFIXES = ("中共", "中国", "国家", "政协", "共青团", "人行")
+
+
 def is_generic(core: str) -> bool:
     """Whether a name's core is made only of common dictionary words (保险, 工业设计)."""
     import jieba
@@ -49,7 +53,8 @@ _MAX = 40
 @cache
 def _boundaries(scope: str) -> tuple[frozenset[str], int]:
     rows = tables.tsv("boundaries.tsv")
-    words = frozenset(r["word"] for r in rows if r["scope"] == "all" or r["scope"] == scope)
+    scopes = {"all", scope} | ({"mechanism"} if scope == "name" else set())
+    words = frozenset(r["word"] for r in rows if r["scope"] in scopes)
     return words, max(len(w) for w in words)
 
 
@@ -166,7 +171,9 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
         if suffix == "委员会" and nxt == "委":
             continue
         typ = types[suffix]
-        scope = "title" if typ in ("Event", "Company") or (typ == "Agreement" and suffix not in ("合作机制",)) else "name"
+        scope = "title" if typ in ("Event", "Company") or typ == "Agreement" else "name"
+        if suffix in ("合作机制", "会议制度", "联席会议制度"):
+            scope = "mechanism"
         s = left_edge(text, h.start, 0, scope, typ == "Event")
         if typ == "Event":
             s = _extend_over_list(text, s, places)
@@ -176,7 +183,7 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
             continue
         if len(core) < 2 and not (typ == "Agency" and core in ("省", "市", "区", "县")):
             continue
-        if name in generic or core in generic or _NUMBERED.search(name if typ != "Agreement" else core[:3]):
+        if name in generic or core in generic or (typ in ("Agency", "Organization") and _NUMBERED.search(name)):
             continue
         if name.endswith(("分公司", "子公司")) and not any(s <= m.span.start for m in places if m.span.end <= end):
             continue
@@ -185,6 +192,11 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
         if core.endswith(("的", "了")):
             continue
         has_place = any(s <= m.span.start and m.span.end <= end for m in places)
+        if typ in ("Agency", "Organization") and has_place:
+            first = min(m.span.start for m in places if s <= m.span.start and m.span.end <= end)
+            if first > s and not name.startswith(_BODY_PREFIXES) and not any(name.startswith(p) for p in parties):
+                s, name = first, text[first:end]
+                core = name[: -len(suffix)]
         if typ in ("Zone", "Cluster", "Organization") and not has_place and core.startswith(("国家", "全国", "一批")):
             continue
         if typ in ("Zone", "Company", "Organization") and not has_place and is_generic(core):
