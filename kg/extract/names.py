@@ -12,7 +12,7 @@ from kg.extract.matcher import Hit
 from kg.types import EntityType, Mention, Span
 
 #: Characters a name never crosses on its left (brackets and quotes are jumped when balanced).
-_HARD = frozenset(" \t\n\u3000,，。;；:：、!！?？《》<>〈〉[]【】/|•")
+_HARD = frozenset(" \t\n\u3000,，。;；:：!！?？《》<>〈〉[]【】|•")
 _OPEN, _CLOSE = "(（“‘「", ")）”’」"
 _SCALE = re.compile(r"[万千百]亿级")
 _SESSION = re.compile(r"第[一二三四五六七八九十\d]{1,3}届")
@@ -97,7 +97,9 @@ def expand_bodies(name: str) -> str:
     return "".join(out)
 
 
-def left_edge(text: str, start: int, floor: int, scope: str = "name", event: bool = False) -> int:
+def left_edge(
+    text: str, start: int, floor: int, scope: str = "name", event: bool = False, agreement: bool = False
+) -> int:
     """Where a name ending at ``start`` begins: stop at punctuation and boundary words.
 
     ``scope`` "name" also stops at verbs that govern a name (促进, 依托); "title"
@@ -113,13 +115,16 @@ def left_edge(text: str, start: int, floor: int, scope: str = "name", event: boo
                 break
             i = j
             continue
-        if ch in _HARD or ch in _OPEN:
+        if ch in _HARD or ch in _OPEN or (ch in "、/" and not agreement):
             break
         if scope == "name" and ch in "和及与" and any(text.endswith(suf, 0, i - 1) for suf in _suffix_types()):
             break
         if ch == "委" and text[i : i + 1] in ("省", "市", "区", "县"):
             break
         if event and ch in "与和":
+            i -= 1
+            continue
+        if agreement and ch in "、/" and not text.endswith(("协议", "意向书", "备忘录", "》"), 0, i - 1):
             i -= 1
             continue
         if any(text[i - n : i] in words for n in range(1, longest + 1) if i - n >= floor):
@@ -174,7 +179,7 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
         scope = "title" if typ in ("Event", "Company") or typ == "Agreement" else "name"
         if suffix in ("合作机制", "会议制度", "联席会议制度"):
             scope = "mechanism"
-        s = left_edge(text, h.start, 0, scope, typ == "Event")
+        s = left_edge(text, h.start, 0, scope, typ == "Event", typ == "Agreement" and scope == "title")
         if typ == "Event":
             s = _extend_over_list(text, s, places)
         name = text[s:end]

@@ -240,8 +240,10 @@ def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         events = [m.entity for m in x.between(e, x.sent.end, _EVENTISH, top=False)]
         if not events:
             events = [m.entity for m in x.between(x.sent.start, s, _EVENTISH, top=False)]
-        if not events and x.main_event and x.text.startswith(_GENERIC_EVENT, e):
-            events = [x.main_event]
+        if not events and x.main_event:
+            tail = x.text[e : e + 2]
+            if x.text.startswith(_GENERIC_EVENT, e) or not tail or tail[0] in "并,，。;；" or any(g in x.text[x.sent.start : x.sent.end] for g in _GENERIC_EVENT):
+                events = [x.main_event]
         if not events:
             return
         who = [m.entity for m in x.between(x.sent.start, s, frozenset([EntityType.PERSON]) | PARTIES) if not x.locative(m)]
