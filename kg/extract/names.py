@@ -97,6 +97,12 @@ def expand_bodies(name: str) -> str:
     return "".join(out)
 
 
+def _inside_word(text: str, k: int) -> bool:
+    """Whether the character at ``k`` belongs to a two-character dictionary word (同城, 南向)."""
+    words = tables.common_words()
+    return text[k : k + 2] in words or (k > 0 and text[k - 1 : k + 1] in words)
+
+
 def left_edge(
     text: str, start: int, floor: int, scope: str = "name", event: bool = False, agreement: bool = False
 ) -> int:
@@ -127,7 +133,9 @@ def left_edge(
         if agreement and ch in "、/" and not text.endswith(("协议", "意向书", "备忘录", "》"), 0, i - 1):
             i -= 1
             continue
-        if any(text[i - n : i] in words for n in range(1, longest + 1) if i - n >= floor):
+        if any(text[i - n : i] in words for n in range(2, longest + 1) if i - n >= floor):
+            break
+        if ch in words and not _inside_word(text, i - 1):
             break
         i -= 1
     return i
@@ -206,6 +214,8 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
             continue
         if typ in ("Zone", "Company", "Organization") and not has_place and is_generic(core):
             continue
+        if typ == "Zone" and any(m.span.end == end and m.canonical == m.surface for m in places):
+            continue  # 上海浦东新区: the division itself
         if typ == "Agency" and any(name.startswith(p) for p in parties):
             typ = "Organization"
         canonical = _canonical(name, typ, ctx)

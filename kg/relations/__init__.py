@@ -378,12 +378,14 @@ def _names_with_places(x: _Sentence, out: _Out) -> None:
         if not inner:
             continue
         paren = [m for m in inner if x.text[m.start - 1 : m.start] in "(（" and x.text[m.end : m.end + 1] in ")）"]
-        for m in paren or inner:
+        codes = {m.entity.code for m in inner}
+        outer = [m for m in inner if not any(c and c in tables.ancestors(m.entity.code or "") for c in codes)]
+        for m in paren or outer:
             out.add(h.entity, Predicate.LOCATED_IN, m.entity, x.sent, "name-place")
 
 
 def _adjacent_places(x: _Sentence, out: _Out) -> None:
-    places = [m for m in x.ms if m.entity.type == P and m.entity.code and m.end - m.start > 1]
+    places = [m for m in x.ms if m.entity.type == P and m.entity.code and m.end - m.start > 1 and m.top]
     parent: M | None = None
     last: M | None = None
     for m in places:
