@@ -210,3 +210,27 @@ def test_filters_and_geographic_layout(sample_page: Page, tmp_path: Path) -> Non
     p.click("#kg-geo")
     assert p.evaluate("window.kgNetwork.body.data.nodes.length") == total
     sample_page.assert_clean()
+
+
+def test_sample_corpus_build_opens_and_finds_zhengzhou(browser: Any, tmp_path: Path) -> None:
+    builder = pytest.importorskip("kg.builder", reason="kg.builder is not available yet")
+    docs = Path(__file__).resolve().parent.parent / "data" / "docs"
+    graph = builder.build([str(docs)]).graph
+    assert ZZ in graph.nodes, "the sample build should find 郑州市"
+    out = write_html(graph, tmp_path / "graph.html")
+    page = Page(browser, out)
+    try:
+        p = page.page
+        assert p.evaluate("window.kgNodes.length") == len(graph.nodes)
+        p.fill("#kg-search-input", "郑州市")
+        p.press("#kg-search-input", "Enter")
+        p.wait_for_timeout(500)
+        assert p.evaluate("window.kgNetwork.getSelectedNodes()") == [ZZ]
+        panel = p.locator("#kg-details").inner_text()
+        sentences = {e.sentence for e in graph.edges if ZZ in (e.subject, e.object) and e.sentence}
+        assert sentences, "郑州市 should have relations with evidence"
+        assert any(s[:20] in panel for s in sentences)
+        p.screenshot(path=str(tmp_path / "sample-build.png"))
+        page.assert_clean()
+    finally:
+        page.close()

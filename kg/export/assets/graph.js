@@ -20,7 +20,17 @@
   var relInfo = {};
   data.relations.forEach(function (r) { relInfo[r.predicate] = r; });
 
+  // entities without any relation: hidden by default when the graph has relations
+  var degree = {};
+  data.edges.forEach(function (e) {
+    degree[e.from] = (degree[e.from] || 0) + 1;
+    degree[e.to] = (degree[e.to] || 0) + 1;
+  });
+  var isolatedCount = data.nodes.filter(function (n) { return !degree[n.id]; }).length;
+
+  var isolatedDefault = !(isolatedCount > 0 && data.edges.length > 0);
   var state = {
+    isolated: isolatedDefault,  // unconnected entities shown
     types: {},      // entity type -> shown
     relations: {},  // predicate -> shown
     doc: null,      // document index or null for all
@@ -138,6 +148,7 @@
 
   function nodeShown(n) {
     if (!state.types[n.kgType]) { return false; }
+    if (!state.isolated && !state.geo && !degree[n.id]) { return false; }
     if (state.doc !== null && n.kgDocs.indexOf(state.doc) < 0) { return false; }
     if (state.geo && !(n.kgType === "Place" && hasCoords(n))) { return false; }
     return true;
@@ -164,6 +175,9 @@
     var shownEdges = edgeView.get().filter(function (e) { return shownIds[e.from] && shownIds[e.to]; }).length;
     var text = "显示 " + nodeView.length + " / " + nodes.length + " 个实体，" +
       shownEdges + " / " + edges.length + " 条关系";
+    if (!state.isolated && !state.geo && isolatedCount) {
+      text += "（" + isolatedCount + " 个无关系的实体未显示）";
+    }
     if (state.geo) {
       var hidden = nodes.length - nodeView.length;
       text += "。地理布局：只显示有坐标的地点（隐藏 " + hidden + " 个）";
@@ -192,6 +206,10 @@
         el("span", { className: "count", text: String(r.count) })
       ])]));
     });
+    var iso = document.getElementById("kg-isolated");
+    iso.checked = state.isolated;
+    document.getElementById("kg-isolated-count").textContent = String(isolatedCount);
+    iso.addEventListener("change", function () { state.isolated = iso.checked; refresh(); });
     var sel = document.getElementById("kg-document");
     docs.forEach(function (d, i) {
       var o = document.createElement("option");
@@ -209,7 +227,9 @@
     Object.keys(state.types).forEach(function (t) { state.types[t] = true; });
     Object.keys(state.relations).forEach(function (p) { state.relations[p] = true; });
     state.doc = null;
-    document.querySelectorAll("#kg-filters input[type=checkbox]").forEach(function (b) { b.checked = true; });
+    document.querySelectorAll("#kg-types input, #kg-relations input").forEach(function (b) { b.checked = true; });
+    state.isolated = isolatedDefault;
+    document.getElementById("kg-isolated").checked = isolatedDefault;
     document.getElementById("kg-document").value = "";
     if (state.geo) { toggleGeo(); } else { refresh(); }
   }
@@ -391,6 +411,10 @@
     if (!n) { return false; }
     if (!nodeShown(n)) {  // make it visible: its type, all documents, the ordinary layout
       state.types[n.kgType] = true;
+      if (!degree[id]) {
+        state.isolated = true;
+        document.getElementById("kg-isolated").checked = true;
+      }
       var box = document.querySelector('#kg-types input[data-type="' + n.kgType + '"]');
       if (box) { box.checked = true; }
       if (state.doc !== null && n.kgDocs.indexOf(state.doc) < 0) {
