@@ -192,7 +192,7 @@ _WHERE_RE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def with_values(sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """The query with ``VALUES ?name { term }`` opening its ``WHERE`` block.
+    r"""The query with ``VALUES ?name { term }`` opening its ``WHERE`` block.
 
     Terms are written in their N-Triples form, which escapes every character that
     could end the literal or the IRI, so a value can never change the query's shape.
@@ -241,9 +241,7 @@ def run(
     return QueryResult(variables=variables, rows=rows)
 
 
-def run_saved(
-    store: ox.Store, name: str, values: Mapping[str, str] | None = None
-) -> QueryResult:
+def run_saved(store: ox.Store, name: str, values: Mapping[str, str] | None = None) -> QueryResult:
     """Run a saved query by name with parameter values (strings, typed by the declaration)."""
     q = saved_query(name)
     return run(store, q.text, bindings(q, values or {}))
@@ -306,9 +304,7 @@ def _table(result: QueryResult) -> str:
         "  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
-    lines += [
-        "  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body
-    ]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
     lines.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
     return "\n".join(lines)
 
@@ -335,7 +331,8 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
             return json.dumps({"head": {}, "boolean": result.boolean})
         return "true" if result.boolean else "false"
     if result.triples:
-        return ox.serialize(list(result.triples), format=ox.RdfFormat.N_TRIPLES).decode().rstrip()
+        data = ox.serialize(list(result.triples), format=ox.RdfFormat.N_TRIPLES) or b""
+        return data.decode().rstrip()
     if fmt == "table":
         return _table(result)
     if fmt == "csv":
@@ -348,7 +345,11 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         "head": {"vars": list(result.variables)},
         "results": {
             "bindings": [
-                {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+                {
+                    v: _json_term(t)
+                    for v, t in zip(result.variables, row, strict=True)
+                    if t is not None
+                }
                 for row in result.rows
             ]
         },

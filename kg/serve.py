@@ -127,13 +127,15 @@ def start(
     port: int = 7878,
     writable: bool = False,
     store: str | Path | None = None,
+    cors: bool = False,
     timeout: float = 60.0,
 ) -> Server:
     """Load ``OUT_DIR/graph.trig`` and start the server; returns once it answers queries.
 
     ``store`` is the folder of the Oxigraph store (default: a temporary folder,
     removed by :meth:`Server.stop`); an existing store there is served as it is
-    when it already holds data, else the graph is loaded into it.
+    when it already holds data, else the graph is loaded into it. ``cors`` lets web
+    pages (YASGUI) query the server from the browser.
     """
     trig = Path(out_dir) / "graph.trig"
     if not trig.is_file():
@@ -153,7 +155,10 @@ def start(
             f"{host}:{port}",
             "--union-default-graph",
         ]
-        log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # never a full pipe
+        if cors:
+            cmd.append("--cors")
+        # a file, never a pipe that could fill up; closed by Server.stop
+        log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)
     except BaseException:
         if temporary:

@@ -79,7 +79,10 @@ def sample_extractions() -> list[Extraction]:
     rels1 += [
         Relation(ZZ, Predicate.COOPERATES_WITH, QD, Source.TEXT, _ev(d1, SIGN)),
         Relation(
-            ZONE, Predicate.LOCATED_IN, ZZ, Source.TEXT,
+            ZONE,
+            Predicate.LOCATED_IN,
+            ZZ,
+            Source.TEXT,
             _ev(d1, "中国(河南)自由贸易试验区位于郑州市。"),
         ),
         Relation(ZZ, Predicate.PART_OF, HN, Source.GAZETTEER),
@@ -93,8 +96,12 @@ def sample_extractions() -> list[Extraction]:
     ]
     rels2 = [
         Relation("Place/埃德蒙顿市", Predicate.COOPERATES_WITH, ZZ, Source.TEXT, _ev(d2, EDM)),
-        Relation("Place/埃德蒙顿市", Predicate.LOCATED_IN, "Place/加拿大", Source.TEXT, _ev(d2, EDM)),
-        Relation(ZZ, Predicate.SIGNED, "Agreement/建立友好城市关系意向书", Source.TEXT, _ev(d2, EDM)),
+        Relation(
+            "Place/埃德蒙顿市", Predicate.LOCATED_IN, "Place/加拿大", Source.TEXT, _ev(d2, EDM)
+        ),
+        Relation(
+            ZZ, Predicate.SIGNED, "Agreement/建立友好城市关系意向书", Source.TEXT, _ev(d2, EDM)
+        ),
     ]
     d3 = _doc(TOWN, "208.txt")
     ents3 = [

@@ -9,7 +9,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from kg.types import EntityType, Predicate
-from kg.vocab import GEO, KGO, KGO_NS, ONTOLOGY_IRI, ORG, entity_class, ontology_dir, relation_property
+from kg.vocab import (
+    GEO,
+    KGO,
+    KGO_NS,
+    ONTOLOGY_IRI,
+    ORG,
+    entity_class,
+    ontology_dir,
+    relation_property,
+)
 
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#Entity")
 
@@ -130,6 +139,6 @@ def test_shapes_use_only_ontology_terms(shapes, onto):
 def test_context_terms_exist():
     ctx = json.loads((ontology_dir() / "context.jsonld").read_text(encoding="utf-8"))["@context"]
     assert ctx["kgo"] == KGO_NS
-    for term, spec in ctx.items():
+    for spec in ctx.values():
         if isinstance(spec, dict) and spec["@id"].startswith("kgo:"):
             getattr(KGO, spec["@id"][4:])  # AttributeError if not in the vocabulary

@@ -140,7 +140,9 @@ def test_formats(store):
     doc = json.loads(format_result(r, "json"))
     assert doc["head"]["vars"] == ["partner", "partnerName", "sentence", "document"]
     assert doc["results"]["bindings"][1]["partnerName"] == {
-        "type": "literal", "value": "青岛市", "xml:lang": "zh"
+        "type": "literal",
+        "value": "青岛市",
+        "xml:lang": "zh",
     }
 
 
@@ -159,16 +161,29 @@ def test_cli_list():
 
 
 def test_cli_saved_with_param(out):
-    r = run_kg("query", str(out), "--saved", "agreements-signed", "--param", "party=郑州市",
-               "--format", "csv")
+    r = run_kg(
+        "query",
+        str(out),
+        "--saved",
+        "agreements-signed",
+        "--param",
+        "party=郑州市",
+        "--format",
+        "csv",
+    )
     assert r.returncode == 0, r.stderr
     names = {row["agreementName"] for row in csv.DictReader(io.StringIO(r.stdout))}
-    assert HUANGHE <= names
+    assert names >= HUANGHE
 
 
 def test_cli_ad_hoc(out):
-    r = run_kg("query", str(out), "SELECT ?c WHERE { ?p kgo:divisionCode ?c } ORDER BY ?c",
-               "--format", "json")
+    r = run_kg(
+        "query",
+        str(out),
+        "SELECT ?c WHERE { ?p kgo:divisionCode ?c } ORDER BY ?c",
+        "--format",
+        "json",
+    )
     assert r.returncode == 0, r.stderr
     codes = [b["c"]["value"] for b in json.loads(r.stdout)["results"]["bindings"]]
     assert codes == ["350982", "370200", "410000", "410100"]
@@ -203,15 +218,17 @@ def test_cli_usage_errors(args):
 
 
 def test_sample_zhengzhou_is_one_place_with_its_code(sample_store):
-    r = run(sample_store, 'SELECT ?p ?c WHERE { ?p a kgo:Place ; rdfs:label "郑州市"@zh ; '
-            "kgo:divisionCode ?c }")
+    r = run(
+        sample_store,
+        'SELECT ?p ?c WHERE { ?p a kgo:Place ; rdfs:label "郑州市"@zh ; kgo:divisionCode ?c }',
+    )
     assert len(r.rows) == 1
     assert r.values("c") == ["410100"]
 
 
 def test_sample_zhengzhou_signed_the_three_huanghe_agreements(sample_store):
     r = run_saved(sample_store, "agreements-signed", {"party": "郑州市"})
-    assert HUANGHE <= set(r.values("agreementName"))
+    assert set(r.values("agreementName")) >= HUANGHE
 
 
 def test_sample_zhengzhou_has_four_cooperation_partners(sample_store):
@@ -238,7 +255,8 @@ def test_sample_signing_sentence_reaches_its_document(sample_store):
 def test_sample_clusters_and_zones_in_zhengzhou(sample_store):
     r = run_saved(sample_store, "clusters-and-zones-in", {"place": "郑州市"})
     names = set(r.values("name"))
-    assert {"郑州国家通用航空产业综合示范区", "龙子湖智慧岛"} <= names
+    assert {"郑州国家通用航空产业综合示范区", "中欧班列郑州集结中心", "郑洛先进材料产业带"} <= names
+    assert "河南省" not in names
 
 
 def test_sample_plans_by_issuer(sample_store):
@@ -268,7 +286,11 @@ def test_sample_document_statements(sample_store):
     r = run_saved(sample_store, "document-statements", {"document": SAMPLE_DOC})
     got = {(x["subjectName"], x["relation"], x["objectName"]) for x in r.records()}
     assert ("郑州市", "signed", "黄河流域城市信用联盟战略合作框架协议") in got
-    assert ("郑州市", "cooperatesWith", "青岛市") in got or ("青岛市", "cooperatesWith", "郑州市") in got
+    assert ("郑州市", "cooperatesWith", "青岛市") in got or (
+        "青岛市",
+        "cooperatesWith",
+        "郑州市",
+    ) in got
 
 
 def test_sample_relations_of_zhengzhou(sample_store):

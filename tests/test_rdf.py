@@ -64,7 +64,7 @@ def written(kg, tmp_path_factory) -> Path:
         ("Agreement/黄河流域“9+1”城市陆海联动", None, "agreement/黄河流域“9%2B1”城市陆海联动"),
         ("Company/Foxconn Tech", None, "company/Foxconn%20Tech"),
         ("Organization/a/b%c", None, "organization/a%2Fb%25c"),
-        ("Event/<x>\"{y}\n", None, "event/%3Cx%3E%22%7By%7D%0A"),
+        ('Event/<x>"{y}\n', None, "event/%3Cx%3E%22%7By%7D%0A"),
     ],
 )
 def test_entity_iris_are_readable_and_valid(node_id, code, expected):
@@ -98,7 +98,9 @@ def test_place_has_label_aliases_pinyin_code_and_geometry(ds):
     types = set(ds.objects(ZZ_IRI, RDF.type))
     assert {KGO.Place, KGO.AdministrativeDivision, KGO.City} <= types
     geom = ds.value(ZZ_IRI, GEO.hasGeometry)
-    assert ds.value(geom, GEO.asWKT) == Literal("POINT(113.625368 34.7466)", datatype=GEO.wktLiteral)
+    assert ds.value(geom, GEO.asWKT) == Literal(
+        "POINT(113.625368 34.7466)", datatype=GEO.wktLiteral
+    )
 
 
 @pytest.mark.parametrize(

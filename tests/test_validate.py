@@ -52,8 +52,16 @@ def test_relation_with_wrong_range_is_reported():
     kg = sample_graph()
     # 郑州市 signed 青岛市: a place is not an agreement
     kg.edges.append(
-        Edge("Place/410100", Predicate.SIGNED, "Place/370200", Source.TEXT,
-             kg.documents[0].key, "郑州市与青岛市签署。", 0, 10)
+        Edge(
+            "Place/410100",
+            Predicate.SIGNED,
+            "Place/370200",
+            Source.TEXT,
+            kg.documents[0].key,
+            "郑州市与青岛市签署。",
+            0,
+            10,
+        )
     )
     report = validate_graph(merged_graph(kg))
     assert not report.conforms
@@ -101,7 +109,9 @@ def test_document_date_must_be_xsd_date():
 def test_label_in_chinese_is_required():
     g = merged_graph(sample_graph())
     zz = URIRef(ID_NS + "place/410100")
-    g.remove((zz, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("郑州市", lang="zh")))
+    g.remove(
+        (zz, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("郑州市", lang="zh"))
+    )
     report = validate_graph(g)
     assert any(v.focus == "id:place/410100" and "label" in v.message for v in report.violations)
 

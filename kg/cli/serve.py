@@ -7,15 +7,37 @@ import click
 
 @click.command("serve")
 @click.argument("out_dir", type=click.Path(file_okay=False))
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
-              help="TCP port (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind; keep the loopback address unless others must reach it.")
-@click.option("--writable", is_flag=True,
-              help="Accept SPARQL Update and Graph Store writes (default: read-only).")
-@click.option("--store", "store", type=click.Path(file_okay=False), default=None,
-              help="Keep the Oxigraph store in this folder [default: a temporary folder].")
-def command(out_dir: str, port: int, host: str, writable: bool, store: str | None) -> None:
+@click.option(
+    "--port",
+    default=7878,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="TCP port (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; keep the loopback address unless others must reach it.",
+)
+@click.option(
+    "--writable",
+    is_flag=True,
+    help="Accept SPARQL Update and Graph Store writes (default: read-only).",
+)
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Keep the Oxigraph store in this folder [default: a temporary folder].",
+)
+@click.option(
+    "--cors", is_flag=True, help="Allow cross-origin requests (for web clients such as YASGUI)."
+)
+def command(
+    out_dir: str, port: int, host: str, writable: bool, store: str | None, cors: bool
+) -> None:
     """Serve OUT_DIR/graph.trig over SPARQL 1.1 HTTP until Ctrl-C.
 
     Loads the graph into an Oxigraph store and runs the Oxigraph server, the
@@ -26,7 +48,7 @@ def command(out_dir: str, port: int, host: str, writable: bool, store: str | Non
 
     if port == 0:
         port = free_port(host)
-    server = start(out_dir, host=host, port=port, writable=writable, store=store)
+    server = start(out_dir, host=host, port=port, writable=writable, store=store, cors=cors)
     mode = "read-write" if writable else "read-only"
     click.echo(f"SPARQL endpoint ({mode}): {server.endpoint}")
     if writable:

@@ -42,7 +42,16 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from kg.errors import OutputError
 from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
-from kg.vocab import GEO, ID_NS, KGO, PREFIXES, SCHEMA, entity_class, ontology_dir, relation_property
+from kg.vocab import (
+    GEO,
+    ID_NS,
+    KGO,
+    PREFIXES,
+    SCHEMA,
+    entity_class,
+    ontology_dir,
+    relation_property,
+)
 
 #: Named graph of the merged entity descriptions.
 ENTITIES_GRAPH = URIRef(ID_NS + "graph/entities")
@@ -75,7 +84,9 @@ _METADATA: dict[str, tuple[URIRef, bool]] = {
     "address": (KGO.address, False),
 }
 # fields whose value is Chinese text (tagged @zh); the others are codes and numbers
-_ZH_FIELDS = frozenset({"title", "subtitle", "publisher", "category", "addressee", "host", "address"})
+_ZH_FIELDS = frozenset(
+    {"title", "subtitle", "publisher", "category", "addressee", "host", "address"}
+)
 
 
 # ---------------------------------------------------------------------------
@@ -292,8 +303,10 @@ def _edge_quads(edge: Edge, iris: dict[str, URIRef]) -> Iterator[Quad]:
 
 
 def _node_iris(graph: KnowledgeGraph) -> dict[str, URIRef]:
-    iris = {nid: entity_iri(nid, n.code if n.type is EntityType.PLACE else None)
-            for nid, n in graph.nodes.items()}
+    iris = {
+        nid: entity_iri(nid, n.code if n.type is EntityType.PLACE else None)
+        for nid, n in graph.nodes.items()
+    }
     for e in graph.edges:
         for nid in (e.subject, e.object):
             if nid not in iris:
@@ -347,7 +360,7 @@ def to_dataset(graph: KnowledgeGraph) -> Dataset:
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     for s, p, o, g in iter_quads(graph):
-        ds.add((s, p, o, g))
+        ds.graph(g).add((s, p, o))
     return ds
 
 
@@ -380,7 +393,9 @@ def _ox_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
     """Quads as pyoxigraph terms, without duplicates, in canonical order."""
     seen: set[ox.Quad] = set()
     for s, p, o, g in quads:
-        seen.add(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), _ox_term(g)))
+        seen.add(
+            ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), _ox_term(o), ox.NamedNode(str(g)))
+        )
     return sorted(
         seen, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
     )
@@ -436,7 +451,7 @@ def _prefixes() -> dict[str, str]:
 
 def _serialize(items: list, fmt: ox.RdfFormat) -> bytes:
     """Serialise with pyoxigraph, ``@prefix`` lines sorted (their order is not specified)."""
-    data = ox.serialize(items, format=fmt, prefixes=_prefixes())
+    data = ox.serialize(items, format=fmt, prefixes=_prefixes()) or b""
     lines = data.split(b"\n")
     n = 0
     while n < len(lines) and lines[n].startswith(b"@prefix "):
@@ -465,7 +480,7 @@ def write_rdf(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     try:
         write_bytes(ttl, _serialize(triples, ox.RdfFormat.TURTLE))
         write_bytes(trig, _serialize(quads, ox.RdfFormat.TRIG))
-        write_bytes(nq, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        write_bytes(nq, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
         merged = Graph()
         for prefix, ns in PREFIXES.items():
             merged.bind(prefix, ns)
