@@ -491,8 +491,9 @@
   document.getElementById("kg-reset").addEventListener("click", resetFilters);
 
   buildFilters();
-  fillNames();
   updateStatus();
+  // the name list for the search box can wait until the graph is on screen
+  network.once("afterDrawing", function () { setTimeout(fillNames, 0); });
   if (data.focus.length) {
     var first = data.focus[0];
     network.once("afterDrawing", function () { network.selectNodes([first]); showNode(first); });
