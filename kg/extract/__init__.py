@@ -8,6 +8,8 @@ table-driven pattern; the rules in :mod:`~kg.extract.places`,
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
+
 from kg.extract import context as _context
 from kg.extract import matcher, names, persons, places, tables
 from kg.extract.context import Context
@@ -19,13 +21,16 @@ __all__ = ["find_mentions", "document_context"]
 _NESTABLE = frozenset([EntityType.PLACE, EntityType.REGION])
 
 
-def document_context(doc: Document, hits: dict[str, list[matcher.Hit]] | None = None) -> Context:
+def document_context(doc: Document) -> Context:
     """The document's provinces and own jurisdiction (from the publisher and the text)."""
-    if hits is None:
-        hits = matcher.scan(doc.norm)
+    return _context_of(doc.norm, doc.metadata.get("publisher", ""), doc.metadata.get("host", ""))
+
+
+@lru_cache(maxsize=8)
+def _context_of(norm: str, publisher: str, host: str) -> Context:
+    hits = matcher.scan(norm)
     pub_codes: list[str] = []
-    for key in ("publisher", "host"):
-        value = doc.metadata.get(key, "")
+    for value in (publisher, host):
         for h in matcher.scan(value)["place"]:
             cands = places.candidates(h)
             full = [c for c, is_full in cands if is_full]
@@ -45,7 +50,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     """
     text = doc.norm
     hits = matcher.scan(text)
-    ctx = document_context(doc, hits)
+    ctx = document_context(doc)
     found = places.place_mentions(text, hits, ctx)
     known = names.known_mentions(hits["name"])
     titles = names.title_mentions(text)
@@ -76,6 +81,7 @@ def _place_starts(m: Mention) -> str:
     return name[:2] if any(name.startswith(f) for f in (name[:2], name[:3], name[:4]) if f in forms) else ""
 
 
+@cache
 def _fixed_names() -> frozenset[str]:
     return frozenset(r["surface"] for r in tables.tsv("names.tsv"))
 

@@ -155,6 +155,9 @@ def compound_mentions(
             else:
                 break
         start_ok = i == 0 or text[i - 1] not in abbr
+        if not (2 <= len(run) <= 5 and start_ok):
+            i = max(j, i + 1)
+            continue
         k = j
         while k < n and text[k] in "“”\"'‘’":
             k += 1

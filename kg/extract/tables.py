@@ -35,6 +35,7 @@ class Division:
         return self.code[:2] + "0000"
 
 
+@cache
 def tsv(name: str) -> list[dict[str, str]]:
     """Rows of one TSV table (header line, tab-separated, a ``source`` column)."""
     path = data_file("gazetteer", name)

@@ -12,6 +12,8 @@ shown back to the reader. Whitespace at either end of a piece is left out.
 
 from __future__ import annotations
 
+import re
+
 from kg.types import Span
 
 #: Characters that end a sentence (kept with the sentence they end).
@@ -30,21 +32,18 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return Span(start, end) if start < end else None
 
 
-def _split(text: str, start: int, end: int, enders: frozenset[str]) -> list[Span]:
+_SENTENCE_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "][" + re.escape("".join(sorted(CLOSERS))) + "]*")
+_CLAUSE_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "][" + re.escape("".join(sorted(CLOSERS))) + "]*")
+
+
+def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[Span]:
     out: list[Span] = []
     begin = start
-    i = start
-    while i < end:
-        if text[i] in enders:
-            j = i + 1
-            while j < end and text[j] in CLOSERS:
-                j += 1
-            span = _trimmed(text, begin, j)
-            if span:
-                out.append(span)
-            begin = i = j
-            continue
-        i += 1
+    for m in pattern.finditer(text, start, end):
+        span = _trimmed(text, begin, m.end())
+        if span:
+            out.append(span)
+        begin = m.end()
     span = _trimmed(text, begin, end)
     if span:
         out.append(span)
@@ -53,9 +52,9 @@ def _split(text: str, start: int, end: int, enders: frozenset[str]) -> list[Span
 
 def sentences(text: str) -> list[Span]:
     """The sentences of ``text``: split after 。!?; and at line ends."""
-    return _split(text, 0, len(text), SENTENCE_END)
+    return _split(text, 0, len(text), _SENTENCE_RE)
 
 
 def clauses(text: str, sentence: Span) -> list[Span]:
     """The clauses of one sentence: split after commas and colons (not 、)."""
-    return _split(text, sentence.start, sentence.end, CLAUSE_END - {"、"})
+    return _split(text, sentence.start, sentence.end, _CLAUSE_RE)
