@@ -22,6 +22,10 @@ DOCS = sorted((Path(__file__).resolve().parent.parent / "data" / "docs").glob("*
         ("長江沿岸中心城市經濟協調會", "长江沿岸中心城市经济协调会"),
         ("閩粵經濟合作區", "闽粤经济合作区"),
         ("蘭州、烏魯木齊與廣東省簽訂戰略合作協議。", "兰州、乌鲁木齐与广东省签订战略合作协议。"),
+        # OpenCC phrases of unchanged length override character by character conversion.
+        ("陝西省乾縣", "陕西省乾县"),
+        ("關於建議的答覆", "关于建议的答复"),
+        ("乾燥的天氣", "干燥的天气"),
     ],
 )
 def test_traditional_sentences_become_simplified(traditional: str, simplified: str) -> None:

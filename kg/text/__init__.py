@@ -1,6 +1,6 @@
 """Text utilities: normalisation with offsets kept (:mod:`kg.text.normalize`) and
-sentence splitting (:mod:`kg.text.segment`)."""
+sentence splitting (:mod:`kg.text.segment`).
 
-from kg.text.normalize import OffsetMap, normalize
-
-__all__ = ["OffsetMap", "normalize"]
+Import from the modules (``from kg.text.normalize import normalize``): re-exporting
+``normalize`` here would hide the module of the same name.
+"""

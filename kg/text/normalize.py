@@ -4,7 +4,8 @@
 exactly the length of its input and an offset into one is an offset into the other:
 
 - traditional Chinese characters become simplified ones (OpenCC ``t2s``), but only
-  where OpenCC maps one character to one character;
+  where OpenCC maps one character to one character; OpenCC's phrase entries of
+  unchanged length override the characters where they differ (乾縣 -> 乾县);
 - full-width ASCII forms (U+FF01..U+FF5E) become ASCII, U+3000 (ideographic space)
   and U+00A0 (no-break space) become a space;
 - ``\\r`` becomes ``\\n``, so ``\\r\\n`` becomes ``\\n\\n`` (same length).
@@ -21,6 +22,7 @@ Transformations that change the length (deleting or expanding characters) carry 
 from __future__ import annotations
 
 import json
+import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -42,8 +44,8 @@ def _base_map() -> dict[int, int]:
     return table
 
 
-def _opencc_single_characters() -> set[str]:
-    """Every single character that OpenCC's ``t2s`` dictionaries may convert.
+def _opencc_keys() -> set[str]:
+    """Every key of OpenCC's ``t2s`` dictionaries (characters and phrases).
 
     The dictionary files are named in OpenCC's own ``t2s.json`` configuration; a
     character that is a key in none of them is left alone by OpenCC.
@@ -65,47 +67,91 @@ def _opencc_single_characters() -> set[str]:
                 collect(value)
 
     collect(config.get("conversion_chain"))
-    chars: set[str] = set()
+    keys: set[str] = set()
     for name in files:
         with open(root / "dictionary" / name, encoding="utf-8") as f:
             for line in f:
                 key = line.split("\t", 1)[0].strip()
-                if len(key) == 1:
-                    chars.add(key)
-    return chars
+                if key:
+                    keys.add(key)
+    return keys
 
 
-class _Table:
-    """The character map, built once on first use (about 50 ms)."""
+class _Tables:
+    """The character map and the phrase fixes, built once on first use (well under 1 s).
+
+    ``flat[cp]`` is the code point that ``cp`` becomes. Phrases are OpenCC phrase
+    entries whose conversion keeps their length but differs from converting their
+    characters one by one (乾縣 -> 乾县, not 干县; 答覆 -> 答复); ``triggers`` finds
+    the characters where the two differ, and ``by_trigger`` lists, for each such
+    character, ``(offset in the phrase, phrase, conversion)``, longest phrase first.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._flat: list[int] | None = None
+        self._built = False
+        self.flat: list[int] = []
+        self.triggers: re.Pattern[str] | None = None
+        self.by_trigger: dict[str, list[tuple[int, str, str]]] = {}
 
-    def flat(self) -> list[int]:
-        if self._flat is None:
+    def ready(self) -> _Tables:
+        if not self._built:
             with self._lock:
-                if self._flat is None:
-                    self._flat = self._build()
-        return self._flat
+                if not self._built:
+                    self._build()
+                    self._built = True
+        return self
 
-    @staticmethod
-    def _build() -> list[int]:
+    def _build(self) -> None:
         from opencc import OpenCC
 
         converter = OpenCC("t2s")
+        keys = _opencc_keys()
         flat = list(range(_TABLE_SIZE))
-        for ch in sorted(_opencc_single_characters()):
+        for ch in sorted(k for k in keys if len(k) == 1):
             simplified = converter.convert(ch)
             # Keep only one-to-one conversions: the length must never change.
             if len(simplified) == 1 and simplified != ch and ord(ch) < _TABLE_SIZE:
                 flat[ord(ch)] = ord(simplified)
         for src, dst in _base_map().items():
             flat[src] = dst
-        return flat
+        self.flat = flat
+        by_trigger: dict[str, list[tuple[int, str, str]]] = {}
+        for phrase in sorted(k for k in keys if len(k) > 1):
+            converted = converter.convert(phrase)
+            per_char = phrase.translate(flat)
+            if len(converted) != len(phrase) or converted == per_char:
+                continue
+            for i, (a, b) in enumerate(zip(per_char, converted, strict=True)):
+                if a != b:
+                    by_trigger.setdefault(phrase[i], []).append((i, phrase, converted))
+        for entries in by_trigger.values():
+            entries.sort(key=lambda e: (-len(e[1]), e[1], e[0]))
+        self.by_trigger = by_trigger
+        if by_trigger:
+            self.triggers = re.compile("[" + "".join(map(re.escape, sorted(by_trigger))) + "]")
 
 
-_TABLE = _Table()
+_TABLES = _Tables()
+
+
+def _phrase_fixes(text: str, tables: _Tables) -> list[tuple[int, str]]:
+    """``(start, conversion)`` of the phrases in ``text`` that per-character conversion gets wrong."""
+    fixes: list[tuple[int, str]] = []
+    if tables.triggers is None:
+        return fixes
+    done = 0
+    for m in tables.triggers.finditer(text):
+        i = m.start()
+        if i < done:
+            continue
+        for offset, phrase, converted in tables.by_trigger[m.group()]:
+            start = i - offset
+            if start >= done and text.startswith(phrase, start):
+                fixes.append((start, converted))
+                done = start + len(phrase)
+                break
+    return fixes
 
 
 def normalize(text: str) -> str:
@@ -117,12 +163,26 @@ def normalize(text: str) -> str:
     ('郑州市与开封市签署协议', True)
     >>> normalize("郑州市 ２０２４年")
     '郑州市 2024年'
+    >>> normalize("乾縣的答覆")
+    '乾县的答复'
     """
     if text.isascii():
         return text.replace("\r", "\n")
+    tables = _TABLES.ready()
     # str.translate with a list never raises KeyError for characters in range, which
     # makes it several times faster than a dict; characters beyond it stay as they are.
-    return text.translate(_TABLE.flat())
+    out = text.translate(tables.flat)
+    fixes = _phrase_fixes(text, tables)
+    if not fixes:
+        return out
+    pieces: list[str] = []
+    last = 0
+    for start, converted in fixes:
+        pieces.append(out[last:start])
+        pieces.append(converted)
+        last = start + len(converted)
+    pieces.append(out[last:])
+    return "".join(pieces)
 
 
 class OffsetMap:
