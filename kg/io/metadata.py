@@ -353,10 +353,16 @@ def _is_formal(title: str) -> bool:
     return bool(_FORMAL_END.search(title)) and (bool(_FORMAL_START.match(title)) or "关于" in title)
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+#: A heading holds at least this many Chinese characters (not a bare year or 关于).
+HEADING_MIN_HAN = 4
+
+
 def _heading_like(t: str) -> bool:
     body = t.rstrip("。")
     return (
-        2 <= len(body) <= HEADING_MAX
+        len(body) <= HEADING_MAX
+        and len(_HAN.findall(body)) >= HEADING_MIN_HAN
         and "。" not in body
         and not t.endswith((":", ":"))
         and not body.startswith(("(", "[", "【", "(", "■", "•"))
