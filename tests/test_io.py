@@ -418,3 +418,15 @@ def test_discover_the_sample_corpus() -> None:
     items = discover([str(DOCS)])
     assert [name for _, name in items] == [f"docs/{p.name}" for p in SAMPLES]
     assert all(not os.path.isabs(name) for _, name in items)
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["kg.io.encoding", "kg.io.html_text", "kg.io.readers", "kg.io.discover", "kg.io.metadata"],
+)
+def test_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

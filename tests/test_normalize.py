@@ -145,3 +145,12 @@ def test_offset_map_rejects_bad_input() -> None:
         OffsetMap.apply("abc", [(1, 2, "x"), (0, 1, "y")])
     with pytest.raises(ValueError):
         OffsetMap.identity(3).to_original(4)
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import kg.text.normalize
+
+    result = doctest.testmod(kg.text.normalize)
+    assert result.attempted > 0 and result.failed == 0
