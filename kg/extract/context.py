@@ -37,6 +37,8 @@ def _home_from(code: str) -> dict[str, str]:
     home: dict[str, str] = {}
     d = divs[code]
     home[d.level] = code
+    if d.level == "county" and d.name.endswith("市"):
+        home["city"] = code  # a county-level city is the 市 of its own documents
     for a in tables.ancestors(code):
         home.setdefault(divs[a].level, a)
     if code[:2] in _MUNICIPALITIES:

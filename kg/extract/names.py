@@ -34,7 +34,7 @@ def is_generic(core: str) -> bool:
 
     jieba.setLogLevel(60)
     words = tables.common_words()
-    proper = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j")
+    proper = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j", "m")
     run = 0
     for tok in jieba.lcut(core, HMM=False):
         if len(tok) == 1:
@@ -104,7 +104,13 @@ def _inside_word(text: str, k: int) -> bool:
 
 
 def left_edge(
-    text: str, start: int, floor: int, scope: str = "name", event: bool = False, agreement: bool = False
+    text: str,
+    start: int,
+    floor: int,
+    scope: str = "name",
+    event: bool = False,
+    agreement: bool = False,
+    body: bool = False,
 ) -> int:
     """Where a name ending at ``start`` begins: stop at punctuation and boundary words.
 
@@ -133,8 +139,8 @@ def left_edge(
         if agreement and ch in "、/" and not text.endswith(("协议", "意向书", "备忘录", "》"), 0, i - 1):
             i -= 1
             continue
-        if any(text[i - n : i] in words for n in range(2, longest + 1) if i - n >= floor):
-            break
+        if (i < start or not body) and any(text[i - n : i] in words for n in range(2, longest + 1) if i - n >= floor):
+            break  # a body's ending keeps the word right before it (建设局, 发展和改革委员会)
         if ch in words and not _inside_word(text, i - 1):
             break
         i -= 1
@@ -187,7 +193,9 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
         scope = "title" if typ in ("Event", "Company") or typ == "Agreement" else "name"
         if suffix in ("合作机制", "会议制度", "联席会议制度"):
             scope = "mechanism"
-        s = left_edge(text, h.start, 0, scope, typ == "Event", typ == "Agreement" and scope == "title")
+        s = left_edge(
+            text, h.start, 0, scope, typ == "Event", typ == "Agreement" and scope == "title", typ == "Agency"
+        )
         if typ == "Event":
             s = _extend_over_list(text, s, places)
         name = text[s:end]
@@ -205,6 +213,11 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
         if core.endswith(("的", "了")):
             continue
         has_place = any(s <= m.span.start and m.span.end <= end for m in places)
+        if typ == "Agency" and not has_place and not name.startswith(_BODY_PREFIXES):
+            cut = max((k for k, ch in enumerate(name[: -len(suffix)]) if ch in "省市区县" and k > 0), default=0)
+            if cut and name[cut - 1] not in "省市区县":
+                s, name = s + cut, name[cut:]
+                core = name[: -len(suffix)]
         if typ in ("Agency", "Organization") and has_place:
             first = min(m.span.start for m in places if s <= m.span.start and m.span.end <= end)
             if first > s and not name.startswith(_BODY_PREFIXES) and not any(name.startswith(p) for p in parties):
