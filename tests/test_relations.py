@@ -39,8 +39,12 @@ CASES = [
         "成都、德阳、眉山、资阳四市政协围绕“成德眉资同城化”进行座谈。",
         "",
         {
-            ("成都市", "德阳市"), ("成都市", "眉山市"), ("成都市", "资阳市"),
-            ("德阳市", "眉山市"), ("德阳市", "资阳市"), ("眉山市", "资阳市"),
+            ("成都市", "德阳市"),
+            ("成都市", "眉山市"),
+            ("成都市", "资阳市"),
+            ("德阳市", "眉山市"),
+            ("德阳市", "资阳市"),
+            ("眉山市", "资阳市"),
         },
     ),
     (
@@ -76,7 +80,12 @@ CASES = [
         "partOf",
         "中原城市群以郑州为中心,包括洛阳、开封、新乡共4个省辖市。",
         "",
-        {("郑州市", "中原城市群"), ("洛阳市", "中原城市群"), ("开封市", "中原城市群"), ("新乡市", "中原城市群")},
+        {
+            ("郑州市", "中原城市群"),
+            ("洛阳市", "中原城市群"),
+            ("开封市", "中原城市群"),
+            ("新乡市", "中原城市群"),
+        },
     ),
     # issuedBy
     (
@@ -120,7 +129,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("predicate, text, publisher, expected", CASES)
-def test_relations_of_each_type(predicate: str, text: str, publisher: str, expected: set[tuple[str, str]]) -> None:
+def test_relations_of_each_type(
+    predicate: str, text: str, publisher: str, expected: set[tuple[str, str]]
+) -> None:
     got = triples(run(text, publisher), predicate)
     if predicate == "cooperatesWith":
         got = {tuple(sorted(p)) for p in got}  # type: ignore[misc]
@@ -144,4 +155,6 @@ def test_gazetteer_relations_have_no_evidence() -> None:
     gaz = triples(ex, "locatedIn", "gazetteer")
     assert ("旌阳区", "德阳市") in gaz and ("什邡市", "德阳市") in gaz
     assert all(r.evidence is None for r in ex.relations if r.source.value == "gazetteer")
-    assert ("旌阳区", "德阳市") in triples(ex, "locatedIn")  # also stated by the text (德阳市旌阳区)
+    assert ("旌阳区", "德阳市") in triples(
+        ex, "locatedIn"
+    )  # also stated by the text (德阳市旌阳区)

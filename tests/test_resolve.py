@@ -23,13 +23,21 @@ def test_full_short_and_one_character_forms_are_one_place() -> None:
 
 
 def test_the_same_thing_has_the_same_id_in_two_documents() -> None:
-    a = {e.name: e.id for e in run("2024年1月,省委、省政府印发《郑州都市圈发展规划》。", ZZ).entities}
-    b = {e.name: e.id for e in run("郑州市围绕落实《郑州都市圈发展规划》,推动产业协同。", ZZ).entities}
+    a = {
+        e.name: e.id for e in run("2024年1月,省委、省政府印发《郑州都市圈发展规划》。", ZZ).entities
+    }
+    b = {
+        e.name: e.id
+        for e in run("郑州市围绕落实《郑州都市圈发展规划》,推动产业协同。", ZZ).entities
+    }
     assert a["郑州都市圈发展规划"] == b["郑州都市圈发展规划"] == "Plan/郑州都市圈发展规划"
 
 
 def test_level_only_bodies_resolve_to_the_documents_jurisdiction() -> None:
-    ents = _by_name("近年来,我市克服经济困难。根据市委市政府工作安排,上报市政府审核批复。", "新密市住房和城乡建设局")
+    ents = _by_name(
+        "近年来,我市克服经济困难。根据市委市政府工作安排,上报市政府审核批复。",
+        "新密市住房和城乡建设局",
+    )
     assert ents["中共新密市委"].aliases == ("市委",)  # type: ignore[attr-defined]
     assert ents["新密市人民政府"].aliases == ("市政府",)  # type: ignore[attr-defined]
 
@@ -54,11 +62,16 @@ def test_wo_shi_is_never_an_alias() -> None:
         ),
     ],
 )
-def test_short_names_of_companies_and_bodies_join_the_full_name(text: str, full: str, short: str) -> None:
+def test_short_names_of_companies_and_bodies_join_the_full_name(
+    text: str, full: str, short: str
+) -> None:
     ents = _by_name(text)
     assert short in ents[full].aliases  # type: ignore[attr-defined]
     assert short not in ents
 
 
 def test_normalised_names_drop_quotes_and_spaces() -> None:
-    assert normalise_name("“关于在郑州都市圈建设中推进中原 城市群一体化的提案”") == "关于在郑州都市圈建设中推进中原城市群一体化的提案"
+    assert (
+        normalise_name("“关于在郑州都市圈建设中推进中原 城市群一体化的提案”")
+        == "关于在郑州都市圈建设中推进中原城市群一体化的提案"
+    )

@@ -57,8 +57,12 @@ def find_mentions(doc: Document) -> list[Mention]:
     proposals = names.proposal_mentions(text)
     templates = names.template_mentions(text, found)
     suffixed = names.suffix_mentions(text, hits["suffix"], found, ctx)
-    fixed = [(m.span.start, m.span.end) for m in known + titles + suffixed if m.type != EntityType.PLACE]
-    compounds = places.compound_mentions(text, found, [(s, e) for s, e in fixed if e - s >= 3 and text[s:e] in _fixed_names()], ctx)
+    fixed = [
+        (m.span.start, m.span.end) for m in known + titles + suffixed if m.type != EntityType.PLACE
+    ]
+    compounds = places.compound_mentions(
+        text, found, [(s, e) for s, e in fixed if e - s >= 3 and text[s:e] in _fixed_names()], ctx
+    )
     compounds += _compounds_opening_names(text, found, suffixed, ctx)
     jur = names.jurisdiction_mentions(text, hits["jurisdiction"], found, ctx)
     sessions = names.session_mentions(text, ctx)
@@ -70,15 +74,23 @@ def find_mentions(doc: Document) -> list[Mention]:
     allm = found + compounds + others + people
     # a place that is exactly a known non-place name (海西 as a region) is that name
     spans = {(m.span.start, m.span.end) for m in others}
-    allm = [m for m in allm if not (m.type == EntityType.PLACE and (m.span.start, m.span.end) in spans)]
-    return sorted(set(allm), key=lambda m: (m.span.start, m.span.end, m.type.value, m.canonical or ""))
+    allm = [
+        m for m in allm if not (m.type == EntityType.PLACE and (m.span.start, m.span.end) in spans)
+    ]
+    return sorted(
+        set(allm), key=lambda m: (m.span.start, m.span.end, m.type.value, m.canonical or "")
+    )
 
 
 def _place_starts(m: Mention) -> str:
     """The first two characters of a name when they open a place name, else ''."""
     forms = tables.place_forms()
     name = m.canonical or m.surface
-    return name[:2] if any(name.startswith(f) for f in (name[:2], name[:3], name[:4]) if f in forms) else ""
+    return (
+        name[:2]
+        if any(name.startswith(f) for f in (name[:2], name[:3], name[:4]) if f in forms)
+        else ""
+    )
 
 
 @cache
@@ -86,7 +98,9 @@ def _fixed_names() -> frozenset[str]:
     return frozenset(r["surface"] for r in tables.tsv("names.tsv"))
 
 
-def _compounds_opening_names(text: str, found: list[Mention], suffixed: list[Mention], ctx: Context) -> list[Mention]:
+def _compounds_opening_names(
+    text: str, found: list[Mention], suffixed: list[Mention], ctx: Context
+) -> list[Mention]:
     """A run of one-character forms that opens a cluster or zone name (许港精密制造产业带)."""
     out: list[Mention] = []
     abbr = tables.abbreviations()
@@ -105,11 +119,29 @@ def _compounds_opening_names(text: str, found: list[Mention], suffixed: list[Men
                 assert r is not None
                 from kg.types import Span
 
-                out.append(Mention(Span(s + k, s + k + 1), text[s + k], EntityType(r[1]), "compound", r[0], r[2]))
+                out.append(
+                    Mention(
+                        Span(s + k, s + k + 1),
+                        text[s + k],
+                        EntityType(r[1]),
+                        "compound",
+                        r[0],
+                        r[2],
+                    )
+                )
     return out
 
 
-_RULE_RANK = {"outlet": 0, "template": 0, "session": 0, "known": 1, "title": 1, "proposal": 1, "jurisdiction": 2, "suffix": 3}
+_RULE_RANK = {
+    "outlet": 0,
+    "template": 0,
+    "session": 0,
+    "known": 1,
+    "title": 1,
+    "proposal": 1,
+    "jurisdiction": 2,
+    "suffix": 3,
+}
 
 
 def _prefer(ms: list[Mention]) -> list[Mention]:
@@ -133,7 +165,9 @@ def _shadowed(m: Mention, ms: list[Mention]) -> bool:
     if m.rule != "suffix":
         return False
     return any(
-        o.rule in ("known", "title", "template") and o.span.end == m.span.end and o.span.start > m.span.start
+        o.rule in ("known", "title", "template")
+        and o.span.end == m.span.end
+        and o.span.start > m.span.start
         for o in ms
     )
 
@@ -150,12 +184,24 @@ def _drop_nested2(ms: list[Mention]) -> list[Mention]:
             and (o.span.end - o.span.start) > (m.span.end - m.span.start)
             for o in ms
         )
-        if inside and m.rule == "known" and m.type == EntityType.REGION and any(
-            o.rule == "known" and o.type == EntityType.REGION and o.span.start <= m.span.start and m.span.end <= o.span.end and o is not m
-            for o in ms
+        if (
+            inside
+            and m.rule == "known"
+            and m.type == EntityType.REGION
+            and any(
+                o.rule == "known"
+                and o.type == EntityType.REGION
+                and o.span.start <= m.span.start
+                and m.span.end <= o.span.end
+                and o is not m
+                for o in ms
+            )
         ):
             continue
-        if inside and (m.type not in _NESTABLE or (m.rule == "suffix" and m.type == EntityType.REGION and not m.canonical[:2] in _place_starts(m))):
+        if inside and (
+            m.type not in _NESTABLE
+            or (m.rule == "suffix" and m.type == EntityType.REGION and not _place_starts(m))
+        ):
             continue
         out.append(m)
     return out

@@ -64,7 +64,11 @@ def build(publisher_codes: list[str], place_counts: Counter[str]) -> Context:
     if not place_counts:
         return Context(provinces, {})
     top_prov = max(provinces.items(), key=lambda kv: (kv[1], kv[0]))[0]
-    local = {c: n for c, n in place_counts.items() if c[:2] == top_prov[:2] and divs[c].level != "province"}
+    local = {
+        c: n
+        for c, n in place_counts.items()
+        if c[:2] == top_prov[:2] and divs[c].level != "province"
+    }
     if not local:
         home = {"province": top_prov}
         if top_prov[:2] in _MUNICIPALITIES:

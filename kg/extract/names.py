@@ -16,9 +16,18 @@ _HARD = frozenset(" \t\n\u3000,，。;；:：!！?？《》<>〈〉[]【】|•"
 _OPEN, _CLOSE = "(（“‘「", ")）”’」"
 _SCALE = re.compile(r"[万千百]亿级")
 _SESSION = re.compile(r"第[一二三四五六七八九十\d]{1,3}届")
-_NUMBERED = re.compile(r"^[一二两三四五六七八九十\d]+[市省区县地方家个]|[一二两三四五六七八九十]+[市省地]")
+_NUMBERED = re.compile(
+    r"^[一二两三四五六七八九十\d]+[市省区县地方家个]|[一二两三四五六七八九十]+[市省地]"
+)
 #: What may not follow a one-character name ending (局长, 布局, 处理 ...).
-_BAD_NEXT = {"局": "长面势部限", "厅": "长", "处": "长理于在置罚", "政府": "采", "大会": "堂", "公司": "债"}
+_BAD_NEXT = {
+    "局": "长面势部限",
+    "厅": "长",
+    "处": "长理于在置罚",
+    "政府": "采",
+    "大会": "堂",
+    "公司": "债",
+}
 _NEEDS_BODY = frozenset(["处"])
 #: What may not come before a one-character ending (布局, 格局, 大局).
 _BAD_PREV = {"局": "布格大全结当骗开残时赌出入变僵败定终", "厅": "大客餐展", "处": "之到好益难各何"}
@@ -40,13 +49,17 @@ def is_generic(core: str) -> bool:
         if len(tok) == 1:
             run += 1
             if not ("\u4e00" <= tok <= "\u9fff") or run >= 2:
-                return False  # digits, Latin, or characters no dictionary word covers: a proper name
+                return (
+                    False  # digits, Latin, or characters no dictionary word covers: a proper name
+                )
             continue
         run = 0
         w = words.get(tok)
         if w is None or w[0] < 20 or w[1] in proper:
             return False
     return True
+
+
 _MAX = 40
 
 
@@ -129,17 +142,27 @@ def left_edge(
             continue
         if ch in _HARD or ch in _OPEN or (ch in "、/" and not agreement):
             break
-        if scope == "name" and ch in "和及与" and any(text.endswith(suf, 0, i - 1) for suf in _suffix_types()):
+        if (
+            scope == "name"
+            and ch in "和及与"
+            and any(text.endswith(suf, 0, i - 1) for suf in _suffix_types())
+        ):
             break
         if ch == "委" and text[i : i + 1] in ("省", "市", "区", "县"):
             break
         if event and ch in "与和":
             i -= 1
             continue
-        if agreement and ch in "、/" and not text.endswith(("协议", "意向书", "备忘录", "》"), 0, i - 1):
+        if (
+            agreement
+            and ch in "、/"
+            and not text.endswith(("协议", "意向书", "备忘录", "》"), 0, i - 1)
+        ):
             i -= 1
             continue
-        if (i < start or not body) and any(text[i - n : i] in words for n in range(2, longest + 1) if i - n >= floor):
+        if (i < start or not body) and any(
+            text[i - n : i] in words for n in range(2, longest + 1) if i - n >= floor
+        ):
             break  # a body's ending keeps the word right before it (建设局, 发展和改革委员会)
         if ch in words and not _inside_word(text, i - 1):
             break
@@ -158,7 +181,9 @@ def _extend_over_list(text: str, s: int, places: list[Mention]) -> int:
     return s
 
 
-_OUTLET = re.compile(r"(?m)(?:来源|新闻来源)[:：]\s*([\u4e00-\u9fff]{2,10}?(?:新闻网|日报|晚报|网|报|电视台|台))|(?:^|[(（])([\u4e00-\u9fff]{2,8}?(?:新闻网|网|日报|报))讯")
+_OUTLET = re.compile(
+    r"(?m)(?:来源|新闻来源)[:：]\s*([\u4e00-\u9fff]{2,10}?(?:新闻网|日报|晚报|网|报|电视台|台))|(?:^|[(（])([\u4e00-\u9fff]{2,8}?(?:新闻网|网|日报|报))讯"
+)
 
 
 def outlet_mentions(text: str) -> list[Mention]:
@@ -168,11 +193,21 @@ def outlet_mentions(text: str) -> list[Mention]:
         g = 1 if m.group(1) else 2
         if m.group(g) in ("本报",):
             continue
-        out.append(Mention(Span(m.start(g), m.end(g)), m.group(g), EntityType.ORGANIZATION, "outlet", m.group(g)))
+        out.append(
+            Mention(
+                Span(m.start(g), m.end(g)),
+                m.group(g),
+                EntityType.ORGANIZATION,
+                "outlet",
+                m.group(g),
+            )
+        )
     return out
 
 
-def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Context) -> list[Mention]:
+def suffix_mentions(
+    text: str, hits: list[Hit], places: list[Mention], ctx: Context
+) -> list[Mention]:
     """Names found from their ending (…城市群, …有限公司, …示范区, …座谈会)."""
     types = _suffix_types()
     generic = _generic()
@@ -194,7 +229,13 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
         if suffix in ("合作机制", "会议制度", "联席会议制度"):
             scope = "mechanism"
         s = left_edge(
-            text, h.start, 0, scope, typ == "Event", typ == "Agreement" and scope == "title", typ == "Agency"
+            text,
+            h.start,
+            0,
+            scope,
+            typ == "Event",
+            typ == "Agreement" and scope == "title",
+            typ == "Agency",
         )
         if typ == "Event":
             s = _extend_over_list(text, s, places)
@@ -204,9 +245,15 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
             continue
         if len(core) < 2 and not (typ == "Agency" and core in ("省", "市", "区", "县")):
             continue
-        if name in generic or core in generic or (typ in ("Agency", "Organization") and _NUMBERED.search(name)):
+        if (
+            name in generic
+            or core in generic
+            or (typ in ("Agency", "Organization") and _NUMBERED.search(name))
+        ):
             continue
-        if name.endswith(("分公司", "子公司")) and not any(s <= m.span.start for m in places if m.span.end <= end):
+        if name.endswith(("分公司", "子公司")) and not any(
+            s <= m.span.start for m in places if m.span.end <= end
+        ):
             continue
         if suffix in _NEEDS_BODY and not any(b in core for b in ("厅", "局", "委", "部")):
             continue
@@ -214,16 +261,27 @@ def suffix_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Cont
             continue
         has_place = any(s <= m.span.start and m.span.end <= end for m in places)
         if typ == "Agency" and not has_place and not name.startswith(_BODY_PREFIXES):
-            cut = max((k for k, ch in enumerate(name[: -len(suffix)]) if ch in "省市区县" and k > 0), default=0)
+            cut = max(
+                (k for k, ch in enumerate(name[: -len(suffix)]) if ch in "省市区县" and k > 0),
+                default=0,
+            )
             if cut and name[cut - 1] not in "省市区县":
                 s, name = s + cut, name[cut:]
                 core = name[: -len(suffix)]
         if typ in ("Agency", "Organization") and has_place:
             first = min(m.span.start for m in places if s <= m.span.start and m.span.end <= end)
-            if first > s and not name.startswith(_BODY_PREFIXES) and not any(name.startswith(p) for p in parties):
+            if (
+                first > s
+                and not name.startswith(_BODY_PREFIXES)
+                and not any(name.startswith(p) for p in parties)
+            ):
                 s, name = first, text[first:end]
                 core = name[: -len(suffix)]
-        if typ in ("Zone", "Cluster", "Organization") and not has_place and core.startswith(("国家", "全国", "一批")):
+        if (
+            typ in ("Zone", "Cluster", "Organization")
+            and not has_place
+            and core.startswith(("国家", "全国", "一批"))
+        ):
             continue
         if typ in ("Zone", "Company", "Organization") and not has_place and is_generic(core):
             continue
@@ -267,10 +325,20 @@ def title_mentions(text: str) -> list[Mention]:
         if bare in known:
             typ = known[bare]
         else:
-            typ = next((t for e, t in _title_endings() if re.sub(r"\(.*?\)$", "", bare).endswith(e)), "")
+            typ = next(
+                (t for e, t in _title_endings() if re.sub(r"\(.*?\)$", "", bare).endswith(e)), ""
+            )
         if not typ or len(bare) < 4:
             continue
-        out.append(Mention(Span(m.start(1), m.end(1)), title, EntityType(typ), "title", bare.replace("〈", "《").replace("〉", "》")))
+        out.append(
+            Mention(
+                Span(m.start(1), m.end(1)),
+                title,
+                EntityType(typ),
+                "title",
+                bare.replace("〈", "《").replace("〉", "》"),
+            )
+        )
     return out
 
 
@@ -284,7 +352,7 @@ def proposal_mentions(text: str) -> list[Mention]:
     out = []
     for m in _PROPOSAL.finditer(text):
         s, e = m.start(1), m.end(1)
-        if text[s - 1 : s] in "“\"":
+        if text[s - 1 : s] in '“"':
             s -= 1
         surface = text[s:e]
         canonical = re.sub(r"[“”\"\s]", "", surface)
@@ -298,7 +366,9 @@ def known_mentions(hits: list[Hit]) -> list[Mention]:
     out = []
     for h in hits:
         r = rows[h.surface]
-        out.append(Mention(Span(h.start, h.end), h.surface, EntityType(r["type"]), "known", r["name"]))
+        out.append(
+            Mention(Span(h.start, h.end), h.surface, EntityType(r["type"]), "known", r["name"])
+        )
     return out
 
 
@@ -338,7 +408,9 @@ def template_mentions(text: str, places: list[Mention]) -> list[Mention]:
     return out
 
 
-def jurisdiction_mentions(text: str, hits: list[Hit], places: list[Mention], ctx: Context) -> list[Mention]:
+def jurisdiction_mentions(
+    text: str, hits: list[Hit], places: list[Mention], ctx: Context
+) -> list[Mention]:
     """Bodies named by level only (省委, 市政府, 市政协): the document's own."""
     rows = {r["form"]: r for r in tables.tsv("jurisdiction.tsv")}
     place_spans = [(m.span.start, m.span.end) for m in places]
@@ -357,18 +429,24 @@ def jurisdiction_mentions(text: str, hits: list[Hit], places: list[Mention], ctx
         if not j:
             continue
         canonical = r["template"].replace("{J}", j)
-        out.append(Mention(Span(h.start, h.end), h.surface, EntityType.AGENCY, "jurisdiction", canonical))
+        out.append(
+            Mention(Span(h.start, h.end), h.surface, EntityType.AGENCY, "jurisdiction", canonical)
+        )
     return out
 
 
-_SESSION_BODY = re.compile(r"(省|市|区|县)?(?:第?[一二三四五六七八九十]{1,4}届)(人大|政协)(?:第?[一二三四五六七八九十]{1,3}次)?会议")
+_SESSION_BODY = re.compile(
+    r"(省|市|区|县)?(?:第?[一二三四五六七八九十]{1,4}届)(人大|政协)(?:第?[一二三四五六七八九十]{1,3}次)?会议"
+)
 
 
 def session_mentions(text: str, ctx: Context) -> list[Mention]:
     """The congress or CPPCC named in a session reference (省十四届人大一次会议 -> 河南省人民代表大会)."""
     out = []
     for m in _SESSION_BODY.finditer(text):
-        level = {"省": "province", "市": "city", "区": "county", "县": "county"}.get(m.group(1) or "")
+        level = {"省": "province", "市": "city", "区": "county", "县": "county"}.get(
+            m.group(1) or ""
+        )
         j = ctx.level_name(level) if level else None
         if not j:
             for lv in ("county", "city", "province"):
@@ -377,5 +455,7 @@ def session_mentions(text: str, ctx: Context) -> list[Mention]:
         if not j:
             continue
         body = "人民代表大会" if m.group(2) == "人大" else "政协"
-        out.append(Mention(Span(m.start(2), m.end(2)), m.group(2), EntityType.AGENCY, "session", j + body))
+        out.append(
+            Mention(Span(m.start(2), m.end(2)), m.group(2), EntityType.AGENCY, "session", j + body)
+        )
     return out

@@ -11,7 +11,9 @@ from kg.extract.matcher import Hit
 from kg.types import EntityType, Mention, Span
 
 #: Characters that start the word after a name (出席, 在, 等, 说 ...): the name ended before.
-_AFTER = frozenset("出在等主参说表指强会率带和与分代同一陪见为到赴向对及共介感希认提要也还就将是已、,，。:：;；)）」”’ \n")
+_AFTER = frozenset(
+    "出在等主参说表指强会率带和与分代同一陪见为到赴向对及共介感希认提要也还就将是已、,，。:：;；)）」”’ \n"
+)
 _FIRST_BAD = frozenset("的了在等和与是为及并们")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -52,7 +54,7 @@ def _name_at(text: str, i: int) -> tuple[int, int, str] | None:
 
 def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) -> list[Mention]:
     """Persons next to role words, in bylines and addressee lines; then every repeat."""
-    sides = {}
+    sides: dict[str, set[str]] = {}
     for r in tables.tsv("person_cues.tsv"):
         sides.setdefault(r["cue"], set()).add(r["side"])
     found: dict[str, list[tuple[int, int, str]]] = {}
@@ -83,7 +85,7 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
     # addressee lines: 郭胜利、陈爱珍委员: / 李红等8名代表: / 尊敬的魏志峰代表:
     for m in re.finditer(r"(?m)^(?:尊敬的)?([^\n:：]{2,80}?)(?:等\d*名?)?(?:代表|委员)[:：]", text):
         parts = m.group(1).split("、")
-        spans = []
+        spans: list[tuple[int, int, str]] = []
         pos = m.start(1)
         for part in parts:
             got = _name_at(text, pos)
@@ -112,7 +114,11 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
             else:
                 ok = False
                 break
-        if ok and spans and (m.group(1) is None or any(t in sides for _, t in tokens) or len(spans) >= 2):
+        if (
+            ok
+            and spans
+            and (m.group(1) is None or any(t in sides for _, t in tokens) or len(spans) >= 2)
+        ):
             for sp in spans:
                 add(sp)
     for r in tables.tsv("names.tsv"):

@@ -168,19 +168,28 @@ def compound_mentions(
         if 2 <= len(run) <= 5 and start_ok and follows and not inside_fixed:
             resolved = [_resolve_char(text[p], places, ctx) for p in run]
             if all(resolved) and len({r[0] for r in resolved if r}) == len(run):
-                for p, r in zip(run, resolved):
+                for p, r in zip(run, resolved, strict=True):
                     assert r is not None
                     name, typ, code = r
-                    out.append(Mention(Span(p, p + 1), text[p], EntityType(typ), "compound", name, code))
+                    out.append(
+                        Mention(Span(p, p + 1), text[p], EntityType(typ), "compound", name, code)
+                    )
         i = max(j, i + 1)
     return out
 
 
-def _resolve_char(ch: str, places: list[Mention], ctx: Context) -> tuple[str, str, str | None] | None:
+def _resolve_char(
+    ch: str, places: list[Mention], ctx: Context
+) -> tuple[str, str, str | None] | None:
     """Which place a one-character form denotes: a place of the document first."""
     divs = tables.divisions()
     for m in places:
-        if m.canonical and m.code and m.canonical.startswith(ch) and divs[m.code].level != "province":
+        if (
+            m.canonical
+            and m.code
+            and m.canonical.startswith(ch)
+            and divs[m.code].level != "province"
+        ):
             return (m.canonical, "Place", m.code)
     rows = tables.abbreviations().get(ch, ())
     names = tables.name_index()

@@ -15,7 +15,22 @@ from kg.errors import DataError
 from kg.resources import data_file
 
 #: Endings stripped to make the short form of a division name (longest first).
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区", "林区", "省", "市", "县", "区", "盟", "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "新区",
+    "地区",
+    "林区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "盟",
+    "旗",
+)
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}?族)+$")
 
 

@@ -21,12 +21,22 @@ from kg.types import Document, Entity, EntityType, Evidence, Predicate, Relation
 
 __all__ = ["find_relations"]
 
-P, A, C, O = EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION
-PARTIES = frozenset([P, A, C, O])
+P, A, C, ORG = EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION
+PARTIES = frozenset([P, A, C, ORG])
 PARTNERS = PARTIES | {EntityType.REGION}
 _PAIR_WORDS = ("双方", "两市", "两省区", "两省", "两地", "两区")
 _HOME_WORDS = ("我市", "我区", "我县", "我省")
-_GENERIC_EVENT = ("会议", "签字仪式", "签约仪式", "揭牌仪式", "仪式", "推介会", "座谈会", "联席会", "会上")
+_GENERIC_EVENT = (
+    "会议",
+    "签字仪式",
+    "签约仪式",
+    "揭牌仪式",
+    "仪式",
+    "推介会",
+    "座谈会",
+    "联席会",
+    "会上",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +138,12 @@ def _top_two_places(entities: list[Entity], ms: list[M]) -> list[Entity]:
     chosen: list[Entity] = []
     for k in best:
         e = by_id[k]
-        if any(c.code and e.code and (c.code in tables.ancestors(e.code) or e.code in tables.ancestors(c.code)) for c in chosen):
+        if any(
+            c.code
+            and e.code
+            and (c.code in tables.ancestors(e.code) or e.code in tables.ancestors(c.code))
+            for c in chosen
+        ):
             continue
         chosen.append(e)
         if len(chosen) == 2:
@@ -137,7 +152,16 @@ def _top_two_places(entities: list[Entity], ms: list[M]) -> list[Entity]:
 
 
 class _Sentence:
-    def __init__(self, text: str, sent: Span, cls: list[Span], ms: list[M], home: Entity | None, pair: list[Entity], main_event: Entity | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        sent: Span,
+        cls: list[Span],
+        ms: list[M],
+        home: Entity | None,
+        pair: list[Entity],
+        main_event: Entity | None,
+    ) -> None:
         self.text, self.sent, self.cls, self.ms = text, sent, cls, ms
         self.home, self.pair, self.main_event = home, pair, main_event
 
@@ -151,7 +175,11 @@ class _Sentence:
                 continue
             if top and m.entity.type == A and self.text.startswith(_cues(), m.end):
                 # 南京市委副书记、市长季建业: the body is a title; the party is its place
-                inner = [n for n in self.ms if m.start <= n.start and n.end <= m.end and n.entity.type == P]
+                inner = [
+                    n
+                    for n in self.ms
+                    if m.start <= n.start and n.end <= m.end and n.entity.type == P
+                ]
                 if not inner:
                     continue
                 m = M(inner[0].start, inner[0].end, inner[0].entity, True)
@@ -162,7 +190,9 @@ class _Sentence:
     def locative(self, m: M) -> bool:
         return self.text[max(0, m.start - 1) : m.start] in ("在", "于", "赴", "到")
 
-    def subjects(self, s: int, types: frozenset[EntityType] = PARTIES, home: bool = True) -> list[Entity]:
+    def subjects(
+        self, s: int, types: frozenset[EntityType] = PARTIES, home: bool = True
+    ) -> list[Entity]:
         """Parties before position ``s`` in its clause; else the sentence's first; else 双方 or home."""
         c = self.clause(s)
         got = [m.entity for m in self.between(c.start, s, types) if not self.locative(m)]
@@ -171,7 +201,9 @@ class _Sentence:
         before = self.text[self.sent.start : s]
         if any(w in before for w in _PAIR_WORDS) and len(self.pair) == 2:
             return list(self.pair)
-        first = [m.entity for m in self.between(self.sent.start, c.start, types) if not self.locative(m)]
+        first = [
+            m.entity for m in self.between(self.sent.start, c.start, types) if not self.locative(m)
+        ]
         if first:
             return first[:1]
         return [self.home] if self.home and home else []
@@ -196,7 +228,9 @@ def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
     docs = [m.entity for m in x.between(e, c.end, frozenset([EntityType.AGREEMENT]), top=False)]
     if not docs:
-        docs = [m.entity for m in x.between(e, x.sent.end, frozenset([EntityType.AGREEMENT]), top=False)]
+        docs = [
+            m.entity for m in x.between(e, x.sent.end, frozenset([EntityType.AGREEMENT]), top=False)
+        ]
     if not docs:
         return
     parties = x.subjects(s, home=False)
@@ -209,7 +243,7 @@ def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
 def _issued(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
     kinds = frozenset([EntityType.PLAN, EntityType.AGREEMENT])
-    issuers_t = frozenset([A, O])
+    issuers_t = frozenset([A, ORG])
     before = x.text[c.start : s]
     got = before.rfind("获")
     if got >= 0:
@@ -224,10 +258,12 @@ def _issued(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
 
 def _established(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
-    made = [m for m in x.between(e, c.end, frozenset([C, O, EntityType.ZONE])) if m.start - e <= 2]
+    made = [
+        m for m in x.between(e, c.end, frozenset([C, ORG, EntityType.ZONE])) if m.start - e <= 2
+    ]
     if not made:
         return
-    for f in x.subjects(s, frozenset([C, O, A, P])):
+    for f in x.subjects(s, frozenset([C, ORG, A, P])):
         out.add(made[0].entity, Predicate.ESTABLISHED_BY, f, x.sent, "established")
 
 
@@ -242,15 +278,26 @@ def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
             events = [m.entity for m in x.between(x.sent.start, s, _EVENTISH, top=False)]
         if not events and x.main_event:
             tail = x.text[e : e + 2]
-            if x.text.startswith(_GENERIC_EVENT, e) or not tail or tail[0] in "并,，。;；" or any(g in x.text[x.sent.start : x.sent.end] for g in _GENERIC_EVENT):
+            if (
+                x.text.startswith(_GENERIC_EVENT, e)
+                or not tail
+                or tail[0] in "并,，。;；"
+                or any(g in x.text[x.sent.start : x.sent.end] for g in _GENERIC_EVENT)
+            ):
                 events = [x.main_event]
         if not events:
             return
-        who = [m.entity for m in x.between(x.sent.start, s, frozenset([EntityType.PERSON]) | PARTIES) if not x.locative(m)]
+        who = [
+            m.entity
+            for m in x.between(x.sent.start, s, frozenset([EntityType.PERSON]) | PARTIES)
+            if not x.locative(m)
+        ]
         for p in _uniq(who):
             out.add(p, Predicate.PARTICIPATES_IN, events[0], x.sent, "attend")
         return
-    targets_t = frozenset([EntityType.EVENT, EntityType.CLUSTER, EntityType.ZONE, EntityType.AGREEMENT])
+    targets_t = frozenset(
+        [EntityType.EVENT, EntityType.CLUSTER, EntityType.ZONE, EntityType.AGREEMENT]
+    )
     if w in ("召开", "举行", "举办"):
         targets_t = _EVENTISH
     objs = [m.entity for m in x.between(e, c.end, targets_t)]
@@ -279,10 +326,13 @@ def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
 
 def _located(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
-    things_t = frozenset([C, O, EntityType.ZONE, EntityType.CLUSTER])
+    things_t = frozenset([C, ORG, EntityType.ZONE, EntityType.CLUSTER])
     if w == "位于":
         things = [m.entity for m in x.between(c.start, s, things_t)]
-        places = [m.entity for m in x.between(e, c.end, frozenset([P, EntityType.REGION, EntityType.ZONE]))]
+        places = [
+            m.entity
+            for m in x.between(e, c.end, frozenset([P, EntityType.REGION, EntityType.ZONE]))
+        ]
     else:
         at = x.text.rfind("在", x.sent.start, s)
         if at < 0:
@@ -304,7 +354,9 @@ def _cooperates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         left = [m.entity for m in x.between(c.start, cpos, PARTNERS) if not x.locative(m)]
         if right:
             if not left:
-                left = x.subjects(c.start) if c.start > x.sent.start else ([x.home] if x.home else [])
+                left = (
+                    x.subjects(c.start) if c.start > x.sent.start else ([x.home] if x.home else [])
+                )
             pairs += [(a, b) for a in left[-1:] for b in right]
             # 焦作与日照: one pair per connector; a list on the right gives each
     else:
@@ -316,9 +368,11 @@ def _cooperates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "cooperate")
 
 
-def _membership(x: _Sentence, st: list[tuple[int, int, str]], prev: Entity | None, out: _Out) -> Entity | None:
+def _membership(
+    x: _Sentence, st: list[tuple[int, int, str]], prev: Entity | None, out: _Out
+) -> Entity | None:
     regions = [m for m in x.ms if m.entity.type == EntityType.REGION and m.top]
-    for s, e, w in st:
+    for s, _e, w in st:
         if w not in ("包括", "组成"):
             continue
         first = next((m for m in x.ms if m.top), None)
@@ -329,7 +383,14 @@ def _membership(x: _Sentence, st: list[tuple[int, int, str]], prev: Entity | Non
             continue
         start = reg[0].end if reg else x.sent.start
         places = [m for m in x.between(start, x.sent.end, frozenset([P]))]
-        heads = {m.entity.id for m, n in zip(places, places[1:]) if n.start == m.end and m.entity.code and n.entity.code and m.entity.code in tables.ancestors(n.entity.code)}
+        heads = {
+            m.entity.id
+            for m, n in zip(places, places[1:], strict=False)
+            if n.start == m.end
+            and m.entity.code
+            and n.entity.code
+            and m.entity.code in tables.ancestors(n.entity.code)
+        }
         for m in places:
             if m.entity.id not in heads:
                 out.add(m.entity, Predicate.PART_OF, region, x.sent, "members")
@@ -349,11 +410,13 @@ def _compounds(x: _Sentence, out: _Out) -> None:
         if len(g) < 2:
             continue
         end = g[-1].end
-        rest = x.text[end : end + 8].lstrip("“”\"")
+        rest = x.text[end : end + 8].lstrip('“”"')
         if rest.startswith(coop) or rest.startswith("经济" + "一体化"):
             for a, b in itertools.combinations(_uniq([m.entity for m in g]), 2):
                 out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "compound")
-        holders = [m for m in x.ms if m.start <= g[0].start and end <= m.end and m.end - m.start > 1]
+        holders = [
+            m for m in x.ms if m.start <= g[0].start and end <= m.end and m.end - m.start > 1
+        ]
         for h in holders:
             pred = Predicate.PART_OF if h.entity.type == EntityType.REGION else Predicate.LOCATED_IN
             if h.entity.type in (EntityType.REGION,):
@@ -374,25 +437,52 @@ def _names_with_places(x: _Sentence, out: _Out) -> None:
     for h in x.ms:
         if h.entity.type not in holders_t or not h.top:
             continue
-        inner = [m for m in x.ms if h.start <= m.start and m.end <= h.end and m is not h and m.entity.type == P and m.end - m.start > 1]
+        inner = [
+            m
+            for m in x.ms
+            if h.start <= m.start
+            and m.end <= h.end
+            and m is not h
+            and m.entity.type == P
+            and m.end - m.start > 1
+        ]
         if not inner:
             continue
-        paren = [m for m in inner if x.text[m.start - 1 : m.start] in "(（" and x.text[m.end : m.end + 1] in ")）"]
+        paren = [
+            m
+            for m in inner
+            if x.text[m.start - 1 : m.start] in "(（" and x.text[m.end : m.end + 1] in ")）"
+        ]
         codes = {m.entity.code for m in inner}
-        outer = [m for m in inner if not any(c and c in tables.ancestors(m.entity.code or "") for c in codes)]
+        outer = [
+            m
+            for m in inner
+            if not any(c and c in tables.ancestors(m.entity.code or "") for c in codes)
+        ]
         for m in paren or outer:
             out.add(h.entity, Predicate.LOCATED_IN, m.entity, x.sent, "name-place")
 
 
 def _adjacent_places(x: _Sentence, out: _Out) -> None:
-    places = [m for m in x.ms if m.entity.type == P and m.entity.code and m.end - m.start > 1 and m.top]
+    places = [
+        m for m in x.ms if m.entity.type == P and m.entity.code and m.end - m.start > 1 and m.top
+    ]
     parent: M | None = None
     last: M | None = None
     for m in places:
-        if last is not None and m.start == last.end and last.entity.code in tables.ancestors(m.entity.code or ""):
+        if (
+            last is not None
+            and m.start == last.end
+            and last.entity.code in tables.ancestors(m.entity.code or "")
+        ):
             parent = last
             out.add(m.entity, Predicate.LOCATED_IN, last.entity, x.sent, "adjacent")
-        elif parent is not None and last is not None and x.text[last.end : m.start] == "、" and parent.entity.code in tables.ancestors(m.entity.code or ""):
+        elif (
+            parent is not None
+            and last is not None
+            and x.text[last.end : m.start] == "、"
+            and parent.entity.code in tables.ancestors(m.entity.code or "")
+        ):
             out.add(m.entity, Predicate.LOCATED_IN, parent.entity, x.sent, "adjacent-list")
         elif last is None or m.start != last.end:
             parent = None if last is None or x.text[last.end : m.start] != "、" else parent
@@ -403,14 +493,24 @@ def _proposal_issuer(doc: Document, entities: list[Entity], ms: list[M], out: _O
     """The proposal answered is issued by its addressee when that is an organisation."""
     import re
 
-    props = [e for e in entities if e.type == EntityType.PLAN and e.name.startswith("关于") and e.name.endswith(("提案", "建议"))]
+    props = [
+        e
+        for e in entities
+        if e.type == EntityType.PLAN
+        and e.name.startswith("关于")
+        and e.name.endswith(("提案", "建议"))
+    ]
     if not props:
         return
     m = re.search(r"(?m)^([^\n:：]{2,40})[:：]\s*$", doc.norm)
     if not m:
         return
     span = Span(m.start(1), m.end(1))
-    who = [x.entity for x in ms if span.start <= x.start and x.end <= span.end and x.top and x.entity.type in (O, A)]
+    who = [
+        x.entity
+        for x in ms
+        if span.start <= x.start and x.end <= span.end and x.top and x.entity.type in (ORG, A)
+    ]
     for p in props:
         for w in who[:1]:
             out.add(p, Predicate.ISSUED_BY, w, span, "addressee")
@@ -423,7 +523,16 @@ def _gazetteer(entities: list[Entity]) -> list[Relation]:
     for code, e in sorted(by_code.items()):
         for anc in tables.ancestors(code):
             if anc in by_code:
-                out.append(Relation(e.id, Predicate.LOCATED_IN, by_code[anc].id, Source.GAZETTEER, None, "gazetteer"))
+                out.append(
+                    Relation(
+                        e.id,
+                        Predicate.LOCATED_IN,
+                        by_code[anc].id,
+                        Source.GAZETTEER,
+                        None,
+                        "gazetteer",
+                    )
+                )
                 break
     return out
 

@@ -19,7 +19,9 @@ __all__ = ["resolve", "entity_id", "normalise_name"]
 
 _STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』]")
 _LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团公司|公司)$")
-_MERGEABLE = frozenset([EntityType.COMPANY, EntityType.AGENCY, EntityType.ORGANIZATION, EntityType.ZONE])
+_MERGEABLE = frozenset(
+    [EntityType.COMPANY, EntityType.AGENCY, EntityType.ORGANIZATION, EntityType.ZONE]
+)
 #: Surface forms that never become aliases (corpus convention).
 _NOT_ALIASES = frozenset(["我市", "我区", "我省", "我县", "本市"])
 
@@ -64,7 +66,10 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
             if k2 == k or groups[k2][0].type != typ or len(names[k2]) <= len(names[k]):
                 continue
             full = _core(names[k2])
-            if full != short and (full.endswith(short) or (names[k2].startswith(names[k]) and _LEGAL.search(names[k2]))):
+            if full != short and (
+                full.endswith(short)
+                or (names[k2].startswith(names[k]) and _LEGAL.search(names[k2]))
+            ):
                 target[k] = target.get(k2, k2)
                 break
     merged: dict[str, list[Mention]] = {}
@@ -74,7 +79,7 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
     out: list[Entity] = []
     for k, ms in merged.items():
         ms = sorted(ms, key=lambda m: (m.span.start, m.span.end))
-        head = groups[k] if k in groups else ms
+        head = groups.get(k, ms)
         typ = head[0].type
         name = names.get(k) or _best_name(head)
         code = head[0].code if typ == EntityType.PLACE else None
@@ -87,7 +92,9 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
             s = doc.text[m.span.start : m.span.end]
             if s not in aliases and s not in _NOT_ALIASES:
                 aliases.append(s)
-        spans = tuple(sorted({Span(m.span.start, m.span.end) for m in ms}, key=lambda s: (s.start, s.end)))
+        spans = tuple(
+            sorted({Span(m.span.start, m.span.end) for m in ms}, key=lambda s: (s.start, s.end))
+        )
         out.append(Entity(k, name, typ, tuple(aliases), code, lon, lat, spans))
     out.sort(key=lambda e: (e.mentions[0].start if e.mentions else 0, e.id))
     return out

@@ -32,8 +32,20 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return Span(start, end) if start < end else None
 
 
-_SENTENCE_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_END))) + "][" + re.escape("".join(sorted(CLOSERS))) + "]*")
-_CLAUSE_RE = re.compile("[" + re.escape("".join(sorted(CLAUSE_END - {"、"}))) + "][" + re.escape("".join(sorted(CLOSERS))) + "]*")
+_SENTENCE_RE = re.compile(
+    "["
+    + re.escape("".join(sorted(SENTENCE_END)))
+    + "]["
+    + re.escape("".join(sorted(CLOSERS)))
+    + "]*"
+)
+_CLAUSE_RE = re.compile(
+    "["
+    + re.escape("".join(sorted(CLAUSE_END - {"、"})))
+    + "]["
+    + re.escape("".join(sorted(CLOSERS)))
+    + "]*"
+)
 
 
 def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[Span]:
