@@ -166,11 +166,11 @@ def _evidence_iri(edge: Edge) -> URIRef:
 def _countries() -> frozenset[str]:
     from kg.resources import data_file
 
+    # the gazetteer's table of places abroad (countries, and cities named as such)
     names: set[str] = set()
-    with data_file("countries.tsv").open(encoding="utf-8", newline="") as f:
+    with data_file("gazetteer", "countries.tsv").open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f, delimiter="\t"):
-            names.add(row["name"])
-            names.update(a for a in (row.get("aliases") or "").split("|") if a)
+            names.update((row["name"], row["surface"]))
     return frozenset(names)
 
 
