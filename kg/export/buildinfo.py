@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from kg.builder import BuildResult, Skipped
 from kg.errors import OutputError
 from kg.export.atomic import write_text
 
@@ -30,12 +30,12 @@ class BuildInfo:
     skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
-def skipped_name(skip: Any) -> str:
-    """The name to report for a skipped file: its display name when known, else its path."""
-    return str(getattr(skip, "name", "") or skip.path)
+def skipped_name(skip: Skipped) -> str:
+    """The name to report for a skipped file: its display name (never absolute) when known."""
+    return skip.name or skip.path
 
 
-def from_result(result: Any) -> BuildInfo:
+def from_result(result: BuildResult) -> BuildInfo:
     """The :class:`BuildInfo` of a :class:`kg.builder.BuildResult`."""
     pairs = sorted((skipped_name(s), str(s.reason)) for s in result.skipped)
     return BuildInfo(read=result.read, skipped=tuple(pairs))
