@@ -13,7 +13,7 @@ import pytest
 from kg.errors import UnknownNameError
 from kg.export import netformats
 from kg.export.graphjson import write_graph_json
-from tests.conftest import run_kg
+from tests.conftest import DOCS, run_kg
 from tests.handmade import AGR, EDM, KF, ZZ, graph
 
 
@@ -151,3 +151,42 @@ def test_graph_json_and_exports_agree_on_counts(g, tmp_path: Path) -> None:
     data = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
     h = nx.read_graphml(io.BytesIO(netformats.graphml_bytes(g)))
     assert (h.number_of_nodes(), h.number_of_edges()) == (len(data["nodes"]), len(data["edges"]))
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``kg build`` of the sample corpus."""
+    out = tmp_path_factory.mktemp("sample") / "out"
+    res = run_kg("build", str(DOCS), "--out", str(out), "--quiet")
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_sample_build_exports_every_node_and_edge_of_the_graph(sample_build: Path, fmt) -> None:
+    data = json.loads((sample_build / "graph.json").read_text(encoding="utf-8"))
+    h = READERS[fmt][1](sample_build / f"graph.{fmt}")
+    assert h.number_of_nodes() == len(data["nodes"]) > 100
+    assert h.number_of_edges() == len(data["edges"]) > 100
+    assert h.nodes["Place/410100"]["label"] == "郑州市"
+    assert h.nodes["Place/410100"]["code"] == "410100"
+
+
+def test_sample_build_csv_rows_match_the_graph(sample_build: Path) -> None:
+    data = json.loads((sample_build / "graph.json").read_text(encoding="utf-8"))
+    for name, key in (("nodes.csv", "nodes"), ("edges.csv", "edges")):
+        text = (sample_build / name).read_bytes().decode("utf-8-sig")
+        assert len(list(csv.DictReader(io.StringIO(text)))) == len(data[key]), name
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("graphml", "graph.graphml"), ("gexf", "graph.gexf")])
+def test_kg_export_rewrites_the_build_file_byte_for_byte(sample_build, tmp_path, fmt, name) -> None:
+    res = run_kg("export", str(sample_build), "--format", fmt, "--out", str(tmp_path / name))
+    assert res.returncode == 0, res.stderr
+    assert (tmp_path / name).read_bytes() == (sample_build / name).read_bytes()
+
+
+def test_kg_report_regenerates_the_build_report(sample_build: Path) -> None:
+    res = run_kg("report", str(sample_build), "--stdout")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == (sample_build / "report.md").read_text(encoding="utf-8")
