@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.types import Document, Entity, EntityType, Extraction, Predicate, Relation, Source
+from kg.types import Entity, EntityType, Extraction, Predicate, Relation, Source
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -155,19 +155,22 @@ def _merge_entity(nodes: dict[str, Node], ent: Entity, doc_key: str) -> None:
     node.code = node.code or ent.code
     if node.longitude is None and ent.longitude is not None:
         node.longitude, node.latitude = ent.longitude, ent.latitude
-    if doc_key not in node.documents:
+    # a document's entities are merged one after another, so a repeat of this
+    # document can only be the last one listed (a constant-time check, where
+    # ``in`` would make the merge quadratic in the number of documents)
+    if not node.documents or node.documents[-1] != doc_key:
         node.documents.append(doc_key)
     node.mentions += max(1, len(ent.mentions))
 
 
-def _edge(rel: Relation, doc: Document) -> Edge:
+def _edge(rel: Relation, doc_key: str) -> Edge:
     ev = rel.evidence
     return Edge(
         subject=rel.subject,
         predicate=rel.predicate,
         object=rel.object,
         source=rel.source,
-        document=doc.key,
+        document=doc_key,
         sentence=ev.sentence if ev else None,
         start=ev.span.start if ev else None,
         end=ev.span.end if ev else None,
@@ -190,21 +193,22 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     edges: set[Edge] = set()
     for ex in items:
         doc = ex.document
-        if doc.key in seen_docs:  # the same text twice: one document
+        key = doc.key  # a hash of the text: computed once per document
+        if key in seen_docs:  # the same text twice: one document
             continue
-        seen_docs.add(doc.key)
+        seen_docs.add(key)
         kg.documents.append(
             DocumentInfo(
-                key=doc.key,
+                key=key,
                 name=doc.display_name,
                 metadata=tuple(sorted(doc.metadata.items())),
                 length=len(doc.text),
             )
         )
         for ent in ex.entities:
-            _merge_entity(kg.nodes, ent, doc.key)
+            _merge_entity(kg.nodes, ent, key)
         for rel in ex.relations:
-            edges.add(_edge(rel, doc))
+            edges.add(_edge(rel, key))
     for node in kg.nodes.values():
         node.aliases.sort()
         node.documents.sort()
