@@ -10,14 +10,18 @@ quad in one file:
   a stable hash of the subject IRI, so each resource is described in one file.
 
 The assignment depends only on keys and IRIs, never on the run or the machine,
-and every file is sorted like ``graph.nq``. Any store loads the files in any
+and the lines of every file are sorted, so the files are byte-identical for the
+same graph. Any store loads the files in any
 order, or in parallel (``oxigraph load --location STORE --file shards/*.nq``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -41,37 +45,63 @@ def shard_of(key: str, n: int) -> int:
     return int.from_bytes(digest[:8], "big") % n
 
 
-def shard_quads(graph: KnowledgeGraph, n: int) -> list[list[ox.Quad]]:
-    """The dataset's quads split into ``n`` lists, each in canonical order."""
-    from kg.export.rdf import _ox_quads, document_iri, iter_quads
-
-    doc_of = {str(document_iri(d.key)): d.key for d in graph.documents}
-    parts: list[list[ox.Quad]] = [[] for _ in range(n)]
-    for q in _ox_quads(iter_quads(graph)):
-        key = doc_of.get(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else None
-        parts[shard_of(key if key is not None else str(q.subject), n)].append(q)
-    return parts
-
-
-def write_shards(graph: KnowledgeGraph, out_dir: str | Path, n: int) -> list[Path]:
+def write_shards(
+    graph: KnowledgeGraph, out_dir: str | Path, n: int, *, chunk: int = 4_000
+) -> list[Path]:
     """Write ``out_dir/part-0000.nq`` … (``n`` files, some maybe empty); returns their paths.
 
-    Shard files left by an earlier build with more shards are removed, so that
-    ``part-*.nq`` is always exactly this graph.
+    Streams: quads are serialised in chunks of ``chunk`` to a hidden scratch file
+    per shard, and each shard is then sorted on its own, so memory holds one
+    shard's lines at a time, not the dataset. Each file's lines are sorted and
+    unique. Shard files left by an earlier build with more shards are removed,
+    so that ``part-*.nq`` is always exactly this graph.
     """
     from kg.errors import OutputError
     from kg.export.atomic import write_bytes
+    from kg.export.rdf import _ox_term, document_iri, iter_quads
 
+    term: Any = _ox_term  # IRIs in subject, predicate and graph place, as rdf.py makes them
+
+    if n < 1:
+        raise ValueError(f"the number of shards must be at least 1, not {n}")
     out = Path(out_dir)
     paths = [out / SHARD_NAME.format(i) for i in range(n)]
+    scratch: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for part, path in zip(shard_quads(graph, n), paths, strict=True):
-            write_bytes(path, ox.serialize(part, format=ox.RdfFormat.N_QUADS) or b"")
+        for path in paths:
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
+            os.close(fd)
+            scratch.append(Path(name))
+        doc_of = {str(document_iri(d.key)): d.key for d in graph.documents}
+        home: dict[str, int] = {}  # graph or subject IRI -> shard
+        buffers: list[list[ox.Quad]] = [[] for _ in range(n)]
+
+        def flush(i: int) -> None:
+            with open(scratch[i], "ab") as f:
+                f.write(ox.serialize(buffers[i], format=ox.RdfFormat.N_QUADS) or b"")
+            buffers[i].clear()
+
+        for s, p, o, g in iter_quads(graph):
+            where = str(g) if str(g) in doc_of else str(s)
+            i = home.get(where)
+            if i is None:
+                i = home[where] = shard_of(doc_of.get(where, where), n)
+            buffers[i].append(ox.Quad(term(s), term(p), term(o), term(g)))
+            if len(buffers[i]) >= chunk:
+                flush(i)
+        for i in range(n):
+            flush(i)
+        for tmp, path in zip(scratch, paths, strict=True):
+            lines = sorted(set(tmp.read_bytes().splitlines(keepends=True)))
+            write_bytes(path, b"".join(lines))
         keep = {p.name for p in paths}
         for old in out.glob("part-*.nq"):
             if old.name not in keep:
                 old.unlink()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the shards: {exc}") from exc
+    finally:
+        for tmp in scratch:
+            tmp.unlink(missing_ok=True)
     return paths
