@@ -132,19 +132,25 @@ class Timings:
 
 def _exporters() -> list[tuple[Any, str, str]]:
     """The functions ``write_outputs`` calls, as (module, attribute, stage name)."""
-    import kg.export.graphjson as graphjson
-    import kg.export.html as html
-    import kg.export.jsonl as jsonl
-    import kg.export.rdf as rdf
-    import kg.export.report as report
+    import importlib
 
-    return [
-        (rdf, "write_rdf", "export: RDF (ttl, trig, jsonld, nq)"),
-        (graphjson, "write_graph_json", "export: graph.json"),
-        (html, "write_html", "export: graph.html"),
-        (jsonl, "to_jsonl", "export: extractions.jsonl"),
-        (report, "render_report", "export: report.md"),
+    spec = [
+        ("kg.export.rdf", "write_rdf", "export: RDF (ttl, trig, jsonld, nq)"),
+        ("kg.export.graphjson", "write_graph_json", "export: graph.json"),
+        ("kg.export.buildinfo", "write_build_info", "export: build.json"),
+        ("kg.export.html", "write_html", "export: graph.html"),
+        ("kg.export.netformats", "write_graphml", "export: graph.graphml"),
+        ("kg.export.netformats", "write_gexf", "export: graph.gexf"),
+        ("kg.export.netformats", "write_csv", "export: nodes.csv, edges.csv"),
+        ("kg.export.jsonl", "to_jsonl", "export: extractions.jsonl"),
+        ("kg.export.report", "render", "export: report.md"),
     ]
+    out = []
+    for module, attr, name in spec:
+        mod = importlib.import_module(module)
+        if hasattr(mod, attr):  # exporters come and go; time the ones there are
+            out.append((mod, attr, name))
+    return out
 
 
 def full_build(
@@ -199,12 +205,63 @@ def jieba_pass(texts: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def peak_mib() -> tuple[float, float]:
-    """Peak resident memory (MiB) of this process and of its largest finished child."""
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-    return me * scale / 2**20, kids * scale / 2**20
+class MemoryWatch:
+    """Peak resident memory (MiB) of this process and of its descendants (worker processes).
+
+    Worker processes of a ``forkserver`` pool are not our children, so
+    ``RUSAGE_CHILDREN`` misses them: a thread reads ``VmHWM`` of every
+    descendant from ``/proc`` while they live (Linux; elsewhere only this process).
+    """
+
+    def __init__(self, interval: float = 0.25) -> None:
+        import threading
+
+        self.workers = 0.0
+        self._stop = threading.Event()
+        self._interval = interval
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemoryWatch:
+        if Path("/proc/self/status").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    @staticmethod
+    def _descendants() -> list[int]:
+        kids: dict[int, list[int]] = {}
+        for d in Path("/proc").iterdir():
+            if d.name.isdigit():
+                try:
+                    ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                kids.setdefault(ppid, []).append(int(d.name))
+        out, todo = [], [os.getpid()]
+        while todo:
+            for k in kids.get(todo.pop(), []):
+                out.append(k)
+                todo.append(k)
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            for pid in self._descendants():
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            self.workers = max(self.workers, int(line.split()[1]) / 1024)
+                except (OSError, ValueError):
+                    continue
+
+    @staticmethod
+    def me() -> float:
+        scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 2**20
 
 
 def show(t: Timings, indent: str = "  ") -> None:
@@ -233,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     src = work / "docs"
     if src.exists():
         shutil.rmtree(src)
+    watch = MemoryWatch()
     try:
+        watch.__enter__()
         corpus = make_corpus(args.docs, args.seed)
         nbytes = write_corpus(src, corpus)
         chars = sum(len(t) for _, t in corpus)
@@ -297,9 +356,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{res[jobs]:.2f} s ({res[1] / res[jobs]:.2f}x)"
             )
 
-        me, kids = peak_mib()
-        print(f"\npeak memory: {me:,.0f} MiB (this process), {kids:,.0f} MiB (largest worker)")
+        print(
+            f"\npeak memory: {watch.me():,.0f} MiB (this process), "
+            f"{watch.workers:,.0f} MiB (largest worker process)"
+        )
     finally:
+        watch.__exit__()
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     return 0
