@@ -129,7 +129,9 @@ class ExtractionCache:
         """Store an entry already serialised with :func:`dumps` (atomically)."""
         from kg.export.atomic import write_bytes
 
-        write_bytes(self._path(key), data)
+        # atomic (readers never see half an entry) but not fsync'ed: an entry
+        # lost to a power failure reads as corrupt and is rebuilt
+        write_bytes(self._path(key), data, durable=False)
         self.stats.written += 1
 
     def put(self, key: str, entry: Entry) -> None:
