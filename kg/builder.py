@@ -141,7 +141,10 @@ def extract_paths(
     with runner as ex:
         size = batch_size(len(todo), ex.workers, max_batch=ex.max_batch)
         chunks = batches(todo, size)
-        work = [[items[i] for i in chunk] for chunk in chunks]
+        # remote workers have their own working folder: give them absolute paths
+        # (results are rebound to the paths as given below)
+        where = os.path.abspath if executor == "dask" else str
+        work = [[(where(items[i][0]), items[i][1]) for i in chunk] for chunk in chunks]
         if isinstance(ex, InProcess):
             for b, outs in ex.map_unordered(extract_batch, work):
                 for i, fresh in zip(chunks[b], outs, strict=True):

@@ -92,11 +92,21 @@ def loads(data: bytes) -> Entry:
 
 
 def rebind(entry: Extraction, path: str, name: str) -> Extraction:
-    """An extraction cached from other bytes-identical input, as read from ``path`` now."""
+    """An extraction made from the same bytes read elsewhere, as if read from ``path`` now.
+
+    The document's path and display name, and the evidence that names the
+    document by its path, are set to the ones given.
+    """
     doc = entry.document
     if doc.path == path and doc.name == name:
         return entry
-    return replace(entry, document=replace(doc, path=path, name=name))
+    relations = tuple(
+        replace(r, evidence=replace(r.evidence, document=path))
+        if r.evidence is not None and r.evidence.document == doc.path
+        else r
+        for r in entry.relations
+    )
+    return replace(entry, document=replace(doc, path=path, name=name), relations=relations)
 
 
 class ExtractionCache:

@@ -41,9 +41,9 @@ def test_a_dask_build_equals_a_single_process_build(scheduler: str, tmp_path: Pa
 
     local, remote = tmp_path / "local", tmp_path / "dask"
     write_outputs(build([str(DOCS)], jobs=1), local)  # what `kg build --jobs 1` writes
-    res = run_kg(
+    res = run_kg(  # a relative path: the workers' own working folder does not matter
         "build",
-        str(DOCS),
+        "docs",
         "--out",
         str(remote),
         "--executor",
@@ -51,6 +51,7 @@ def test_a_dask_build_equals_a_single_process_build(scheduler: str, tmp_path: Pa
         "--scheduler",
         scheduler,
         "--no-cache",
+        cwd=DOCS.parent,
     )
     assert res.returncode == 0, res.stderr
     a, b = _outputs(local), _outputs(remote)
