@@ -18,7 +18,9 @@ from kg.cli.common import input_paths, progress_bar
     default="out",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Folder for graph.ttl, graph.trig, graph.jsonld, graph.nq, graph.html, report.md.",
+    help="Folder for the outputs: graph.ttl/.trig/.jsonld/.nq (RDF), graph.html, "
+    "graph.json, graph.graphml, graph.gexf, nodes.csv, edges.csv, extractions.jsonl, "
+    "report.md, build.json.",
 )
 @click.option(
     "--jobs",
