@@ -13,7 +13,8 @@ from functools import cache, lru_cache
 from kg.extract import context as _context
 from kg.extract import matcher, names, persons, places, tables
 from kg.extract.context import Context
-from kg.types import Document, EntityType, Mention
+from kg.extract.spans import Cover
+from kg.types import Document, EntityType, Mention, Span
 
 __all__ = ["find_mentions", "document_context"]
 
@@ -26,9 +27,15 @@ def document_context(doc: Document) -> Context:
     return _context_of(doc.norm, doc.metadata.get("publisher", ""), doc.metadata.get("host", ""))
 
 
+@lru_cache(maxsize=1)
+def _scan(norm: str) -> dict[str, list[matcher.Hit]]:
+    """The one automaton pass over a document's text (shared by context and mentions)."""
+    return matcher.scan(norm)
+
+
 @lru_cache(maxsize=8)
 def _context_of(norm: str, publisher: str, host: str) -> Context:
-    hits = matcher.scan(norm)
+    hits = _scan(norm)
     pub_codes: list[str] = []
     for value in (publisher, host):
         for h in matcher.scan(value)["place"]:
@@ -49,7 +56,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     [('郑州市', '郑州市'), ('开封市', '开封市'), ('郑', '郑州市'), ('开', '开封市')]
     """
     text = doc.norm
-    hits = matcher.scan(text)
+    hits = _scan(text)
     ctx = document_context(doc)
     found = places.place_mentions(text, hits, ctx)
     known = names.known_mentions(hits["name"])
@@ -77,9 +84,8 @@ def find_mentions(doc: Document) -> list[Mention]:
     allm = [
         m for m in allm if not (m.type == EntityType.PLACE and (m.span.start, m.span.end) in spans)
     ]
-    return sorted(
-        set(allm), key=lambda m: (m.span.start, m.span.end, m.type.value, m.canonical or "")
-    )
+    # EntityType is a str enum: members compare as their values
+    return sorted(set(allm), key=lambda m: (m.span.start, m.span.end, m.type, m.canonical or ""))
 
 
 def _place_starts(m: Mention) -> str:
@@ -104,6 +110,8 @@ def _compounds_opening_names(
     """A run of one-character forms that opens a cluster or zone name (许港精密制造产业带)."""
     out: list[Mention] = []
     abbr = tables.abbreviations()
+    local = places.initials(found)
+    place_starts = {p.span.start for p in found}
     for m in suffixed:
         if m.type not in (EntityType.CLUSTER, EntityType.ZONE):
             continue
@@ -111,14 +119,12 @@ def _compounds_opening_names(
         run = 0
         while run < 5 and text[s + run : s + run + 1] in abbr:
             run += 1
-        if run < 2 or any(p.span.start == s for p in found):
+        if run < 2 or s in place_starts:
             continue
-        resolved = [places._resolve_char(text[s + k], found, ctx) for k in range(run)]
+        resolved = [places._resolve_char(text[s + k], local, ctx) for k in range(run)]
         if all(resolved):
             for k, r in enumerate(resolved):
                 assert r is not None
-                from kg.types import Span
-
                 out.append(
                     Mention(
                         Span(s + k, s + k + 1),
@@ -155,47 +161,40 @@ def _prefer(ms: list[Mention]) -> list[Mention]:
 
 
 def _drop_nested(ms: list[Mention]) -> list[Mention]:
-    ms = [m for m in ms if not _shadowed(m, ms)]
+    ms = _drop_shadowed(ms)
     return _drop_nested2(ms)
 
 
-def _shadowed(m: Mention, ms: list[Mention]) -> bool:
+def _drop_shadowed(ms: list[Mention]) -> list[Mention]:
     """A suffix-rule name that ends where a known name or title ends and swallows words
     before it (青岛市建立黄河流域 around 黄河流域) is that known name."""
-    if m.rule != "suffix":
-        return False
-    return any(
-        o.rule in ("known", "title", "template")
-        and o.span.end == m.span.end
-        and o.span.start > m.span.start
-        for o in ms
-    )
+    latest_start: dict[int, int] = {}
+    for o in ms:
+        if o.rule in ("known", "title", "template"):
+            e = o.span.end
+            latest_start[e] = max(latest_start.get(e, -1), o.span.start)
+    return [
+        m
+        for m in ms
+        if not (m.rule == "suffix" and latest_start.get(m.span.end, -1) > m.span.start)
+    ]
 
 
 def _drop_nested2(ms: list[Mention]) -> list[Mention]:
     """Drop names inside a longer name unless places or regions (an organisation
     inside another name is not a mention of it)."""
+    cover = Cover((m.span.start, m.span.end) for m in ms)
+    known_regions = Cover(
+        (m.span.start, m.span.end) for m in ms if m.rule == "known" and m.type == EntityType.REGION
+    )
     out = []
     for m in ms:
-        inside = any(
-            o is not m
-            and o.span.start <= m.span.start
-            and m.span.end <= o.span.end
-            and (o.span.end - o.span.start) > (m.span.end - m.span.start)
-            for o in ms
-        )
+        inside = cover.inside_longer(m.span.start, m.span.end)
         if (
             inside
             and m.rule == "known"
             and m.type == EntityType.REGION
-            and any(
-                o.rule == "known"
-                and o.type == EntityType.REGION
-                and o.span.start <= m.span.start
-                and m.span.end <= o.span.end
-                and o is not m
-                for o in ms
-            )
+            and known_regions.inside_longer(m.span.start, m.span.end)
         ):
             continue
         if inside and (

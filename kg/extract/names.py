@@ -4,11 +4,12 @@ names built around a place (人行河南省分行) and level-only body names (�
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from kg.extract import tables
 from kg.extract.context import Context
 from kg.extract.matcher import Hit
+from kg.extract.spans import Cover, Sorted
 from kg.types import EntityType, Mention, Span
 
 #: Characters a name never crosses on its left (brackets and quotes are jumped when balanced).
@@ -37,6 +38,7 @@ _BAD_PREV = {"局": "布格大全结当骗开残时赌出入变僵败定终", "�
 _BODY_PREFIXES = ("中共", "中国", "国家", "政协", "共青团", "人行")
 
 
+@lru_cache(maxsize=65536)
 def is_generic(core: str) -> bool:
     """Whether a name's core is made only of common dictionary words (保险, 工业设计)."""
     import jieba
@@ -69,6 +71,21 @@ def _boundaries(scope: str) -> tuple[frozenset[str], int]:
     scopes = {"all", scope} | ({"mechanism"} if scope == "name" else set())
     words = frozenset(r["word"] for r in rows if r["scope"] in scopes)
     return words, max(len(w) for w in words)
+
+
+@cache
+def _boundary_endings(scope: str) -> dict[str, tuple[str, ...]]:
+    """Boundary words of two or more characters, by their last character."""
+    out: dict[str, list[str]] = {}
+    for w in _boundaries(scope)[0]:
+        if len(w) >= 2:
+            out.setdefault(w[-1], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _suffix_tuple() -> tuple[str, ...]:
+    return tuple(_suffix_types())
 
 
 @cache
@@ -130,7 +147,8 @@ def left_edge(
     ``scope`` "name" also stops at verbs that govern a name (促进, 依托); "title"
     (events, agreements) only at function words and a few verbs.
     """
-    words, longest = _boundaries(scope)
+    words, _ = _boundaries(scope)
+    ends_with = _boundary_endings(scope)
     i = start
     while i > floor and start - i < _MAX:
         ch = text[i - 1]
@@ -142,11 +160,7 @@ def left_edge(
             continue
         if ch in _HARD or ch in _OPEN or (ch in "、/" and not agreement):
             break
-        if (
-            scope == "name"
-            and ch in "和及与"
-            and any(text.endswith(suf, 0, i - 1) for suf in _suffix_types())
-        ):
+        if scope == "name" and ch in "和及与" and text.endswith(_suffix_tuple(), 0, i - 1):
             break
         if ch == "委" and text[i : i + 1] in ("省", "市", "区", "县"):
             break
@@ -160,9 +174,8 @@ def left_edge(
         ):
             i -= 1
             continue
-        if (i < start or not body) and any(
-            text[i - n : i] in words for n in range(2, longest + 1) if i - n >= floor
-        ):
+        ending = ends_with.get(ch)
+        if (i < start or not body) and ending and text.endswith(ending, floor, i):
             break  # a body's ending keeps the word right before it (建设局, 发展和改革委员会)
         if ch in words and not _inside_word(text, i - 1):
             break
@@ -170,10 +183,11 @@ def left_edge(
     return i
 
 
-def _extend_over_list(text: str, s: int, places: list[Mention]) -> int:
-    """An event name may open with a list of places (成都、德阳、眉山、资阳四市政协…座谈会)."""
-    ends = {m.span.end: m.span.start for m in places}
-    starts = {m.span.start for m in places}
+def _extend_over_list(text: str, s: int, ends: dict[int, int], starts: set[int]) -> int:
+    """An event name may open with a list of places (成都、德阳、眉山、资阳四市政协…座谈会).
+
+    ``ends`` maps the end of each place mention to its start; ``starts`` holds the starts.
+    """
     if s not in starts:
         return s
     while text[s - 1 : s] == "、" and (s - 1) in ends:
@@ -217,6 +231,10 @@ def suffix_mentions(
         if h.end not in by_end or len(h.surface) > len(by_end[h.end].surface):
             by_end[h.end] = h
     out: list[Mention] = []
+    index = Sorted(places, key=lambda m: (m.span.start, m.span.end))
+    place_ends = {m.span.end: m.span.start for m in places}
+    place_starts = {m.span.start for m in places}
+    whole_places = {m.span.end for m in places if m.canonical == m.surface}
     for end, h in sorted(by_end.items()):
         suffix = h.surface
         nxt = text[end : end + 1]
@@ -238,7 +256,7 @@ def suffix_mentions(
             typ == "Agency",
         )
         if typ == "Event":
-            s = _extend_over_list(text, s, places)
+            s = _extend_over_list(text, s, place_ends, place_starts)
         name = text[s:end]
         core = name[: -len(suffix)]
         if suffix in _BAD_PREV and core[-1:] in _BAD_PREV[suffix]:
@@ -251,15 +269,14 @@ def suffix_mentions(
             or (typ in ("Agency", "Organization") and _NUMBERED.search(name))
         ):
             continue
-        if name.endswith(("分公司", "子公司")) and not any(
-            s <= m.span.start for m in places if m.span.end <= end
-        ):
+        inner = index.within(s, end)
+        if name.endswith(("分公司", "子公司")) and not inner:
             continue
         if suffix in _NEEDS_BODY and not any(b in core for b in ("厅", "局", "委", "部")):
             continue
         if core.endswith(("的", "了")):
             continue
-        has_place = any(s <= m.span.start and m.span.end <= end for m in places)
+        has_place = bool(inner)
         if typ == "Agency" and not has_place and not name.startswith(_BODY_PREFIXES):
             cut = max(
                 (k for k, ch in enumerate(name[: -len(suffix)]) if ch in "省市区县" and k > 0),
@@ -269,7 +286,7 @@ def suffix_mentions(
                 s, name = s + cut, name[cut:]
                 core = name[: -len(suffix)]
         if typ in ("Agency", "Organization") and has_place:
-            first = min(m.span.start for m in places if s <= m.span.start and m.span.end <= end)
+            first = min(m.span.start for m in inner)
             if (
                 first > s
                 and not name.startswith(_BODY_PREFIXES)
@@ -285,7 +302,7 @@ def suffix_mentions(
             continue
         if typ in ("Zone", "Company", "Organization") and not has_place and is_generic(core):
             continue
-        if typ == "Zone" and any(m.span.end == end and m.canonical == m.surface for m in places):
+        if typ == "Zone" and end in whole_places:
             continue  # 上海浦东新区: the division itself
         if typ == "Agency" and any(name.startswith(p) for p in parties):
             typ = "Organization"
@@ -384,10 +401,16 @@ def _templates() -> tuple[tuple[str, str, str, str], ...]:
 def template_mentions(text: str, places: list[Mention]) -> list[Mention]:
     """Names built around a place: 人行河南省分行, 河南证监局, 深圳市委, 政协子洲县第十届委员会."""
     out = []
+    templates = _templates()
+    pre_ends = frozenset(pre[-1] for pre, *_ in templates if pre)
+    suf_starts = frozenset(suf[:1] for _, suf, *_ in templates) | {"第"}
     for p in places:
         if p.rule == "compound" or not p.canonical:
             continue
-        for pre, suf, tpl, typ in _templates():
+        before = text[p.span.start - 1 : p.span.start]
+        if before not in pre_ends and text[p.span.end : p.span.end + 1] not in suf_starts:
+            continue  # no template can open before or close after this place
+        for pre, suf, tpl, typ in templates:
             s = p.span.start - len(pre)
             if pre and text[s : p.span.start] != pre:
                 continue
@@ -413,16 +436,14 @@ def jurisdiction_mentions(
 ) -> list[Mention]:
     """Bodies named by level only (省委, 市政府, 市政协): the document's own."""
     rows = {r["form"]: r for r in tables.tsv("jurisdiction.tsv")}
-    place_spans = [(m.span.start, m.span.end) for m in places]
+    place_cover = Cover((m.span.start, m.span.end) for m in places)
     by_start: dict[int, Hit] = {}
     for h in hits:
         if h.start not in by_start or len(h.surface) > len(by_start[h.start].surface):
             by_start[h.start] = h
     out = []
     for h in by_start.values():
-        if any(s < h.end and h.start < e for s, e in place_spans):
-            continue
-        if any(s <= h.start and h.end <= e for s, e in place_spans):
+        if place_cover.overlaps(h.start, h.end):
             continue
         r = rows[h.surface]
         j = ctx.level_name(r["level"])

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import ahocorasick_rs
+
 from kg.extract import tables
 from kg.extract.matcher import Hit
+from kg.extract.spans import Cover
 from kg.types import EntityType, Mention, Span
 
 #: Characters that start the word after a name (出席, 在, 等, 说 ...): the name ended before.
@@ -58,10 +61,11 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
     for r in tables.tsv("person_cues.tsv"):
         sides.setdefault(r["cue"], set()).add(r["side"])
     found: dict[str, list[tuple[int, int, str]]] = {}
+    busy = Cover(taken)
 
     def add(span: tuple[int, int, str]) -> None:
         s, e, name = span
-        if any(a < e and s < b for a, b in taken):
+        if busy.overlaps(s, e):
             return
         found.setdefault(name, []).append(span)
 
@@ -125,15 +129,22 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
         if r["type"] == "Person":
             for m2 in re.finditer(re.escape(r["surface"]), text):
                 add((m2.start(), m2.end(), r["name"]))
-    out: list[Mention] = []
-    seen: set[tuple[int, int]] = set()
+    # every occurrence of every surface found so, in one pass over the text
+    canon: dict[str, str] = {}
     for name, spans in found.items():
-        surfaces = {text[s:e] for s, e, _ in spans}
-        for surface in surfaces:
-            for m3 in re.finditer(re.escape(surface), text):
-                key = (m3.start(), m3.end())
-                if key in seen or any(a < key[1] and key[0] < b for a, b in taken):
-                    continue
-                seen.add(key)
-                out.append(Mention(Span(*key), surface, EntityType.PERSON, "person", name))
+        for s, e, _ in spans:
+            canon.setdefault(text[s:e], name)
+    out: list[Mention] = []
+    if not canon:
+        return out
+    surfaces = sorted(canon)
+    ac = ahocorasick_rs.AhoCorasick(surfaces, matchkind=ahocorasick_rs.MatchKind.Standard)
+    seen: set[tuple[int, int]] = set()
+    for idx, s, e in ac.find_matches_as_indexes(text, overlapping=True):
+        key = (s, e)
+        if key in seen or busy.overlaps(s, e):
+            continue
+        seen.add(key)
+        surface = surfaces[idx]
+        out.append(Mention(Span(s, e), surface, EntityType.PERSON, "person", canon[surface]))
     return sorted(out, key=lambda m: m.span.start)

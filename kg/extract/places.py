@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import Counter, deque
+from functools import cache
 
 from kg.extract import tables
 from kg.extract.context import Context
 from kg.extract.matcher import Hit
+from kg.extract.spans import Cover, maximal
 from kg.types import EntityType, Mention, Span
 
 #: Text between two places that makes them a list (济源、兰考; 泰顺司前).
@@ -15,14 +18,9 @@ _RANK = {"province": 2, "city": 1, "county": 0}
 
 
 def _maximal(hits: list[Hit], covers: list[Hit]) -> list[Hit]:
-    """Hits not strictly inside a longer hit of ``hits`` or ``covers``."""
-    spans = [(h.start, h.end) for h in hits + covers]
-    out = []
-    for h in hits:
-        if any(s <= h.start and h.end <= e and (e - s) > (h.end - h.start) for s, e in spans):
-            continue
-        out.append(h)
-    return out
+    """Hits not strictly inside a longer hit of ``hits`` or ``covers`` (one sort, one sweep)."""
+    keep = maximal([(h.start, h.end) for h in hits], [(h.start, h.end) for h in covers])
+    return [h for h, k in zip(hits, keep, strict=True) if k]
 
 
 def candidates(hit: Hit) -> tuple[tuple[str, bool], ...]:
@@ -32,16 +30,28 @@ def candidates(hit: Hit) -> tuple[tuple[str, bool], ...]:
 def confident_counts(place_hits: list[Hit]) -> Counter[str]:
     """Division codes of place hits that need no context (full names, single candidates)."""
     counts: Counter[str] = Counter()
+    for h in place_hits:
+        code = _confident(h.surface)
+        if code:
+            counts[code] += 1
+    return counts
+
+
+@cache
+def _confident(surface: str) -> str | None:
+    """The division a form denotes whatever the context: a unique full name, or a city or
+    province that is the form's only reading."""
     divs = tables.divisions()
     block = tables.place_blocklist()
-    for h in place_hits:
-        cands = [c for c in candidates(h) if not (c[1] is False and h.surface in block)]
-        full = [c for c, is_full in cands if is_full]
-        if len(full) == 1 and h.surface not in block:
-            counts[full[0]] += 1
-        elif len(cands) == 1 and divs[cands[0][0]].level != "county":
-            counts[cands[0][0]] += 1
-    return counts
+    cands = [
+        c for c in tables.place_forms().get(surface, ()) if not (c[1] is False and surface in block)
+    ]
+    full = [c for c, is_full in cands if is_full]
+    if len(full) == 1 and surface not in block:
+        return full[0]
+    if len(cands) == 1 and divs[cands[0][0]].level != "county":
+        return cands[0][0]
+    return None
 
 
 def choose(hit: Hit, ctx: Context) -> str | None:
@@ -72,25 +82,16 @@ def place_mentions(text: str, hits: dict[str, list[Hit]], ctx: Context) -> list[
     place_hits = [h for h in place_hits if (h.start, h.end) not in region_spans]
     out: list[Mention] = []
     pending: list[Hit] = []
+    chosen: dict[str, str | None] = {}
     for h in place_hits:
-        code = choose(h, ctx)
+        if h.surface not in chosen:
+            chosen[h.surface] = choose(h, ctx)
+        code = chosen[h.surface]
         if code is None:
             pending.append(h)
             continue
         out.append(_mention(h, code))
-    # short county forms listed with accepted places (济源、兰考等地)
-    changed = True
-    while changed and pending:
-        changed = False
-        for h in list(pending):
-            near = [m for m in out if _linked(text, m.span, h)]
-            if not near:
-                continue
-            code = _choose_any(h, [m.code for m in near if m.code])
-            if code:
-                out.append(_mention(h, code))
-                pending.remove(h)
-                changed = True
+    out += _listed(text, pending, out)
     for h in _maximal(countries, []):
         name = tables.pairs("countries.tsv", "surface", "name")[h.surface]
         out.append(Mention(Span(h.start, h.end), h.surface, EntityType.PLACE, "country", name))
@@ -101,14 +102,69 @@ def _name_type(surface: str) -> str:
     return tables.pairs("names.tsv", "surface", "type").get(surface, "")
 
 
-def _linked(text: str, span: Span, h: Hit) -> bool:
-    if span.end <= h.start:
-        between = text[span.end : h.start]
-    elif h.end <= span.start:
-        between = text[h.end : span.start]
-    else:
-        return False
-    return between in _LINKS
+#: Longest text between two listed places.
+_LINK_MAX = max(len(w) for w in _LINKS)
+
+
+def _listed(text: str, pending: list[Hit], accepted: list[Mention]) -> list[Mention]:
+    """Short county forms listed with accepted places (济源、兰考等地), read outward.
+
+    A pending hit joins when a place next to it (across a link of ``_LINKS``) is
+    accepted; each acceptance rechecks only its own pending neighbours, so the
+    work is linear in the number of hits.
+    """
+    by_end: dict[int, list[str]] = {}
+    by_start: dict[int, list[str]] = {}
+
+    def accept(span_start: int, span_end: int, code: str) -> None:
+        by_end.setdefault(span_end, []).append(code)
+        by_start.setdefault(span_start, []).append(code)
+
+    for m in accepted:
+        if m.code:
+            accept(m.span.start, m.span.end, m.code)
+    p_end: dict[int, list[int]] = {}
+    p_start: dict[int, list[int]] = {}
+    for i, h in enumerate(pending):
+        p_end.setdefault(h.end, []).append(i)
+        p_start.setdefault(h.start, []).append(i)
+
+    def near_codes(h: Hit) -> list[str]:
+        codes: list[str] = []
+        for gap in range(_LINK_MAX + 1):
+            if text[h.start - gap : h.start] in _LINKS and h.start - gap >= 0:
+                codes += by_end.get(h.start - gap, [])
+            if text[h.end : h.end + gap] in _LINKS and h.end + gap <= len(text):
+                codes += by_start.get(h.end + gap, [])
+        return codes
+
+    def neighbours(h: Hit) -> list[int]:
+        got: list[int] = []
+        for gap in range(_LINK_MAX + 1):
+            if text[h.start - gap : h.start] in _LINKS:
+                got += p_end.get(h.start - gap, [])
+            if text[h.end : h.end + gap] in _LINKS:
+                got += p_start.get(h.end + gap, [])
+        return got
+
+    out: list[Mention] = []
+    done = [False] * len(pending)
+    queue = deque(range(len(pending)))
+    while queue:
+        i = queue.popleft()
+        if done[i]:
+            continue
+        h = pending[i]
+        near = near_codes(h)
+        if not near:
+            continue
+        code = _choose_any(h, near)
+        if code:
+            done[i] = True
+            out.append(_mention(h, code))
+            accept(h.start, h.end, code)
+            queue.extend(j for j in neighbours(h) if not done[j])
+    return out
 
 
 def _choose_any(h: Hit, near_codes: list[str]) -> str | None:
@@ -136,65 +192,60 @@ def compound_mentions(
     name found by a suffix rule (``blocked`` holds spans of fixed names such as 京津冀).
     """
     abbr = tables.abbreviations()
-    followers = sorted(tables.word_set("compound_followers.tsv", "word"), key=len, reverse=True)
+    local = initials(places)
+    inside_fixed_name = Cover(blocked)
     out: list[Mention] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i] not in abbr:
-            i += 1
+    for m in _compound_pattern().finditer(text):
+        i, j = m.span(1)
+        run = [p for p in range(i, j) if text[p] in abbr]
+        if inside_fixed_name.covers(i):
             continue
-        run: list[int] = []
-        j = i
-        while j < n and len(run) < 6:
-            if text[j] in abbr:
-                run.append(j)
-                j += 1
-            elif text[j] in "(（" and j + 2 < n and text[j + 1] in abbr and text[j + 2] in ")）":
-                run.append(j + 1)
-                j += 3
-            else:
-                break
-        start_ok = i == 0 or text[i - 1] not in abbr
-        if not (2 <= len(run) <= 5 and start_ok):
-            i = max(j, i + 1)
-            continue
-        k = j
-        while k < n and text[k] in "“”\"'‘’":
-            k += 1
-        follows = any(text.startswith(w, k) for w in followers) or (
-            text.startswith("经济", k) and any(text.startswith(w, k + 2) for w in followers)
-        )
-        inside_fixed = any(s <= i < e for s, e in blocked)
-        if 2 <= len(run) <= 5 and start_ok and follows and not inside_fixed:
-            resolved = [_resolve_char(text[p], places, ctx) for p in run]
-            if all(resolved) and len({r[0] for r in resolved if r}) == len(run):
-                for p, r in zip(run, resolved, strict=True):
-                    assert r is not None
-                    name, typ, code = r
-                    out.append(
-                        Mention(Span(p, p + 1), text[p], EntityType(typ), "compound", name, code)
-                    )
-        i = max(j, i + 1)
+        resolved = [_resolve_char(text[p], local, ctx) for p in run]
+        if all(resolved) and len({r[0] for r in resolved if r}) == len(run):
+            for p, r in zip(run, resolved, strict=True):
+                assert r is not None
+                name, typ, code = r
+                out.append(
+                    Mention(Span(p, p + 1), text[p], EntityType(typ), "compound", name, code)
+                )
     return out
 
 
-def _resolve_char(
-    ch: str, places: list[Mention], ctx: Context
-) -> tuple[str, str, str | None] | None:
-    """Which place a one-character form denotes: a place of the document first."""
+@cache
+def _compound_pattern() -> re.Pattern[str]:
+    """A whole run of 2-5 one-character forms (a bracketed one counts: 郑(港)汴许), not
+    preceded or followed by another, then a cooperation or region word (group 1: the run)."""
+    chars = "".join(sorted(re.escape(c) for c in tables.abbreviations()))
+    one = f"(?:[{chars}]|[(（][{chars}][)）])"
+    words = sorted(tables.word_set("compound_followers.tsv", "word"), key=len, reverse=True)
+    follow = "[“”\"'‘’]*(?:经济)?(?:" + "|".join(map(re.escape, words)) + ")"
+    return re.compile(
+        f"(?<![{chars}])(?<![(（][{chars}][)）])([{chars}]{one}{{1,4}})(?!{one})(?={follow})"
+    )
+
+
+Initials = dict[str, tuple[str, str, str]]
+
+
+def initials(places: list[Mention]) -> Initials:
+    """First character -> (name, type, code) of the first city or county of the document
+    whose name opens with it: what a one-character form denotes before any table."""
     divs = tables.divisions()
+    out: Initials = {}
     for m in places:
-        if (
-            m.canonical
-            and m.code
-            and m.canonical.startswith(ch)
-            and divs[m.code].level != "province"
-        ):
-            return (m.canonical, "Place", m.code)
+        if m.canonical and m.code and divs[m.code].level != "province":
+            out.setdefault(m.canonical[:1], (m.canonical, "Place", m.code))
+    return out
+
+
+def _resolve_char(ch: str, local: Initials, ctx: Context) -> tuple[str, str, str | None] | None:
+    """Which place a one-character form denotes: a place of the document first."""
+    if ch in local:
+        return local[ch]
     rows = tables.abbreviations().get(ch, ())
     names = tables.name_index()
-    local = [r for r in rows if r[2] and ctx.provinces.get(r[2] + "0000", 0) > 0]
-    for name, typ, _ in local + [r for r in rows if not r[2]]:
+    near = [r for r in rows if r[2] and ctx.provinces.get(r[2] + "0000", 0) > 0]
+    for name, typ, _ in near + [r for r in rows if not r[2]]:
         code = f"{names[name]:06d}" if name in names else None
         return (name, typ, code)
     return None

@@ -16,6 +16,7 @@ from functools import cache
 import ahocorasick_rs
 
 from kg.extract import document_context, tables
+from kg.extract.spans import Sorted, maximal
 from kg.text.segment import clauses, sentences
 from kg.types import Document, Entity, EntityType, Evidence, Predicate, Relation, Source, Span
 
@@ -50,13 +51,13 @@ class M:
 
 
 @cache
-def _triggers() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], dict[str, frozenset[str]]]:
+def _triggers() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], dict[str, tuple[str, ...]]]:
     rels: dict[str, set[str]] = {}
     for r in tables.tsv("triggers.tsv"):
         rels.setdefault(r["word"], set()).add(r["relation"])
     words = tuple(sorted(rels))
     ac = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    return ac, words, {w: frozenset(v) for w, v in rels.items()}
+    return ac, words, {w: tuple(sorted(v)) for w, v in rels.items()}
 
 
 class _Out:
@@ -90,13 +91,15 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
     main_event = next((e for e in entities if e.type == EntityType.EVENT), None)
     pair = _top_two_places(entities, ms)
     prev_region: Entity | None = None
+    by_start = Sorted(ms, key=lambda m: (m.start, m.end))
+    trig_index = Sorted(trig, key=lambda t: (t[0], t[1]))
     for sent in sentences(text):
-        sm = [m for m in ms if sent.start <= m.start and m.end <= sent.end]
-        st = [t for t in trig if sent.start <= t[0] and t[1] <= sent.end]
+        sm = by_start.within(sent.start, sent.end)
+        st = trig_index.within(sent.start, sent.end)
         cls = clauses(text, sent)
         ctx = _Sentence(text, sent, cls, sm, home, pair, main_event)
         for s, e, w in st:
-            for rel in sorted(rels[w]):
+            for rel in rels[w]:
                 _RULES[rel](ctx, s, e, w, out)
         _compounds(ctx, out)
         _names_with_places(ctx, out)
@@ -110,11 +113,8 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
 def _mentions(entities: list[Entity]) -> list[M]:
     raw = [(sp.start, sp.end, e) for e in entities for sp in e.mentions]
     raw.sort(key=lambda x: (x[0], -x[1]))
-    out = []
-    for s, e, ent in raw:
-        top = not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _ in raw)
-        out.append(M(s, e, ent, top))
-    return out
+    top = maximal([(s, e) for s, e, _ in raw])
+    return [M(s, e, ent, t) for (s, e, ent), t in zip(raw, top, strict=True)]
 
 
 def _home(doc: Document, entities: list[Entity]) -> Entity | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from kg.extract import tables
-from kg.types import Document, Entity, EntityType, Mention, Span
+from kg.types import Document, Entity, EntityType, Mention
 
 __all__ = ["resolve", "entity_id", "normalise_name"]
 
@@ -26,6 +27,7 @@ _MERGEABLE = frozenset(
 _NOT_ALIASES = frozenset(["我市", "我区", "我省", "我县", "本市"])
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """The key form of a name: NFKC, without spaces and quotation marks.
 
@@ -52,26 +54,7 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
     for m in mentions:
         groups.setdefault(entity_id(m), []).append(m)
     names = {k: _best_name(v) for k, v in groups.items()}
-    # short forms join the fuller name of the same type that ends with them
-    target: dict[str, str] = {}
-    keys = sorted(groups, key=lambda k: -len(names[k]))
-    for k in keys:
-        typ = groups[k][0].type
-        if typ not in _MERGEABLE:
-            continue
-        short = _core(names[k])
-        if len(short) < 3:
-            continue
-        for k2 in keys:
-            if k2 == k or groups[k2][0].type != typ or len(names[k2]) <= len(names[k]):
-                continue
-            full = _core(names[k2])
-            if full != short and (
-                full.endswith(short)
-                or (names[k2].startswith(names[k]) and _LEGAL.search(names[k2]))
-            ):
-                target[k] = target.get(k2, k2)
-                break
+    target = _short_form_targets(groups, names)
     merged: dict[str, list[Mention]] = {}
     for k, ms in groups.items():
         merged.setdefault(target.get(k, k), []).extend(ms)
@@ -88,19 +71,61 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
             name = divs[code].name
             lon, lat = divs[code].longitude, divs[code].latitude
         aliases: list[str] = []
+        seen: set[str] = set(_NOT_ALIASES)
         for m in ms:
             s = doc.text[m.span.start : m.span.end]
-            if s not in aliases and s not in _NOT_ALIASES:
+            if s not in seen:
+                seen.add(s)
                 aliases.append(s)
-        spans = tuple(
-            sorted({Span(m.span.start, m.span.end) for m in ms}, key=lambda s: (s.start, s.end))
-        )
+        spans = tuple(dict.fromkeys(m.span for m in ms))  # ms is in text order
         out.append(Entity(k, name, typ, tuple(aliases), code, lon, lat, spans))
     out.sort(key=lambda e: (e.mentions[0].start if e.mentions else 0, e.id))
     return out
 
 
+def _short_form_targets(groups: dict[str, list[Mention]], names: dict[str, str]) -> dict[str, str]:
+    """Short forms join the fuller name of the same type that ends with them (住建局 ->
+    …住房和城乡建设局), or that opens a company's legal name (二十冶集团 -> 二十冶集团有限公司).
+
+    Every ending and every legal-name opening is indexed once, so each short form is
+    looked up, not compared with every other name.
+    """
+    keys = sorted(groups, key=lambda k: -len(names[k]))
+    rank = {k: i for i, k in enumerate(keys)}
+    endings: dict[tuple[EntityType, str], list[str]] = {}
+    openings: dict[tuple[EntityType, str], list[str]] = {}
+    for k2 in keys:
+        typ = groups[k2][0].type
+        if typ not in _MERGEABLE:
+            continue
+        full = _core(names[k2])
+        for i in range(1, len(full)):
+            endings.setdefault((typ, full[i:]), []).append(k2)
+        if _LEGAL.search(names[k2]):
+            name2 = names[k2]
+            for i in range(3, len(name2)):
+                openings.setdefault((typ, name2[:i]), []).append(k2)
+    target: dict[str, str] = {}
+    for k in keys:
+        typ = groups[k][0].type
+        if typ not in _MERGEABLE:
+            continue
+        short = _core(names[k])
+        if len(short) < 3:
+            continue
+        cands = endings.get((typ, short), []) + openings.get((typ, names[k]), [])
+        cands = [
+            k2
+            for k2 in cands
+            if k2 != k and len(names[k2]) > len(names[k]) and _core(names[k2]) != short
+        ]
+        if cands:
+            k2 = min(cands, key=rank.__getitem__)
+            target[k] = target.get(k2, k2)
+    return target
+
+
 def _best_name(ms: list[Mention]) -> str:
     """The fullest canonical form among a group's mentions."""
-    cands = [m.canonical or m.surface for m in ms]
+    cands = {m.canonical or m.surface for m in ms}
     return max(cands, key=lambda c: (len(normalise_name(c)), c))

@@ -62,9 +62,42 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[Sp
     return out
 
 
+#: Longest sentence kept whole; longer runs without a full stop are cut at clause ends,
+#: so that per-sentence work stays bounded whatever the input.
+MAX_SENTENCE = 1000
+
+
 def sentences(text: str) -> list[Span]:
-    """The sentences of ``text``: split after 。!?; and at line ends."""
-    return _split(text, 0, len(text), _SENTENCE_RE)
+    """The sentences of ``text``: split after 。!?; and at line ends.
+
+    A run longer than :data:`MAX_SENTENCE` characters without a sentence end is cut
+    after its last clause end (comma, colon) within the limit, or at the limit.
+    """
+    out: list[Span] = []
+    for span in _split(text, 0, len(text), _SENTENCE_RE):
+        if span.end - span.start <= MAX_SENTENCE:
+            out.append(span)
+        else:
+            out += _bounded(text, span)
+    return out
+
+
+def _bounded(text: str, span: Span) -> list[Span]:
+    out: list[Span] = []
+    start = span.start
+    while span.end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = max(text.rfind(c, start, limit) for c in CLAUSE_END - {"、"}) + 1
+        if cut <= start:
+            cut = limit
+        piece = _trimmed(text, start, cut)
+        if piece:
+            out.append(piece)
+        start = cut
+    piece = _trimmed(text, start, span.end)
+    if piece:
+        out.append(piece)
+    return out
 
 
 def clauses(text: str, sentence: Span) -> list[Span]:
