@@ -80,7 +80,11 @@ def place_mentions(text: str, hits: dict[str, list[Hit]], ctx: Context) -> list[
     # a place hit spanning exactly a region name is the region (海西)
     region_spans = {(h.start, h.end) for h in region_names}
     place_hits = [h for h in place_hits if (h.start, h.end) not in region_spans]
-    out: list[Mention] = []
+    foreign = foreign_mentions(text, _maximal(countries, []), place_hits)
+    if foreign:
+        inside_foreign = Cover((m.span.start, m.span.end) for m in foreign)
+        place_hits = [h for h in place_hits if not inside_foreign.overlaps(h.start, h.end)]
+    out: list[Mention] = list(foreign)
     pending: list[Hit] = []
     chosen: dict[str, str | None] = {}
     for h in place_hits:
@@ -96,6 +100,74 @@ def place_mentions(text: str, hits: dict[str, list[Hit]], ctx: Context) -> list[
         name = tables.pairs("countries.tsv", "surface", "name")[h.surface]
         out.append(Mention(Span(h.start, h.end), h.surface, EntityType.PLACE, "country", name))
     return sorted(out, key=lambda m: (m.span.start, m.span.end))
+
+
+#: A place abroad named after its country (加拿大埃德蒙顿市, 美国加利福尼亚州, 日本大阪府):
+#: a short run of name characters ending in a division word.
+_FOREIGN = re.compile(r"[\u4e00-\u9fff·]{2,6}?[市州省郡县府]")
+#: Characters that never stand inside such a name (function words, 驻 as in 驻华).
+_NOT_IN_FOREIGN = frozenset("和及与、,，驻在的了是为向对从由把被将等并或也还就我其该本各每此这那")
+
+
+def foreign_mentions(text: str, countries: list[Hit], place_hits: list[Hit]) -> list[Mention]:
+    """Places abroad named right after their country, and later bare mentions of them.
+
+    The name is the shortest run of 2-6 name characters after the country that ends in
+    市, 州, 省, 郡, 县 or 府; it is refused when it holds a function word, when it is made
+    of common words (友好城市), or when a full Chinese division name lies inside it.
+    Its stem (埃德蒙顿 for 埃德蒙顿市) found elsewhere in the text is the same place.
+
+    >>> t = "加拿大埃德蒙顿市市长来访,埃德蒙顿和郑州有着广泛的合作空间。"
+    >>> [(m.surface, m.canonical) for m in foreign_mentions(t, [Hit(0, 3, "加拿大", "country")], [])]
+    [('埃德蒙顿市', '埃德蒙顿市'), ('埃德蒙顿', '埃德蒙顿市')]
+    """
+    full_places = Cover((h.start, h.end) for h in place_hits if _has_full(h.surface))
+    out: list[Mention] = []
+    names: dict[str, str] = {}
+    for c in countries:
+        m = _FOREIGN.match(text, c.end)
+        if not m:
+            continue
+        name = m.group()
+        core = name[:-1]
+        if (
+            any(ch in _NOT_IN_FOREIGN for ch in name)
+            or _common_words_only(core)
+            or full_places.overlaps(m.start(), m.end())
+        ):
+            continue
+        out.append(Mention(Span(m.start(), m.end()), name, EntityType.PLACE, "foreign", name))
+        if len(core) >= 2:
+            names.setdefault(core, name)
+    if names:
+        taken = {x.span.start for x in out}
+        pattern = re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+        for m in pattern.finditer(text):
+            if m.start() in taken:
+                continue
+            stem = m.group()
+            out.append(
+                Mention(Span(m.start(), m.end()), stem, EntityType.PLACE, "foreign", names[stem])
+            )
+    return sorted(out, key=lambda x: (x.span.start, x.span.end))
+
+
+def _common_words_only(core: str) -> bool:
+    """Whether a run holds a frequent common word (国内, 友好, 企业), so is no
+    transliterated name (清迈, 波尔多, 哈巴罗夫斯克, 埃德蒙顿)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    words = tables.common_words()
+    for t in jieba.lcut(core, HMM=False):
+        w = words.get(t) if len(t) > 1 else None
+        if w and w[0] >= 300 and w[1] not in ("ns", "nr", "nz", "nrt", "nrfg"):
+            return True
+    return False
+
+
+def _has_full(surface: str) -> bool:
+    return any(is_full for _, is_full in tables.place_forms().get(surface, ()))
 
 
 def _name_type(surface: str) -> str:

@@ -104,6 +104,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
         _compounds(ctx, out)
         _names_with_places(ctx, out)
         _adjacent_places(ctx, out)
+        _places_abroad(ctx, out)
         prev_region = _membership(ctx, st, prev_region, out)
     _proposal_issuer(doc, entities, ms, out)
     out.rels.extend(_gazetteer(entities))
@@ -487,6 +488,21 @@ def _adjacent_places(x: _Sentence, out: _Out) -> None:
         elif last is None or m.start != last.end:
             parent = None if last is None or x.text[last.end : m.start] != "、" else parent
         last = m
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    return frozenset(r["name"] for r in tables.tsv("countries.tsv") if r["kind"] == "country")
+
+
+def _places_abroad(x: _Sentence, out: _Out) -> None:
+    """A place abroad named right after its country (加拿大埃德蒙顿市) is located in it."""
+    countries = _country_names()
+    by_end = {m.end: m for m in x.ms if m.entity.type == P and m.entity.name in countries}
+    for m in x.ms:
+        c = by_end.get(m.start)
+        if c and m.entity.type == P and not m.entity.code and m.entity.name not in countries:
+            out.add(m.entity, Predicate.LOCATED_IN, c.entity, x.sent, "abroad")
 
 
 def _proposal_issuer(doc: Document, entities: list[Entity], ms: list[M], out: _Out) -> None:
