@@ -63,3 +63,52 @@ def test_capitals_are_known_places_abroad_but_a_fitted_city_is_not_in_the_table(
     assert rows["莫斯科"]["kind"] == "city"
     assert "埃德蒙顿" not in rows and "汉堡" not in rows
     assert "莫斯科" in names(run("郑州至莫斯科的中欧班列开行。"), "Place")
+
+
+# --- places joined by a dash before a cooperation word --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, publisher, pair",
+    [
+        (
+            "8月12日,区委书记率区党政代表团赴贵州省黔东南州凯里市考察,"
+            "并出席凯里—鄞州东西部协作联席会议。",
+            "宁波市鄞州区人民政府",
+            ("凯里市", "鄞州区"),
+        ),
+        ("会议提出,加快推进广州-佛山同城化发展。", "", ("广州市", "佛山市")),
+        ("成都、重庆一体化发展取得新进展。", "", ("成都市", "重庆市")),
+    ],
+)
+def test_dash_joined_places_before_a_cooperation_word_are_partners(
+    text: str, publisher: str, pair: tuple[str, str]
+) -> None:
+    got = {tuple(sorted(p)) for p in triples(run(text, publisher), "cooperatesWith")}
+    assert tuple(sorted(pair)) in got
+
+
+def test_a_place_visited_is_not_a_partner_of_its_own_county() -> None:
+    """Regression (珲春—奉化): 赴吉林省延边州珲春市 made 延边州 the subject of 与…共商,
+    giving 延边州 cooperatesWith 珲春市; a place chain after 赴/在 is where, not who."""
+    text = (
+        "区委书记率代表团赴贵州省黔东南州凯里市考察,并出席凯里—鄞州东西部协作联席会议,"
+        "与凯里市委书记共商两地对口合作事宜。"
+    )
+    got = {tuple(sorted(p)) for p in triples(run(text, "宁波市鄞州区人民政府"), "cooperatesWith")}
+    assert ("凯里市", "黔东南苗族侗族自治州") not in got
+    assert ("凯里市", "贵州省") not in got
+    assert ("凯里市", "鄞州区") in got
+
+
+def test_places_joined_to_a_locative_place_are_not_partners() -> None:
+    text = "川渝两地将在四川省广安市与重庆市渝北区交界地带共建高竹新区合作示范区。"
+    got = {tuple(sorted(p)) for p in triples(run(text), "cooperatesWith")}
+    assert ("广安市", "渝北区") not in got and ("渝北区", "广安市") not in got
+
+
+def test_a_country_name_inside_a_division_name_is_no_country() -> None:
+    """Regression: 蒙古 inside 内蒙古 was read as 蒙古国 (and a park was located abroad)."""
+    ex = run("内蒙古自治区与甘肃省签署合作协议,共建内蒙古中环产业园。")
+    assert "蒙古国" not in names(ex, "Place")
+    assert "内蒙古自治区" in names(ex, "Place")

@@ -80,7 +80,9 @@ def place_mentions(text: str, hits: dict[str, list[Hit]], ctx: Context) -> list[
     # a place hit spanning exactly a region name is the region (海西)
     region_spans = {(h.start, h.end) for h in region_names}
     place_hits = [h for h in place_hits if (h.start, h.end) not in region_spans]
-    foreign = foreign_mentions(text, _maximal(countries, []), place_hits)
+    # a country name inside a longer division name is no country (蒙古 in 内蒙古)
+    countries = _maximal(countries, place_hits)
+    foreign = foreign_mentions(text, countries, place_hits)
     if foreign:
         inside_foreign = Cover((m.span.start, m.span.end) for m in foreign)
         place_hits = [h for h in place_hits if not inside_foreign.overlaps(h.start, h.end)]
@@ -96,7 +98,7 @@ def place_mentions(text: str, hits: dict[str, list[Hit]], ctx: Context) -> list[
             continue
         out.append(_mention(h, code))
     out += _listed(text, pending, out)
-    for h in _maximal(countries, []):
+    for h in countries:
         name = tables.pairs("countries.tsv", "surface", "name")[h.surface]
         out.append(Mention(Span(h.start, h.end), h.surface, EntityType.PLACE, "country", name))
     return sorted(out, key=lambda m: (m.span.start, m.span.end))

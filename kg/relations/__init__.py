@@ -102,6 +102,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
             for rel in rels[w]:
                 _RULES[rel](ctx, s, e, w, out)
         _compounds(ctx, out)
+        _joined_places(ctx, out)
         _names_with_places(ctx, out)
         _adjacent_places(ctx, out)
         _places_abroad(ctx, out)
@@ -165,6 +166,7 @@ class _Sentence:
     ) -> None:
         self.text, self.sent, self.cls, self.ms = text, sent, cls, ms
         self.home, self.pair, self.main_event = home, pair, main_event
+        self._ends: dict[int, int] | None = None
 
     def clause(self, pos: int) -> Span:
         return next((c for c in self.cls if c.start <= pos < c.end), self.sent)
@@ -189,7 +191,22 @@ class _Sentence:
         return out
 
     def locative(self, m: M) -> bool:
-        return self.text[max(0, m.start - 1) : m.start] in ("在", "于", "赴", "到")
+        """Whether a mention names where something happens (在郑州, 赴吉林省延边州珲春市):
+        a place chain after 在/于/赴/到 is locative as a whole."""
+        start = m.start
+        if m.entity.type == P:
+            ends = self._place_ends()
+            while start in ends and ends[start] < start:
+                start = ends[start]
+        return self.text[max(0, start - 1) : start] in ("在", "于", "赴", "到")
+
+    def _place_ends(self) -> dict[int, int]:
+        if self._ends is None:
+            self._ends = {}
+            for n in self.ms:
+                if n.entity.type == P and n.top:
+                    self._ends.setdefault(n.end, n.start)
+        return self._ends
 
     def subjects(
         self, s: int, types: frozenset[EntityType] = PARTIES, home: bool = True
@@ -352,7 +369,10 @@ def _cooperates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     if conn >= 0:
         cpos = c.start + conn
         right = [m.entity for m in x.between(cpos, s, PARTNERS) if not x.locative(m)]
-        left = [m.entity for m in x.between(c.start, cpos, PARTNERS) if not x.locative(m)]
+        left_all = x.between(c.start, cpos, PARTNERS)
+        left = [m.entity for m in left_all if not x.locative(m)]
+        if left_all and left_all[-1].end == cpos and x.locative(left_all[-1]):
+            right = []  # 在诏安县与饶平县交界: places joined to a place where, not partners
         if right:
             if not left:
                 left = (
@@ -431,6 +451,46 @@ def _compounds(x: _Sentence, out: _Out) -> None:
             for r in regs[:1]:
                 for m in g:
                     out.add(m.entity, Predicate.PART_OF, r.entity, x.sent, "compound-name")
+
+
+#: Words after places joined by a dash that make them partners (珲春—奉化东西部扶贫协作).
+_COOP_WORDS = ("同城化", "一体化", "合作", "联动", "协作", "融合", "协同", "对口")
+#: Joiners between two place names, and how far the cooperation word may follow.
+_JOINERS = {"—": 8, "-": 8, "――": 8, "－": 8, "–": 8, "——": 8, "、": 0, "与": 0, "和": 0}
+
+
+def _joined_places(x: _Sentence, out: _Out) -> None:
+    """Two or more place names joined by a dash (or 、/与 right before the word) and
+    followed by a cooperation word are partners: 珲春—奉化东西部扶贫协作, 广州-佛山同城化,
+    成都、重庆一体化."""
+    places = [m for m in x.ms if m.entity.type == P and m.end - m.start > 1]
+    chain: list[M] = []
+    reach = 0
+    for m in places + [None]:  # type: ignore[list-item]
+        if m is not None and chain and x.text[chain[-1].end : m.start] in _JOINERS:
+            chain.append(m)
+            reach = max(reach, _JOINERS[x.text[chain[-1 - 1].end : m.start]])
+            continue
+        if len(chain) >= 2:
+            after = x.text[chain[-1].end : min(chain[-1].end + reach + 4, x.sent.end)]
+            at = min((k for k in (after.find(w) for w in _COOP_WORDS) if k >= 0), default=-1)
+            if 0 <= at <= reach and not any(ch in _STOPS for ch in after[:at]):
+                ents = _uniq([c.entity for c in chain])
+                for a, b in itertools.combinations(ents, 2):
+                    if not _nested(a, b):
+                        out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "joined")
+        chain, reach = ([m], 0) if m is not None else ([], 0)
+
+
+_STOPS = frozenset(' ,，。;；:：、()（）《》“”"')
+
+
+def _nested(a: Entity, b: Entity) -> bool:
+    return bool(
+        a.code
+        and b.code
+        and (a.code in tables.ancestors(b.code) or b.code in tables.ancestors(a.code))
+    )
 
 
 def _names_with_places(x: _Sentence, out: _Out) -> None:
