@@ -112,3 +112,36 @@ def test_a_country_name_inside_a_division_name_is_no_country() -> None:
     ex = run("内蒙古自治区与甘肃省签署合作协议,共建内蒙古中环产业园。")
     assert "蒙古国" not in names(ex, "Place")
     assert "内蒙古自治区" in names(ex, "Place")
+
+
+# --- parties named collectively -------------------------------------------------------
+
+
+def test_parties_named_as_n_cities_sign_the_agreements_made_for_that_many() -> None:
+    text = (
+        "南京都市圈党政联席会议在镇江举行,南京市、镇江市、扬州市的主要领导出席会议。"
+        "会议审议并通过三市近期共同推进的合作事项,包括《3市文旅一体化合作协议》、"
+        "《2市港口合作协议》。"
+    )
+    got = triples(run(text), "signed")
+    assert got == {
+        ("南京市", "3市文旅一体化合作协议"),
+        ("镇江市", "3市文旅一体化合作协议"),
+        ("扬州市", "3市文旅一体化合作协议"),
+    }
+
+
+def test_a_collective_that_does_not_match_the_places_named_signs_nothing() -> None:
+    text = "杭州市、宁波市领导出席会议。会议审议并通过五市共同推进的《五市科创走廊合作协议》。"
+    assert triples(run(text), "signed") == set()
+
+
+@pytest.mark.parametrize(
+    "text, generic",
+    [
+        ("双方签署了三个合作协议。", "三个合作协议"),
+        ("武汉市与孝感市签订两项合作协议。", "两项合作协议"),
+    ],
+)
+def test_a_count_of_agreements_is_not_an_agreement(text: str, generic: str) -> None:
+    assert generic not in names(run(text), "Agreement")

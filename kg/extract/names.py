@@ -20,6 +20,8 @@ _SESSION = re.compile(r"第[一二三四五六七八九十\d]{1,3}届")
 _NUMBERED = re.compile(
     r"^[一二两三四五六七八九十\d]+[市省区县地方家个]|[一二两三四五六七八九十]+[市省地]"
 )
+#: A count of things, not a name (三个合作协议, 两项合作机制, 10个产业园区).
+_COUNTED = re.compile(r"^(?:[一二两三四五六七八九十百\d]+|多|若干)[个项份条家批]")
 #: What may not follow a one-character name ending (局长, 布局, 处理 ...).
 _BAD_NEXT = {
     "局": "长面势部限",
@@ -267,6 +269,7 @@ def suffix_mentions(
             name in generic
             or core in generic
             or (typ in ("Agency", "Organization") and _NUMBERED.search(name))
+            or _COUNTED.match(name)
         ):
             continue
         inner = index.within(s, end)

@@ -268,11 +268,13 @@ def compound_mentions(
     abbr = tables.abbreviations()
     local = initials(places)
     inside_fixed_name = Cover(blocked)
+    # a run that is part of a place name is that place (南京 in 南京都市圈 is no 南+京)
+    named = Cover((m.span.start, m.span.end) for m in places if m.span.end - m.span.start > 1)
     out: list[Mention] = []
     for m in _compound_pattern().finditer(text):
         i, j = m.span(1)
         run = [p for p in range(i, j) if text[p] in abbr]
-        if inside_fixed_name.covers(i):
+        if inside_fixed_name.covers(i) or named.overlaps(i, j):
             continue
         resolved = [_resolve_char(text[p], local, ctx) for p in run]
         if all(resolved) and len({r[0] for r in resolved if r}) == len(run):

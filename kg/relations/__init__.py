@@ -10,6 +10,7 @@ is added with ``source=gazetteer`` and no evidence.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -91,6 +92,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
     main_event = next((e for e in entities if e.type == EntityType.EVENT), None)
     pair = _top_two_places(entities, ms)
     prev_region: Entity | None = None
+    previous: list[M] = []
     by_start = Sorted(ms, key=lambda m: (m.start, m.end))
     trig_index = Sorted(trig, key=lambda t: (t[0], t[1]))
     for sent in sentences(text):
@@ -98,6 +100,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
         st = trig_index.within(sent.start, sent.end)
         cls = clauses(text, sent)
         ctx = _Sentence(text, sent, cls, sm, home, pair, main_event)
+        ctx.previous = previous
         for s, e, w in st:
             for rel in rels[w]:
                 _RULES[rel](ctx, s, e, w, out)
@@ -107,6 +110,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
         _adjacent_places(ctx, out)
         _places_abroad(ctx, out)
         prev_region = _membership(ctx, st, prev_region, out)
+        previous = sm
     _proposal_issuer(doc, entities, ms, out)
     out.rels.extend(_gazetteer(entities))
     return out.rels
@@ -167,6 +171,7 @@ class _Sentence:
         self.text, self.sent, self.cls, self.ms = text, sent, cls, ms
         self.home, self.pair, self.main_event = home, pair, main_event
         self._ends: dict[int, int] | None = None
+        self.previous: list[M] = []  # the mentions of the sentence before
 
     def clause(self, pos: int) -> Span:
         return next((c for c in self.cls if c.start <= pos < c.end), self.sent)
@@ -252,10 +257,60 @@ def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     if not docs:
         return
     parties = x.subjects(s, home=False)
+    if not parties:
+        # named collectively: each party signs the agreements made for that many parties
+        # (《5市…协议》), and the text says nothing of them pairwise
+        parties = _collective(x, s)
+        for p, d in itertools.product(parties, _uniq(docs)):
+            lead = _COLLECTIVE.match(d.name)
+            if _count(lead.group(1) if lead else None) in (len(parties), -1):
+                out.add(p, Predicate.SIGNED, d, x.sent, "signed-collective")
+        return
     for p, d in itertools.product(parties, _uniq(docs)):
         out.add(p, Predicate.SIGNED, d, x.sent, "signed")
     for a, b in itertools.combinations(parties, 2):
         out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "signed-parties")
+
+
+_NUMERALS = {
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_COLLECTIVE = re.compile(
+    r"([两二三四五六七八九十]|\d{1,2})(?:个)?(?:市|省|县|区|城市|地)|各市|各方|与会各方"
+)
+
+
+def _collective(x: _Sentence, s: int) -> list[Entity]:
+    """Parties named collectively (会议审议并通过五市…协议; 与会各方签署): the places
+    of this sentence and the one before, at the level the collective word names."""
+    head = x.text[x.sent.start : s]
+    m = _COLLECTIVE.search(x.text, x.sent.start, x.sent.end)
+    if m is None and "会议" not in head:
+        return []
+    cands = [n for n in x.previous + x.ms if n.entity.type == P and n.entity.code]
+    places = _uniq([n.entity for n in cands])
+    # a province or city that contains another listed place is not a party beside it
+    places = [
+        p for p in places if not any(p.code in tables.ancestors(q.code or "") for q in places)
+    ]
+    if m is not None and m.group(1) and len(places) != _count(m.group(1)):
+        return []
+    return places
+
+
+def _count(numeral: str | None) -> int:
+    if not numeral:
+        return -1
+    return _NUMERALS.get(numeral) or int(numeral)
 
 
 def _issued(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
