@@ -145,3 +145,15 @@ def test_a_collective_that_does_not_match_the_places_named_signs_nothing() -> No
 )
 def test_a_count_of_agreements_is_not_an_agreement(text: str, generic: str) -> None:
     assert generic not in names(run(text), "Agreement")
+
+
+@pytest.mark.parametrize(
+    "text, company",
+    [
+        ("长沙城投与湘江集团签署战略合作协议。", "长沙城投"),
+        ("重庆交投联合成都港投共同组建物流公司。", "重庆交投"),
+        ("成都港投与广西北部湾国际港务集团签订合资合作协议。", "成都港投"),
+    ],
+)
+def test_local_investment_companies_are_named_after_their_place(text: str, company: str) -> None:
+    assert company in names(run(text), "Company")
