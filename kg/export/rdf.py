@@ -17,13 +17,20 @@ Layout of the dataset (every resource has an IRI, there are no blank nodes):
 The default graph is empty, so that stores that hide it under a union default
 graph (Fuseki) and stores that include it (Oxigraph) answer alike. Turtle and
 JSON-LD hold the merged graph (the union of the named graphs); TriG and N-Quads
-hold the dataset. The quad-based formats are written with pyoxigraph (fast), JSON-LD
-with rdflib, all in a canonical order so that the files are byte-identical for the
-same graph.
+hold the dataset.
+
+Writing streams: the statements are built directly as pyoxigraph terms (each
+IRI and short literal once), one named graph at a time, documents in the order
+of their IRIs and each graph's statements sorted once, and written to the four
+files together (TriG and Turtle by pyoxigraph, N-Quads and JSON-LD as text). So
+memory holds the merged entity descriptions and one document's graph, never the
+dataset, and the files are byte-identical for the same graph. rdflib is used only
+on demand (:func:`to_dataset`, :func:`merged_graph`), never by :func:`write_rdf`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import hashlib
@@ -31,9 +38,11 @@ import json
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -61,6 +70,11 @@ GAZETTEER_GRAPH = URIRef(ID_NS + "graph/gazetteer")
 RDF_FILES: tuple[str, ...] = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.nq")
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
+#: An object term of a statement, as pyoxigraph builds it.
+Term = ox.NamedNode | ox.Literal
+#: One statement: its N-Triples forms ``(subject, predicate, object)`` (the sort key,
+#: unique per statement) and its pyoxigraph terms.
+Statement = tuple[tuple[str, str, str], tuple[ox.NamedNode, ox.NamedNode, Term]]
 
 _SAFE_ASCII = frozenset(string.ascii_letters + string.digits + "-._~")
 _MAX_SEGMENT = 96
@@ -149,12 +163,13 @@ def document_iri(key: str) -> URIRef:
     return URIRef(f"{ID_NS}document/{iri_segment(key)}")
 
 
-def _evidence_iri(edge: Edge) -> URIRef:
+def _evidence_iri(edge: Edge, doc_segment: str) -> str:
+    """The IRI of a relation's evidence; ``doc_segment`` is ``iri_segment(edge.document)``."""
     raw = "\x1f".join(
         (edge.subject, edge.predicate.value, edge.object, str(edge.start), str(edge.end))
     )
     digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
-    return URIRef(f"{ID_NS}evidence/{iri_segment(edge.document)}-{digest}")
+    return f"{ID_NS}evidence/{doc_segment}-{digest}"
 
 
 # ---------------------------------------------------------------------------
@@ -225,33 +240,6 @@ def _number(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
-def _entity_quads(node: Node, iri: URIRef, abroad: bool) -> Iterator[Quad]:
-    g = ENTITIES_GRAPH
-    yield iri, RDF.type, entity_class(node.type), g
-    if node.type is EntityType.PLACE:
-        for cls in _place_classes(node, abroad):
-            yield iri, RDF.type, cls, g
-    yield iri, RDFS.label, Literal(node.name, lang="zh"), g
-    for alias in node.aliases:
-        if alias != node.name:
-            yield iri, SKOS.altLabel, Literal(alias, lang="zh"), g
-    py = _pinyin(node.name)
-    if py:
-        # BCP 47 tags are case-insensitive; lower case is what pyoxigraph writes back
-        yield iri, RDFS.label, Literal(py, lang="zh-latn-pinyin"), g
-    if node.code:
-        yield iri, KGO.divisionCode, Literal(node.code), g
-    if node.longitude is not None and node.latitude is not None:
-        lon, lat = _number(node.longitude), _number(node.latitude)
-        geom = URIRef(f"{iri}/geometry")
-        yield iri, GEO.hasGeometry, geom, g
-        yield geom, RDF.type, GEO.Geometry, g
-        yield geom, GEO.asWKT, Literal(f"POINT({lon} {lat})", datatype=GEO.wktLiteral), g
-        yield iri, SCHEMA.longitude, Literal(lon, datatype=XSD.decimal), g
-        yield iri, SCHEMA.latitude, Literal(lat, datatype=XSD.decimal), g
-    yield iri, KGO.mentionCount, Literal(node.mentions, datatype=XSD.nonNegativeInteger), g
-
-
 def _is_date(value: str) -> bool:
     try:
         _dt.date.fromisoformat(value)
@@ -260,93 +248,329 @@ def _is_date(value: str) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
 
 
-def _document_quads(doc: DocumentInfo) -> Iterator[Quad]:
-    d = document_iri(doc.key)
-    yield d, RDF.type, KGO.Document, d
-    yield d, DCTERMS.identifier, Literal(doc.name), d
-    yield d, KGO.characterCount, Literal(doc.length, datatype=XSD.nonNegativeInteger), d
-    for field_name, value in doc.metadata:
-        spec = _METADATA.get(field_name)
-        value = value.strip()
-        if spec is None or not value:
-            continue
-        prop, is_date = spec
-        if is_date:
-            if _is_date(value):
-                yield d, prop, Literal(value, datatype=XSD.date), d
-        elif field_name in _ZH_FIELDS:
-            yield d, prop, Literal(value, lang="zh"), d
+# ---------------------------------------------------------------------------
+# Terms
+# ---------------------------------------------------------------------------
+
+_XSD_STRING = str(XSD.string)
+_NNI = str(XSD.nonNegativeInteger)
+
+
+class _Terms:
+    """pyoxigraph terms paired with their N-Triples form, repeated ones built once.
+
+    IRIs and short literals (names, codes, numbers) are cached; evidence
+    sentences are not, so the cache stays proportional to the entities, not to
+    the text of the corpus.
+    """
+
+    def __init__(self) -> None:
+        self._iris: dict[str, tuple[str, ox.NamedNode]] = {}
+        self._lits: dict[tuple[str, str | None, str | None], tuple[str, ox.Literal]] = {}
+
+    def iri(self, value: str) -> tuple[str, ox.NamedNode]:
+        hit = self._iris.get(value)
+        if hit is None:
+            node = ox.NamedNode(value)
+            hit = self._iris[value] = (str(node), node)
+        return hit
+
+    def lit(
+        self, value: str, *, lang: str | None = None, datatype: str | None = None
+    ) -> tuple[str, ox.Literal]:
+        key = (value, lang, datatype)
+        hit = self._lits.get(key)
+        if hit is None:
+            hit = self._lits[key] = self.fresh_lit(value, lang=lang, datatype=datatype)
+        return hit
+
+    @staticmethod
+    def fresh_iri(value: str) -> tuple[str, ox.NamedNode]:
+        node = ox.NamedNode(value)
+        return str(node), node
+
+    @staticmethod
+    def fresh_lit(
+        value: str, *, lang: str | None = None, datatype: str | None = None
+    ) -> tuple[str, ox.Literal]:
+        if lang:
+            lit = ox.Literal(value, language=lang)
+        elif datatype and datatype != _XSD_STRING:
+            lit = ox.Literal(value, datatype=ox.NamedNode(datatype))
         else:
-            yield d, prop, Literal(value), d
+            lit = ox.Literal(value)
+        return str(lit), lit
 
 
-def _edge_quads(edge: Edge, iris: dict[str, URIRef]) -> Iterator[Quad]:
-    s, o = iris[edge.subject], iris[edge.object]
-    p = relation_property(edge.predicate)
-    if edge.source is Source.GAZETTEER:
-        yield s, p, o, GAZETTEER_GRAPH
-        return
-    d = document_iri(edge.document)
-    yield s, p, o, d
-    ev = _evidence_iri(edge)
-    yield ev, RDF.type, KGO.Evidence, d
-    yield ev, RDF.subject, s, d
-    yield ev, RDF.predicate, p, d
-    yield ev, RDF.object, o, d
-    yield ev, PROV.wasDerivedFrom, d, d
-    if edge.sentence is not None:
-        yield ev, KGO.sentence, Literal(edge.sentence, lang="zh"), d
-    if edge.start is not None:
-        yield ev, KGO.startOffset, Literal(edge.start, datatype=XSD.nonNegativeInteger), d
-    if edge.end is not None:
-        yield ev, KGO.endOffset, Literal(edge.end, datatype=XSD.nonNegativeInteger), d
+Pair = tuple[str, Any]  # (N-Triples form, pyoxigraph term)
+_Statements = dict[tuple[str, str, str], tuple[Any, Any, Any]]
 
 
-def _node_iris(graph: KnowledgeGraph) -> dict[str, URIRef]:
-    iris = {
-        nid: entity_iri(nid, n.code if n.type is EntityType.PLACE else None)
-        for nid, n in graph.nodes.items()
-    }
-    for e in graph.edges:
-        for nid in (e.subject, e.object):
-            if nid not in iris:
-                iris[nid] = entity_iri(nid)
-    return iris
+def _add(out: _Statements, s: Pair, p: Pair, o: Pair) -> None:
+    out[(s[0], p[0], o[0])] = (s[1], p[1], o[1])
+
+
+def _sorted(out: _Statements) -> list[Statement]:
+    """The statements in canonical order (by N-Triples form); keys are unique, so
+    terms are never compared."""
+    return sorted(out.items())
+
+
+# ---------------------------------------------------------------------------
+# Building the statements, one named graph at a time
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NamedGraph:
+    """One named graph of the dataset: its IRI, its statements (sorted, unique) and,
+    for a document's graph, the document's key."""
+
+    iri: str
+    term: ox.NamedNode
+    statements: list[Statement]
+    document: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The graph name in N-Quads form (``<iri>``)."""
+        return f"<{self.iri}>"
+
+
+class _DatasetBuilder:
+    """The dataset of a knowledge graph, built graph by graph on demand.
+
+    Holds what every graph needs (entity IRIs, each document's relations and
+    mentioned entities: references into the knowledge graph, not copies) and
+    builds one document's statements at a time.
+    """
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+        t = self.t = _Terms()
+        self.iris: dict[str, Pair] = {}
+        for nid, n in graph.nodes.items():
+            code = n.code if n.type is EntityType.PLACE else None
+            self.iris[nid] = t.iri(str(entity_iri(nid, code)))
+        self.by_doc: dict[str, list[Edge]] = {}
+        self.gazetteer: list[Edge] = []
+        for e in graph.edges:
+            for nid in (e.subject, e.object):
+                if nid not in self.iris:
+                    self.iris[nid] = t.iri(str(entity_iri(nid)))
+            if e.source is Source.GAZETTEER:
+                self.gazetteer.append(e)
+            else:
+                self.by_doc.setdefault(e.document, []).append(e)
+        self.mentioned: dict[str, list[str]] = {}
+        for nid, node in graph.nodes.items():
+            for key in node.documents:
+                self.mentioned.setdefault(key, []).append(nid)
+        self.props = {p: t.iri(str(relation_property(p))) for p in Predicate}
+        self.relation_keys = frozenset(k for k, _ in self.props.values())
+        iri = t.iri
+        self.rdf_type = iri(str(RDF.type))
+        self.label, self.alt = iri(str(RDFS.label)), iri(str(SKOS.altLabel))
+        self.ev = {
+            name: iri(str(term))
+            for name, term in (
+                ("Evidence", KGO.Evidence),
+                ("subject", RDF.subject),
+                ("predicate", RDF.predicate),
+                ("object", RDF.object),
+                ("derived", PROV.wasDerivedFrom),
+                ("sentence", KGO.sentence),
+                ("start", KGO.startOffset),
+                ("end", KGO.endOffset),
+                ("mentions", KGO.mentions),
+            )
+        }
+
+    # -- the shared graphs -------------------------------------------------
+
+    def entity_graph(self) -> NamedGraph:
+        out: _Statements = {}
+        abroad = _abroad(self.graph)
+        for nid, node in self.graph.nodes.items():
+            self._entity(out, node, self.iris[nid], nid in abroad)
+        return self._named(str(ENTITIES_GRAPH), out)
+
+    def _entity(self, out: _Statements, node: Node, s: Pair, abroad: bool) -> None:
+        t, iri = self.t, self.t.iri
+        _add(out, s, self.rdf_type, iri(str(entity_class(node.type))))
+        if node.type is EntityType.PLACE:
+            for cls in _place_classes(node, abroad):
+                _add(out, s, self.rdf_type, iri(str(cls)))
+        _add(out, s, self.label, t.lit(node.name, lang="zh"))
+        for alias in node.aliases:
+            if alias != node.name:
+                _add(out, s, self.alt, t.lit(alias, lang="zh"))
+        py = _pinyin(node.name)
+        if py:
+            # BCP 47 tags are case-insensitive; lower case is what pyoxigraph writes back
+            _add(out, s, self.label, t.lit(py, lang="zh-latn-pinyin"))
+        if node.code:
+            _add(out, s, iri(str(KGO.divisionCode)), t.lit(node.code))
+        if node.longitude is not None and node.latitude is not None:
+            lon, lat = _number(node.longitude), _number(node.latitude)
+            geom = iri(f"{s[1].value}/geometry")
+            _add(out, s, iri(str(GEO.hasGeometry)), geom)
+            _add(out, geom, self.rdf_type, iri(str(GEO.Geometry)))
+            wkt = t.fresh_lit(f"POINT({lon} {lat})", datatype=str(GEO.wktLiteral))
+            _add(out, geom, iri(str(GEO.asWKT)), wkt)
+            dec = str(XSD.decimal)
+            _add(out, s, iri(str(SCHEMA.longitude)), t.lit(lon, datatype=dec))
+            _add(out, s, iri(str(SCHEMA.latitude)), t.lit(lat, datatype=dec))
+        count = t.lit(str(node.mentions), datatype=_NNI)
+        _add(out, s, iri(str(KGO.mentionCount)), count)
+
+    def gazetteer_graph(self) -> NamedGraph | None:
+        if not self.gazetteer:
+            return None
+        t = self.t
+        g = t.iri(str(GAZETTEER_GRAPH))
+        out: _Statements = {}
+        _add(out, g, self.rdf_type, t.iri(str(KGO.Gazetteer)))
+        label = t.lit("national administrative-division table", lang="en")
+        _add(out, g, self.label, label)
+        for e in self.gazetteer:
+            _add(out, self.iris[e.subject], self.props[e.predicate], self.iris[e.object])
+        return self._named(str(GAZETTEER_GRAPH), out)
+
+    def relations(self) -> _Statements:
+        """The relations stated in the texts, without their evidence (each once)."""
+        out: _Statements = {}
+        for edges in self.by_doc.values():
+            for e in edges:
+                _add(out, self.iris[e.subject], self.props[e.predicate], self.iris[e.object])
+        return out
+
+    def merged(self) -> list[Statement]:
+        """The merged graph's statements except the documents' own (document and
+        evidence resources): entity descriptions, gazetteer facts and relations."""
+        out: _Statements = {}
+        for ng in (self.entity_graph(), self.gazetteer_graph()):
+            if ng is not None:
+                out.update(ng.statements)
+        out.update(self.relations())
+        return _sorted(out)
+
+    # -- documents -----------------------------------------------------------
+
+    def documents(self) -> list[DocumentInfo]:
+        """The documents in the order of their graphs' IRIs."""
+        return sorted(self.graph.documents, key=lambda d: document_iri(d.key))
+
+    def document_graph(self, doc: DocumentInfo) -> NamedGraph:
+        t = self.t
+        seg = iri_segment(doc.key)
+        d_iri = f"{ID_NS}document/{seg}"
+        d = t.fresh_iri(d_iri)
+        out: _Statements = {}
+        iri, lit = t.iri, t.lit
+        _add(out, d, self.rdf_type, iri(str(KGO.Document)))
+        _add(out, d, iri(str(DCTERMS.identifier)), t.fresh_lit(doc.name))
+        _add(out, d, iri(str(KGO.characterCount)), lit(str(doc.length), datatype=_NNI))
+        for field_name, value in doc.metadata:
+            spec = _METADATA.get(field_name)
+            value = value.strip()
+            if spec is None or not value:
+                continue
+            prop, is_date = spec
+            if is_date:
+                if _is_date(value):
+                    _add(out, d, iri(str(prop)), lit(value, datatype=str(XSD.date)))
+            elif field_name in _ZH_FIELDS:
+                _add(out, d, iri(str(prop)), t.fresh_lit(value, lang="zh"))
+            else:
+                _add(out, d, iri(str(prop)), t.fresh_lit(value))
+        mentions = self.ev["mentions"]
+        for nid in self.mentioned.get(doc.key, ()):
+            _add(out, d, mentions, self.iris[nid])
+        ev = self.ev
+        for e in self.by_doc.get(doc.key, ()):
+            s, p, o = self.iris[e.subject], self.props[e.predicate], self.iris[e.object]
+            _add(out, s, p, o)
+            x = t.fresh_iri(_evidence_iri(e, seg))
+            _add(out, x, self.rdf_type, ev["Evidence"])
+            _add(out, x, ev["subject"], s)
+            _add(out, x, ev["predicate"], p)
+            _add(out, x, ev["object"], o)
+            _add(out, x, ev["derived"], d)
+            if e.sentence is not None:
+                _add(out, x, ev["sentence"], t.fresh_lit(e.sentence, lang="zh"))
+            if e.start is not None:
+                _add(out, x, ev["start"], lit(str(e.start), datatype=_NNI))
+            if e.end is not None:
+                _add(out, x, ev["end"], lit(str(e.end), datatype=_NNI))
+        return self._named(d_iri, out, document=doc.key)
+
+    def _named(self, iri: str, out: _Statements, document: str | None = None) -> NamedGraph:
+        return NamedGraph(iri, ox.NamedNode(iri), _sorted(out), document)
+
+    def graphs(self) -> Iterator[NamedGraph]:
+        """Every non-empty named graph, in the order of the graphs' IRIs."""
+        shared = [self.entity_graph(), self.gazetteer_graph()]
+        tail = sorted((g for g in shared if g is not None and g.statements), key=lambda g: g.iri)
+        before = [g for g in tail if g.iri < f"{ID_NS}document/"]
+        yield from before
+        for doc in self.documents():
+            yield self.document_graph(doc)
+        yield from (g for g in tail if g not in before)
+
+
+def iter_graphs(graph: KnowledgeGraph) -> Iterator[NamedGraph]:
+    """The dataset one named graph at a time: documents' graphs, the entity and the
+    gazetteer graph, in the order of their IRIs, each graph's statements sorted.
+
+    Only one document's graph is built at a time.
+    """
+    return _DatasetBuilder(graph).graphs()
+
+
+def ox_quads(graph: KnowledgeGraph) -> Iterator[ox.Quad]:
+    """Every statement of the dataset as a pyoxigraph quad, in canonical order, unique."""
+    for ng in iter_graphs(graph):
+        g = ng.term
+        for _, (s, p, o) in ng.statements:
+            yield ox.Quad(s, p, o, g)
+
+
+def _rdflib_term(t: ox.NamedNode | ox.Literal) -> URIRef | Literal:
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    if t.datatype.value != _XSD_STRING:
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+    return Literal(t.value)
 
 
 def iter_quads(graph: KnowledgeGraph) -> Iterator[Quad]:
-    """Every statement of the dataset as ``(subject, predicate, object, graph)``.
+    """Every statement of the dataset as rdflib terms ``(subject, predicate, object, graph)``.
 
-    The order follows the knowledge graph (deterministic); duplicates may occur.
+    Canonical order, no duplicates (see :func:`iter_graphs`).
     """
-    iris = _node_iris(graph)
-    abroad = _abroad(graph)
-    for nid, node in graph.nodes.items():
-        yield from _entity_quads(node, iris[nid], nid in abroad)
-    if any(e.source is Source.GAZETTEER for e in graph.edges):
-        yield GAZETTEER_GRAPH, RDF.type, KGO.Gazetteer, GAZETTEER_GRAPH
-        yield (
-            GAZETTEER_GRAPH,
-            RDFS.label,
-            Literal("national administrative-division table", lang="en"),
-            GAZETTEER_GRAPH,
-        )
-    for doc in graph.documents:
-        yield from _document_quads(doc)
-    mentioned: dict[str, list[str]] = {}
-    for nid, node in graph.nodes.items():
-        for key in node.documents:
-            mentioned.setdefault(key, []).append(nid)
-    for doc in graph.documents:
-        d = document_iri(doc.key)
-        for nid in mentioned.get(doc.key, ()):
-            yield d, KGO.mentions, iris[nid], d
-    for edge in graph.edges:
-        yield from _edge_quads(edge, iris)
+    cache: dict[str, URIRef | Literal] = {}
+
+    def conv(key: str, term: ox.NamedNode | ox.Literal) -> Any:
+        hit = cache.get(key)
+        if hit is None:
+            hit = _rdflib_term(term)
+            if len(cache) < 200_000:
+                cache[key] = hit
+        return hit
+
+    for ng in iter_graphs(graph):
+        g = URIRef(ng.iri)
+        for (sk, pk, ok), (s, p, o) in ng.statements:
+            yield conv(sk, s), conv(pk, p), conv(ok, o), g
 
 
 def to_dataset(graph: KnowledgeGraph) -> Dataset:
     """The knowledge graph as an rdflib :class:`~rdflib.Dataset` (one named graph per document).
+
+    Built on demand (the API's ``Graph.rdf()``); ``kg build`` never builds it.
 
     >>> from kg.graph import KnowledgeGraph, Node
     >>> from kg.types import EntityType
@@ -379,33 +603,6 @@ def merged_graph(graph: KnowledgeGraph) -> Graph:
 # ---------------------------------------------------------------------------
 
 
-def _ox_term(t: URIRef | Literal) -> ox.NamedNode | ox.Literal:
-    if isinstance(t, Literal):
-        if t.language:
-            return ox.Literal(str(t), language=t.language)
-        if t.datatype is not None and t.datatype != XSD.string:
-            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-        return ox.Literal(str(t))
-    return ox.NamedNode(str(t))
-
-
-def _ox_quads(quads: Iterable[Quad]) -> list[ox.Quad]:
-    """Quads as pyoxigraph terms, without duplicates, in canonical order."""
-    seen: set[ox.Quad] = set()
-    for s, p, o, g in quads:
-        seen.add(
-            ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), _ox_term(o), ox.NamedNode(str(g)))
-        )
-    return sorted(
-        seen, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-    )
-
-
-def _ox_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
-    triples = {q.triple for q in quads}
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-
-
 def load_context() -> dict:
     """The JSON-LD context (``ontology/context.jsonld``) as a dict (its ``@context``)."""
     path = ontology_dir() / "context.jsonld"
@@ -415,78 +612,183 @@ def load_context() -> dict:
         raise OutputError(f"{path}: cannot read the JSON-LD context: {exc}") from exc
 
 
-def _canonical(value: object) -> object:
-    """JSON-LD with sets in a canonical order (node objects by ``@id``, values sorted)."""
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_canonical(v) for v in value]
-        return sorted(
-            items,
-            key=lambda v: (
-                v.get("@id", "") if isinstance(v, dict) else "",
-                json.dumps(v, ensure_ascii=False, sort_keys=True),
-            ),
-        )
-    return value
-
-
-def jsonld_text(g: Graph) -> str:
-    """The merged graph as compacted JSON-LD, with the context embedded, canonically ordered."""
-    ctx = load_context()
-    raw = g.serialize(format="json-ld", context=ctx, auto_compact=True)
-    data = json.loads(raw)
-    if isinstance(data, list):  # nothing to compact
-        data = {"@graph": data}
-    data["@context"] = ctx  # embedded, so the file stays valid wherever it is moved
-    body = {k: _canonical(v) for k, v in data.items() if k != "@context"}
-    out = {"@context": ctx, **dict(sorted(body.items()))}
-    return json.dumps(out, ensure_ascii=False, indent=1) + "\n"
-
-
 def _prefixes() -> dict[str, str]:
     # ``id:`` is left out: entity local names hold "/", which prefixed names cannot
     return {k: v for k, v in PREFIXES.items() if k not in ("id",)}
 
 
-def _serialize(items: list, fmt: ox.RdfFormat) -> bytes:
-    """Serialise with pyoxigraph, ``@prefix`` lines sorted (their order is not specified)."""
-    data = ox.serialize(items, format=fmt, prefixes=_prefixes()) or b""
-    lines = data.split(b"\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith(b"@prefix "):
-        n += 1
-    return b"\n".join(sorted(lines[:n]) + lines[n:])
+class _RdfWriter:
+    """Turtle or TriG through pyoxigraph, chunk by chunk, one ``@prefix`` block (sorted).
+
+    pyoxigraph writes every prefix at the top of each serialisation; the block is
+    kept once, its lines sorted (their order is not specified), and cut from
+    every later chunk.
+    """
+
+    def __init__(self, f: IO[bytes], fmt: ox.RdfFormat) -> None:
+        self.f, self.fmt = f, fmt
+        self.prefixes = _prefixes()
+        self.started = False
+
+    def write(self, items: list) -> None:
+        if not items:
+            return
+        data = ox.serialize(items, format=self.fmt, prefixes=self.prefixes) or b""
+        n = len(self.prefixes)
+        parts = data.split(b"\n", n)
+        if len(parts) <= n or not all(line.startswith(b"@prefix ") for line in parts[:n]):
+            raise OutputError(f"unexpected {self.fmt} output from pyoxigraph: no prefix block")
+        if not self.started:
+            self.f.write(b"\n".join(sorted(parts[:n])) + b"\n")
+            self.started = True
+        self.f.write(parts[n])
+
+
+class _JsonLd:
+    """Compacted JSON-LD written node by node, with the embedded context's terms.
+
+    A property is written under its term when the context defines one and the
+    value fits the term's coercion (``@id``, or the datatype); otherwise under
+    its compact IRI with an explicit value object. Keys are sorted, values in
+    canonical order; a single value is written bare.
+    """
+
+    def __init__(self, f: IO[str], ctx: dict) -> None:
+        self.f = f
+        self.ctx = ctx
+        self.prefixes = {k: v for k, v in ctx.items() if isinstance(v, str)}
+        self.terms: dict[str, tuple[str, str | None]] = {}
+        for name, spec in ctx.items():
+            if isinstance(spec, dict) and "@id" in spec:
+                coerce = spec.get("@type")
+                if coerce is not None and coerce != "@id":
+                    coerce = self._expand(coerce)
+                self.terms[self._expand(spec["@id"])] = (name, coerce)
+        self._compact: dict[str, str] = {}
+        self.first = True
+
+    def _expand(self, value: str) -> str:
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in self.prefixes and not local.startswith("//"):
+            return self.prefixes[prefix] + local
+        return value
+
+    def compact(self, iri: str) -> str:
+        hit = self._compact.get(iri)
+        if hit is None:
+            best = ""
+            for prefix, ns in self.prefixes.items():
+                if iri.startswith(ns) and len(iri) > len(ns) and len(ns) > len(best):
+                    best, hit = ns, f"{prefix}:{iri[len(ns) :]}"
+            if hit is None or hit.split(":", 1)[1].startswith("//"):
+                hit = iri
+            self._compact[iri] = hit
+        return hit
+
+    def value(self, o: ox.NamedNode | ox.Literal) -> Any:
+        if isinstance(o, ox.NamedNode):
+            return {"@id": o.value}
+        if o.language:
+            return {"@language": o.language, "@value": o.value}
+        dt = o.datatype.value
+        if dt == _XSD_STRING:
+            return o.value
+        return {"@type": self.compact(dt), "@value": o.value}
+
+    def entry(self, p: str, o: ox.NamedNode | ox.Literal) -> tuple[str, Any]:
+        term = self.terms.get(p)
+        if term is not None:
+            name, coerce = term
+            if coerce is None:
+                return name, self.value(o)
+            if coerce == "@id":
+                if isinstance(o, ox.NamedNode):
+                    return name, o.value
+            elif isinstance(o, ox.Literal) and not o.language and o.datatype.value == coerce:
+                return name, o.value
+        return self.compact(p), self.value(o)
+
+    def begin(self) -> None:
+        ctx = json.dumps(self.ctx, ensure_ascii=False, indent=1, sort_keys=True)
+        self.f.write('{\n "@context": ' + ctx.replace("\n", "\n ") + ',\n "@graph": [')
+
+    def nodes(self, statements: list[Statement]) -> None:
+        """Write the node objects of ``statements`` (sorted, so grouped by subject)."""
+        rdf_type = str(RDF.type)
+        chunk: list[str] = []
+        i, n = 0, len(statements)
+        while i < n:
+            subject = statements[i][1][0]
+            node: dict[str, Any] = {"@id": subject.value}
+            types: list[str] = []
+            props: dict[str, list[Any]] = {}
+            sk = statements[i][0][0]
+            while i < n and statements[i][0][0] == sk:
+                _, (_, p, o) = statements[i]
+                i += 1
+                if p.value == rdf_type and isinstance(o, ox.NamedNode):
+                    types.append(self.compact(o.value))
+                    continue
+                key, val = self.entry(p.value, o)
+                props.setdefault(key, []).append(val)
+            if types:
+                node["@type"] = types[0] if len(types) == 1 else sorted(types)
+            for key, vals in props.items():
+                node[key] = vals[0] if len(vals) == 1 else vals
+            text = json.dumps(node, ensure_ascii=False, indent=1, sort_keys=True)
+            chunk.append(("\n  " if self.first else ",\n  ") + text.replace("\n", "\n  "))
+            self.first = False
+        self.f.write("".join(chunk))
+
+    def end(self) -> None:
+        self.f.write("]\n}\n" if self.first else "\n ]\n}\n")
 
 
 def write_rdf(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     """Write ``graph.ttl``, ``graph.trig``, ``graph.jsonld`` and ``graph.nq`` into ``out_dir``.
 
+    The four files are written together, streaming one named graph at a time.
     The same graph gives byte-identical files on every run and machine.
     Returns the written paths in the order of :data:`RDF_FILES`.
     """
-    from kg.export.atomic import write_bytes, write_text
+    from kg.export.atomic import atomic_open
 
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder: {exc}") from exc
-    statements = list(iter_quads(graph))
-    quads = _ox_quads(statements)
-    triples = _ox_triples(quads)
     paths = [out / name for name in RDF_FILES]
     ttl, trig, jsonld, nq = paths
+    builder = _DatasetBuilder(graph)
+    ctx = load_context()
     try:
-        write_bytes(ttl, _serialize(triples, ox.RdfFormat.TURTLE))
-        write_bytes(trig, _serialize(quads, ox.RdfFormat.TRIG))
-        write_bytes(nq, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-        merged = Graph()
-        for prefix, ns in PREFIXES.items():
-            merged.bind(prefix, ns)
-        for s, p, o, _ in statements:
-            merged.add((s, p, o))
-        write_text(jsonld, jsonld_text(merged))
+        with contextlib.ExitStack() as stack:
+            f_ttl = stack.enter_context(atomic_open(ttl, "wb", encoding=None))
+            f_trig = stack.enter_context(atomic_open(trig, "wb", encoding=None))
+            f_json = stack.enter_context(atomic_open(jsonld, "w"))
+            f_nq = stack.enter_context(atomic_open(nq, "wb", encoding=None))
+            w_ttl = _RdfWriter(f_ttl, ox.RdfFormat.TURTLE)
+            w_trig = _RdfWriter(f_trig, ox.RdfFormat.TRIG)
+            w_json = _JsonLd(f_json, ctx)
+            w_json.begin()
+            # Turtle and JSON-LD: the merged graph, entity descriptions (with their
+            # relations) first, then each document's own resources
+            merged = builder.merged()
+            w_ttl.write([ox.Triple(s, p, o) for _, (s, p, o) in merged])
+            w_json.nodes(merged)
+            del merged
+            rel = builder.relation_keys
+            for ng in builder.graphs():
+                g, gk = ng.term, ng.key
+                st = ng.statements
+                f_nq.write("".join(f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st).encode())
+                w_trig.write([ox.Quad(s, p, o, g) for _, (s, p, o) in st])
+                if ng.document is not None:
+                    own = [x for x in st if x[0][1] not in rel]
+                    w_ttl.write([ox.Triple(s, p, o) for _, (s, p, o) in own])
+                    w_json.nodes(own)
+            w_json.end()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc
     return paths

@@ -1,7 +1,7 @@
 """The RDF dataset cut into N N-Quads files, for bulk loading into a triple store.
 
 ``shards/part-0000.nq`` … ``part-NNNN.nq`` hold together exactly the quads of
-``graph.nq`` (the same terms, built by :func:`kg.export.rdf.iter_quads`), each
+``graph.nq`` (the same lines, built by :func:`kg.export.rdf.iter_graphs`), each
 quad in one file:
 
 - a document's named graph goes whole to the shard chosen by a stable hash of
@@ -21,9 +21,6 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
-
-import pyoxigraph as ox
 
 from kg.graph import KnowledgeGraph
 
@@ -50,17 +47,16 @@ def write_shards(
 ) -> list[Path]:
     """Write ``out_dir/part-0000.nq`` … (``n`` files, some maybe empty); returns their paths.
 
-    Streams: quads are serialised in chunks of ``chunk`` to a hidden scratch file
-    per shard, and each shard is then sorted on its own, so memory holds one
-    shard's lines at a time, not the dataset. Each file's lines are sorted and
+    Streams: the dataset is built one named graph at a time, its N-Quads lines
+    are appended in chunks of ``chunk`` to a hidden scratch file per shard, and
+    each shard is then sorted on its own, so memory holds one shard's lines at a
+    time, not the dataset. Each file's lines are sorted and
     unique. Shard files left by an earlier build with more shards are removed,
     so that ``part-*.nq`` is always exactly this graph.
     """
     from kg.errors import OutputError
     from kg.export.atomic import write_bytes
-    from kg.export.rdf import _ox_term, document_iri, iter_quads
-
-    term: Any = _ox_term  # IRIs in subject, predicate and graph place, as rdf.py makes them
+    from kg.export.rdf import iter_graphs
 
     if n < 1:
         raise ValueError(f"the number of shards must be at least 1, not {n}")
@@ -73,23 +69,31 @@ def write_shards(
             fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out)
             os.close(fd)
             scratch.append(Path(name))
-        doc_of = {str(document_iri(d.key)): d.key for d in graph.documents}
-        home: dict[str, int] = {}  # graph or subject IRI -> shard
-        buffers: list[list[ox.Quad]] = [[] for _ in range(n)]
+        home: dict[str, int] = {}  # subject IRI -> shard
+        buffers: list[list[str]] = [[] for _ in range(n)]
 
         def flush(i: int) -> None:
             with open(scratch[i], "ab") as f:
-                f.write(ox.serialize(buffers[i], format=ox.RdfFormat.N_QUADS) or b"")
+                f.write("".join(buffers[i]).encode("utf-8"))
             buffers[i].clear()
 
-        for s, p, o, g in iter_quads(graph):
-            where = str(g) if str(g) in doc_of else str(s)
-            i = home.get(where)
-            if i is None:
-                i = home[where] = shard_of(doc_of.get(where, where), n)
-            buffers[i].append(ox.Quad(term(s), term(p), term(o), term(g)))
-            if len(buffers[i]) >= chunk:
-                flush(i)
+        for ng in iter_graphs(graph):
+            gk = ng.key
+            if ng.document is not None:  # a document's graph goes whole to one shard
+                i = shard_of(ng.document, n)
+                buffers[i].extend(f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in ng.statements)
+                if len(buffers[i]) >= chunk:
+                    flush(i)
+                continue
+            for (sk, pk, ok), (s, _, _) in ng.statements:
+                where = s.value
+                j = home.get(where)
+                if j is None:
+                    j = home[where] = shard_of(where, n)
+                i = j
+                buffers[i].append(f"{sk} {pk} {ok} {gk} .\n")
+                if len(buffers[i]) >= chunk:
+                    flush(i)
         for i in range(n):
             flush(i)
         for tmp, path in zip(scratch, paths, strict=True):
