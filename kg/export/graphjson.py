@@ -19,11 +19,12 @@ edges in the graph's own (sorted) order, UTF-8 without ``\\u`` escapes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from kg.errors import OutputError
-from kg.export.atomic import write_text
+from kg.export.atomic import atomic_open
 from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
 
@@ -31,58 +32,109 @@ FORMAT = "policy-kg graph"
 VERSION = 1
 
 
+def _document(d: DocumentInfo) -> dict[str, Any]:
+    return {"key": d.key, "name": d.name, "metadata": dict(d.metadata), "length": d.length}
+
+
+def _node(n: Node) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "name": n.name,
+        "type": n.type.value,
+        "aliases": list(n.aliases),
+        "code": n.code,
+        "longitude": n.longitude,
+        "latitude": n.latitude,
+        "documents": list(n.documents),
+        "mentions": n.mentions,
+    }
+
+
+def _edge(e: Edge) -> dict[str, Any]:
+    return {
+        "subject": e.subject,
+        "predicate": e.predicate.value,
+        "object": e.object,
+        "source": e.source.value,
+        "document": e.document,
+        "sentence": e.sentence,
+        "start": e.start,
+        "end": e.end,
+        "key": f"{e.predicate.value}|{e.document}|{e.start}",
+    }
+
+
 def graph_to_data(graph: KnowledgeGraph) -> dict[str, Any]:
     """The node-link form of ``graph`` as plain JSON-able data."""
-    documents = [
-        {"key": d.key, "name": d.name, "metadata": dict(d.metadata), "length": d.length}
-        for d in graph.documents
-    ]
-    nodes = [
-        {
-            "id": n.id,
-            "name": n.name,
-            "type": n.type.value,
-            "aliases": list(n.aliases),
-            "code": n.code,
-            "longitude": n.longitude,
-            "latitude": n.latitude,
-            "documents": list(n.documents),
-            "mentions": n.mentions,
-        }
-        for n in graph.nodes.values()
-    ]
-    edges = [
-        {
-            "subject": e.subject,
-            "predicate": e.predicate.value,
-            "object": e.object,
-            "source": e.source.value,
-            "document": e.document,
-            "sentence": e.sentence,
-            "start": e.start,
-            "end": e.end,
-            "key": f"{e.predicate.value}|{e.document}|{e.start}",
-        }
-        for e in graph.edges
-    ]
     return {
         "directed": True,
         "multigraph": True,
-        "graph": {"format": FORMAT, "version": VERSION, "documents": documents},
-        "nodes": nodes,
-        "edges": edges,
+        "graph": {
+            "format": FORMAT,
+            "version": VERSION,
+            "documents": [_document(d) for d in graph.documents],
+        },
+        "nodes": [_node(n) for n in graph.nodes.values()],
+        "edges": [_edge(e) for e in graph.edges],
     }
+
+
+def _dump(value: Any, indent: str) -> str:
+    """``value`` as :func:`dumps` writes it at a nesting of ``indent``."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+    return text.replace("\n", "\n" + indent)
+
+
+def _array(items: Iterable[dict[str, Any]], indent: str, batch: int = 2000) -> Iterator[str]:
+    """A JSON array as ``json.dumps(indent=1)`` writes it, item by item, in pieces."""
+    inner = indent + " "
+    first, buf = True, []
+    for item in items:
+        buf.append(("\n" if first else ",\n") + inner + _dump(item, inner))
+        first = False
+        if len(buf) >= batch:
+            yield "".join(buf)
+            buf.clear()
+    yield "".join(buf) + ("[]" if first else "\n" + indent + "]")
+
+
+def iter_json(graph: KnowledgeGraph) -> Iterator[str]:
+    """The text of :func:`dumps` in pieces, without the whole graph's data in memory.
+
+    The same bytes as ``json.dumps(graph_to_data(graph), sort_keys=True, indent=1)``
+    (keys in sorted order: directed, edges, graph, multigraph, nodes).
+    """
+    yield '{\n "directed": true,\n "edges": ['
+    pieces = _array((_edge(e) for e in graph.edges), " ")
+    first = next(pieces)
+    # an empty array is "[]": the opening bracket written above takes the first "["
+    yield first[1:] if first.startswith("[]") else first
+    yield from pieces
+    meta = {
+        "format": FORMAT,
+        "version": VERSION,
+        "documents": [_document(d) for d in graph.documents],
+    }
+    yield ',\n "graph": ' + _dump(meta, " ")
+    yield ',\n "multigraph": true,\n "nodes": ['
+    pieces = _array((_node(n) for n in graph.nodes.values()), " ")
+    first = next(pieces)
+    yield first[1:] if first.startswith("[]") else first
+    yield from pieces
+    yield "\n}\n"
 
 
 def dumps(graph: KnowledgeGraph) -> str:
     """``graph`` as a deterministic JSON text (sorted keys, UTF-8, final newline)."""
-    return json.dumps(graph_to_data(graph), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    return "".join(iter_json(graph))
 
 
 def write_graph_json(graph: KnowledgeGraph, path: str | Path) -> Path:
-    """Write ``graph`` to ``path`` as node-link JSON, atomically; return the path."""
+    """Write ``graph`` to ``path`` as node-link JSON, atomically, streaming; return the path."""
     path = Path(path)
-    write_text(path, dumps(graph))
+    with atomic_open(path, "w") as f:
+        for piece in iter_json(graph):
+            f.write(piece)
     return path
 
 

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kg.errors import UnknownNameError
-from kg.export.atomic import write_bytes
+from kg.export.atomic import atomic_open
 from kg.graph import Edge, KnowledgeGraph, Node
 from kg.types import Source
 
@@ -101,108 +102,284 @@ def to_networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
     return g
 
 
+# --------------------------------------------------------------------------- XML
+#
+# GraphML and GEXF are written as text, element by element, in the graph's own
+# order (nodes, then edges e0, e1, …), so a large graph is never held as an XML
+# tree. The element layout is the one networkx writes and reads back.
+
+# characters XML 1.0 cannot hold at all (not even as references): replaced by U+FFFD
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#09;",
+    }
+)
+
+
+def _clean(value: object) -> str:
+    text = repr(value) if isinstance(value, float) else str(value)
+    return _XML_INVALID.sub("\ufffd", text) if _XML_INVALID.search(text) else text
+
+
+def _text(value: object) -> str:
+    """Escaped element text."""
+    return _clean(value).translate(_TEXT_ESCAPES)
+
+
+def _attr(value: object) -> str:
+    """Escaped attribute value (without the quotes)."""
+    return _clean(value).translate(_ATTR_ESCAPES)
+
+
+def _xml_type(kind: type) -> str:
+    return {int: "long", float: "double"}.get(kind, "string")
+
+
+#: Attributes and their types, in the order of declaration.
+NODE_ATTRIBUTES: tuple[tuple[str, type], ...] = (
+    ("label", str),
+    ("type", str),
+    ("documents", str),
+    ("document_count", int),
+    ("mentions", int),
+    ("aliases", str),
+    ("code", str),
+    ("longitude", float),
+    ("latitude", float),
+)
+EDGE_ATTRIBUTES: tuple[tuple[str, type], ...] = (
+    ("label", str),
+    ("relation", str),
+    ("source_kind", str),
+    ("document", str),
+    ("evidence", str),
+)
+
+_GRAPHML_HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+)
+
+
+def _batched(pieces: Iterator[str], size: int = 2000) -> Iterator[str]:
+    buf: list[str] = []
+    for piece in pieces:
+        buf.append(piece)
+        if len(buf) >= size:
+            yield "".join(buf)
+            buf.clear()
+    yield "".join(buf)
+
+
+def iter_graphml(graph: KnowledgeGraph) -> Iterator[str]:
+    """The graph as GraphML text, in pieces (nodes, then edges ``e0``, ``e1``, …)."""
+    names = _doc_names(graph)
+    node_keys = {name: f"d{i}" for i, (name, _) in enumerate(NODE_ATTRIBUTES)}
+    edge_keys = {name: f"d{i + len(node_keys)}" for i, (name, _) in enumerate(EDGE_ATTRIBUTES)}
+
+    def pieces() -> Iterator[str]:
+        yield _GRAPHML_HEAD
+        for kind, spec, keys in (
+            ("node", NODE_ATTRIBUTES, node_keys),
+            ("edge", EDGE_ATTRIBUTES, edge_keys),
+        ):
+            for name, typ in spec:
+                yield (
+                    f'<key id="{keys[name]}" for="{kind}" attr.name="{name}" '
+                    f'attr.type="{_xml_type(typ)}"/>\n'
+                )
+        yield '<graph edgedefault="directed">\n'
+        for node in graph.nodes.values():
+            data = "".join(
+                f'  <data key="{node_keys[k]}">{_text(v)}</data>\n'
+                for k, v in node_attributes(node, names).items()
+            )
+            yield f'<node id="{_attr(node.id)}">\n{data}</node>\n'
+        for i, edge in enumerate(graph.edges):
+            data = "".join(
+                f'  <data key="{edge_keys[k]}">{_text(v)}</data>\n'
+                for k, v in edge_attributes(edge, names).items()
+            )
+            yield (
+                f'<edge source="{_attr(edge.subject)}" target="{_attr(edge.object)}" '
+                f'id="e{i}">\n{data}</edge>\n'
+            )
+        yield "</graph>\n</graphml>\n"
+
+    return _batched(pieces())
+
+
 def graphml_bytes(graph: KnowledgeGraph) -> bytes:
     """The graph as GraphML (UTF-8)."""
-    import networkx as nx
+    return "".join(iter_graphml(graph)).encode("utf-8")
 
-    buf = io.BytesIO()
-    nx.write_graphml(to_networkx(graph), buf, encoding="utf-8", prettyprint=True)
-    return buf.getvalue()
+
+_GEXF_HEAD = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<gexf xmlns="http://www.gexf.net/1.2draft" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://www.gexf.net/1.2draft '
+    'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+    "  <meta>\n    <creator>policy-kg</creator>\n  </meta>\n"
+    '  <graph defaultedgetype="directed" mode="static" name="">\n'
+)
+
+
+def iter_gexf(graph: KnowledgeGraph) -> Iterator[str]:
+    """The graph as GEXF 1.2 text, in pieces; no date in the header.
+
+    Node and edge labels are the ``label`` attribute of their elements; every
+    edge's id is its key (``e0``, ``e1``, …), also given as ``networkx_key`` so
+    that networkx reads the same keys back.
+    """
+    names = _doc_names(graph)
+    node_ids = {name: str(i) for i, (name, _) in enumerate(NODE_ATTRIBUTES[1:])}
+    edge_spec = (*EDGE_ATTRIBUTES[1:], ("networkx_key", str))
+    edge_ids = {name: str(i + len(node_ids)) for i, (name, _) in enumerate(edge_spec)}
+
+    def declare(kind: str, spec: tuple[tuple[str, type], ...], ids: dict[str, str]) -> str:
+        rows = "".join(
+            f'      <attribute id="{ids[name]}" title="{name}" type="{_xml_type(typ)}" />\n'
+            for name, typ in spec
+        )
+        return f'    <attributes mode="static" class="{kind}">\n{rows}    </attributes>\n'
+
+    def attvalues(attrs: dict[str, Any], ids: dict[str, str], pad: str) -> str:
+        rows = "".join(
+            f'{pad}  <attvalue for="{ids[k]}" value="{_attr(v)}" />\n'
+            for k, v in attrs.items()
+            if k != "label"
+        )
+        return f"{pad}<attvalues>\n{rows}{pad}</attvalues>\n" if rows else ""
+
+    def pieces() -> Iterator[str]:
+        yield _GEXF_HEAD
+        yield declare("edge", edge_spec, edge_ids)
+        yield declare("node", NODE_ATTRIBUTES[1:], node_ids)
+        yield "    <nodes>\n"
+        for node in graph.nodes.values():
+            attrs = node_attributes(node, names)
+            yield (
+                f'      <node id="{_attr(node.id)}" label="{_attr(attrs["label"])}">\n'
+                f"{attvalues(attrs, node_ids, '        ')}      </node>\n"
+            )
+        yield "    </nodes>\n    <edges>\n"
+        for i, edge in enumerate(graph.edges):
+            attrs = edge_attributes(edge, names)
+            attrs["networkx_key"] = f"e{i}"
+            yield (
+                f'      <edge source="{_attr(edge.subject)}" target="{_attr(edge.object)}" '
+                f'id="e{i}" label="{_attr(attrs["label"])}">\n'
+                f"{attvalues(attrs, edge_ids, '        ')}      </edge>\n"
+            )
+        yield "    </edges>\n  </graph>\n</gexf>\n"
+
+    return _batched(pieces())
 
 
 def gexf_bytes(graph: KnowledgeGraph) -> bytes:
     """The graph as GEXF 1.2 for Gephi (UTF-8), with a fixed header: no date, no version."""
-    from networkx.readwrite.gexf import GEXFWriter
-
-    g = to_networkx(graph)
-    # GEXF ids must be unique per file: give every edge its key as id
-    for _, _, key, data in g.edges(keys=True, data=True):
-        data["id"] = key
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    meta = writer.xml.find("meta")
-    if meta is not None:
-        meta.attrib.pop("lastmodifieddate", None)
-        creator = meta.find("creator")
-        if creator is not None:
-            creator.text = "policy-kg"
-    writer.add_graph(g)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
+    return "".join(iter_gexf(graph)).encode("utf-8")
 
 
-def _csv_bytes(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
-    w.writerows(rows)
-    return buf.getvalue().encode("utf-8-sig")
+# --------------------------------------------------------------------------- CSV
 
 
 def _num(v: float | None) -> str:
     return "" if v is None else repr(float(v))
 
 
-def nodes_csv(graph: KnowledgeGraph) -> bytes:
-    """``nodes.csv``: one row per entity, columns :data:`NODE_COLUMNS`, UTF-8 with BOM."""
+def _node_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
     names = _doc_names(graph)
-    rows = []
     for n in graph.nodes.values():
         has_xy = n.longitude is not None and n.latitude is not None
-        rows.append(
-            [
-                n.id,
-                n.name,
-                n.type.value,
-                n.code or "",
-                _num(n.longitude) if has_xy else "",
-                _num(n.latitude) if has_xy else "",
-                SEP.join(n.aliases),
-                SEP.join(names.get(k, k) for k in n.documents),
-            ]
-        )
-    return _csv_bytes(NODE_COLUMNS, rows)
+        yield [
+            n.id,
+            n.name,
+            n.type.value,
+            n.code or "",
+            _num(n.longitude) if has_xy else "",
+            _num(n.latitude) if has_xy else "",
+            SEP.join(n.aliases),
+            SEP.join(names.get(k, k) for k in n.documents),
+        ]
+
+
+def _edge_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
+    names = _doc_names(graph)
+    for e in graph.edges:
+        a = edge_attributes(e, names)
+        yield [
+            e.subject,
+            e.object,
+            e.predicate.value,
+            e.source.value,
+            a.get("document", ""),
+            a.get("evidence", ""),
+        ]
+
+
+def _write_rows(f: IO[str], header: tuple[str, ...], rows: Iterator[list[str]]) -> None:
+    w = csv.writer(f, lineterminator="\r\n")
+    w.writerow(header)
+    w.writerows(rows)
+
+
+def _csv_bytes(header: tuple[str, ...], rows: Iterator[list[str]]) -> bytes:
+    buf = io.StringIO()
+    _write_rows(buf, header, rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def nodes_csv(graph: KnowledgeGraph) -> bytes:
+    """``nodes.csv``: one row per entity, columns :data:`NODE_COLUMNS`, UTF-8 with BOM."""
+    return _csv_bytes(NODE_COLUMNS, _node_rows(graph))
 
 
 def edges_csv(graph: KnowledgeGraph) -> bytes:
     """``edges.csv``: one row per relation, columns :data:`EDGE_COLUMNS`, UTF-8 with BOM."""
-    names = _doc_names(graph)
-    rows = []
-    for e in graph.edges:
-        a = edge_attributes(e, names)
-        rows.append(
-            [
-                e.subject,
-                e.object,
-                e.predicate.value,
-                e.source.value,
-                a.get("document", ""),
-                a.get("evidence", ""),
-            ]
-        )
-    return _csv_bytes(EDGE_COLUMNS, rows)
+    return _csv_bytes(EDGE_COLUMNS, _edge_rows(graph))
+
+
+def _write_pieces(path: Path, pieces: Iterator[str]) -> None:
+    with atomic_open(path, "w") as f:
+        for piece in pieces:
+            f.write(piece)
 
 
 def write_graphml(graph: KnowledgeGraph, path: str | Path) -> list[Path]:
-    """Write ``graph.graphml`` to ``path`` atomically."""
+    """Write ``graph.graphml`` to ``path`` atomically, streaming."""
     path = Path(path)
-    write_bytes(path, graphml_bytes(graph))
+    _write_pieces(path, iter_graphml(graph))
     return [path]
 
 
 def write_gexf(graph: KnowledgeGraph, path: str | Path) -> list[Path]:
-    """Write ``graph.gexf`` to ``path`` atomically."""
+    """Write ``graph.gexf`` to ``path`` atomically, streaming."""
     path = Path(path)
-    write_bytes(path, gexf_bytes(graph))
+    _write_pieces(path, iter_gexf(graph))
     return [path]
 
 
 def write_csv(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
-    """Write ``nodes.csv`` and ``edges.csv`` into the folder ``out_dir`` atomically."""
+    """Write ``nodes.csv`` and ``edges.csv`` into the folder ``out_dir`` atomically, streaming."""
     out = Path(out_dir)
     nodes, edges = out / "nodes.csv", out / "edges.csv"
-    write_bytes(nodes, nodes_csv(graph))
-    write_bytes(edges, edges_csv(graph))
+    with atomic_open(nodes, "w", encoding="utf-8-sig") as f:
+        _write_rows(f, NODE_COLUMNS, _node_rows(graph))
+    with atomic_open(edges, "w", encoding="utf-8-sig") as f:
+        _write_rows(f, EDGE_COLUMNS, _edge_rows(graph))
     return [edges, nodes]
 
 
