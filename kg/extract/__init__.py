@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from kg.extract import context as _context
 from kg.extract import matcher, names, persons, places, tables
 from kg.extract.context import Context
+from kg.extract.gcpause import without_gc
 from kg.extract.spans import Cover
 from kg.types import Document, EntityType, Mention, Span
 
@@ -47,6 +48,7 @@ def _context_of(norm: str, publisher: str, host: str) -> Context:
     return _context.build(pub_codes, places.confident_counts(hits["place"]))
 
 
+@without_gc
 def find_mentions(doc: Document) -> list[Mention]:
     """All typed mentions in ``doc``, in text order.
 

@@ -61,11 +61,17 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
     for r in tables.tsv("person_cues.tsv"):
         sides.setdefault(r["cue"], set()).add(r["side"])
     found: dict[str, list[tuple[int, int, str]]] = {}
-    busy = Cover(taken)
+    busy_cover: Cover | None = None
+
+    def busy(s: int, e: int) -> bool:
+        nonlocal busy_cover
+        if busy_cover is None:  # built only when some name is found
+            busy_cover = Cover(taken)
+        return busy_cover.overlaps(s, e)
 
     def add(span: tuple[int, int, str]) -> None:
         s, e, name = span
-        if busy.overlaps(s, e):
+        if busy(s, e):
             return
         found.setdefault(name, []).append(span)
 
@@ -142,7 +148,7 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
     seen: set[tuple[int, int]] = set()
     for idx, s, e in ac.find_matches_as_indexes(text, overlapping=True):
         key = (s, e)
-        if key in seen or busy.overlaps(s, e):
+        if key in seen or busy(s, e):
             continue
         seen.add(key)
         surface = surfaces[idx]

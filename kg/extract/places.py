@@ -123,6 +123,8 @@ def foreign_mentions(text: str, countries: list[Hit], place_hits: list[Hit]) -> 
     >>> [(m.surface, m.canonical) for m in foreign_mentions(t, [Hit(0, 3, "加拿大", "country")], [])]
     [('埃德蒙顿市', '埃德蒙顿市'), ('埃德蒙顿', '埃德蒙顿市')]
     """
+    if not countries:
+        return []
     full_places = Cover((h.start, h.end) for h in place_hits if _has_full(h.surface))
     out: list[Mention] = []
     names: dict[str, str] = {}
@@ -168,6 +170,7 @@ def _common_words_only(core: str) -> bool:
     return False
 
 
+@cache
 def _has_full(surface: str) -> bool:
     return any(is_full for _, is_full in tables.place_forms().get(surface, ()))
 
@@ -175,6 +178,8 @@ def _has_full(surface: str) -> bool:
 def _name_type(surface: str) -> str:
     return tables.pairs("names.tsv", "surface", "type").get(surface, "")
 
+
+_TYPES = {t.value: t for t in EntityType}
 
 #: Longest text between two listed places.
 _LINK_MAX = max(len(w) for w in _LINKS)
@@ -187,6 +192,8 @@ def _listed(text: str, pending: list[Hit], accepted: list[Mention]) -> list[Ment
     accepted; each acceptance rechecks only its own pending neighbours, so the
     work is linear in the number of hits.
     """
+    if not pending:
+        return []
     by_end: dict[int, list[str]] = {}
     by_start: dict[int, list[str]] = {}
 
@@ -281,9 +288,7 @@ def compound_mentions(
             for p, r in zip(run, resolved, strict=True):
                 assert r is not None
                 name, typ, code = r
-                out.append(
-                    Mention(Span(p, p + 1), text[p], EntityType(typ), "compound", name, code)
-                )
+                out.append(Mention(Span(p, p + 1), text[p], _TYPES[typ], "compound", name, code))
     return out
 
 
@@ -295,9 +300,9 @@ def _compound_pattern() -> re.Pattern[str]:
     one = f"(?:[{chars}]|[(（][{chars}][)）])"
     words = sorted(tables.word_set("compound_followers.tsv", "word"), key=len, reverse=True)
     follow = "[“”\"'‘’]*(?:经济)?(?:" + "|".join(map(re.escape, words)) + ")"
-    return re.compile(
-        f"(?<![{chars}])(?<![(（][{chars}][)）])([{chars}]{one}{{1,4}})(?!{one})(?={follow})"
-    )
+    # the first character's class is tested first, so most positions fail at once
+    first = f"[{chars}](?<![{chars}][{chars}])(?<![(（][{chars}][)）][{chars}])"
+    return re.compile(f"({first}{one}{{1,4}})(?!{one})(?={follow})")
 
 
 Initials = dict[str, tuple[str, str, str]]

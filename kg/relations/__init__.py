@@ -17,6 +17,7 @@ from functools import cache
 import ahocorasick_rs
 
 from kg.extract import document_context, tables
+from kg.extract.gcpause import without_gc
 from kg.extract.spans import Sorted, maximal
 from kg.text.segment import clauses, sentences
 from kg.types import Document, Entity, EntityType, Evidence, Predicate, Relation, Source, Span
@@ -81,6 +82,7 @@ class _Out:
         self.rels.append(Relation(a, pred, b, Source.TEXT, ev, rule))
 
 
+@without_gc
 def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
     """Relations stated in ``doc`` between ``entities`` (plus gazetteer containment)."""
     text = doc.norm
@@ -519,6 +521,8 @@ def _joined_places(x: _Sentence, out: _Out) -> None:
     followed by a cooperation word are partners: 珲春—奉化东西部扶贫协作, 广州-佛山同城化,
     成都、重庆一体化."""
     places = [m for m in x.ms if m.entity.type == P and m.end - m.start > 1]
+    if len(places) < 2:
+        return
     chain: list[M] = []
     reach = 0
     for m in places + [None]:  # type: ignore[list-item]
@@ -614,6 +618,8 @@ def _places_abroad(x: _Sentence, out: _Out) -> None:
     """A place abroad named right after its country (加拿大埃德蒙顿市) is located in it."""
     countries = _country_names()
     by_end = {m.end: m for m in x.ms if m.entity.type == P and m.entity.name in countries}
+    if not by_end:
+        return
     for m in x.ms:
         c = by_end.get(m.start)
         if c and m.entity.type == P and not m.entity.code and m.entity.name not in countries:

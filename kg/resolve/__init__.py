@@ -14,6 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from kg.extract import tables
+from kg.extract.gcpause import without_gc
 from kg.types import Document, Entity, EntityType, Mention
 
 __all__ = ["resolve", "entity_id", "normalise_name"]
@@ -48,6 +49,7 @@ def _core(name: str) -> str:
     return _LEGAL.sub("", name)
 
 
+@without_gc
 def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
     """Group mentions into entities: one per real thing, ids stable across documents."""
     groups: dict[str, list[Mention]] = {}
