@@ -157,3 +157,24 @@ def test_a_count_of_agreements_is_not_an_agreement(text: str, generic: str) -> N
 )
 def test_local_investment_companies_are_named_after_their_place(text: str, company: str) -> None:
     assert company in names(run(text), "Company")
+
+
+# --- issuers named in or right before a title -----------------------------------------
+
+
+def test_a_reply_names_its_issuer_and_the_plan_it_approves() -> None:
+    ex = run("《国务院关于成都天府新区总体方案的批复》已正式下达四川省人民政府。")
+    assert "国务院" in names(ex, "Agency")
+    assert {"国务院关于成都天府新区总体方案的批复", "成都天府新区总体方案"} <= names(ex, "Plan")
+    got = triples(ex, "issuedBy")
+    assert ("国务院关于成都天府新区总体方案的批复", "国务院") in got
+    assert ("成都天府新区总体方案", "国务院") in got
+    assert not any(o == "四川省人民政府" for _, o in got)
+
+
+def test_a_body_cited_right_before_a_title_issued_it() -> None:
+    text = "根据省政府办公厅《关于加快推进多式联运发展的实施意见》,我厅将加快项目审批。"
+    ex = run(text, "湖北省交通运输厅")
+    assert triples(ex, "issuedBy") == {
+        ("关于加快推进多式联运发展的实施意见", "湖北省人民政府办公厅")
+    }

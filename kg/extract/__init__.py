@@ -77,7 +77,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     sessions = names.session_mentions(text, ctx)
     outlets = names.outlet_mentions(text)
     others = outlets + known + titles + proposals + templates + suffixed + jur + sessions
-    others = _drop_nested(_prefer(others))
+    others = _drop_nested(_prefer(others)) + names.title_parts(titles)
     taken = [(m.span.start, m.span.end) for m in others + found]
     people = persons.person_mentions(text, hits["cue"], taken)
     allm = found + compounds + others + people

@@ -362,6 +362,41 @@ def title_mentions(text: str) -> list[Mention]:
     return out
 
 
+#: An official reply or notice named after its issuer and subject (国务院关于…规划的批复).
+_ISSUED_TITLE = re.compile(r"^(.{2,24}?)关于(.{2,80})的(?:批复|通知|意见|决定|函|复函)$")
+
+
+def title_parts(titles: list[Mention]) -> list[Mention]:
+    """The issuer and the approved plan named inside a title: 《国务院关于广州南沙新区发展规划
+    的批复》 names 国务院 (Agency) and 广州南沙新区发展规划 (Plan). The issuer must be a known
+    body or end like one (…人民政府, …办公厅); the subject must end like a plan."""
+    known = tables.tsv("names.tsv")
+    agencies = {r["surface"]: r["name"] for r in known if r["type"] == "Agency"}
+    endings = tuple(s for s, t in _suffix_types().items() if t == "Agency")
+    plan_endings = tuple(e for e, t in _title_endings() if t == "Plan")
+    out = []
+    for t in titles:
+        m = _ISSUED_TITLE.match(t.surface)
+        if not m or t.type != EntityType.PLAN:
+            continue
+        body = m.group(1)
+        if body in agencies or body.endswith(endings):
+            name = agencies.get(body) or expand_bodies(body)
+            start = t.span.start
+            out.append(
+                Mention(Span(start, start + len(body)), body, EntityType.AGENCY, "title-part", name)
+            )
+            subject = m.group(2)
+            if subject.endswith(plan_endings):
+                s = t.span.start + m.start(2)
+                out.append(
+                    Mention(
+                        Span(s, s + len(subject)), subject, EntityType.PLAN, "title-part", subject
+                    )
+                )
+    return out
+
+
 _PROPOSAL = re.compile(
     r"提出(?:的|了)\s*[“\"]?(关于[^。;；\n]{2,80}?(?:[”\"]\s*)?(?:的)?(?:提案|建议))"
 )

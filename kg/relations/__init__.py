@@ -111,6 +111,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
         _names_with_places(ctx, out)
         _adjacent_places(ctx, out)
         _places_abroad(ctx, out)
+        _title_issuers(ctx, out)
         prev_region = _membership(ctx, st, prev_region, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
@@ -624,6 +625,28 @@ def _places_abroad(x: _Sentence, out: _Out) -> None:
         c = by_end.get(m.start)
         if c and m.entity.type == P and not m.entity.code and m.entity.name not in countries:
             out.add(m.entity, Predicate.LOCATED_IN, c.entity, x.sent, "abroad")
+
+
+def _title_issuers(x: _Sentence, out: _Out) -> None:
+    """A plan issued by the body named in its own title (《国务院关于X规划的批复》: the
+    reply and X are issued by 国务院), or by the body cited right before it
+    (省政府办公厅《关于…的通知》)."""
+    plans = [m for m in x.ms if m.entity.type == EntityType.PLAN]
+    if not plans:
+        return
+    bodies = [m for m in x.ms if m.entity.type in (A, ORG)]
+    by_end = {m.end: m for m in bodies if m.top}
+    for p in plans:
+        opener = x.text[p.start - 1 : p.start]
+        cited = by_end.get(p.start - 1) if opener in "《〈" else None
+        if cited is not None and p.top:
+            out.add(p.entity, Predicate.ISSUED_BY, cited.entity, x.sent, "cited-title")
+        for b in bodies:
+            if b.start == p.start and x.text.startswith("关于", b.end):
+                out.add(p.entity, Predicate.ISSUED_BY, b.entity, x.sent, "title-issuer")
+                for q in plans:
+                    if q is not p and p.start < q.start and q.end <= p.end:
+                        out.add(q.entity, Predicate.ISSUED_BY, b.entity, x.sent, "title-issuer")
 
 
 def _proposal_issuer(doc: Document, entities: list[Entity], ms: list[M], out: _Out) -> None:
