@@ -13,7 +13,8 @@ node-link JSON, with the field names of :mod:`kg.graph`::
 
 so ``networkx.node_link_graph(data, source="subject", target="object",
 edges="edges")`` loads it too. Output is deterministic: keys sorted, nodes and
-edges in the graph's own (sorted) order, UTF-8 without ``\\u`` escapes.
+edges in the graph's own (sorted) order, one document, node or edge per line,
+UTF-8 without ``\\u`` escapes. It is written piece by piece, never held whole.
 """
 
 from __future__ import annotations
@@ -79,18 +80,13 @@ def graph_to_data(graph: KnowledgeGraph) -> dict[str, Any]:
     }
 
 
-def _dump(value: Any, indent: str) -> str:
-    """``value`` as :func:`dumps` writes it at a nesting of ``indent``."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
-    return text.replace("\n", "\n" + indent)
-
-
 def _array(items: Iterable[dict[str, Any]], indent: str, batch: int = 2000) -> Iterator[str]:
-    """A JSON array as ``json.dumps(indent=1)`` writes it, item by item, in pieces."""
+    """A JSON array, one item per line (keys sorted), in pieces."""
     inner = indent + " "
     first, buf = True, []
     for item in items:
-        buf.append(("\n" if first else ",\n") + inner + _dump(item, inner))
+        text = json.dumps(item, ensure_ascii=False, sort_keys=True)
+        buf.append(("[\n" if first else ",\n") + inner + text)
         first = False
         if len(buf) >= batch:
             yield "".join(buf)
@@ -101,26 +97,16 @@ def _array(items: Iterable[dict[str, Any]], indent: str, batch: int = 2000) -> I
 def iter_json(graph: KnowledgeGraph) -> Iterator[str]:
     """The text of :func:`dumps` in pieces, without the whole graph's data in memory.
 
-    The same bytes as ``json.dumps(graph_to_data(graph), sort_keys=True, indent=1)``
-    (keys in sorted order: directed, edges, graph, multigraph, nodes).
+    Keys in sorted order at every level (directed, edges, graph, multigraph,
+    nodes); each document, node and edge on one line.
     """
-    yield '{\n "directed": true,\n "edges": ['
-    pieces = _array((_edge(e) for e in graph.edges), " ")
-    first = next(pieces)
-    # an empty array is "[]": the opening bracket written above takes the first "["
-    yield first[1:] if first.startswith("[]") else first
-    yield from pieces
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "documents": [_document(d) for d in graph.documents],
-    }
-    yield ',\n "graph": ' + _dump(meta, " ")
-    yield ',\n "multigraph": true,\n "nodes": ['
-    pieces = _array((_node(n) for n in graph.nodes.values()), " ")
-    first = next(pieces)
-    yield first[1:] if first.startswith("[]") else first
-    yield from pieces
+    yield '{\n "directed": true,\n "edges": '
+    yield from _array((_edge(e) for e in graph.edges), " ")
+    yield ',\n "graph": {\n  "documents": '
+    yield from _array((_document(d) for d in graph.documents), "  ")
+    yield f',\n  "format": {json.dumps(FORMAT)},\n  "version": {json.dumps(VERSION)}\n }}'
+    yield ',\n "multigraph": true,\n "nodes": '
+    yield from _array((_node(n) for n in graph.nodes.values()), " ")
     yield "\n}\n"
 
 

@@ -110,33 +110,33 @@ def to_networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
 
 # characters XML 1.0 cannot hold at all (not even as references): replaced by U+FFFD
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-        "\t": "&#09;",
-    }
-)
+# anything that needs escaping or replacing (the common case is none)
+_TEXT_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ATTR_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 
 
-def _clean(value: object) -> str:
-    text = repr(value) if isinstance(value, float) else str(value)
-    return _XML_INVALID.sub("\ufffd", text) if _XML_INVALID.search(text) else text
+def _str(value: object) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _text(value: object) -> str:
     """Escaped element text."""
-    return _clean(value).translate(_TEXT_ESCAPES)
+    text = _str(value)
+    if not _TEXT_SPECIAL.search(text):
+        return text
+    text = _XML_INVALID.sub("\ufffd", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(value: object) -> str:
     """Escaped attribute value (without the quotes)."""
-    return _clean(value).translate(_ATTR_ESCAPES)
+    text = _str(value)
+    if not _ATTR_SPECIAL.search(text):
+        return text
+    text = _XML_INVALID.sub("\ufffd", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;")
+    return text.replace("\t", "&#09;")
 
 
 def _xml_type(kind: type) -> str:

@@ -347,6 +347,7 @@ class _DatasetBuilder:
 
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
+        self._entities: NamedGraph | None = None
         t = self.t = _Terms()
         self.iris: dict[str, Pair] = {}
         for nid, n in graph.nodes.items():
@@ -389,11 +390,14 @@ class _DatasetBuilder:
     # -- the shared graphs -------------------------------------------------
 
     def entity_graph(self) -> NamedGraph:
+        if self._entities is not None:
+            return self._entities
         out: _Statements = {}
         abroad = _abroad(self.graph)
         for nid, node in self.graph.nodes.items():
             self._entity(out, node, self.iris[nid], nid in abroad)
-        return self._named(str(ENTITIES_GRAPH), out)
+        self._entities = self._named(str(ENTITIES_GRAPH), out)
+        return self._entities
 
     def _entity(self, out: _Statements, node: Node, s: Pair, abroad: bool) -> None:
         t, iri = self.t, self.t.iri
@@ -650,7 +654,7 @@ class _JsonLd:
     A property is written under its term when the context defines one and the
     value fits the term's coercion (``@id``, or the datatype); otherwise under
     its compact IRI with an explicit value object. Keys are sorted, values in
-    canonical order; a single value is written bare.
+    canonical order; a single value is written bare. One node object per line.
     """
 
     def __init__(self, f: IO[str], ctx: dict) -> None:
@@ -735,8 +739,8 @@ class _JsonLd:
                 node["@type"] = types[0] if len(types) == 1 else sorted(types)
             for key, vals in props.items():
                 node[key] = vals[0] if len(vals) == 1 else vals
-            text = json.dumps(node, ensure_ascii=False, indent=1, sort_keys=True)
-            chunk.append(("\n  " if self.first else ",\n  ") + text.replace("\n", "\n  "))
+            text = json.dumps(node, ensure_ascii=False, sort_keys=True)
+            chunk.append(("\n  " if self.first else ",\n  ") + text)
             self.first = False
         self.f.write("".join(chunk))
 
