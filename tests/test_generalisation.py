@@ -178,3 +178,20 @@ def test_a_body_cited_right_before_a_title_issued_it() -> None:
     assert triples(ex, "issuedBy") == {
         ("关于加快推进多式联运发展的实施意见", "湖北省人民政府办公厅")
     }
+
+
+def test_a_headline_event_without_its_session_number_is_the_numbered_event() -> None:
+    text = (
+        "泛珠三角区域合作行政首长联席会议在南宁开幕\n"
+        "泛珠三角区域合作第十二届行政首长联席会议今天在南宁举行。"
+        "会议决定,泛珠三角区域合作第十三届行政首长联席会议明年在昆明举行。"
+    )
+    events = {e.name: e for e in run(text).entities if e.type == "Event"}
+    assert set(events) == {
+        "泛珠三角区域合作第十二届行政首长联席会议",
+        "泛珠三角区域合作第十三届行政首长联席会议",
+    }
+    assert (
+        "泛珠三角区域合作行政首长联席会议"
+        in events["泛珠三角区域合作第十二届行政首长联席会议"].aliases
+    )

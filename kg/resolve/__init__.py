@@ -57,6 +57,8 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
         groups.setdefault(entity_id(m), []).append(m)
     names = {k: _best_name(v) for k, v in groups.items()}
     target = _short_form_targets(groups, names)
+    for k, k2 in _session_targets(groups, names).items():
+        target.setdefault(k, k2)
     merged: dict[str, list[Mention]] = {}
     for k, ms in groups.items():
         merged.setdefault(target.get(k, k), []).extend(ms)
@@ -125,6 +127,28 @@ def _short_form_targets(groups: dict[str, list[Mention]], names: dict[str, str])
             k2 = min(cands, key=rank.__getitem__)
             target[k] = target.get(k2, k2)
     return target
+
+
+_SESSION_NO = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,4}[届次]")
+
+
+def _session_targets(groups: dict[str, list[Mention]], names: dict[str, str]) -> dict[str, str]:
+    """An event named without its session number (…协调会市长联席会议, as in a headline)
+    is the first-mentioned event of the document with that name and a number
+    (…协调会第十五届市长联席会议)."""
+    numbered: dict[str, tuple[int, str]] = {}
+    for k, ms in groups.items():
+        if ms[0].type != EntityType.EVENT or not _SESSION_NO.search(names[k]):
+            continue
+        first = min(m.span.start for m in ms)
+        bare = _SESSION_NO.sub("", names[k])
+        if bare not in numbered or first < numbered[bare][0]:
+            numbered[bare] = (first, k)
+    out: dict[str, str] = {}
+    for k, ms in groups.items():
+        if ms[0].type == EntityType.EVENT and names[k] in numbered:
+            out[k] = numbered[names[k]][1]
+    return out
 
 
 def _best_name(ms: list[Mention]) -> str:
