@@ -195,3 +195,41 @@ def test_a_headline_event_without_its_session_number_is_the_numbered_event() -> 
         "泛珠三角区域合作行政首长联席会议"
         in events["泛珠三角区域合作第十二届行政首长联席会议"].aliases
     )
+
+
+# --- building, settling, founding ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, pair",
+    [
+        (
+            "中建三局参建了武汉天河国际机场三期工程和武汉国际博览中心。",
+            ("中建三局", "武汉国际博览中心"),
+        ),
+        (
+            "华为公司入驻东莞松山湖高新技术产业开发区。",
+            ("华为公司", "东莞松山湖高新技术产业开发区"),
+        ),
+    ],
+)
+def test_building_or_settling_in_a_zone_is_taking_part(text: str, pair: tuple[str, str]) -> None:
+    assert pair in triples(run(text), "participatesIn")
+
+
+def test_a_centre_promoted_and_founded_later_in_the_sentence_is_founded_by_the_partners() -> None:
+    text = (
+        "宜宾市与上海闵行区共同探索产业合作新模式,"
+        "推动宜宾·闵行新能源产业协同创新中心于2024年3月在宜宾成立。"
+    )
+    got = triples(run(text), "establishedBy")
+    assert got == {
+        ("宜宾·闵行新能源产业协同创新中心", "宜宾市"),
+        ("宜宾·闵行新能源产业协同创新中心", "闵行区"),
+    }
+
+
+def test_a_group_name_without_its_legal_ending_is_the_company() -> None:
+    """Regression: 中国二十冶集团 stayed apart from 中国二十冶集团有限公司 (same core)."""
+    ex = run("广州建筑集团有限公司承建该项目。广州建筑集团参建了广州国际会展中心。")
+    assert names(ex, "Company") == {"广州建筑集团有限公司"}

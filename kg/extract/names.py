@@ -259,6 +259,13 @@ def suffix_mentions(
         )
         if typ == "Event":
             s = _extend_over_list(text, s, place_ends, place_starts)
+        elif typ in ("Zone", "Cluster"):
+            # A工程和武汉国际博览中心: a second name opening with its place after 和/与/及
+            cut = max(
+                (k + 1 for k in range(s, h.start) if text[k] in "和与及" and k + 1 in place_starts),
+                default=s,
+            )
+            s = cut
         name = text[s:end]
         core = name[: -len(suffix)]
         if suffix in _BAD_PREV and core[-1:] in _BAD_PREV[suffix]:

@@ -337,10 +337,42 @@ def _established(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     made = [
         m for m in x.between(e, c.end, frozenset([C, ORG, EntityType.ZONE])) if m.start - e <= 2
     ]
+    founders_t = frozenset([C, ORG, A, P])
     if not made:
+        # 推动X于2023年在Y成立: the thing promoted, founded by the sentence's subject
+        if (
+            x.text[e : e + 1] not in ("", "。", ",", "，", ";", "；")
+            or "推动" not in x.text[c.start : s]
+        ):
+            return
+        push = x.text.find("推动", c.start, s) + 2
+        things = [
+            m for m in x.between(push, s, frozenset([C, ORG, EntityType.ZONE])) if m.start == push
+        ]
+        if not things:
+            return
+        for f in _coordinated_subject(x, founders_t):
+            out.add(things[0].entity, Predicate.ESTABLISHED_BY, f, x.sent, "established-promoted")
         return
-    for f in x.subjects(s, frozenset([C, ORG, A, P])):
+    for f in x.subjects(s, founders_t):
         out.add(made[0].entity, Predicate.ESTABLISHED_BY, f, x.sent, "established")
+
+
+def _coordinated_subject(x: _Sentence, types: frozenset[EntityType]) -> list[Entity]:
+    """The sentence's first party with those joined to it (永安市与上海浦东新区…)."""
+    ms = [m for m in x.between(x.sent.start, x.sent.end, types) if not x.locative(m)]
+    if not ms:
+        return []
+    got = [ms[0]]
+    for m in ms[1:]:
+        gap = x.text[got[-1].end : m.start]
+        if gap in ("与", "和", "、", "及", "同"):
+            got.append(m)
+        elif m.start == got[-1].end and _nested(got[-1].entity, m.entity):
+            got[-1] = m  # 上海浦东新区: the party is the inner place, not its parent
+        else:
+            break
+    return _uniq([m.entity for m in got])
 
 
 _EVENTISH = frozenset([EntityType.EVENT])

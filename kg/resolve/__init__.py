@@ -103,7 +103,7 @@ def _short_form_targets(groups: dict[str, list[Mention]], names: dict[str, str])
         if typ not in _MERGEABLE:
             continue
         full = _core(names[k2])
-        for i in range(1, len(full)):
+        for i in range(len(full)):
             endings.setdefault((typ, full[i:]), []).append(k2)
         if _LEGAL.search(names[k2]):
             name2 = names[k2]
@@ -118,11 +118,7 @@ def _short_form_targets(groups: dict[str, list[Mention]], names: dict[str, str])
         if len(short) < 3:
             continue
         cands = endings.get((typ, short), []) + openings.get((typ, names[k]), [])
-        cands = [
-            k2
-            for k2 in cands
-            if k2 != k and len(names[k2]) > len(names[k]) and _core(names[k2]) != short
-        ]
+        cands = [k2 for k2 in cands if k2 != k and len(names[k2]) > len(names[k])]
         if cands:
             k2 = min(cands, key=rank.__getitem__)
             target[k] = target.get(k2, k2)
