@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import ahocorasick_rs
 
 from kg.extract import tables
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One pattern occurrence: ``kind`` says which table it came from."""
+class Hit(NamedTuple):
+    """One pattern occurrence: ``kind`` says which table it came from (a named tuple:
+    a long document makes millions of them)."""
 
     start: int
     end: int

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -42,8 +42,7 @@ _GENERIC_EVENT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class M:
+class M(NamedTuple):
     """A mention of a resolved entity."""
 
     start: int
@@ -100,8 +99,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
     for sent in sentences(text):
         sm = by_start.within(sent.start, sent.end)
         st = trig_index.within(sent.start, sent.end)
-        cls = clauses(text, sent)
-        ctx = _Sentence(text, sent, cls, sm, home, pair, main_event)
+        ctx = _Sentence(text, sent, None, sm, home, pair, main_event)
         ctx.previous = previous
         for s, e, w in st:
             for rel in rels[w]:
@@ -165,7 +163,7 @@ class _Sentence:
         self,
         text: str,
         sent: Span,
-        cls: list[Span],
+        cls: list[Span] | None,
         ms: list[M],
         home: Entity | None,
         pair: list[Entity],
@@ -174,9 +172,12 @@ class _Sentence:
         self.text, self.sent, self.cls, self.ms = text, sent, cls, ms
         self.home, self.pair, self.main_event = home, pair, main_event
         self._ends: dict[int, int] | None = None
+        self._loc: dict[tuple[int, bool], bool] = {}
         self.previous: list[M] = []  # the mentions of the sentence before
 
     def clause(self, pos: int) -> Span:
+        if self.cls is None:  # split only when a rule asks
+            self.cls = clauses(self.text, self.sent)
         return next((c for c in self.cls if c.start <= pos < c.end), self.sent)
 
     def between(self, a: int, b: int, types: frozenset[EntityType], top: bool = True) -> list[M]:
@@ -201,6 +202,13 @@ class _Sentence:
     def locative(self, m: M) -> bool:
         """Whether a mention names where something happens (在郑州, 赴吉林省延边州珲春市):
         a place chain after 在/于/赴/到 is locative as a whole."""
+        key = (m.start, m.entity.type == P)
+        got = self._loc.get(key)
+        if got is None:
+            got = self._loc[key] = self._locative(m)
+        return got
+
+    def _locative(self, m: M) -> bool:
         start = m.start
         if m.entity.type == P:
             ends = self._place_ends()
