@@ -22,7 +22,7 @@ hold the dataset.
 Writing streams: the statements are built directly as pyoxigraph terms (each
 IRI and short literal once), one named graph at a time, documents in the order
 of their IRIs and each graph's statements sorted once, and written to the four
-files together (TriG and Turtle by pyoxigraph, N-Quads and JSON-LD as text). So
+files together, as text. So
 memory holds the merged entity descriptions and one document's graph, never the
 dataset, and the files are byte-identical for the same graph. rdflib is used only
 on demand (:func:`to_dataset`, :func:`merged_graph`), never by :func:`write_rdf`.
@@ -621,31 +621,87 @@ def _prefixes() -> dict[str, str]:
     return {k: v for k, v in PREFIXES.items() if k not in ("id",)}
 
 
-class _RdfWriter:
-    """Turtle or TriG through pyoxigraph, chunk by chunk, one ``@prefix`` block (sorted).
+_LOCAL_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_DECIMAL_RE = re.compile(r"[+-]?[0-9]*\.[0-9]+")
+_ID_KEY = f"<{ID_NS}"
+_RDF_TYPE_KEY = f"<{RDF.type}>"
+_XSD_DECIMAL = str(XSD.decimal)
 
-    pyoxigraph writes every prefix at the top of each serialisation; the block is
-    kept once, its lines sorted (their order is not specified), and cut from
-    every later chunk.
+
+class _TurtleText:
+    """Turtle and TriG written as text from the statements' N-Triples forms.
+
+    The N-Triples form of a term is valid Turtle; IRIs in a known namespace with
+    a plain local name become prefixed names (``kgo:Agency``), ``rdf:type`` is
+    ``a``, typed literals name their datatype by prefix and decimals are bare
+    numbers. Subjects are grouped (``;``), then objects (``,``), as pyoxigraph
+    writes them. Entity, document and evidence IRIs stay whole: their local
+    names hold characters prefixed names cannot.
     """
 
-    def __init__(self, f: IO[bytes], fmt: ox.RdfFormat) -> None:
-        self.f, self.fmt = f, fmt
+    def __init__(self) -> None:
         self.prefixes = _prefixes()
-        self.started = False
+        self._ns = sorted(self.prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self._cache: dict[str, str] = {}
 
-    def write(self, items: list) -> None:
-        if not items:
-            return
-        data = ox.serialize(items, format=self.fmt, prefixes=self.prefixes) or b""
-        n = len(self.prefixes)
-        parts = data.split(b"\n", n)
-        if len(parts) <= n or not all(line.startswith(b"@prefix ") for line in parts[:n]):
-            raise OutputError(f"unexpected {self.fmt} output from pyoxigraph: no prefix block")
-        if not self.started:
-            self.f.write(b"\n".join(sorted(parts[:n])) + b"\n")
-            self.started = True
-        self.f.write(parts[n])
+    def header(self) -> str:
+        return "".join(f"@prefix {k}: <{v}> .\n" for k, v in sorted(self.prefixes.items()))
+
+    def _iri(self, iri: str) -> str:
+        for prefix, ns in self._ns:
+            if iri.startswith(ns):
+                local = iri[len(ns) :]
+                if _LOCAL_RE.fullmatch(local):
+                    return f"{prefix}:{local}"
+        return f"<{iri}>"
+
+    def term(self, key: str) -> str:
+        if key[0] == "<":
+            if key.startswith(_ID_KEY):
+                return key
+        elif key[-1] != ">":  # a plain or language-tagged literal
+            return key
+        hit = self._cache.get(key)
+        if hit is None:
+            if key[0] == "<":
+                hit = self._iri(key[1:-1])
+            else:
+                lexical, _, datatype = key[:-1].rpartition('"^^<')
+                if datatype == _XSD_DECIMAL and _DECIMAL_RE.fullmatch(lexical[1:]):
+                    hit = lexical[1:]
+                else:
+                    hit = f'{lexical}"^^{self._iri(datatype)}'
+            if len(self._cache) < 100_000:
+                self._cache[key] = hit
+        return hit
+
+    def block(self, statements: list[Statement], indent: str = "") -> str:
+        """Subjects with their predicates and objects, grouped, one subject per block."""
+        out: list[str] = []
+        term = self.term
+        prev_s = prev_p = ""
+        for (sk, pk, ok), _ in statements:
+            if sk != prev_s:
+                if prev_s:
+                    out.append(" .\n")
+                pred = "a" if pk == _RDF_TYPE_KEY else term(pk)
+                out.append(f"{indent}{term(sk)} {pred} {term(ok)}")
+                prev_s, prev_p = sk, pk
+            elif pk != prev_p:
+                pred = "a" if pk == _RDF_TYPE_KEY else term(pk)
+                out.append(f" ;\n{indent}\t{pred} {term(ok)}")
+                prev_p = pk
+            else:
+                out.append(f" , {term(ok)}")
+        if prev_s:
+            out.append(" .\n")
+        return "".join(out)
+
+    def graph(self, name_key: str, statements: list[Statement]) -> str:
+        """One named graph in TriG."""
+        if not statements:
+            return ""
+        return f"{name_key} {{\n{self.block(statements, chr(9))}}}\n"
 
 
 class _JsonLd:
@@ -766,31 +822,36 @@ def write_rdf(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     ttl, trig, jsonld, nq = paths
     builder = _DatasetBuilder(graph)
     ctx = load_context()
+    turtle = _TurtleText()
     try:
         with contextlib.ExitStack() as stack:
-            f_ttl = stack.enter_context(atomic_open(ttl, "wb", encoding=None))
-            f_trig = stack.enter_context(atomic_open(trig, "wb", encoding=None))
+            f_ttl = stack.enter_context(atomic_open(ttl, "w"))
+            f_trig = stack.enter_context(atomic_open(trig, "w"))
             f_json = stack.enter_context(atomic_open(jsonld, "w"))
-            f_nq = stack.enter_context(atomic_open(nq, "wb", encoding=None))
-            w_ttl = _RdfWriter(f_ttl, ox.RdfFormat.TURTLE)
-            w_trig = _RdfWriter(f_trig, ox.RdfFormat.TRIG)
+            f_nq = stack.enter_context(atomic_open(nq, "w"))
             w_json = _JsonLd(f_json, ctx)
             w_json.begin()
             # Turtle and JSON-LD: the merged graph, entity descriptions (with their
             # relations) first, then each document's own resources
             merged = builder.merged()
-            w_ttl.write([ox.Triple(s, p, o) for _, (s, p, o) in merged])
+            if merged or graph.documents:
+                f_ttl.write(turtle.header())
+            f_ttl.write(turtle.block(merged))
             w_json.nodes(merged)
             del merged
+            started = False
             rel = builder.relation_keys
             for ng in builder.graphs():
-                g, gk = ng.term, ng.key
+                gk = ng.key
                 st = ng.statements
-                f_nq.write("".join(f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st).encode())
-                w_trig.write([ox.Quad(s, p, o, g) for _, (s, p, o) in st])
+                if st and not started:
+                    f_trig.write(turtle.header())
+                    started = True
+                f_nq.write("".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st]))
+                f_trig.write(turtle.graph(gk, st))
                 if ng.document is not None:
                     own = [x for x in st if x[0][1] not in rel]
-                    w_ttl.write([ox.Triple(s, p, o) for _, (s, p, o) in own])
+                    f_ttl.write(turtle.block(own))
                     w_json.nodes(own)
             w_json.end()
     except OSError as exc:
