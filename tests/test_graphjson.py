@@ -80,3 +80,23 @@ def test_unknown_entity_type_or_dangling_edge_is_refused(tmp_path: Path) -> None
     p.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(OutputError, match="unknown node 'Place/999999'"):
         read_graph_json(p)
+
+
+def test_an_empty_graph_round_trips(tmp_path: Path) -> None:
+    from kg.graph import KnowledgeGraph
+
+    path = write_graph_json(KnowledgeGraph(), tmp_path / "graph.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert (data["nodes"], data["edges"], data["graph"]["documents"]) == ([], [], [])
+    back = read_graph_json(path)
+    assert (back.nodes, back.edges, back.documents) == ({}, [], [])
+
+
+def test_the_file_is_written_as_dumps_says_and_dumps_is_valid_json(tmp_path: Path) -> None:
+    graph = sample_graph()
+    text = write_graph_json(graph, tmp_path / "graph.json").read_text(encoding="utf-8")
+    assert text == dumps(graph)
+    data = json.loads(text)
+    assert len(data["edges"]) == len(graph.edges) and len(data["nodes"]) == len(graph.nodes)
+    # one node or edge per line: a diff of two builds shows the records that changed
+    assert text.count("\n") >= len(graph.edges) + len(graph.nodes)

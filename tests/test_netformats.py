@@ -190,3 +190,34 @@ def test_kg_report_regenerates_the_build_report(sample_build: Path) -> None:
     res = run_kg("report", str(sample_build), "--stdout")
     assert res.returncode == 0, res.stderr
     assert res.stdout == (sample_build / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_markup_quotes_line_breaks_and_control_characters_survive_the_xml(g, fmt: str) -> None:
+    """GraphML and GEXF are written as text: every character that XML escapes comes back."""
+    from dataclasses import replace
+
+    name = '<b>郑州&开封</b> "同城化"\t'
+    g.nodes[ZZ].name = name
+    sentence = '第一行\n第二行 & <第三行> "引号"\r\x01'
+    g.edges[0] = replace(g.edges[0], sentence=sentence)
+    write, read = READERS[fmt]
+    h = read(io.BytesIO(write(g)))
+    assert h.nodes[ZZ]["label"] == name
+    evidence = [
+        d["evidence"] for _, _, d in h.edges(data=True) if "第一行" in d.get("evidence", "")
+    ]
+    # \x01 cannot appear in XML 1.0 at all: it becomes U+FFFD, everything else is kept
+    assert evidence == [sentence.replace("\x01", "\ufffd")]
+    assert h.number_of_edges() == len(g.edges)
+
+
+def test_an_empty_graph_is_valid_in_every_format(tmp_path: Path) -> None:
+    from kg.graph import KnowledgeGraph
+
+    empty = KnowledgeGraph()
+    for write, read in READERS.values():
+        h = read(io.BytesIO(write(empty)))
+        assert (h.number_of_nodes(), h.number_of_edges()) == (0, 0)
+    rows = netformats.nodes_csv(empty).decode("utf-8-sig").splitlines()
+    assert rows == [",".join(netformats.NODE_COLUMNS)]

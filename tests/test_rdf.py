@@ -271,3 +271,37 @@ def test_sample_build_has_one_document_and_graph_per_file(sample_rdf):
     graphs = {g.value for g in store.named_graphs()}
     assert docs <= graphs
     assert graphs - docs <= {str(ENTITIES_GRAPH), str(GAZETTEER_GRAPH)}
+
+
+# --- writing without rdflib --------------------------------------------------
+
+
+def test_write_rdf_builds_no_rdflib_graph(kg, tmp_path, monkeypatch):
+    """The files are written from pyoxigraph terms and text; rdflib is for the API only."""
+    import rdflib
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("write_rdf must not build an rdflib graph")
+
+    monkeypatch.setattr(rdflib.Graph, "add", refuse)
+    monkeypatch.setattr(rdflib.Graph, "serialize", refuse)
+    write_rdf(kg, tmp_path)
+    assert all((tmp_path / name).stat().st_size > 0 for name in RDF_FILES)
+
+
+def test_turtle_and_trig_hold_the_statements_of_the_n_quads(written):
+    """Written as text, Turtle and TriG parse (pyoxigraph) to the statements of graph.nq."""
+    quads = set(ox.parse(path=written / "graph.nq", format=ox.RdfFormat.N_QUADS))
+    trig = set(ox.parse(path=written / "graph.trig", format=ox.RdfFormat.TRIG))
+    assert trig == quads
+    ttl = {q.triple for q in ox.parse(path=written / "graph.ttl", format=ox.RdfFormat.TURTLE)}
+    assert ttl == {q.triple for q in quads}
+
+
+def test_an_empty_graph_gives_empty_but_valid_files(tmp_path):
+    from kg.graph import KnowledgeGraph
+
+    write_rdf(KnowledgeGraph(), tmp_path)
+    assert len(Graph().parse(tmp_path / "graph.jsonld", format="json-ld")) == 0
+    for name in ("graph.ttl", "graph.trig", "graph.nq"):
+        assert (tmp_path / name).read_bytes() == b"", name

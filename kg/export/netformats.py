@@ -111,7 +111,7 @@ def to_networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
 # characters XML 1.0 cannot hold at all (not even as references): replaced by U+FFFD
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # anything that needs escaping or replacing (the common case is none)
-_TEXT_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TEXT_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ATTR_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 
 
@@ -125,7 +125,8 @@ def _text(value: object) -> str:
     if not _TEXT_SPECIAL.search(text):
         return text
     text = _XML_INVALID.sub("\ufffd", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;")  # a raw CR would be read back as a line feed
 
 
 def _attr(value: object) -> str:

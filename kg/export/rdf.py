@@ -514,13 +514,15 @@ class _DatasetBuilder:
 
     def graphs(self) -> Iterator[NamedGraph]:
         """Every non-empty named graph, in the order of the graphs' IRIs."""
-        shared = [self.entity_graph(), self.gazetteer_graph()]
-        tail = sorted((g for g in shared if g is not None and g.statements), key=lambda g: g.iri)
-        before = [g for g in tail if g.iri < f"{ID_NS}document/"]
-        yield from before
         for doc in self.documents():
             yield self.document_graph(doc)
-        yield from (g for g in tail if g not in before)
+        # ``id/graph/entities`` and ``id/graph/gazetteer`` sort after every ``id/document/…``
+        shared = (self.entity_graph(), self.gazetteer_graph())
+        yield from sorted((g for g in shared if g is not None and g.statements), key=_iri_of)
+
+
+def _iri_of(g: NamedGraph) -> str:
+    return g.iri
 
 
 def iter_graphs(graph: KnowledgeGraph) -> Iterator[NamedGraph]:
