@@ -233,3 +233,10 @@ def test_a_group_name_without_its_legal_ending_is_the_company() -> None:
     """Regression: 中国二十冶集团 stayed apart from 中国二十冶集团有限公司 (same core)."""
     ex = run("广州建筑集团有限公司承建该项目。广州建筑集团参建了广州国际会展中心。")
     assert names(ex, "Company") == {"广州建筑集团有限公司"}
+
+
+def test_a_name_never_opens_with_guanyu() -> None:
+    """Regression: a heading 关于新郑市新港产业集聚区…的答复 gave the zone 关于新郑市…集聚区."""
+    ex = run("关于成都市青白江区国际铁路港产业园区基础设施改造建议的答复")
+    assert "成都市青白江区国际铁路港产业园区" in names(ex, "Zone")
+    assert not any(e.name.startswith("关于") for e in ex.entities if e.type != "Plan")
