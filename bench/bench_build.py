@@ -150,6 +150,12 @@ def _exporters() -> list[tuple[Any, str, str]]:
         mod = importlib.import_module(module)
         if hasattr(mod, attr):  # exporters come and go; time the ones there are
             out.append((mod, attr, name))
+    # large graphs: the RDF files are written by a forked process alongside the
+    # other exports (its own timing stays in that process); what shows here is
+    # how long this process then waits for it
+    forked = getattr(importlib.import_module("kg.export.outputs"), "_Forked", None)
+    if forked is not None:
+        out.append((forked, "wait", "export: waiting for the RDF process"))
     return out
 
 

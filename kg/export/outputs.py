@@ -1,15 +1,92 @@
-"""Write every output of a build into one folder, each file atomically."""
+"""Write every output of a build into one folder, each file atomically.
+
+The RDF files take the longest to write, and they depend on nothing the other
+outputs write: for a large graph, on a system that can fork (Linux, macOS), they
+are written by a forked copy of this process while this one writes the rest, so
+the two run on two cores. The files are the same bytes either way.
+"""
 
 from __future__ import annotations
 
+import os
+import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 from kg.builder import BuildResult
+from kg.errors import KGError, OutputError
 from kg.export.buildinfo import BuildInfo
+from kg.graph import KnowledgeGraph
+
+#: With at least this many documents (and ``parallel`` left to ``None``), the RDF
+#: files are written in a forked process alongside the other outputs.
+PARALLEL_MIN_DOCS = 200
+
+
+class _Forked:
+    """``fn(graph, out)`` in a forked child; :meth:`wait` returns its result or raises its error.
+
+    The child shares the parent's memory copy-on-write (nothing is pickled on
+    the way in); only the returned paths, or the exception, come back through a pipe.
+    """
+
+    def __init__(
+        self, fn: Callable[[KnowledgeGraph, Path], list[Path]], graph: KnowledgeGraph, out: Path
+    ) -> None:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the caller's code
+            code = 1
+            try:
+                os.close(r)
+                try:
+                    payload = pickle.dumps((True, [str(p) for p in fn(graph, out)]))
+                    code = 0
+                except BaseException as exc:  # noqa: BLE001 - sent to the parent as it is
+                    try:
+                        payload = pickle.dumps((False, exc))
+                        pickle.loads(payload)  # some exceptions pickle but cannot be rebuilt
+                    except Exception:  # noqa: BLE001 - sent as a message instead
+                        payload = pickle.dumps((False, OutputError(f"{out}: {exc}")))
+                with os.fdopen(w, "wb") as f:
+                    f.write(payload)
+            finally:
+                os._exit(code)
+        os.close(w)
+        self.pid, self._r, self._out = pid, r, out
+
+    def wait(self) -> list[Path]:
+        with os.fdopen(self._r, "rb") as f:
+            data = f.read()
+        _, status = os.waitpid(self.pid, 0)
+        try:
+            ok, value = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - the child died before it could say why
+            raise OutputError(
+                f"{self._out}: the process writing the RDF files ended abnormally "
+                f"(wait status {status})"
+            ) from None
+        if not ok:
+            if isinstance(value, KGError | OSError | KeyboardInterrupt):
+                raise value
+            raise OutputError(f"{self._out}: cannot write RDF: {value}") from value
+        return [Path(p) for p in value]
+
+
+def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
+    if not hasattr(os, "fork"):
+        return False
+    if parallel is None:
+        return len(graph.documents) >= PARALLEL_MIN_DOCS and (os.cpu_count() or 1) > 1
+    return parallel
 
 
 def write_outputs(
-    result: BuildResult, out_dir: str | Path, *, info: BuildInfo | None = None
+    result: BuildResult,
+    out_dir: str | Path,
+    *,
+    info: BuildInfo | None = None,
+    parallel: bool | None = None,
 ) -> list[Path]:
     """Write RDF, graph JSON, the HTML graph, network formats, the extractions and the report.
 
@@ -18,15 +95,18 @@ def write_outputs(
     ``graph.gexf`` (Gephi, yEd, Cytoscape), ``nodes.csv`` and ``edges.csv``
     (spreadsheets), ``extractions.jsonl`` and ``report.md``. ``info`` overrides
     what ``result`` says of documents read and skipped (a graph reloaded from
-    ``graph.json`` has no extractions). Returns the written paths, sorted.
+    ``graph.json`` has no extractions). ``parallel`` writes the RDF files in a
+    forked process while this one writes the others (default: for graphs of
+    :data:`PARALLEL_MIN_DOCS` documents or more, where fork exists and there is
+    more than one core). Returns the written paths, sorted.
     """
+    from kg.export import rdf
     from kg.export.atomic import write_text
     from kg.export.buildinfo import from_result, write_build_info
     from kg.export.graphjson import write_graph_json
     from kg.export.html import write_html
     from kg.export.jsonl import to_jsonl
     from kg.export.netformats import write_csv, write_gexf, write_graphml
-    from kg.export.rdf import write_rdf
     from kg.export.report import render
 
     out = Path(out_dir)
@@ -34,19 +114,25 @@ def write_outputs(
     graph = result.graph
     info = info or from_result(result)
     written: list[Path] = []
-    written += write_rdf(graph, out)
-    written.append(write_graph_json(graph, out / "graph.json"))
-    written.append(write_build_info(info, out / "build.json"))
-    written.append(write_html(graph, out / "graph.html"))
-    written += write_graphml(graph, out / "graph.graphml")
-    written += write_gexf(graph, out / "graph.gexf")
-    written += write_csv(graph, out)
-    if result.extractions or not graph.documents:  # a reloaded graph has none to write
-        jsonl = out / "extractions.jsonl"
-        ordered = sorted(result.extractions, key=lambda x: x.document.display_name)
-        write_text(jsonl, to_jsonl(ordered, display_name=True))
-        written.append(jsonl)
-    report = out / "report.md"
-    write_text(report, render(graph, info))
-    written.append(report)
+    rdf_job = _Forked(rdf.write_rdf, graph, out) if _fork_rdf(graph, parallel) else None
+    try:
+        if rdf_job is None:
+            written += rdf.write_rdf(graph, out)
+        written.append(write_graph_json(graph, out / "graph.json"))
+        written.append(write_build_info(info, out / "build.json"))
+        written.append(write_html(graph, out / "graph.html"))
+        written += write_graphml(graph, out / "graph.graphml")
+        written += write_gexf(graph, out / "graph.gexf")
+        written += write_csv(graph, out)
+        if result.extractions or not graph.documents:  # a reloaded graph has none to write
+            jsonl = out / "extractions.jsonl"
+            ordered = sorted(result.extractions, key=lambda x: x.document.display_name)
+            write_text(jsonl, to_jsonl(ordered, display_name=True))
+            written.append(jsonl)
+        report = out / "report.md"
+        write_text(report, render(graph, info))
+        written.append(report)
+    finally:
+        if rdf_job is not None:  # always reaped, and its error raised, even after ours
+            written += rdf_job.wait()
     return sorted(written)

@@ -1,0 +1,43 @@
+"""write_outputs: the RDF files written in a forked process are the same bytes as in this one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kg.builder import BuildResult, build
+from kg.errors import OutputError
+from kg.export.outputs import write_outputs
+from tests.conftest import DOCS
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+
+@pytest.fixture(scope="module")
+def result() -> BuildResult:
+    return build([str(DOCS)], jobs=1)
+
+
+@needs_fork
+def test_parallel_and_sequential_outputs_are_identical(result: BuildResult, tmp_path: Path) -> None:
+    seq = write_outputs(result, tmp_path / "seq", parallel=False)
+    par = write_outputs(result, tmp_path / "par", parallel=True)
+    assert [p.name for p in seq] == [p.name for p in par]
+    assert {"graph.ttl", "graph.trig", "graph.jsonld", "graph.nq"} <= {p.name for p in par}
+    for a, b in zip(seq, par, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert not [p.name for p in (tmp_path / "par").iterdir() if p.name.startswith(".")]
+
+
+@needs_fork
+def test_an_error_in_the_rdf_process_reaches_the_caller(
+    result: BuildResult, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "graph.ttl").mkdir(parents=True)  # a folder where the Turtle file should go
+    with pytest.raises(OutputError, match="cannot write RDF"):
+        write_outputs(result, out, parallel=True)
+    assert (out / "report.md").exists()  # the other outputs were written meanwhile
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
