@@ -481,6 +481,8 @@ def jurisdiction_mentions(
 ) -> list[Mention]:
     """Bodies named by level only (省委, 市政府, 市政协): the document's own."""
     rows = {r["form"]: r for r in tables.tsv("jurisdiction.tsv")}
+    if not hits:
+        return []
     place_cover = Cover((m.span.start, m.span.end) for m in places)
     by_start: dict[int, Hit] = {}
     for h in hits:

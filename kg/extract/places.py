@@ -274,11 +274,14 @@ def compound_mentions(
     """
     abbr = tables.abbreviations()
     local = initials(places)
+    matches = list(_compound_pattern().finditer(text))
+    if not matches:
+        return []
     inside_fixed_name = Cover(blocked)
     # a run that is part of a place name is that place (南京 in 南京都市圈 is no 南+京)
     named = Cover((m.span.start, m.span.end) for m in places if m.span.end - m.span.start > 1)
     out: list[Mention] = []
-    for m in _compound_pattern().finditer(text):
+    for m in matches:
         i, j = m.span(1)
         run = [p for p in range(i, j) if text[p] in abbr]
         if inside_fixed_name.covers(i) or named.overlaps(i, j):
