@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import DOCS, run_kg
+from tests.conftest import DATA, DOCS, run_kg
 
 SEED = DOCS / "000_ab73ab1b96b1d70f.txt"
+with (DATA / "gazetteer" / "countries.tsv").open(encoding="utf-8") as _f:
+    ABROAD = {row["name"] for row in csv.DictReader(_f, delimiter="\t")}
 OUTPUTS = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.nq", "graph.html", "report.md")
 
 HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>通知</title>
@@ -122,10 +126,13 @@ def test_extract_prints_one_contract_object_per_document() -> None:
         ids = {e["id"] for e in obj["entities"]}
         assert obj["entities"], doc.name
         text = doc.read_text(encoding="utf-8")
+        located = {r["subject"] for r in obj["relations"] if r["predicate"] == "locatedIn"}
         for e in obj["entities"]:
             assert set(e) >= {"id", "name", "type", "aliases", "mentions"}
-            if e["type"] == "Place":
-                assert len(e.get("code", "")) == 6, e
+            if e["type"] == "Place" and "code" in e:
+                assert re.fullmatch(r"[0-9]{6}", e["code"]) and e["id"] == f"Place/{e['code']}"
+            elif e["type"] == "Place":  # abroad: a country, or a place the text puts in one
+                assert e["name"] in ABROAD or e["id"] in located, e
             for s, t in e["mentions"]:
                 assert 0 <= s < t <= len(text)
         for r in obj["relations"]:

@@ -353,8 +353,10 @@ EXPECTED_NAMES = [
     "docs/README",
     "docs/a.html",
     "docs/b.txt",
+    "docs/notes.json",  # listed, so that reading it reports the unsupported type
     "docs/sub/a.txt",
     "docs/sub/c.docx",
+    "docs/sub/image.png",
     "docs/z/y.md",
 ]
 

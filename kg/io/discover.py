@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.io.readers import SUPPORTED_SUFFIXES, suffix_of
 
 
 def _hidden(name: str) -> bool:
@@ -21,14 +20,18 @@ def _hidden(name: str) -> bool:
 
 
 def _folder_files(folder: str) -> list[str]:
-    """Relative POSIX paths of the readable files under ``folder``, sorted, hidden skipped."""
+    """Relative POSIX paths of the files under ``folder``, sorted, hidden ones skipped.
+
+    Files of an unsupported type are listed too, so that reading them names each
+    one with its reason instead of passing over it in silence.
+    """
     found: list[tuple[str, ...]] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not _hidden(d))
         rel_root = os.path.relpath(root, folder)
         parts = () if rel_root == os.curdir else tuple(Path(rel_root).parts)
         for name in files:
-            if _hidden(name) or suffix_of(name) not in SUPPORTED_SUFFIXES:
+            if _hidden(name):
                 continue
             if not os.path.isfile(os.path.join(root, name)):
                 continue
@@ -39,9 +42,9 @@ def _folder_files(folder: str) -> list[str]:
 def discover(paths: Sequence[str]) -> list[tuple[str, str]]:
     """``(path, display_name)`` for every document named by ``paths``, in order.
 
-    Files are kept as given (whatever their suffix: an unsupported one is reported
-    when it is read). Folders are searched recursively for files with a supported
-    suffix, in sorted order, skipping hidden files and folders; the path is the
+    Files are kept as given. Folders are searched recursively, in sorted order,
+    skipping hidden files and folders; a file of an unsupported type is listed
+    all the same and reported with its reason when it is read. The path is the
     folder argument joined with the file's relative path. A file named twice is
     listed once. A path that does not exist raises :class:`~kg.errors.InputError`.
 
@@ -51,7 +54,7 @@ def discover(paths: Sequence[str]) -> list[tuple[str, str]]:
     >>> for n in ("b.txt", "a.html", "sub/c.txt", ".hidden.txt", "notes.json"):
     ...     _ = (d / n).write_text("x")
     >>> [name for _, name in discover([str(d)])]
-    ['docs/a.html', 'docs/b.txt', 'docs/sub/c.txt']
+    ['docs/a.html', 'docs/b.txt', 'docs/notes.json', 'docs/sub/c.txt']
     """
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
