@@ -98,7 +98,8 @@ class ProcessPool:
     """Runs batches in ``jobs`` worker processes on this machine.
 
     Workers are forked from a clean server process (``forkserver``) that has
-    imported policy-kg once, so each starts quickly and no lock held by a
+    imported policy-kg and loaded its tables once (:mod:`kg.warmup`), so each
+    starts quickly and no lock held by a
     thread of the calling process (a progress bar's monitor) is inherited.
     """
 
@@ -115,7 +116,7 @@ class ProcessPool:
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
-            ctx.set_forkserver_preload(["kg.builder"])
+            ctx.set_forkserver_preload(["kg.builder", "kg.warmup"])
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
         return self
 
