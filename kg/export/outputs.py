@@ -1,15 +1,17 @@
 """Write every output of a build into one folder, each file atomically.
 
 The RDF files take the longest to write, and they depend on nothing the other
-outputs write: for a large graph, on a system that can fork (Linux, macOS), they
-are written by a forked copy of this process while this one writes the rest, so
-the two run on two cores. The files are the same bytes either way.
+outputs write: for a large graph on Linux, with a spare core and memory, they are
+written by a forked copy of this process while this one writes the rest, so the
+two run on two cores. The files are the same bytes either way.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +36,19 @@ class _Forked:
         self, fn: Callable[[KnowledgeGraph, Path], list[Path]], graph: KnowledgeGraph, out: Path
     ) -> None:
         r, w = os.pipe()
-        pid = os.fork()
+        # objects that exist now are left out of the child's garbage collections,
+        # which would otherwise write to (and so copy) every page of the parent's heap
+        gc_enabled = gc.isenabled()
+        gc.disable()
+        gc.freeze()
+        pid = -1
+        try:
+            pid = os.fork()
+        finally:
+            if pid != 0:
+                gc.unfreeze()
+            if gc_enabled:
+                gc.enable()
         if pid == 0:  # the child: never returns into the caller's code
             code = 1
             try:
@@ -73,12 +87,35 @@ class _Forked:
         return [Path(p) for p in value]
 
 
+def _rss_bytes() -> int:
+    """Resident memory of this process now (Linux), 0 where unknown."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
-    if not hasattr(os, "fork"):
+    """Whether to write the RDF files in a forked process.
+
+    Only on Linux (forking is unsafe with some system libraries on macOS). By
+    default only for graphs of :data:`PARALLEL_MIN_DOCS` documents or more, with
+    more than one core, and when the free memory could hold a second copy of
+    this process: the child shares the parent's pages only until one of the two
+    writes to them, and the parent's other exports touch most of its heap.
+    """
+    if sys.platform != "linux" or not hasattr(os, "fork"):
         return False
-    if parallel is None:
-        return len(graph.documents) >= PARALLEL_MIN_DOCS and (os.cpu_count() or 1) > 1
-    return parallel
+    if parallel is not None:
+        return parallel
+    if len(graph.documents) < PARALLEL_MIN_DOCS or (os.cpu_count() or 1) < 2:
+        return False
+    try:
+        free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return False
+    return free > 2 * _rss_bytes()
 
 
 def write_outputs(
@@ -96,12 +133,13 @@ def write_outputs(
     (spreadsheets), ``extractions.jsonl`` and ``report.md``. ``info`` overrides
     what ``result`` says of documents read and skipped (a graph reloaded from
     ``graph.json`` has no extractions). ``parallel`` writes the RDF files in a
-    forked process while this one writes the others (default: for graphs of
-    :data:`PARALLEL_MIN_DOCS` documents or more, where fork exists and there is
-    more than one core). Returns the written paths, sorted.
+    forked process while this one writes the others (default: on Linux, for
+    graphs of :data:`PARALLEL_MIN_DOCS` documents or more, with more than one
+    core and free memory for a second copy of this process; see
+    :func:`_fork_rdf`). Returns the written paths, sorted.
     """
     from kg.export import rdf
-    from kg.export.atomic import write_text
+    from kg.export.atomic import atomic_open, write_text
     from kg.export.buildinfo import from_result, write_build_info
     from kg.export.graphjson import write_graph_json
     from kg.export.html import write_html
@@ -127,7 +165,9 @@ def write_outputs(
         if result.extractions or not graph.documents:  # a reloaded graph has none to write
             jsonl = out / "extractions.jsonl"
             ordered = sorted(result.extractions, key=lambda x: x.document.display_name)
-            write_text(jsonl, to_jsonl(ordered, display_name=True))
+            with atomic_open(jsonl, "w") as f:  # line by line, never the whole text
+                for ex in ordered:
+                    f.write(to_jsonl([ex], display_name=True))
             written.append(jsonl)
         report = out / "report.md"
         write_text(report, render(graph, info))
