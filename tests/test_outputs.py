@@ -12,7 +12,9 @@ from kg.errors import OutputError
 from kg.export.outputs import write_outputs
 from tests.conftest import DOCS
 
-needs_fork = pytest.mark.skipif(sys.platform != "linux", reason="parallel RDF writing is Linux only")
+needs_fork = pytest.mark.skipif(
+    sys.platform != "linux", reason="parallel RDF writing is Linux only"
+)
 
 
 @pytest.fixture(scope="module")
