@@ -12,6 +12,7 @@ import gc
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,13 +100,18 @@ def _rss_bytes() -> int:
 def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     """Whether to write the RDF files in a forked process.
 
-    Only on Linux (forking is unsafe with some system libraries on macOS). By
+    Only on Linux (forking is unsafe with some system libraries on macOS), and
+    only while this process runs a single thread. By
     default only for graphs of :data:`PARALLEL_MIN_DOCS` documents or more, with
     more than one core, and when the free memory could hold a second copy of
     this process: the child shares the parent's pages only until one of the two
     writes to them, and the parent's other exports touch most of its heap.
     """
     if sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    if threading.active_count() > 1:
+        # a lock held by another thread (a Dask client's, a progress bar's) at the
+        # fork would stay locked forever in the child
         return False
     if parallel is not None:
         return parallel
