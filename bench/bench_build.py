@@ -225,7 +225,7 @@ class MemoryWatch:
         self.workers = 0.0
         self._stop = threading.Event()
         self._interval = interval
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, name="kg-memory-sampler", daemon=True)
 
     def __enter__(self) -> MemoryWatch:
         if Path("/proc/self/status").exists():

@@ -97,6 +97,23 @@ def _rss_bytes() -> int:
         return 0
 
 
+def _other_threads() -> list[threading.Thread]:
+    """Threads besides this one, but for those known to hold no lock the child needs.
+
+    A progress bar's monitor (tqdm's ``TMonitor``) and this project's own helper
+    threads (named ``kg-…``, such as the benchmark's memory sampler) only sleep
+    and read counters.
+    """
+    from tqdm._monitor import TMonitor
+
+    me = threading.current_thread()
+    return [
+        t
+        for t in threading.enumerate()
+        if t is not me and not isinstance(t, TMonitor) and not t.name.startswith("kg-")
+    ]
+
+
 def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     """Whether to write the RDF files in a forked process.
 
@@ -109,9 +126,9 @@ def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     """
     if sys.platform != "linux" or not hasattr(os, "fork"):
         return False
-    if threading.active_count() > 1:
-        # a lock held by another thread (a Dask client's, a progress bar's) at the
-        # fork would stay locked forever in the child
+    if _other_threads():
+        # a lock held by another thread (a Dask client's, say) at the fork would
+        # stay locked forever in the child
         return False
     if parallel is not None:
         return parallel
