@@ -8,7 +8,7 @@ from __future__ import annotations
 from kg.types import Document, Extraction
 
 #: Bumped whenever extraction output may change; keys the per-document cache.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 
 def extract(doc: Document) -> Extraction:

@@ -240,3 +240,44 @@ def test_a_name_never_opens_with_guanyu() -> None:
     ex = run("关于成都市青白江区国际铁路港产业园区基础设施改造建议的答复")
     assert "成都市青白江区国际铁路港产业园区" in names(ex, "Zone")
     assert not any(e.name.startswith("关于") for e in ex.entities if e.type != "Plan")
+
+
+# --- news outlets in bylines and credits; a dateline takes no part in the report ----
+
+OUTLETS = [
+    ("来源:荆楚网\n", "荆楚网"),
+    ("浙江在线3月5日讯(记者 王某)3月4日,杭州市与湖州市签署合作协议。", None),
+    ("东北网11月2日讯(记者 张某)哈尔滨市与大庆市签署合作框架协议。", "东北网"),
+    ("新华社南宁3月5日电(记者 李某)广西与云南签署合作备忘录。", "新华社"),
+    ("贵州台记者遵义报道。", "贵州台"),
+    ("规划范围包括赣州市、吉安市。(大江网手机版)\n", "大江网"),
+    ("版权所有 @ 青海新闻网 网站版权所有", "青海新闻网"),
+]
+
+
+@pytest.mark.parametrize("text, outlet", OUTLETS)
+def test_news_outlets_are_named_in_bylines_and_credits(text: str, outlet: str | None) -> None:
+    got = names(run(text), "Organization")
+    assert got == ({outlet} if outlet else set())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "平台(平台)\n",  # a word in brackets, not a credit
+        "本报讯 近日,长沙市与株洲市签署合作协议。",  # the paper's own byline
+        "本网站版权所有",
+    ],
+)
+def test_no_outlet_without_an_outlet_name(text: str) -> None:
+    assert names(run(text), "Organization") == set()
+
+
+def test_the_outlet_and_reporters_of_a_dateline_do_not_attend_the_event() -> None:
+    ex = run(
+        "湖南日报5月8日讯(通讯员 赵某某 钱某)5月7日上午,岳阳市人民政府与中国建筑第五工程局有限公司"
+        "战略合作协议签约仪式举行,岳阳市市长李某出席签约仪式。"
+    )
+    who = {s for s, _ in triples(ex, "participatesIn")}
+    assert "湖南日报" in names(ex, "Organization")
+    assert not who & {"湖南日报", "赵某某", "钱某"}

@@ -197,17 +197,35 @@ def _extend_over_list(text: str, s: int, ends: dict[int, int], starts: set[int])
     return s
 
 
+#: An outlet's name: a short head and the ending of a news outlet (红网, 四川新闻网, 甘肃台).
+_OUTLET_NAME = r"[\u4e00-\u9fff]{1,10}?(?:新闻网|日报|晚报|网|报|电视台|台|通讯社|社)"
+_MEDIA_NAME = r"[\u4e00-\u9fff]{1,10}?(?:新闻网|日报|晚报|网|电视台)"
 _OUTLET = re.compile(
-    r"(?m)(?:来源|新闻来源)[:：]\s*([\u4e00-\u9fff]{2,10}?(?:新闻网|日报|晚报|网|报|电视台|台))|(?:^|[(（])([\u4e00-\u9fff]{2,8}?(?:新闻网|网|日报|报))讯"
+    "|".join(
+        [
+            # source lines: 来源:红网, 新闻来源:眉山网
+            rf"(?:来源|新闻来源)[:：]\s*({_OUTLET_NAME})",
+            # datelines: 眉山网讯, 红网时刻新闻10月15日讯, 新华社北京3月5日电
+            r"(?:^|[(（])([\u4e00-\u9fff]{2,8}?(?:新闻网|网|日报|报))讯",
+            rf"^\s*({_OUTLET_NAME})[^\n\d]{{0,12}}?\d{{1,2}}月\d{{1,2}}日(?:讯|电)",
+            # a closing credit: (东南网手机版), 甘肃台记者…报道, 中原网 网站版权所有
+            rf"[(（]({_MEDIA_NAME})(?:手机版|客户端)?[)）]\s*$",
+            rf"^\s*({_OUTLET_NAME})记者[^\n]{{0,20}}报道",
+            rf"(?<![\u4e00-\u9fff])({_MEDIA_NAME})\s*(?:网站)?版权所有",
+        ]
+    ),
+    re.MULTILINE,
 )
+#: Heads that make an ending a word, not an outlet's name (本报, 据报).
+_NOT_OUTLETS = frozenset(["本报", "据报", "电视台", "网", "互联网", "官网"])
 
 
 def outlet_mentions(text: str) -> list[Mention]:
     """News outlets named in source lines and bylines (来源:福建新闻网; 眉山网讯)."""
     out = []
     for m in _OUTLET.finditer(text):
-        g = 1 if m.group(1) else 2
-        if m.group(g) in ("本报",):
+        g = next(k for k in range(1, len(m.groups()) + 1) if m.group(k))
+        if m.group(g) in _NOT_OUTLETS:
             continue
         out.append(
             Mention(

@@ -67,18 +67,42 @@ def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[Sp
 MAX_SENTENCE = 1000
 
 
+#: A news dateline opening a sentence, with the reporters credited after it
+#: (红网时刻新闻10月15日讯(通讯员 何书梅), 新华社北京3月5日电(记者 王某), 本报讯).
+_DATELINE = re.compile(
+    r"[^\s。,，;；]{1,24}?(?:\d{1,2}日|网|报|台|社)(?:讯|电(?=[\s(（]))"
+    r"(?:\s*[(（](?:记者|通讯员|实习生|见习记者|特约记者)[^)）\n]{0,40}[)）])?"
+)
+
+
+def _dateline(text: str, span: Span) -> list[Span]:
+    """A sentence with its opening dateline as a piece of its own: the outlet and the
+    reporters credited there take no part in what the sentence reports."""
+    m = _DATELINE.match(text, span.start, span.end)
+    if m is None:
+        return [span]
+    rest = _trimmed(text, m.end(), span.end)
+    return [Span(span.start, m.end())] + ([rest] if rest else [])
+
+
 def sentences(text: str) -> list[Span]:
-    """The sentences of ``text``: split after 。!?; and at line ends.
+    """The sentences of ``text``: split after 。!?; and at line ends; an opening news
+    dateline (新华社北京3月5日电(记者 王某)) is a sentence of its own.
 
     A run longer than :data:`MAX_SENTENCE` characters without a sentence end is cut
     after its last clause end (comma, colon) within the limit, or at the limit.
+
+    >>> t = "红网时刻新闻10月15日讯(通讯员 何书梅)10月14日上午,签约仪式举行。"
+    >>> [t[s.start:s.end] for s in sentences(t)]
+    ['红网时刻新闻10月15日讯(通讯员 何书梅)', '10月14日上午,签约仪式举行。']
     """
     out: list[Span] = []
-    for span in _split(text, 0, len(text), _SENTENCE_RE):
-        if span.end - span.start <= MAX_SENTENCE:
-            out.append(span)
-        else:
-            out += _bounded(text, span)
+    for whole in _split(text, 0, len(text), _SENTENCE_RE):
+        for span in _dateline(text, whole):
+            if span.end - span.start <= MAX_SENTENCE:
+                out.append(span)
+            else:
+                out += _bounded(text, span)
     return out
 
 
