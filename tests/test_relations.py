@@ -125,6 +125,20 @@ CASES = [
         ZZ,
         {("安盈商业保理有限公司", "宇通集团")},
     ),
+    # locatedIn: a district named after its city inside a body's name
+    (
+        "locatedIn",
+        "武汉市江夏区人民政府与湖北鄂州市人民政府签署《共建光谷科创大走廊合作协议》。",
+        "",
+        {("江夏区", "武汉市"), ("鄂州市", "湖北省")},
+    ),
+    # locatedIn: districts listed after their city, joined by 、 and 和
+    (
+        "locatedIn",
+        "示范区范围包括西安市雁塔区、长安区和鄠邑区的部分区域。",
+        "",
+        {("雁塔区", "西安市"), ("长安区", "西安市"), ("鄠邑区", "西安市")},
+    ),
 ]
 
 

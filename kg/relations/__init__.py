@@ -624,9 +624,22 @@ def _names_with_places(x: _Sentence, out: _Out) -> None:
             out.add(h.entity, Predicate.LOCATED_IN, m.entity, x.sent, "name-place")
 
 
+#: What joins the members of a list of places (德阳市旌阳区、什邡市和广汉市).
+_LIST_JOINERS = frozenset(["、", "和", "及", "以及", "与"])
+
+
 def _adjacent_places(x: _Sentence, out: _Out) -> None:
+    """A place right after the place that contains it is located in it (成都市青白江区),
+    and so is each place listed after that one within the same parent (德阳市旌阳区、什邡市)."""
+    # places inside a body's name count too (成都市青白江区人民政府: 青白江区 in 成都市)
+    bodies = [n for n in x.ms if n.top and n.entity.type in (A, ORG)]
     places = [
-        m for m in x.ms if m.entity.type == P and m.entity.code and m.end - m.start > 1 and m.top
+        m
+        for m in x.ms
+        if m.entity.type == P
+        and m.entity.code
+        and m.end - m.start > 1
+        and (m.top or any(b.start <= m.start and m.end <= b.end for b in bodies))
     ]
     parent: M | None = None
     last: M | None = None
@@ -641,12 +654,13 @@ def _adjacent_places(x: _Sentence, out: _Out) -> None:
         elif (
             parent is not None
             and last is not None
-            and x.text[last.end : m.start] == "、"
+            and x.text[last.end : m.start] in _LIST_JOINERS
             and parent.entity.code in tables.ancestors(m.entity.code or "")
         ):
             out.add(m.entity, Predicate.LOCATED_IN, parent.entity, x.sent, "adjacent-list")
         elif last is None or m.start != last.end:
-            parent = None if last is None or x.text[last.end : m.start] != "、" else parent
+            joined = last is not None and x.text[last.end : m.start] in _LIST_JOINERS
+            parent = parent if joined else None
         last = m
 
 
