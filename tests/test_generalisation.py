@@ -281,3 +281,25 @@ def test_the_outlet_and_reporters_of_a_dateline_do_not_attend_the_event() -> Non
     who = {s for s, _ in triples(ex, "participatesIn")}
     assert "湖南日报" in names(ex, "Organization")
     assert not who & {"湖南日报", "赵某某", "钱某"}
+
+
+# --- parties that open an event's or agreement's name --------------------------------
+
+
+def test_the_parties_opening_a_ceremony_name_attend_it_and_cooperate() -> None:
+    ex = run(
+        "11月3日上午,曲靖市人民政府与云南建投集团有限公司战略合作协议签约仪式举行,"
+        "双方负责同志出席签约仪式。"
+    )
+    event = "曲靖市人民政府与云南建投集团有限公司战略合作协议签约仪式"
+    assert "云南建投集团有限公司" in names(ex, "Company")
+    assert {("曲靖市人民政府", event), ("云南建投集团有限公司", event)} <= triples(
+        ex, "participatesIn"
+    )
+    pairs = {tuple(sorted(p)) for p in triples(ex, "cooperatesWith")}
+    assert ("云南建投集团有限公司", "曲靖市人民政府") in pairs
+
+
+def test_places_listed_before_their_bodies_in_a_meeting_name_are_not_its_parties() -> None:
+    ex = run("近日,南宁、柳州、桂林三市政协“推进北部湾同城化”协商座谈会在南宁召开。")
+    assert not {s for s, _ in triples(ex, "participatesIn")} & {"南宁市", "柳州市", "桂林市"}

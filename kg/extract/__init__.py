@@ -77,7 +77,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     sessions = names.session_mentions(text, ctx)
     outlets = names.outlet_mentions(text)
     others = outlets + known + titles + proposals + templates + suffixed + jur + sessions
-    others = _drop_nested(_prefer(others)) + names.title_parts(titles)
+    others = _drop_nested(_prefer(others), text) + names.title_parts(titles)
     taken = [(m.span.start, m.span.end) for m in others + found]
     people = persons.person_mentions(text, hits["cue"], taken)
     allm = found + compounds + others + people
@@ -162,9 +162,45 @@ def _prefer(ms: list[Mention]) -> list[Mention]:
     return list(best.values())
 
 
-def _drop_nested(ms: list[Mention]) -> list[Mention]:
+def _drop_nested(ms: list[Mention], text: str = "") -> list[Mention]:
     ms = _drop_shadowed(ms)
-    return _drop_nested2(ms)
+    return _drop_nested2(ms, named_parties(text, ms) if text else set())
+
+
+_PARTY_TYPES = frozenset([EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION])
+_PARTY_JOINERS = frozenset("与和、同")
+
+
+def named_parties(text: str, ms: list[Mention]) -> set[tuple[int, int]]:
+    """Spans of the parties that open the name of an event or agreement, joined by 与/和/、
+    (道县人民政府与五矿二十三冶建设集团有限公司合作框架协议签约仪式): two or more of them
+    name the parties themselves, not an organisation inside another name.
+
+    >>> t = "长沙市人民政府与中国建筑集团有限公司合作协议签约仪式"
+    >>> from kg.types import Document
+    >>> sorted(m.surface for m in find_mentions(Document("x", t, t)) if m.type == "Company")
+    ['中国建筑集团有限公司']
+    """
+    longest: dict[int, Mention] = {}
+    for m in ms:
+        if m.type in _PARTY_TYPES:
+            k = m.span.start
+            if k not in longest or longest[k].span.end < m.span.end:
+                longest[k] = m
+    keep: set[tuple[int, int]] = set()
+    for c in ms:
+        if c.type not in (EntityType.EVENT, EntityType.AGREEMENT):
+            continue
+        chain: list[Mention] = []
+        m = longest.get(c.span.start)
+        while m is not None and m.span.end < c.span.end and m is not c:
+            chain.append(m)
+            if text[m.span.end : m.span.end + 1] not in _PARTY_JOINERS:
+                break
+            m = longest.get(m.span.end + 1)
+        if len(chain) >= 2:
+            keep |= {(n.span.start, n.span.end) for n in chain}
+    return keep
 
 
 def _drop_shadowed(ms: list[Mention]) -> list[Mention]:
@@ -182,9 +218,11 @@ def _drop_shadowed(ms: list[Mention]) -> list[Mention]:
     ]
 
 
-def _drop_nested2(ms: list[Mention]) -> list[Mention]:
+def _drop_nested2(
+    ms: list[Mention], parties: frozenset[tuple[int, int]] | set[tuple[int, int]] = frozenset()
+) -> list[Mention]:
     """Drop names inside a longer name unless places or regions (an organisation
-    inside another name is not a mention of it)."""
+    inside another name is not a mention of it), or the parties that open it."""
     cover = Cover((m.span.start, m.span.end) for m in ms)
     known_regions = Cover(
         (m.span.start, m.span.end) for m in ms if m.rule == "known" and m.type == EntityType.REGION
@@ -198,6 +236,9 @@ def _drop_nested2(ms: list[Mention]) -> list[Mention]:
             and m.type == EntityType.REGION
             and known_regions.inside_longer(m.span.start, m.span.end)
         ):
+            continue
+        if inside and (m.span.start, m.span.end) in parties:
+            out.append(m)
             continue
         if inside and (
             m.type not in _NESTABLE

@@ -110,6 +110,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
         _adjacent_places(ctx, out)
         _places_abroad(ctx, out)
         _title_issuers(ctx, out)
+        _parties_in_names(ctx, out)
         prev_region = _membership(ctx, st, prev_region, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
@@ -701,6 +702,45 @@ def _title_issuers(x: _Sentence, out: _Out) -> None:
                 for q in plans:
                     if q is not p and p.start < q.start and q.end <= p.end:
                         out.add(q.entity, Predicate.ISSUED_BY, b.entity, x.sent, "title-issuer")
+
+
+_PARTY_JOINERS = ("与", "和", "、", "同")
+
+
+def _parties_in_names(x: _Sentence, out: _Out) -> None:
+    """Parties that open the name of an event or agreement, joined by 与/和 (道县人民政府与
+    五矿二十三冶建设集团有限公司合作框架协议签约仪式): they take part in the event or sign
+    the agreement, and cooperate with each other."""
+    named = [h for h in x.ms if h.entity.type in (EntityType.EVENT, EntityType.AGREEMENT)]
+    if not named:
+        return
+    longest: dict[int, M] = {}
+    for m in x.ms:
+        if (
+            m.entity.type in PARTIES
+            and not m.top
+            and (m.start not in longest or longest[m.start].end < m.end)
+        ):
+            longest[m.start] = m
+    for h in named:
+        chain: list[M] = []
+        m = longest.get(h.start)
+        while m is not None and m.end < h.end:
+            chain.append(m)
+            if x.text[m.end : m.end + 1] not in _PARTY_JOINERS:
+                break
+            m = longest.get(m.end + 1)
+        if len(chain) < 2 or {x.text[m.end] for m in chain[:-1]} == {"、"}:
+            continue  # 成都、德阳、眉山四市政协座谈会: a list of places qualifies the bodies
+        parties = _uniq([m.entity for m in chain])
+        pred = (
+            Predicate.SIGNED if h.entity.type == EntityType.AGREEMENT else Predicate.PARTICIPATES_IN
+        )
+        for p in parties:
+            out.add(p, pred, h.entity, x.sent, "parties-in-name")
+        for a, b in itertools.combinations(parties, 2):
+            if not _nested(a, b):
+                out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "parties-in-name")
 
 
 def _proposal_issuer(doc: Document, entities: list[Entity], ms: list[M], out: _Out) -> None:
