@@ -192,12 +192,12 @@ def named_parties(text: str, ms: list[Mention]) -> set[tuple[int, int]]:
         if c.type not in (EntityType.EVENT, EntityType.AGREEMENT):
             continue
         chain: list[Mention] = []
-        m = longest.get(c.span.start)
-        while m is not None and m.span.end < c.span.end and m is not c:
-            chain.append(m)
-            if text[m.span.end : m.span.end + 1] not in _PARTY_JOINERS:
+        nxt = longest.get(c.span.start)
+        while nxt is not None and nxt.span.end < c.span.end and nxt is not c:
+            chain.append(nxt)
+            if text[nxt.span.end : nxt.span.end + 1] not in _PARTY_JOINERS:
                 break
-            m = longest.get(m.span.end + 1)
+            nxt = longest.get(nxt.span.end + 1)
         if len(chain) >= 2:
             keep |= {(n.span.start, n.span.end) for n in chain}
     return keep

@@ -724,13 +724,13 @@ def _parties_in_names(x: _Sentence, out: _Out) -> None:
             longest[m.start] = m
     for h in named:
         chain: list[M] = []
-        m = longest.get(h.start)
-        while m is not None and m.end < h.end:
-            chain.append(m)
-            if x.text[m.end : m.end + 1] not in _PARTY_JOINERS:
+        nxt = longest.get(h.start)
+        while nxt is not None and nxt.end < h.end:
+            chain.append(nxt)
+            if x.text[nxt.end : nxt.end + 1] not in _PARTY_JOINERS:
                 break
-            m = longest.get(m.end + 1)
-        if len(chain) < 2 or {x.text[m.end] for m in chain[:-1]} == {"、"}:
+            nxt = longest.get(nxt.end + 1)
+        if len(chain) < 2 or {x.text[n.end] for n in chain[:-1]} == {"、"}:
             continue  # 成都、德阳、眉山四市政协座谈会: a list of places qualifies the bodies
         parties = _uniq([m.entity for m in chain])
         pred = (
