@@ -303,3 +303,43 @@ def test_the_parties_opening_a_ceremony_name_attend_it_and_cooperate() -> None:
 def test_places_listed_before_their_bodies_in_a_meeting_name_are_not_its_parties() -> None:
     ex = run("近日,南宁、柳州、桂林三市政协“推进北部湾同城化”协商座谈会在南宁召开。")
     assert not {s for s, _ in triples(ex, "participatesIn")} & {"南宁市", "柳州市", "桂林市"}
+
+
+# --- plans named without 《》 as what a project is put into ---------------------------
+
+INCLUDED_PLANS = [
+    ("该路段已列入2025年城建计划,将于年内开工。", "2025年城建计划"),
+    ("自然资源局将该道路纳入株洲市国土空间总体规划。", "株洲市国土空间总体规划"),
+    ("省政府已将该项目纳入“十四五”规划并开工建设。", "“十四五”规划"),
+]
+
+
+@pytest.mark.parametrize("text, plan", INCLUDED_PLANS)
+def test_a_particular_plan_a_project_is_put_into_is_a_plan(text: str, plan: str) -> None:
+    assert names(run(text), "Plan") == {plan}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们将把该项目纳入年度计划。",
+        "及时将项目纳入正在调整的国土空间规划。",
+        "相关路段已纳入全市交通规划。",
+    ],
+)
+def test_a_generic_plan_a_project_is_put_into_is_no_plan(text: str) -> None:
+    assert names(run(text), "Plan") == set()
+
+
+def test_a_plan_in_a_later_clause_of_its_own_is_not_issued_by_an_approver() -> None:
+    ex = run("市政府批复后,交通运输局拟将其列入2023年度建设计划。")
+    assert "2023年度建设计划" in names(ex, "Plan")
+    assert triples(ex, "issuedBy") == set()
+
+
+def test_a_list_of_titles_after_the_issuing_clause_is_issued_by_the_issuer() -> None:
+    ex = run("省政府印发《湖南省综合立体交通规划》,《长株潭都市圈发展规划》,有关部门抓好落实。")
+    assert triples(ex, "issuedBy") == {
+        ("湖南省综合立体交通规划", "湖南省人民政府"),
+        ("长株潭都市圈发展规划", "湖南省人民政府"),
+    }

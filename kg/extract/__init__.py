@@ -75,7 +75,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     compounds += _compounds_opening_names(text, found, suffixed, ctx)
     jur = names.jurisdiction_mentions(text, hits["jurisdiction"], found, ctx)
     sessions = names.session_mentions(text, ctx)
-    outlets = names.outlet_mentions(text)
+    outlets = names.outlet_mentions(text) + names.included_plan_mentions(text)
     others = outlets + known + titles + proposals + templates + suffixed + jur + sessions
     others = _drop_nested(_prefer(others), text) + names.title_parts(titles)
     taken = [(m.span.start, m.span.end) for m in others + found]
@@ -146,6 +146,7 @@ _RULE_RANK = {
     "session": 0,
     "known": 1,
     "title": 1,
+    "included": 1,
     "proposal": 1,
     "jurisdiction": 2,
     "suffix": 3,

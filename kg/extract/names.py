@@ -387,6 +387,27 @@ def title_mentions(text: str) -> list[Mention]:
     return out
 
 
+#: A plan named without 《》 as what something is put into (列入2024年城建计划,
+#: 纳入新郑市国土空间总体规划, 纳入“十二五”规划): a year, a quoted period or a division
+#: word makes it a particular plan, not a generic one (纳入年度计划, 列入正在调整的规划).
+_INCLUDED_PLAN = re.compile(
+    r"(?:纳入|列入|编入|写入)(?:了|到)?"
+    r"([^\s,，。;；:：、《》()（）]{2,24}?(?:规划纲要|总体规划|规划|计划))"
+)
+_PARTICULAR = re.compile(r"\d|“[^”]{1,10}”|^(?![全本我各])[\u4e00-\u9fff]{2,6}?[省市县区]")
+
+
+def included_plan_mentions(text: str) -> list[Mention]:
+    """Plans named as what a project is put into (列入2024年城建计划)."""
+    out = []
+    for m in _INCLUDED_PLAN.finditer(text):
+        name = m.group(1)
+        if "的" in name or not _PARTICULAR.search(name):
+            continue
+        out.append(Mention(Span(m.start(1), m.end(1)), name, EntityType.PLAN, "included", name))
+    return out
+
+
 #: An official reply or notice named after its issuer and subject (国务院关于…规划的批复).
 _ISSUED_TITLE = re.compile(r"^(.{2,24}?)关于(.{2,80})的(?:批复|通知|意见|决定|函|复函)$")
 

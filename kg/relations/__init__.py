@@ -336,7 +336,12 @@ def _issued(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         plans = [m.entity for m in x.between(x.sent.start, c.start + got, kinds, top=False)]
     else:
         issuers = [m.entity for m in x.between(c.start, s, issuers_t) if not x.locative(m)]
-        plans = [m.entity for m in x.between(e, x.sent.end, kinds, top=False)]
+        # the trigger's clause, and the clauses after it that go on with a list of titles
+        # (印发《A》,《B》); not a plan named in a later clause of its own (…后,列入X计划)
+        end = c.end
+        while end < x.sent.end and x.text[end : x.sent.end].lstrip(" ").startswith("《"):
+            end = x.clause(end + 1).end
+        plans = [m.entity for m in x.between(e, end, kinds, top=False)]
     for p, i in itertools.product(_uniq(plans), _uniq(issuers)):
         out.add(p, Predicate.ISSUED_BY, i, x.sent, "issued")
 
