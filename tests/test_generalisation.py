@@ -343,3 +343,22 @@ def test_a_list_of_titles_after_the_issuing_clause_is_issued_by_the_issuer() -> 
         ("湖南省综合立体交通规划", "湖南省人民政府"),
         ("长株潭都市圈发展规划", "湖南省人民政府"),
     }
+
+
+# --- membership stated by a place's role in a region, or by joining it --------------
+
+MEMBER_ROLES = [
+    ("支持赣州加快建设粤闽赣省际区域中心城市。", None),
+    ("支持宜昌加快建设长江中游城市群副中心城市。", ("宜昌市", "长江中游城市群")),
+    ("汕尾市正式加入深莞惠经济圈。", ("汕尾市", "深莞惠经济圈")),
+    ("黄冈市申请加入武汉都市圈。", ("黄冈市", "武汉都市圈")),
+    ("武汉市将加强与成渝城市群城市的合作。", None),
+]
+
+
+@pytest.mark.parametrize("text, pair", MEMBER_ROLES)
+def test_a_city_of_a_region_or_one_joining_it_is_part_of_it(
+    text: str, pair: tuple[str, str] | None
+) -> None:
+    got = triples(run(text), "partOf")
+    assert (pair in got) if pair else got == set()

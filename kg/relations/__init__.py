@@ -111,6 +111,7 @@ def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
         _places_abroad(ctx, out)
         _title_issuers(ctx, out)
         _parties_in_names(ctx, out)
+        _member_roles(ctx, out)
         prev_region = _membership(ctx, st, prev_region, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
@@ -710,6 +711,32 @@ def _title_issuers(x: _Sentence, out: _Out) -> None:
 
 
 _PARTY_JOINERS = ("与", "和", "、", "同")
+#: A place's role in a region it belongs to (中原城市群副中心城市, 都市圈成员城市).
+_ROLE = re.compile(r"(?:的)?(?:副中心|中心|核心|重要节点|节点|成员|门户)?城市")
+#: Joining a group (汕尾市正式加入深莞惠经济圈).
+_JOIN = re.compile(r"(?:正式|申请|积极|主动)?加入")
+
+
+def _member_roles(x: _Sentence, out: _Out) -> None:
+    """A place named as a city of a region (洛阳加快建设中原城市群副中心城市), or joining
+    a region or organisation (赣州市正式加入粤港澳大湾区城市联盟), is part of it."""
+    groups = [m for m in x.ms if m.top and m.entity.type in (EntityType.REGION, ORG)]
+    for g in groups:
+        c = x.clause(g.start)
+        before = x.text[c.start : g.start]
+        joined = _JOIN.search(before)
+        role = g.entity.type == EntityType.REGION and _ROLE.match(x.text, g.end, c.end)
+        if joined and joined.end() == len(before):
+            limit = c.start + joined.start()
+        elif role:
+            limit = g.start
+        else:
+            continue
+        places = [m for m in x.between(c.start, limit, frozenset([P])) if not x.locative(m)]
+        for m in places[-1:]:
+            if any(w in x.text[m.end : g.start] for w in ("与", "同", "和")):
+                continue  # 武汉市加强与成渝城市群城市合作: partners, not members
+            out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "member-role")
 
 
 def _parties_in_names(x: _Sentence, out: _Out) -> None:
