@@ -362,3 +362,19 @@ def test_a_city_of_a_region_or_one_joining_it_is_part_of_it(
 ) -> None:
     got = triples(run(text), "partOf")
     assert (pair in got) if pair else got == set()
+
+
+# --- a zone's name does not reach over the government or verb before it -------------
+
+ZONE_EDGES = [
+    ("省政府每年给予曲靖经济技术开发区2000万元资金。", {"曲靖经济技术开发区"}),
+    ("市政府高度关注遵义综合保税区的建设。", {"遵义综合保税区"}),
+    ("云南省人民政府十分重视园区的建设。", set()),
+]
+
+
+@pytest.mark.parametrize("text, zones", ZONE_EDGES)
+def test_a_zone_name_starts_after_the_government_and_verbs_before_it(
+    text: str, zones: set[str]
+) -> None:
+    assert names(run(text), "Zone") == zones

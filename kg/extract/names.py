@@ -284,6 +284,10 @@ def suffix_mentions(
                 default=s,
             )
             s = cut
+            # 省政府…曲靖经济技术开发区: a government is never inside a zone's name
+            gov = text.rfind("政府", s, h.start)
+            if gov >= 0:
+                s = gov + 2
         name = text[s:end]
         core = name[: -len(suffix)]
         if suffix in _BAD_PREV and core[-1:] in _BAD_PREV[suffix]:
@@ -305,6 +309,12 @@ def suffix_mentions(
         if core.endswith(("的", "了")):
             continue
         has_place = bool(inner)
+        if typ in ("Zone", "Cluster") and has_place:
+            # 高度肯定防城港经济技术开发区: common words before the place are no part of it
+            first = min(m.span.start for m in inner)
+            if first - s >= 2 and is_generic(text[s:first]):
+                s, name = first, text[first:end]
+                core = name[: -len(suffix)]
         if typ == "Agency" and not has_place and not name.startswith(_BODY_PREFIXES):
             cut = max(
                 (k for k, ch in enumerate(name[: -len(suffix)]) if ch in "省市区县" and k > 0),
