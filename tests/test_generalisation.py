@@ -378,3 +378,23 @@ def test_a_zone_name_starts_after_the_government_and_verbs_before_it(
     text: str, zones: set[str]
 ) -> None:
     assert names(run(text), "Zone") == zones
+
+
+# --- where a thing lies: 位于, 地处, 处在 --------------------------------------------
+
+LIES_IN = [
+    ("芜湖和马鞍山都处在长江经济带。", {("芜湖市", "长江经济带"), ("马鞍山市", "长江经济带")}),
+    (
+        "岳阳城陵矶综合保税区地处湖南省岳阳市。",
+        {("岳阳城陵矶综合保税区", "湖南省"), ("岳阳城陵矶综合保税区", "岳阳市")},
+    ),
+    ("株洲市正处于产业转型的关键时期。", set()),
+]
+
+
+@pytest.mark.parametrize("text, expected", LIES_IN)
+def test_a_thing_or_place_lies_in_what_follows_the_word(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    got = {t for t in triples(run(text), "locatedIn") if t[1] != "湖南省" or t[0] != "岳阳市"}
+    assert got == expected

@@ -447,15 +447,30 @@ def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
             out.add(ev, Predicate.LOCATED_IN, p, x.sent, "held")
 
 
+#: Words saying where a thing lies (X位于Y, 地处Y, 处在Y).
+_LIES_IN = frozenset(["位于", "地处", "处在", "处于", "坐落", "坐落于"])
+
+
 def _located(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
     things_t = frozenset([C, ORG, EntityType.ZONE, EntityType.CLUSTER])
-    if w == "位于":
-        things = [m.entity for m in x.between(c.start, s, things_t)]
-        places = [
-            m.entity
-            for m in x.between(e, c.end, frozenset([P, EntityType.REGION, EntityType.ZONE]))
-        ]
+    if w in _LIES_IN:
+        things = [m.entity for m in x.between(c.start, s, things_t | {P}) if not x.locative(m)]
+        where = x.between(e, c.end, frozenset([P, EntityType.REGION, EntityType.ZONE]))
+        if w not in ("位于", "坐落"):
+            # 处于/地处 say where only when a name follows at once (地处长江流域, not
+            # 处于…的关键时期); a chain of names joined at once counts whole
+            near: list[M] = []
+            for m in where:
+                if m.start - (near[-1].end if near else e) <= (1 if near else 2):
+                    near.append(m)
+            where = near
+        places = [m.entity for m in where]
+        # a place lies in a region (蚌埠和淮南都处在淮河流域), not in another place here
+        for t, p in itertools.product(_uniq(things), _uniq(places)):
+            if t.type != P or p.type == EntityType.REGION:
+                out.add(t, Predicate.LOCATED_IN, p, x.sent, "located")
+        return
     else:
         at = x.text.rfind("在", x.sent.start, s)
         if at < 0:
