@@ -398,3 +398,22 @@ def test_a_thing_or_place_lies_in_what_follows_the_word(
 ) -> None:
     got = {t for t in triples(run(text), "locatedIn") if t[1] != "湖南省" or t[0] != "岳阳市"}
     assert got == expected
+
+
+# --- an agreement named right after the signing verb begins there -------------------
+
+SIGNED_NAMES = [
+    (
+        "重庆市与贵州省签署深化渝黔合作共同推进西部陆海新通道建设框架协议。",
+        {"深化渝黔合作共同推进西部陆海新通道建设框架协议"},
+    ),
+    ("双方签署了战略合作框架协议。", {"战略合作框架协议"}),
+    ("根据两市签署的政府战略合作框架协议,双方将拓展合作领域。", {"政府战略合作框架协议"}),
+]
+
+
+@pytest.mark.parametrize("text, agreements", SIGNED_NAMES)
+def test_an_agreement_named_after_the_signing_verb_starts_there(
+    text: str, agreements: set[str]
+) -> None:
+    assert names(run(text), "Agreement") == agreements

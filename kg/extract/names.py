@@ -197,6 +197,25 @@ def _extend_over_list(text: str, s: int, ends: dict[int, int], starts: set[int])
     return s
 
 
+#: Verbs of signing: an agreement named right after one begins there (签署深化川桂合作
+#: 共同推进南向开放通道建设框架协议), whatever verbs its own name holds.
+_SIGNING = re.compile(r"(?:签署|签订|共同签署|正式签署)(?:了)?$")
+_NAME_BREAKS = frozenset(' \t\n\u3000,，。;；:：!！?？《》、“”"')
+
+
+def _after_signing(text: str, s: int) -> int:
+    """The start of an agreement's name moved back to the signing verb before it, when
+    nothing but name characters lie between (at most :data:`_MAX` characters)."""
+    k = s
+    while s - k < _MAX:
+        if _SIGNING.search(text, max(0, k - 6), k):
+            return s if "的" in text[k:s] else k  # 签署的合作协议: a clause, not a name
+        if k == 0 or text[k - 1] in _NAME_BREAKS:
+            break
+        k -= 1
+    return s
+
+
 #: An outlet's name: a short head and the ending of a news outlet (红网, 四川新闻网, 甘肃台).
 _OUTLET_NAME = r"[\u4e00-\u9fff]{1,10}?(?:新闻网|日报|晚报|网|报|电视台|台|通讯社|社)"
 _MEDIA_NAME = r"[\u4e00-\u9fff]{1,10}?(?:新闻网|日报|晚报|网|电视台)"
@@ -277,6 +296,8 @@ def suffix_mentions(
         )
         if typ == "Event":
             s = _extend_over_list(text, s, place_ends, place_starts)
+        elif typ == "Agreement" and scope == "title":
+            s = _after_signing(text, s)
         elif typ in ("Zone", "Cluster"):
             # A工程和武汉国际博览中心: a second name opening with its place after 和/与/及
             cut = max(
