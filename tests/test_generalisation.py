@@ -417,3 +417,18 @@ def test_an_agreement_named_after_the_signing_verb_starts_there(
     text: str, agreements: set[str]
 ) -> None:
     assert names(run(text), "Agreement") == agreements
+
+
+# --- a name right before its title -------------------------------------------------
+
+NAME_BEFORE_TITLE = [
+    ("自然资源部王广华部长和易炼红省长到我市调研。", {"王广华", "易炼红"}),
+    ("刘宁副省长出席签约仪式。", {"刘宁"}),
+    ("省委常委、常务副省长出席会议。", set()),
+    ("长沙市市长出席会议。", set()),
+]
+
+
+@pytest.mark.parametrize("text, people", NAME_BEFORE_TITLE)
+def test_a_name_right_before_its_title_is_a_person(text: str, people: set[str]) -> None:
+    assert names(run(text), "Person") == people

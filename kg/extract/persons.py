@@ -17,6 +17,8 @@ from kg.types import EntityType, Mention, Span
 _AFTER = frozenset(
     "出在等主参说表指强会率带和与分代同一陪见为到赴向对及共介感希认提要也还就将是已、,，。:：;；)）」”’ \n"
 )
+#: Cues after a name that are too common after other words to find a name by themselves.
+_AFTER_WEAK = frozenset(["等", "同志", "代表", "委员"])
 _FIRST_BAD = frozenset("的了在等和与是为及并们")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -92,6 +94,26 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
             if text[span[1] : span[1] + 1] != "、":
                 break
             span = _name_at(text, span[1] + 1)
+    # a name right before its title (交通运输部杨传堂部长, 陈润儿省长), opening a clause or
+    # right after a body's name
+    taken_ends = {e for _, e in taken}
+    cue_cover = Cover((h.start, h.end) for h in cues)
+    for h in by_start.values():
+        if "after" not in sides.get(h.surface, ()) or h.surface in _AFTER_WEAK:
+            continue
+        if cue_cover.inside_longer(h.start, h.end):
+            continue  # 常务副省长: 省长 is part of a longer title
+        for size in (3, 2):
+            i = h.start - size
+            if i < 0:
+                continue
+            prev = text[i - 1 : i]
+            if not (not _is_cjk(prev) or i in taken_ends or prev in "和与、及"):
+                continue
+            got = _name_at(text[i : h.start], 0)  # the name ends where the title begins
+            if got and got[1] == size:
+                add((i, h.start, got[2]))
+                break
     # addressee lines: 郭胜利、陈爱珍委员: / 李红等8名代表: / 尊敬的魏志峰代表:
     for m in re.finditer(r"(?m)^(?:尊敬的)?([^\n:：]{2,80}?)(?:等\d*名?)?(?:代表|委员)[:：]", text):
         parts = m.group(1).split("、")
