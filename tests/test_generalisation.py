@@ -432,3 +432,8 @@ NAME_BEFORE_TITLE = [
 @pytest.mark.parametrize("text, people", NAME_BEFORE_TITLE)
 def test_a_name_right_before_its_title_is_a_person(text: str, people: set[str]) -> None:
     assert names(run(text), "Person") == people
+
+
+def test_the_citys_own_zones_named_by_level_only_are_its_zones() -> None:
+    ex = run("市政协副主席带队,赴市经开区、市高新区开展专题调研。", "绵阳市人民政府")
+    assert {"绵阳市经济技术开发区", "绵阳市高新技术产业开发区"} <= names(ex, "Zone")

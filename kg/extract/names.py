@@ -549,7 +549,8 @@ def template_mentions(text: str, places: list[Mention]) -> list[Mention]:
 def jurisdiction_mentions(
     text: str, hits: list[Hit], places: list[Mention], ctx: Context
 ) -> list[Mention]:
-    """Bodies named by level only (省委, 市政府, 市政协): the document's own."""
+    """Bodies (and a few zones) named by level only (省委, 市政府, 市政协, 市高新区): the
+    document's own."""
     rows = {r["form"]: r for r in tables.tsv("jurisdiction.tsv")}
     if not hits:
         return []
@@ -567,9 +568,8 @@ def jurisdiction_mentions(
         if not j:
             continue
         canonical = r["template"].replace("{J}", j)
-        out.append(
-            Mention(Span(h.start, h.end), h.surface, EntityType.AGENCY, "jurisdiction", canonical)
-        )
+        typ = EntityType(r.get("type") or "Agency")
+        out.append(Mention(Span(h.start, h.end), h.surface, typ, "jurisdiction", canonical))
     return out
 
 
