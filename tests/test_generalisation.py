@@ -437,3 +437,9 @@ def test_a_name_right_before_its_title_is_a_person(text: str, people: set[str]) 
 def test_the_citys_own_zones_named_by_level_only_are_its_zones() -> None:
     ex = run("市政协副主席带队,赴市经开区、市高新区开展专题调研。", "绵阳市人民政府")
     assert {"绵阳市经济技术开发区", "绵阳市高新技术产业开发区"} <= names(ex, "Zone")
+
+
+def test_a_zone_named_in_its_management_committee_is_a_zone_too() -> None:
+    ex = run("钦州港经济技术开发区管委会与多家企业签订投资协议。")
+    assert "钦州港经济技术开发区" in names(ex, "Zone")
+    assert "钦州港经济技术开发区管理委员会" in names(ex, "Agency")

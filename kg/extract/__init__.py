@@ -165,7 +165,30 @@ def _prefer(ms: list[Mention]) -> list[Mention]:
 
 def _drop_nested(ms: list[Mention], text: str = "") -> list[Mention]:
     ms = _drop_shadowed(ms)
-    return _drop_nested2(ms, named_parties(text, ms) if text else set())
+    return _drop_nested2(ms, named_parties(text, ms) | managed_zones(text, ms) if text else set())
+
+
+_MANAGERS = ("管委会", "管理委员会", "党工委")
+
+
+def managed_zones(text: str, ms: list[Mention]) -> set[tuple[int, int]]:
+    """Spans of zones named in their management committee's name (三明埔岭汽车工业园区管委会):
+    the zone is named there as well as the body.
+
+    >>> t = "南宁经济技术开发区管委会与企业签约。"
+    >>> from kg.types import Document
+    >>> sorted(m.surface for m in find_mentions(Document("x", t, t)) if m.type == "Zone")
+    ['南宁经济技术开发区']
+    """
+    bodies = {(m.span.start, m.span.end) for m in ms if m.type == EntityType.AGENCY}
+    out: set[tuple[int, int]] = set()
+    for m in ms:
+        if m.type != EntityType.ZONE:
+            continue
+        for w in _MANAGERS:
+            if text.startswith(w, m.span.end) and (m.span.start, m.span.end + len(w)) in bodies:
+                out.add((m.span.start, m.span.end))
+    return out
 
 
 _PARTY_TYPES = frozenset([EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION])
