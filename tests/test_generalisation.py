@@ -443,3 +443,4 @@ def test_a_zone_named_in_its_management_committee_is_a_zone_too() -> None:
     ex = run("钦州港经济技术开发区管委会与多家企业签订投资协议。")
     assert "钦州港经济技术开发区" in names(ex, "Zone")
     assert "钦州港经济技术开发区管理委员会" in names(ex, "Agency")
+    assert ("钦州港经济技术开发区", "钦州市") in triples(ex, "locatedIn")

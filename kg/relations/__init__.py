@@ -617,8 +617,12 @@ def _nested(a: Entity, b: Entity) -> bool:
 
 def _names_with_places(x: _Sentence, out: _Out) -> None:
     holders_t = (EntityType.ZONE, EntityType.CLUSTER, C)
+    # a zone opening its management committee's name (X开发区管委会) holds its places too
+    managed = {m.start for m in x.ms if m.top and m.entity.type == A}
     for h in x.ms:
-        if h.entity.type not in holders_t or not h.top:
+        if h.entity.type not in holders_t:
+            continue
+        if not h.top and not (h.entity.type == EntityType.ZONE and h.start in managed):
             continue
         inner = [
             m
