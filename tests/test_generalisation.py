@@ -444,3 +444,17 @@ def test_a_zone_named_in_its_management_committee_is_a_zone_too() -> None:
     assert "钦州港经济技术开发区" in names(ex, "Zone")
     assert "钦州港经济技术开发区管理委员会" in names(ex, "Agency")
     assert ("钦州港经济技术开发区", "钦州市") in triples(ex, "locatedIn")
+
+
+@pytest.mark.parametrize(
+    "text, zones",
+    [
+        ("中国(湖北)自由贸易试验区宜昌片区挂牌运行。", {"中国(湖北)自由贸易试验区宜昌片区"}),
+        ("加快老城片区改造。", set()),
+        ("推进东部片区开发建设。", set()),
+    ],
+)
+def test_a_named_part_of_a_zone_is_a_zone_and_a_generic_area_is_not(
+    text: str, zones: set[str]
+) -> None:
+    assert names(run(text), "Zone") == zones
