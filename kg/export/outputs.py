@@ -117,21 +117,21 @@ def _other_threads() -> list[threading.Thread]:
 def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     """Whether to write the RDF files in a forked process.
 
-    Only on Linux (forking is unsafe with some system libraries on macOS), and
-    only while this process runs a single thread. By
-    default only for graphs of :data:`PARALLEL_MIN_DOCS` documents or more, with
+    Only on Linux (forking is unsafe with some system libraries on macOS). By
+    default only while no other thread runs (see :func:`_other_threads`), for
+    graphs of :data:`PARALLEL_MIN_DOCS` documents or more, with
     more than one core, and when the free memory could hold a second copy of
     this process: the child shares the parent's pages only until one of the two
     writes to them, and the parent's other exports touch most of its heap.
     """
     if sys.platform != "linux" or not hasattr(os, "fork"):
         return False
+    if parallel is not None:  # the caller's explicit choice
+        return parallel
     if _other_threads():
         # a lock held by another thread (a Dask client's, say) at the fork would
         # stay locked forever in the child
         return False
-    if parallel is not None:
-        return parallel
     if len(graph.documents) < PARALLEL_MIN_DOCS or (os.cpu_count() or 1) < 2:
         return False
     try:
