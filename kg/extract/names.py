@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from kg.extract import tables
+from kg.extract import segmenter, tables
 from kg.extract.context import Context
 from kg.extract.matcher import Hit
 from kg.extract.spans import Cover, Sorted
@@ -43,13 +43,10 @@ _BODY_PREFIXES = ("中共", "中国", "国家", "政协", "共青团", "人行")
 @lru_cache(maxsize=65536)
 def is_generic(core: str) -> bool:
     """Whether a name's core is made only of common dictionary words (保险, 工业设计)."""
-    import jieba
-
-    jieba.setLogLevel(60)
     words = tables.common_words()
     proper = ("ns", "nr", "nz", "nt", "nrt", "nrfg", "j", "m")
     run = 0
-    for tok in jieba.lcut(core, HMM=False):
+    for tok in segmenter.cut(core):
         if len(tok) == 1:
             run += 1
             if not ("\u4e00" <= tok <= "\u9fff") or run >= 2:

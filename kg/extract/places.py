@@ -6,7 +6,7 @@ import re
 from collections import Counter, deque
 from functools import cache
 
-from kg.extract import tables
+from kg.extract import segmenter, tables
 from kg.extract.context import Context
 from kg.extract.matcher import Hit
 from kg.extract.spans import Cover, maximal
@@ -159,11 +159,8 @@ def foreign_mentions(text: str, countries: list[Hit], place_hits: list[Hit]) -> 
 def _common_words_only(core: str) -> bool:
     """Whether a run holds a frequent common word (国内, 友好, 企业), so is no
     transliterated name (清迈, 波尔多, 哈巴罗夫斯克, 埃德蒙顿)."""
-    import jieba
-
-    jieba.setLogLevel(60)
     words = tables.common_words()
-    for t in jieba.lcut(core, HMM=False):
+    for t in segmenter.cut(core):
         w = words.get(t) if len(t) > 1 else None
         if w and w[0] >= 300 and w[1] not in ("ns", "nr", "nz", "nrt", "nrfg"):
             return True

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from kg.errors import DataError
+from kg.extract import segmenter
 from kg.resources import data_file
 
 #: Endings stripped to make the short form of a division name (longest first).
@@ -168,19 +169,11 @@ def pairs(name: str, key: str, value: str) -> dict[str, str]:
     return {r[key]: r[value] for r in tsv(name)}
 
 
-#: A dictionary line "word frequency tag" for words of two or three characters.
-_WORD_LINE = re.compile(r"^(\S{2,3}) (\d+) (\S+)\r?$", re.MULTILINE)
-
-
 @cache
 def common_words() -> dict[str, tuple[int, str]]:
     """Word -> (frequency, part of speech) from the jieba dictionary (for name checks).
 
-    Parsed with one regular-expression pass over the whole file (a line loop
-    costs a second at every start of a worker process).
+    Words of two or three characters; derived once from jieba's ``dict.txt`` and
+    kept between runs (see :func:`kg.extract.segmenter.common_words`).
     """
-    import jieba
-
-    with jieba.get_dict_file() as f:
-        text = f.read().decode("utf-8")
-    return {w: (int(n), tag) for w, n, tag in _WORD_LINE.findall(text)}
+    return segmenter.common_words()

@@ -1,0 +1,237 @@
+"""jieba, loaded quickly: the default word segmenter and the dictionary's common words.
+
+The name checks segment short runs of text with jieba's default tokenizer
+(:func:`cut`) and look the words up in jieba's dictionary (:func:`common_words`).
+Loading both is most of the start-up cost of extraction, paid by every build and
+by the worker processes' server, so this module loads them the fast way while
+giving exactly what jieba's own loading gives:
+
+* the tokenizer's prefix dictionary is read from jieba's own cache file in one
+  read and one :func:`marshal.loads` (jieba's ``marshal.load`` on an open file
+  reads it in small pieces, three times slower), under jieba's own rules for
+  that file; whenever they are not met, jieba initialises itself;
+* the common-word table is derived from jieba's ``dict.txt`` once and kept,
+  beside jieba's cache file, as a marshal file keyed by the dictionary file's
+  path, size and modification time and jieba's version, with a checksum; a
+  missing, stale, truncated or corrupt file is ignored (the table is parsed
+  again), and a folder that cannot be written is no error;
+* jieba is imported without ``pkg_resources`` (jieba's own fallback opens its
+  data files by path), which costs more to import than jieba itself.
+
+Every jieba internal used here is in :func:`load_default_tokenizer` and
+:func:`import_jieba`; jieba is pinned (0.42.1) and ``tests/test_startup.py``
+checks the results against jieba's own initialisation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import marshal
+import os
+import re
+import sys
+import tempfile
+import threading
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from kg.extract.gcpause import paused
+
+__all__ = ["common_words", "cut", "import_jieba", "load_default_tokenizer", "parse_common_words"]
+
+#: jieba's cache file of the default dictionary (``Tokenizer.initialize``).
+JIEBA_CACHE_NAME = "jieba.cache"
+
+#: Bumped when the layout of the common-word file or of its table changes.
+COMMON_WORDS_FORMAT = "policy-kg common-words 1"
+
+#: A dictionary line "word frequency tag" for words of two or three characters.
+_WORD_LINE = re.compile(r"^(\S{2,3}) (\d+) (\S+)\r?$", re.MULTILINE)
+
+_import_lock = threading.Lock()
+
+
+def import_jieba() -> ModuleType:
+    """The ``jieba`` module, imported without ``pkg_resources`` when that is safe.
+
+    jieba's ``_compat`` opens its data files through ``pkg_resources`` when it
+    can be imported and by their path next to jieba's own files otherwise (the
+    same files). ``pkg_resources`` takes longer to import than jieba, so it is
+    hidden while jieba is imported, but only when nothing has imported it yet
+    and no other thread is running (another thread's import of it would fail).
+    jieba's log messages are silenced.
+    """
+    with _import_lock:
+        hide = (
+            "jieba" not in sys.modules
+            and "pkg_resources" not in sys.modules
+            and threading.active_count() == 1
+        )
+        if hide:
+            sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+        try:
+            jieba = importlib.import_module("jieba")
+        finally:
+            if hide and "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
+                del sys.modules["pkg_resources"]
+        jieba.setLogLevel(60)
+        return jieba
+
+
+def load_default_tokenizer(tokenizer: Any = None) -> Any:
+    """Initialise a jieba ``Tokenizer`` of the default dictionary from jieba's cache file.
+
+    Does what ``Tokenizer.initialize()`` of jieba 0.42.1 does when it finds its
+    cache, with one read and one :func:`marshal.loads`: the cache file is
+    ``(tokenizer.tmp_dir or tempfile.gettempdir()) / (tokenizer.cache_file or
+    "jieba.cache")``, used whatever its age for the default dictionary (jieba
+    checks the modification time only for other dictionaries), and holds
+    ``(FREQ, total)``. Whenever this does not apply (another dictionary, a
+    cache file being written by jieba, no cache file, one that does not load,
+    or holds anything but a dict and an int) it calls ``initialize()``, which
+    builds the dictionary and writes the cache as jieba always does.
+
+    ``tokenizer`` defaults to jieba's global one (``jieba.dt``, which
+    ``jieba.lcut`` uses). Returns the tokenizer.
+    """
+    jieba = import_jieba()
+    tk = jieba.dt if tokenizer is None else tokenizer
+    if tk.initialized:
+        return tk
+    with tk.lock:
+        if tk.initialized:
+            return tk
+        freq = total = None
+        if tk.dictionary == jieba.DEFAULT_DICT and tk.dictionary not in jieba.DICT_WRITING:
+            try:
+                path = os.path.join(
+                    tk.tmp_dir or tempfile.gettempdir(), tk.cache_file or JIEBA_CACHE_NAME
+                )
+                data = Path(path).read_bytes()
+                with paused():
+                    freq, total = marshal.loads(data)
+            except Exception:  # jieba treats any failure to load its cache as "no cache"
+                freq = total = None
+        if type(freq) is dict and type(total) is int:
+            tk.FREQ, tk.total = freq, total
+            tk.initialized = True
+        else:
+            tk.initialize()
+    return tk
+
+
+@cache
+def _default_tokenizer() -> Any:
+    return load_default_tokenizer()
+
+
+def cut(text: str) -> list[str]:
+    """Words of ``text`` by jieba's default tokenizer, without the HMM (``jieba.lcut(text,
+    HMM=False)``).
+
+    >>> cut("工业设计产业园")
+    ['工业', '设计', '产业园']
+    """
+    return _default_tokenizer().lcut(text, HMM=False)
+
+
+def parse_common_words(text: str) -> dict[str, tuple[int, str]]:
+    """Word -> (frequency, part of speech) for the words of two or three characters
+    of a jieba dictionary's text (lines "word frequency tag"; a later line wins).
+
+    Equal values are one shared tuple (a few thousand for some 250,000 words).
+
+    >>> parse_common_words("保险 7590 n\\n郑州 2773 ns\\n中华人民共和国 2 ns\\n")
+    {'保险': (7590, 'n'), '郑州': (2773, 'ns')}
+    """
+    shared: dict[tuple[int, str], tuple[int, str]] = {}
+    out: dict[str, tuple[int, str]] = {}
+    for w, n, tag in _WORD_LINE.findall(text):
+        v = (int(n), tag)
+        out[w] = shared.setdefault(v, v)
+    return out
+
+
+def _words_key(f: Any, version: str) -> str:
+    """What the common-word table depends on: the dictionary file and jieba's version."""
+    st = os.fstat(f.fileno())
+    path = os.path.abspath(getattr(f, "name", ""))
+    return "\0".join([COMMON_WORDS_FORMAT, version, path, str(st.st_size), str(st.st_mtime_ns)])
+
+
+def _words_file(folder: str, key: str) -> Path:
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+    return Path(folder) / f"policy-kg.common-words.{digest}.marshal"
+
+
+def read_words_file(path: Path, key: str) -> dict[str, tuple[int, str]] | None:
+    """The table kept in ``path`` under ``key``, or None when the file is missing,
+    truncated, corrupt or for another key (the checksum covers the whole table)."""
+    try:
+        data = path.read_bytes()
+        fmt, k, digest, payload = marshal.loads(data)
+        if fmt != COMMON_WORDS_FORMAT or k != key or type(payload) is not bytes:
+            return None
+        if hashlib.sha256(payload).hexdigest() != digest:
+            return None
+        with paused():
+            table = marshal.loads(payload)
+    except Exception:  # unreadable, truncated or not ours: parse the dictionary again
+        return None
+    return table if type(table) is dict else None
+
+
+def write_words_file(path: Path, key: str, table: dict[str, tuple[int, str]]) -> bool:
+    """Keep ``table`` in ``path`` under ``key``, atomically; False when the folder
+    cannot be written (the table is then parsed again next time)."""
+    payload = marshal.dumps(table)
+    data = marshal.dumps((COMMON_WORDS_FORMAT, key, hashlib.sha256(payload).hexdigest(), payload))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+    return True
+
+
+def load_common_words(f: Any, version: str, folder: str | None) -> dict[str, tuple[int, str]]:
+    """The common-word table of the open dictionary file ``f`` (binary), from the
+    file kept in ``folder`` when it is valid, else parsed (and kept when ``folder``
+    can be written). ``folder`` None: always parse."""
+    key = _words_key(f, version)
+    path = _words_file(folder, key) if folder is not None else None
+    if path is not None:
+        table = read_words_file(path, key)
+        if table is not None:
+            return table
+    table = parse_common_words(f.read().decode("utf-8"))
+    if path is not None:
+        write_words_file(path, key, table)
+    return table
+
+
+@cache
+def common_words() -> dict[str, tuple[int, str]]:
+    """Word -> (frequency, part of speech) of jieba's dictionary (words of two or three
+    characters), kept beside jieba's cache file between runs.
+
+    >>> common_words()["保险"][1]
+    'n'
+    """
+    jieba = import_jieba()
+    try:
+        folder: str | None = jieba.dt.tmp_dir or tempfile.gettempdir()
+    except OSError:  # no usable temporary folder: parse every time
+        folder = None
+    with jieba.get_dict_file() as f:
+        return load_common_words(f, jieba.__version__, folder)
