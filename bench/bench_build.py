@@ -185,7 +185,7 @@ def full_build(
     undo = [t.wrap(m, a, n) for m, a, n in _exporters()]
     try:
         start = time.perf_counter()
-        write_outputs(result, out)
+        write_outputs(result, out, fragments=cache_dir)
         exports = sum(v for k, v in t.seconds.items() if k.startswith("export"))
         t.seconds["export: other (writing, sorting)"] = time.perf_counter() - start - exports
     finally:

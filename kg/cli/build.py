@@ -105,7 +105,7 @@ def command(
         )
     for s in result.skipped:
         click.echo(f"skipped {s.path}: {s.reason}", err=True)
-    written = write_outputs(result, out_dir)
+    written = write_outputs(result, out_dir, fragments=cache)
     if shards:
         from kg.export.shards import write_shards
 

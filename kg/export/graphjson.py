@@ -19,15 +19,19 @@ UTF-8 without ``\\u`` escapes. It is written piece by piece, never held whole.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import OutputError
 from kg.export.atomic import atomic_open
 from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
+
+if TYPE_CHECKING:
+    from kg.export.fragments import Fragments
 
 FORMAT = "policy-kg graph"
 VERSION = 1
@@ -94,14 +98,40 @@ def _array(items: Iterable[dict[str, Any]], indent: str, batch: int = 2000) -> I
     yield "".join(buf) + ("[]" if first else "\n" + indent + "]")
 
 
-def iter_json(graph: KnowledgeGraph) -> Iterator[str]:
+def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str]:
+    """The edges as :func:`_array` writes them, one document's edges at a time
+    (kept in ``fragments``)."""
+    from kg.export.fragments import code_digest, digest, open_store, runs_of
+
+    code = code_digest(__name__, "kg.export.fragments") if fragments is not None else b""
+    edges = graph.edges
+    sep = ",\n  "
+
+    def make(start: int, end: int) -> tuple[str]:
+        return (sep.join([_dump(_edge(e)) for e in edges[start:end]]),)
+
+    first = True
+    with open_store(fragments, "json") as parts:
+        for start, end, key in runs_of(fragments, graph):
+            (text,) = parts.fetch(digest(code, key), functools.partial(make, start, end))
+            yield ("[\n  " if first else sep) + text
+            first = False
+    yield "[]" if first else "\n ]"
+
+
+def _dump(item: dict[str, Any]) -> str:
+    return json.dumps(item, ensure_ascii=False, sort_keys=True)
+
+
+def iter_json(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
     """The text of :func:`dumps` in pieces, without the whole graph's data in memory.
 
     Keys in sorted order at every level (directed, edges, graph, multigraph,
-    nodes); each document, node and edge on one line.
+    nodes); each document, node and edge on one line. With ``fragments``, each
+    document's edges are formatted once and kept (see :mod:`kg.export.fragments`).
     """
     yield '{\n "directed": true,\n "edges": '
-    yield from _array((_edge(e) for e in graph.edges), " ")
+    yield from _edge_array(graph, fragments)
     yield ',\n "graph": {\n  "documents": '
     yield from _array((_document(d) for d in graph.documents), "  ")
     yield f',\n  "format": {json.dumps(FORMAT)},\n  "version": {json.dumps(VERSION)}\n }}'
@@ -115,11 +145,13 @@ def dumps(graph: KnowledgeGraph) -> str:
     return "".join(iter_json(graph))
 
 
-def write_graph_json(graph: KnowledgeGraph, path: str | Path) -> Path:
+def write_graph_json(
+    graph: KnowledgeGraph, path: str | Path, *, fragments: Fragments | None = None
+) -> Path:
     """Write ``graph`` to ``path`` as node-link JSON, atomically, streaming; return the path."""
     path = Path(path)
     with atomic_open(path, "w") as f:
-        for piece in iter_json(graph):
+        for piece in iter_json(graph, fragments):
             f.write(piece)
     return path
 

@@ -21,6 +21,7 @@ Chinese names.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -29,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from kg.errors import UnknownNameError
 from kg.export.atomic import atomic_open
+from kg.export.fragments import Fragments, code_digest, digest, numbered, open_store, runs_of
 from kg.graph import Edge, KnowledgeGraph, Node
 from kg.types import Source
 
@@ -183,8 +185,40 @@ def _batched(pieces: Iterator[str], size: int = 2000) -> Iterator[str]:
     yield "".join(buf)
 
 
-def iter_graphml(graph: KnowledgeGraph) -> Iterator[str]:
-    """The graph as GraphML text, in pieces (nodes, then edges ``e0``, ``e1``, …)."""
+#: Where an edge's id goes in a kept part: a character XML text never holds (see
+#: ``_XML_INVALID``), numbered ``e0``, ``e1``, … where the part is written.
+_ID = "\x00"
+
+
+def _edge_parts(
+    graph: KnowledgeGraph,
+    fragments: Fragments | None,
+    name: str,
+    edge: Callable[[Edge], str],
+    per_item: int,
+) -> Iterator[str]:
+    """The edges in the text ``edge`` formats, one document's edges at a time.
+
+    Each document's part is kept in ``fragments`` (store ``name``) with its ids
+    as marks, and numbered here.
+    """
+    code = code_digest(__name__, "kg.export.fragments") if fragments is not None else b""
+    edges = graph.edges
+
+    def make(start: int, end: int) -> tuple[str]:
+        return ("".join([edge(e) for e in edges[start:end]]),)
+
+    with open_store(fragments, name) as parts:
+        for start, end, key in runs_of(fragments, graph):
+            (text,) = parts.fetch(digest(code, key), functools.partial(make, start, end))
+            yield numbered(text, start, per_item, _ID)
+
+
+def iter_graphml(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
+    """The graph as GraphML text, in pieces (nodes, then edges ``e0``, ``e1``, …).
+
+    With ``fragments``, each document's edges are formatted once and kept.
+    """
     names = _doc_names(graph)
     node_keys = {name: f"d{i}" for i, (name, _) in enumerate(NODE_ATTRIBUTES)}
     edge_keys = {name: f"d{i + len(node_keys)}" for i, (name, _) in enumerate(EDGE_ATTRIBUTES)}
@@ -207,16 +241,18 @@ def iter_graphml(graph: KnowledgeGraph) -> Iterator[str]:
                 for k, v in node_attributes(node, names).items()
             )
             yield f'<node id="{_attr(node.id)}">\n{data}</node>\n'
-        for i, edge in enumerate(graph.edges):
-            data = "".join(
-                f'  <data key="{edge_keys[k]}">{_text(v)}</data>\n'
-                for k, v in edge_attributes(edge, names).items()
-            )
-            yield (
-                f'<edge source="{_attr(edge.subject)}" target="{_attr(edge.object)}" '
-                f'id="e{i}">\n{data}</edge>\n'
-            )
+        yield from _edge_parts(graph, fragments, "graphml", edge, per_item=1)
         yield "</graph>\n</graphml>\n"
+
+    def edge(e: Edge) -> str:
+        data = "".join(
+            f'  <data key="{edge_keys[k]}">{_text(v)}</data>\n'
+            for k, v in edge_attributes(e, names).items()
+        )
+        return (
+            f'<edge source="{_attr(e.subject)}" target="{_attr(e.object)}" '
+            f'id="{_ID}">\n{data}</edge>\n'
+        )
 
     return _batched(pieces())
 
@@ -237,12 +273,13 @@ _GEXF_HEAD = (
 )
 
 
-def iter_gexf(graph: KnowledgeGraph) -> Iterator[str]:
+def iter_gexf(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
     """The graph as GEXF 1.2 text, in pieces; no date in the header.
 
     Node and edge labels are the ``label`` attribute of their elements; every
     edge's id is its key (``e0``, ``e1``, …), also given as ``networkx_key`` so
-    that networkx reads the same keys back.
+    that networkx reads the same keys back. With ``fragments``, each document's
+    edges are formatted once and kept.
     """
     names = _doc_names(graph)
     node_ids = {name: str(i) for i, (name, _) in enumerate(NODE_ATTRIBUTES[1:])}
@@ -258,7 +295,7 @@ def iter_gexf(graph: KnowledgeGraph) -> Iterator[str]:
 
     def attvalues(attrs: dict[str, Any], ids: dict[str, str], pad: str) -> str:
         rows = "".join(
-            f'{pad}  <attvalue for="{ids[k]}" value="{_attr(v)}" />\n'
+            f'{pad}  <attvalue for="{ids[k]}" value="{v if k == "networkx_key" else _attr(v)}" />\n'
             for k, v in attrs.items()
             if k != "label"
         )
@@ -276,15 +313,17 @@ def iter_gexf(graph: KnowledgeGraph) -> Iterator[str]:
                 f"{attvalues(attrs, node_ids, '        ')}      </node>\n"
             )
         yield "    </nodes>\n    <edges>\n"
-        for i, edge in enumerate(graph.edges):
-            attrs = edge_attributes(edge, names)
-            attrs["networkx_key"] = f"e{i}"
-            yield (
-                f'      <edge source="{_attr(edge.subject)}" target="{_attr(edge.object)}" '
-                f'id="e{i}" label="{_attr(attrs["label"])}">\n'
-                f"{attvalues(attrs, edge_ids, '        ')}      </edge>\n"
-            )
+        yield from _edge_parts(graph, fragments, "gexf", edge, per_item=2)
         yield "    </edges>\n  </graph>\n</gexf>\n"
+
+    def edge(e: Edge) -> str:
+        attrs = edge_attributes(e, names)
+        attrs["networkx_key"] = _ID  # the same id again (marks are numbered in order)
+        return (
+            f'      <edge source="{_attr(e.subject)}" target="{_attr(e.object)}" '
+            f'id="{_ID}" label="{_attr(attrs["label"])}">\n'
+            f"{attvalues(attrs, edge_ids, '        ')}      </edge>\n"
+        )
 
     return _batched(pieces())
 
@@ -317,18 +356,40 @@ def _node_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
         ]
 
 
+def _edge_row(e: Edge, names: dict[str, str]) -> list[str]:
+    a = edge_attributes(e, names)
+    return [
+        e.subject,
+        e.object,
+        e.predicate.value,
+        e.source.value,
+        a.get("document", ""),
+        a.get("evidence", ""),
+    ]
+
+
 def _edge_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
     names = _doc_names(graph)
     for e in graph.edges:
-        a = edge_attributes(e, names)
-        yield [
-            e.subject,
-            e.object,
-            e.predicate.value,
-            e.source.value,
-            a.get("document", ""),
-            a.get("evidence", ""),
-        ]
+        yield _edge_row(e, names)
+
+
+def _edge_lines(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str]:
+    """The rows of ``edges.csv`` as text, one document's edges at a time (kept in ``fragments``)."""
+    names = _doc_names(graph)
+    code = code_digest(__name__, "kg.export.fragments") if fragments is not None else b""
+    edges = graph.edges
+
+    def make(start: int, end: int) -> tuple[str]:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\r\n").writerows(
+            [_edge_row(e, names) for e in edges[start:end]]
+        )
+        return (buf.getvalue(),)
+
+    with open_store(fragments, "csv") as parts:
+        for start, end, key in runs_of(fragments, graph):
+            yield parts.fetch(digest(code, key), functools.partial(make, start, end))[0]
 
 
 def _write_rows(f: IO[str], header: tuple[str, ...], rows: Iterator[list[str]]) -> None:
@@ -359,28 +420,39 @@ def _write_pieces(path: Path, pieces: Iterator[str]) -> None:
             f.write(piece)
 
 
-def write_graphml(graph: KnowledgeGraph, path: str | Path) -> list[Path]:
-    """Write ``graph.graphml`` to ``path`` atomically, streaming."""
+def write_graphml(
+    graph: KnowledgeGraph, path: str | Path, *, fragments: Fragments | None = None
+) -> list[Path]:
+    """Write ``graph.graphml`` to ``path`` atomically, streaming (``fragments``: see
+    :mod:`kg.export.fragments`)."""
     path = Path(path)
-    _write_pieces(path, iter_graphml(graph))
+    _write_pieces(path, iter_graphml(graph, fragments))
     return [path]
 
 
-def write_gexf(graph: KnowledgeGraph, path: str | Path) -> list[Path]:
-    """Write ``graph.gexf`` to ``path`` atomically, streaming."""
+def write_gexf(
+    graph: KnowledgeGraph, path: str | Path, *, fragments: Fragments | None = None
+) -> list[Path]:
+    """Write ``graph.gexf`` to ``path`` atomically, streaming (``fragments``: see
+    :mod:`kg.export.fragments`)."""
     path = Path(path)
-    _write_pieces(path, iter_gexf(graph))
+    _write_pieces(path, iter_gexf(graph, fragments))
     return [path]
 
 
-def write_csv(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
-    """Write ``nodes.csv`` and ``edges.csv`` into the folder ``out_dir`` atomically, streaming."""
+def write_csv(
+    graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
+) -> list[Path]:
+    """Write ``nodes.csv`` and ``edges.csv`` into the folder ``out_dir`` atomically, streaming
+    (``fragments``: see :mod:`kg.export.fragments`)."""
     out = Path(out_dir)
     nodes, edges = out / "nodes.csv", out / "edges.csv"
     with atomic_open(nodes, "w", encoding="utf-8-sig") as f:
         _write_rows(f, NODE_COLUMNS, _node_rows(graph))
     with atomic_open(edges, "w", encoding="utf-8-sig") as f:
-        _write_rows(f, EDGE_COLUMNS, _edge_rows(graph))
+        _write_rows(f, EDGE_COLUMNS, iter(()))
+        for piece in _edge_lines(graph, fragments):
+            f.write(piece)
     return [edges, nodes]
 
 

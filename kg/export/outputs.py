@@ -8,6 +8,7 @@ two run on two cores. The files are the same bytes either way.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import pickle
@@ -147,6 +148,7 @@ def write_outputs(
     *,
     info: BuildInfo | None = None,
     parallel: bool | None = None,
+    fragments: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
     """Write RDF, graph JSON, the HTML graph, network formats, the extractions and the report.
 
@@ -159,11 +161,15 @@ def write_outputs(
     forked process while this one writes the others (default: on Linux, for
     graphs of :data:`PARALLEL_MIN_DOCS` documents or more, with more than one
     core and free memory for a second copy of this process; see
-    :func:`_fork_rdf`). Returns the written paths, sorted.
+    :func:`_fork_rdf`). ``fragments`` is a cache folder where each document's
+    part of the outputs is kept for the next build (see
+    :mod:`kg.export.fragments`); the files are the same bytes without it.
+    Returns the written paths, sorted.
     """
     from kg.export import rdf
     from kg.export.atomic import atomic_open, write_text
     from kg.export.buildinfo import from_result, write_build_info
+    from kg.export.fragments import Fragments
     from kg.export.graphjson import write_graph_json
     from kg.export.html import write_html
     from kg.export.jsonl import to_jsonl
@@ -175,16 +181,18 @@ def write_outputs(
     graph = result.graph
     info = info or from_result(result)
     written: list[Path] = []
-    rdf_job = _Forked(rdf.write_rdf, graph, out) if _fork_rdf(graph, parallel) else None
+    parts = Fragments(fragments) if fragments is not None else None
+    write_rdf = functools.partial(rdf.write_rdf, fragments=parts)
+    rdf_job = _Forked(write_rdf, graph, out) if _fork_rdf(graph, parallel) else None
     try:
         if rdf_job is None:
-            written += rdf.write_rdf(graph, out)
-        written.append(write_graph_json(graph, out / "graph.json"))
+            written += write_rdf(graph, out)
+        written.append(write_graph_json(graph, out / "graph.json", fragments=parts))
         written.append(write_build_info(info, out / "build.json"))
         written.append(write_html(graph, out / "graph.html"))
-        written += write_graphml(graph, out / "graph.graphml")
-        written += write_gexf(graph, out / "graph.gexf")
-        written += write_csv(graph, out)
+        written += write_graphml(graph, out / "graph.graphml", fragments=parts)
+        written += write_gexf(graph, out / "graph.gexf", fragments=parts)
+        written += write_csv(graph, out, fragments=parts)
         if result.extractions or not graph.documents:  # a reloaded graph has none to write
             jsonl = out / "extractions.jsonl"
             ordered = sorted(result.extractions, key=lambda x: x.document.display_name)

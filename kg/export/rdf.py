@@ -33,16 +33,17 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as _dt
+import functools
 import hashlib
 import json
 import re
 import string
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -61,6 +62,9 @@ from kg.vocab import (
     ontology_dir,
     relation_property,
 )
+
+if TYPE_CHECKING:
+    from kg.export.fragments import Fragments
 
 #: Named graph of the merged entity descriptions.
 ENTITIES_GRAPH = URIRef(ID_NS + "graph/entities")
@@ -236,6 +240,15 @@ def _pinyin(name: str) -> str | None:
     return " ".join(s for s in lazy_pinyin(name, style=Style.TONE) if s.strip())
 
 
+def _pinyin_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pypinyin")
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        return ""
+
+
 def _number(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".")
 
@@ -348,6 +361,8 @@ class _DatasetBuilder:
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
         self._entities: NamedGraph | None = None
+        #: The pinyin of a name (replaced by a memo when fragments are kept).
+        self.pinyin: Callable[[str], str | None] = _pinyin
         t = self.t = _Terms()
         self.iris: dict[str, Pair] = {}
         for nid, n in graph.nodes.items():
@@ -409,7 +424,7 @@ class _DatasetBuilder:
         for alias in node.aliases:
             if alias != node.name:
                 _add(out, s, self.alt, t.lit(alias, lang="zh"))
-        py = _pinyin(node.name)
+        py = self.pinyin(node.name)
         if py:
             # BCP 47 tags are case-insensitive; lower case is what pyoxigraph writes back
             _add(out, s, self.label, t.lit(py, lang="zh-latn-pinyin"))
@@ -512,13 +527,30 @@ class _DatasetBuilder:
     def _named(self, iri: str, out: _Statements, document: str | None = None) -> NamedGraph:
         return NamedGraph(iri, ox.NamedNode(iri), _sorted(out), document)
 
+    def document_inputs(self, doc: DocumentInfo) -> tuple[object, ...]:
+        """Everything :meth:`document_graph` reads for ``doc``, as plain values."""
+        iris = self.iris
+        return (
+            doc,
+            [(nid, iris[nid][0]) for nid in self.mentioned.get(doc.key, ())],
+            [
+                (e.subject, iris[e.subject][0], e.predicate.value, e.object, iris[e.object][0])
+                + (e.source.value, e.sentence, e.start, e.end)
+                for e in self.by_doc.get(doc.key, ())
+            ],
+        )
+
+    def shared_graphs(self) -> list[NamedGraph]:
+        """The entity and the gazetteer graph (when not empty), in the order of their IRIs."""
+        # ``id/graph/entities`` and ``id/graph/gazetteer`` sort after every ``id/document/…``
+        shared = (self.entity_graph(), self.gazetteer_graph())
+        return sorted((g for g in shared if g is not None and g.statements), key=_iri_of)
+
     def graphs(self) -> Iterator[NamedGraph]:
         """Every non-empty named graph, in the order of the graphs' IRIs."""
         for doc in self.documents():
             yield self.document_graph(doc)
-        # ``id/graph/entities`` and ``id/graph/gazetteer`` sort after every ``id/document/…``
-        shared = (self.entity_graph(), self.gazetteer_graph())
-        yield from sorted((g for g in shared if g is not None and g.statements), key=_iri_of)
+        yield from self.shared_graphs()
 
 
 def _iri_of(g: NamedGraph) -> str:
@@ -776,6 +808,16 @@ class _JsonLd:
 
     def nodes(self, statements: list[Statement]) -> None:
         """Write the node objects of ``statements`` (sorted, so grouped by subject)."""
+        self.write(self.text(statements))
+
+    def write(self, text: str) -> None:
+        """Write node objects made by :meth:`text`."""
+        if text:
+            self.f.write(("\n  " if self.first else ",\n  ") + text)
+            self.first = False
+
+    def text(self, statements: list[Statement]) -> str:
+        """The node objects of ``statements``, one per line, separated by commas."""
         rdf_type = str(RDF.type)
         chunk: list[str] = []
         i, n = 0, len(statements)
@@ -797,23 +839,27 @@ class _JsonLd:
                 node["@type"] = types[0] if len(types) == 1 else sorted(types)
             for key, vals in props.items():
                 node[key] = vals[0] if len(vals) == 1 else vals
-            text = json.dumps(node, ensure_ascii=False, sort_keys=True)
-            chunk.append(("\n  " if self.first else ",\n  ") + text)
-            self.first = False
-        self.f.write("".join(chunk))
+            chunk.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
+        return ",\n  ".join(chunk)
 
     def end(self) -> None:
         self.f.write("]\n}\n" if self.first else "\n ]\n}\n")
 
 
-def write_rdf(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
+def write_rdf(
+    graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
+) -> list[Path]:
     """Write ``graph.ttl``, ``graph.trig``, ``graph.jsonld`` and ``graph.nq`` into ``out_dir``.
 
     The four files are written together, streaming one named graph at a time.
     The same graph gives byte-identical files on every run and machine.
+    With ``fragments`` (a cache folder), each document's part of the four files
+    is kept there and reused by the next build while its inputs stay the same
+    (see :mod:`kg.export.fragments`); the files are the same either way.
     Returns the written paths in the order of :data:`RDF_FILES`.
     """
     from kg.export.atomic import atomic_open
+    from kg.export.fragments import code_digest, digest, open_store
 
     out = Path(out_dir)
     try:
@@ -825,12 +871,25 @@ def write_rdf(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
     builder = _DatasetBuilder(graph)
     ctx = load_context()
     turtle = _TurtleText()
+    rel = builder.relation_keys
     try:
         with contextlib.ExitStack() as stack:
             f_ttl = stack.enter_context(atomic_open(ttl, "w"))
             f_trig = stack.enter_context(atomic_open(trig, "w"))
             f_json = stack.enter_context(atomic_open(jsonld, "w"))
             f_nq = stack.enter_context(atomic_open(nq, "w"))
+            parts = stack.enter_context(open_store(fragments, "rdf"))
+            code = code_digest(__name__, "kg.vocab", "kg.export.fragments") if fragments else b""
+            if fragments:
+                # pypinyin takes most of a second to load: names seen before skip it
+                names = stack.enter_context(open_store(fragments, "pinyin"))
+                version = _pinyin_version()
+
+                def pinyin(name: str) -> str | None:
+                    key = digest(code, version, name)
+                    return names.fetch(key, lambda: (_pinyin(name) or "",))[0] or None
+
+                builder.pinyin = pinyin
             w_json = _JsonLd(f_json, ctx)
             w_json.begin()
             # Turtle and JSON-LD: the merged graph, entity descriptions (with their
@@ -841,20 +900,37 @@ def write_rdf(graph: KnowledgeGraph, out_dir: str | Path) -> list[Path]:
             f_ttl.write(turtle.block(merged))
             w_json.nodes(merged)
             del merged
+
+            def texts(ng: NamedGraph) -> tuple[str, ...]:
+                """The graph in N-Quads and TriG; for a document's graph, its own
+                resources (no relations) in Turtle and JSON-LD."""
+                gk, st = ng.key, ng.statements
+                nq_text = "".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st])
+                own = [x for x in st if x[0][1] not in rel] if ng.document is not None else []
+                return nq_text, turtle.graph(gk, st), turtle.block(own), w_json.text(own)
+
+            def texts_of(doc: DocumentInfo) -> tuple[str, ...]:
+                return texts(builder.document_graph(doc))
+
             started = False
-            rel = builder.relation_keys
-            for ng in builder.graphs():
-                gk = ng.key
-                st = ng.statements
-                if st and not started:
+
+            def write(quads: str, trig_text: str, ttl_text: str, json_text: str) -> None:
+                nonlocal started
+                if trig_text and not started:
                     f_trig.write(turtle.header())
                     started = True
-                f_nq.write("".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st]))
-                f_trig.write(turtle.graph(gk, st))
-                if ng.document is not None:
-                    own = [x for x in st if x[0][1] not in rel]
-                    f_ttl.write(turtle.block(own))
-                    w_json.nodes(own)
+                f_nq.write(quads)
+                f_trig.write(trig_text)
+                f_ttl.write(ttl_text)
+                w_json.write(json_text)
+
+            for doc in builder.documents():
+                key = digest(code, builder.document_inputs(doc)) if fragments else b""
+                make = functools.partial(texts_of, doc)
+                write(*parts.fetch(key, make))
+            for ng in builder.shared_graphs():
+                quads, trig_text, _, _ = texts(ng)
+                write(quads, trig_text, "", "")
             w_json.end()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc

@@ -1,0 +1,314 @@
+"""Pieces of output text kept between builds, found again by a digest of what made them.
+
+Most of an output file is one document's part after another: its named graph
+in the RDF files, its edges in the network formats, its line in
+``extractions.jsonl``. After one document of thousands changes, a rebuild
+would format every other document's part again, to the same text. A
+:class:`FragmentStore` keeps each part under a digest of everything that
+went into it (the document's own data and the source of the code that formats
+it), so a rebuild formats only the parts whose inputs changed and copies the
+rest. A part found again is, by construction, the text the formatter would
+write; the outputs are the same bytes with or without the store.
+
+One store is one file (``<cache>/fragments/<name>.bin``): the parts one after
+another, then an index of digest -> offset and lengths. A build reads the
+previous file and writes a new one, through a temporary file renamed at the
+end, holding only the index in memory; a part not used by the build is not
+carried over, so the file stays the size of the last build's outputs. A file
+that cannot be read is treated as empty and replaced.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import mmap
+import os
+import struct
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.graph import KnowledgeGraph
+
+#: The last 16 bytes of a store: the offset of its index, then this mark.
+_MAGIC = b"kgfrag01"
+_FOOTER = struct.Struct("<Q8s")
+
+#: The folder of the stores inside the cache folder.
+DIRNAME = "fragments"
+
+Parts = tuple[str, ...]
+
+
+def code_digest(*modules: ModuleType | str) -> bytes:
+    """A digest of the source files of ``modules`` (modules or module names).
+
+    Part of every fragment's digest, so that a change to the code that formats
+    a part makes the stored parts of the old code unused.
+
+    >>> code_digest("kg.export.fragments") == code_digest("kg.export.fragments")
+    True
+    """
+    import importlib
+
+    h = hashlib.blake2b(digest_size=16)
+    for m in modules:
+        mod = importlib.import_module(m) if isinstance(m, str) else m
+        path = getattr(mod, "__file__", None)
+        h.update(mod.__name__.encode("utf-8") + b"\0")
+        if path:
+            h.update(Path(path).read_bytes())
+        h.update(b"\0")
+    h.update(sys.version.encode("ascii", "replace"))  # repr() and json may differ by version
+    return h.digest()
+
+
+def digest(*parts: object) -> bytes:
+    """The digest of ``parts`` by their ``repr`` (strings, numbers, tuples of those).
+
+    >>> digest("a", 1) == digest("a", 1), digest("a", 1) == digest("a", 2)
+    (True, False)
+    """
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
+
+
+class FragmentStore:
+    """The parts of one kind of output, as the previous build left them, and the new file.
+
+    Use as a context manager: parts are looked up with :meth:`fetch`, which
+    makes the missing ones; leaving the block without an error replaces the
+    file with the parts fetched during the block. ``hits`` and ``misses`` count
+    parts found and made.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.hits = 0
+        self.misses = 0
+        self._old: dict[bytes, tuple[int, tuple[int, ...]]] = {}
+        self._map: mmap.mmap | None = None
+        self._file: IO[bytes] | None = None
+        self._new: dict[bytes, tuple[int, tuple[int, ...]]] = {}
+        self._out: IO[bytes] | None = None
+        self._tmp: str | None = None
+        self._pos = 0
+
+    # -- reading the previous build's parts -----------------------------------
+
+    def _open_old(self) -> None:
+        try:
+            f = open(self.path, "rb")  # noqa: SIM115 - kept open for the map
+        except OSError:
+            return
+        try:
+            size = os.fstat(f.fileno()).st_size
+            if size < _FOOTER.size:
+                raise ValueError("too short")
+            m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            at, magic = _FOOTER.unpack(m[size - _FOOTER.size :])
+            if magic != _MAGIC or at > size - _FOOTER.size:
+                raise ValueError("not a fragment store")
+            index = marshal.loads(m[at : size - _FOOTER.size])
+            if not isinstance(index, dict):
+                raise ValueError("bad index")
+            for offset, lengths in index.values():
+                if offset + sum(lengths) > at:
+                    raise ValueError("index points past the data")
+        except (OSError, ValueError, EOFError, TypeError, struct.error):
+            f.close()
+            return
+        self._file, self._map, self._old = f, m, index
+
+    def _read_old(self, key: bytes) -> Parts | None:
+        hit = self._old.get(key)
+        if hit is None or self._map is None:
+            return None
+        offset, lengths = hit
+        out = []
+        try:
+            for n in lengths:
+                out.append(self._map[offset : offset + n].decode("utf-8"))
+                offset += n
+        except UnicodeDecodeError:
+            return None
+        return tuple(out)
+
+    # -- writing this build's parts -------------------------------------------
+
+    def __enter__(self) -> FragmentStore:
+        self._open_old()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            )
+            self._out = os.fdopen(fd, "wb")
+        except OSError:  # a read-only cache: parts are still found, none kept
+            self._out = self._tmp = None
+        return self
+
+    def fetch(self, key: bytes, make: Callable[[], Parts]) -> Parts:
+        """The parts stored under ``key``, or ``make()``'s (kept for the next build)."""
+        parts = self._read_old(key)
+        if parts is None:
+            parts = make()
+            self.misses += 1
+        else:
+            self.hits += 1
+        if self._out is not None and key not in self._new:
+            data = [p.encode("utf-8") for p in parts]
+            lengths = tuple(len(b) for b in data)
+            try:
+                self._out.write(b"".join(data))
+            except OSError:
+                self._drop()
+            else:
+                self._new[key] = (self._pos, lengths)
+                self._pos += sum(lengths)
+        return parts
+
+    def _drop(self) -> None:
+        if self._out is not None:
+            with contextlib.suppress(OSError):
+                self._out.close()
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+        self._out = self._tmp = None
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if self._map is not None:
+            self._map.close()
+        if self._file is not None:
+            self._file.close()
+        self._map = self._file = None
+        if exc_type is not None or self._out is None or self._tmp is None:
+            self._drop()
+            return
+        try:
+            index = marshal.dumps(self._new)
+            self._out.write(index)
+            self._out.write(_FOOTER.pack(self._pos, _MAGIC))
+            self._out.close()
+            os.replace(self._tmp, self.path)
+        except OSError:  # the store is only a help: the outputs are written anyway
+            self._drop()
+        self._out = self._tmp = None
+
+
+class _NoStore:
+    """A stand-in that makes every part (no cache folder)."""
+
+    hits = misses = 0
+
+    def fetch(self, key: bytes, make: Callable[[], Parts]) -> Parts:
+        return make()
+
+
+Fetch = Callable[[bytes, Callable[[], Parts]], Parts]
+
+
+@contextlib.contextmanager
+def store(folder: str | os.PathLike[str] | None, name: str) -> Iterator[FragmentStore | _NoStore]:
+    """The store ``name`` in ``folder`` (``<folder>/fragments/<name>.bin``), or none."""
+    if folder is None:
+        yield _NoStore()
+        return
+    with FragmentStore(Path(folder) / DIRNAME / f"{name}.bin") as s:
+        yield s
+
+
+def edge_runs(graph: KnowledgeGraph, keyed: bool = True) -> list[tuple[int, int, bytes]]:
+    """``(start, end, digest)`` for each run of ``graph.edges`` stated in one document.
+
+    The digest covers every field of the run's edges and the document's name:
+    all that an edge list's formatter reads of them (without ``keyed``, the
+    digests are left empty). The edges of one document are consecutive, since
+    edges are sorted by document first.
+    """
+    names = {d.key: d.name for d in graph.documents}
+    edges = graph.edges
+    out = []
+    for doc, start, end in runs(e.document for e in edges):
+        if keyed:
+            rows = [
+                (e.subject, e.predicate.value, e.object, e.source.value, e.sentence, e.start, e.end)
+                for e in edges[start:end]
+            ]
+            out.append((start, end, digest(doc, names.get(doc), rows)))
+        else:
+            out.append((start, end, b""))
+    return out
+
+
+class Fragments:
+    """A build's parts kept in ``folder``, and what every edge list shares: the runs of edges.
+
+    ``store(name)`` opens the store of one kind of output; :meth:`edge_runs`
+    computes the runs (with their digests) once for all formats of one graph.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self._runs: tuple[KnowledgeGraph, list[tuple[int, int, bytes]]] | None = None
+
+    def store(self, name: str) -> contextlib.AbstractContextManager[FragmentStore | _NoStore]:
+        return store(self.folder, name)
+
+    def edge_runs(self, graph: KnowledgeGraph) -> list[tuple[int, int, bytes]]:
+        if self._runs is None or self._runs[0] is not graph:
+            self._runs = (graph, edge_runs(graph))
+        return self._runs[1]
+
+
+def open_store(
+    fragments: Fragments | None, name: str
+) -> contextlib.AbstractContextManager[FragmentStore | _NoStore]:
+    """The store ``name`` of ``fragments``, or one that keeps nothing."""
+    return store(None if fragments is None else fragments.folder, name)
+
+
+def runs_of(fragments: Fragments | None, graph: KnowledgeGraph) -> list[tuple[int, int, bytes]]:
+    """The runs of ``graph.edges``, with digests when parts are kept."""
+    return edge_runs(graph, keyed=False) if fragments is None else fragments.edge_runs(graph)
+
+
+def numbered(text: str, first: int, per_item: int = 1, mark: str = "\x00") -> str:
+    """``text`` with each ``mark`` replaced by ``e<n>``, counting items from ``first``.
+
+    Each item holds ``per_item`` marks; parts of positional output (edge ids
+    ``e0``, ``e1``, …) are kept with marks and numbered where they are written.
+
+    >>> numbered("<a id=#/><b id=#/>", 7, mark="#")
+    '<a id=e7/><b id=e8/>'
+    """
+    pieces = text.split(mark)
+    out = [pieces[0]]
+    for k, piece in enumerate(pieces[1:]):
+        out.append(f"e{first + k // per_item}")
+        out.append(piece)
+    return "".join(out)
+
+
+def runs(keys: Iterable[str]) -> Iterator[tuple[str, int, int]]:
+    """``(key, start, end)`` for each run of equal consecutive keys.
+
+    >>> list(runs(["a", "a", "b"]))
+    [('a', 0, 2), ('b', 2, 3)]
+    """
+    start = 0
+    prev: str | None = None
+    i = 0
+    for i, k in enumerate(keys):
+        if k != prev:
+            if prev is not None:
+                yield prev, start, i
+            prev, start = k, i
+    if prev is not None:
+        yield prev, start, i + 1

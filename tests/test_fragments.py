@@ -1,0 +1,150 @@
+"""Kept output parts: a rebuild that reuses them writes the bytes a fresh build writes."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.builder import build
+from kg.export.fragments import DIRNAME, FragmentStore, code_digest, digest, numbered
+from kg.export.outputs import write_outputs
+from tests.conftest import DOCS
+
+# ---------------------------------------------------------------------------
+# The store
+
+
+def _fill(path: Path, items: dict[bytes, tuple[str, ...]]) -> FragmentStore:
+    with FragmentStore(path) as s:
+        for key, parts in items.items():
+            assert s.fetch(key, lambda p=parts: p) == parts
+    return s
+
+
+def test_a_store_gives_back_what_it_kept_and_makes_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "s.bin"
+    first = _fill(path, {b"a" * 16: ("郑州市", ""), b"b" * 16: ("x\n", "y")})
+    assert (first.hits, first.misses) == (0, 2)
+    made: list[bytes] = []
+    with FragmentStore(path) as s:
+        assert s.fetch(b"a" * 16, lambda: made.append(b"a") or ("other",)) == ("郑州市", "")
+        assert s.fetch(b"c" * 16, lambda: made.append(b"c") or ("new",)) == ("new",)
+    assert made == [b"c"] and (s.hits, s.misses) == (1, 1)
+    # "b" was not used by the second build: it is not carried over
+    with FragmentStore(path) as s:
+        assert s.fetch(b"b" * 16, lambda: ("made again",)) == ("made again",)
+        assert s.fetch(b"c" * 16, lambda: ("not used",)) == ("new",)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b"garbage"),
+        lambda p: p.write_bytes(p.read_bytes()[:-3]),  # truncated footer
+        lambda p: p.write_bytes(b""),
+        lambda p: p.write_bytes(b"\0" * 100 + p.read_bytes()[-16:]),  # index offset past data
+    ],
+    ids=["garbage", "truncated", "empty", "bad-index"],
+)
+def test_a_damaged_store_is_read_as_empty_and_replaced(tmp_path: Path, damage) -> None:
+    path = tmp_path / "s.bin"
+    _fill(path, {b"k" * 16: ("text",)})
+    damage(path)
+    again = _fill(path, {b"k" * 16: ("text",)})
+    assert (again.hits, again.misses) == (0, 1)
+    third = _fill(path, {b"k" * 16: ("text",)})
+    assert (third.hits, third.misses) == (1, 0)
+    assert [p.name for p in tmp_path.iterdir()] == ["s.bin"]  # no temporary file left
+
+
+def test_an_error_inside_the_block_keeps_the_previous_store(tmp_path: Path) -> None:
+    path = tmp_path / "s.bin"
+    _fill(path, {b"k" * 16: ("kept",)})
+    with pytest.raises(RuntimeError), FragmentStore(path) as s:
+        s.fetch(b"z" * 16, lambda: ("z",))
+        raise RuntimeError("interrupted")
+    with FragmentStore(path) as s:
+        assert s.fetch(b"k" * 16, lambda: ("lost",)) == ("kept",)
+    assert [p.name for p in tmp_path.iterdir()] == ["s.bin"]
+
+
+def test_digests_tell_inputs_and_code_apart() -> None:
+    assert digest("a", (1, None)) != digest("a", (1, ""))
+    assert code_digest("kg.export.rdf") != code_digest("kg.export.netformats")
+
+
+def test_numbered_counts_items_with_several_marks() -> None:
+    assert numbered("<e \x00 k=\x00/><e \x00 k=\x00/>", 4, per_item=2) == "<e e4 k=e4/><e e5 k=e5/>"
+    assert numbered("no marks", 0) == "no marks"
+
+
+# ---------------------------------------------------------------------------
+# Whole builds
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("parallel", [False, True] if sys.platform == "linux" else [False])
+def test_a_rebuild_with_kept_parts_writes_what_a_fresh_build_writes(
+    tmp_path: Path, parallel: bool
+) -> None:
+    src = tmp_path / "docs"
+    shutil.copytree(DOCS, src)
+    keep = tmp_path / "keep"
+    first = build([str(src)], jobs=1)
+    write_outputs(first, tmp_path / "first", fragments=keep, parallel=parallel)
+    stores = sorted(p.name for p in (keep / DIRNAME).iterdir())
+    assert {"rdf.bin", "graphml.bin", "gexf.bin", "csv.bin", "json.bin"} <= set(stores)
+
+    # change one document, remove one, add one
+    names = sorted(p.name for p in src.glob("*.txt"))
+    changed = src / names[1]
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n郑州市与开封市签署了合作框架协议。\n",
+        encoding="utf-8",
+    )
+    (src / names[2]).unlink()
+    (src / "new.txt").write_text("洛阳市与三门峡市签订文旅合作协议。\n", encoding="utf-8")
+
+    second = build([str(src)], jobs=1)
+    write_outputs(second, tmp_path / "again", fragments=keep, parallel=parallel)
+    write_outputs(second, tmp_path / "fresh", parallel=parallel)
+    again, fresh = _files(tmp_path / "again"), _files(tmp_path / "fresh")
+    assert again.keys() == fresh.keys()
+    for name in fresh:
+        assert again[name] == fresh[name], name
+    # the first build's outputs differ: the rebuild did not copy stale parts
+    assert _files(tmp_path / "first")["graph.nq"] != again["graph.nq"]
+
+
+def test_kept_parts_are_reused(tmp_path: Path) -> None:
+    from kg.export.fragments import Fragments
+    from kg.export.netformats import iter_graphml
+
+    result = build([str(DOCS)], jobs=1)
+    parts = Fragments(tmp_path)
+    text = "".join(iter_graphml(result.graph, parts))
+    calls: list[int] = []
+
+    import kg.export.netformats as nf
+
+    original = nf.edge_attributes
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    nf.edge_attributes = counting
+    try:
+        again = "".join(iter_graphml(result.graph, Fragments(tmp_path)))
+        fresh = "".join(iter_graphml(result.graph))
+    finally:
+        nf.edge_attributes = original
+    assert again == text == fresh
+    # the second pass formatted no edge; the pass without kept parts formatted every one
+    assert len(calls) == len(result.graph.edges) > 0
