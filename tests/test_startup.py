@@ -1,0 +1,241 @@
+"""The fast start-up of extraction (kg.extract.segmenter) gives what jieba's own loading gives."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kg.extract import segmenter, tables
+from kg.text.segment import sentences
+
+DOCS = Path(__file__).resolve().parent.parent / "data" / "docs"
+DOC_PATHS = sorted(DOCS.glob("*.txt"))
+
+jieba = segmenter.import_jieba()
+DICT_PATH = Path(jieba.__file__).parent / "dict.txt"
+
+
+def _old_common_words(text: str) -> dict[str, tuple[int, str]]:
+    """The table as it was parsed before it was kept between runs."""
+    line = re.compile(r"^(\S{2,3}) (\d+) (\S+)\r?$", re.MULTILINE)
+    return {w: (int(n), tag) for w, n, tag in line.findall(text)}
+
+
+@pytest.fixture(scope="module")
+def reference_words() -> dict[str, tuple[int, str]]:
+    return _old_common_words(DICT_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """A tokenizer whose cache file is truncated: it must fall back to jieba's own
+    initialisation, which builds the dictionary from dict.txt and writes the cache."""
+    folder = tmp_path_factory.mktemp("jieba")
+    real = Path(tempfile.gettempdir()) / "jieba.cache"
+    segmenter.load_default_tokenizer()  # makes sure jieba's own cache file exists
+    (folder / "jieba.cache").write_bytes(real.read_bytes()[:1000])
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(folder)
+    segmenter.load_default_tokenizer(tk)
+    return tk, folder
+
+
+def _never(*args: object, **kwargs: object) -> None:
+    raise AssertionError("jieba's own initialisation was called")
+
+
+# ------------------------------------------------------------------ the tokenizer
+
+
+def test_a_truncated_jieba_cache_falls_back_to_jiebas_own_build(rebuilt: tuple[Any, Path]) -> None:
+    tk, folder = rebuilt
+    assert tk.initialized
+    assert (folder / "jieba.cache").stat().st_size > 1_000_000  # rewritten whole by jieba
+    assert tk.FREQ["郑州"] > 0 and tk.total > 0
+
+
+def test_the_fast_load_equals_jiebas_build_from_the_dictionary(rebuilt: tuple[Any, Path]) -> None:
+    tk, _ = rebuilt
+    fast = segmenter.load_default_tokenizer(jieba.Tokenizer())
+    assert fast.total == tk.total
+    assert fast.FREQ == tk.FREQ
+
+
+def test_a_valid_cache_is_read_without_jiebas_initialisation(
+    rebuilt: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tk, folder = rebuilt
+    again = jieba.Tokenizer()
+    again.tmp_dir = str(folder)
+    monkeypatch.setattr(again, "initialize", _never)
+    segmenter.load_default_tokenizer(again)
+    assert again.initialized
+    assert again.FREQ == tk.FREQ and again.total == tk.total
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00garbage", marshal.dumps(("FREQ", 1)), marshal.dumps(({"郑州": 1}, 1.5))],
+    ids=["empty", "garbage", "not-a-dict", "float-total"],
+)
+def test_an_unusable_cache_is_left_to_jieba(
+    content: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "jieba.cache").write_bytes(content)
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(tmp_path)
+    calls: list[object] = []
+    monkeypatch.setattr(tk, "initialize", lambda *a: calls.append(a))
+    segmenter.load_default_tokenizer(tk)
+    assert calls == [()]
+    assert not tk.initialized and tk.FREQ == {}
+
+
+def test_another_dictionary_is_left_to_jieba(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("郑州 100 ns\n", encoding="utf-8")
+    (tmp_path / "jieba.cache").write_bytes(marshal.dumps(({"郑州": 1}, 1)))
+    tk = jieba.Tokenizer(str(words))
+    tk.tmp_dir = str(tmp_path)
+    calls: list[object] = []
+    monkeypatch.setattr(tk, "initialize", lambda *a: calls.append(a))
+    segmenter.load_default_tokenizer(tk)
+    assert calls == [()]
+
+
+def test_a_missing_cache_folder_still_gives_a_tokenizer(
+    rebuilt: tuple[Any, Path], tmp_path: Path
+) -> None:
+    tk = jieba.Tokenizer()
+    tk.tmp_dir = str(tmp_path / "missing")  # jieba cannot read nor write its cache here
+    segmenter.load_default_tokenizer(tk)
+    assert tk.initialized and tk.total == rebuilt[0].total
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("path", DOC_PATHS, ids=[p.name for p in DOC_PATHS])
+def test_sentences_are_cut_as_jieba_cuts_them(path: Path, rebuilt: tuple[Any, Path]) -> None:
+    tk, _ = rebuilt
+    text = path.read_text(encoding="utf-8")
+    pieces = [text[s.start : s.end] for s in sentences(text)]
+    # the name checks cut short runs: every run of up to eight characters of a sentence
+    pieces += [p[i : i + n] for p in pieces[:20] for n in (2, 4, 8) for i in range(len(p) - n)]
+    assert pieces
+    assert [segmenter.cut(p) for p in pieces] == [tk.lcut(p, HMM=False) for p in pieces]
+
+
+def test_the_default_tokenizer_is_jiebas_global_one() -> None:
+    segmenter.cut("郑州")
+    assert jieba.dt.initialized
+    assert segmenter.cut("郑开同城化合作协议") == jieba.lcut("郑开同城化合作协议", HMM=False)
+
+
+def test_jieba_is_imported_without_pkg_resources_and_reads_the_same_files() -> None:
+    script = (
+        "import sys\n"
+        "from kg.extract import segmenter\n"
+        "jieba = segmenter.import_jieba()\n"
+        "print('pkg_resources' in sys.modules)\n"
+        "with jieba.get_dict_file() as f:\n"
+        "    print(f.name)\n"
+        "import pkg_resources\n"  # importable again afterwards
+        "print(pkg_resources.resource_filename('jieba', 'dict.txt'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0] == "False"
+    assert os.path.samefile(out[1], out[2])
+    assert os.path.samefile(out[1], DICT_PATH)
+
+
+# ------------------------------------------------------------------ the common words
+
+
+def test_the_common_words_equal_the_parsed_dictionary(
+    reference_words: dict[str, tuple[int, str]],
+) -> None:
+    assert len(reference_words) > 100_000
+    assert tables.common_words() == reference_words
+    assert list(tables.common_words()) == list(reference_words)
+
+
+def test_the_kept_table_is_read_back_without_parsing(
+    tmp_path: Path, reference_words: dict[str, tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with DICT_PATH.open("rb") as f:
+        first = segmenter.load_common_words(f, "v", str(tmp_path))
+    assert len(list(tmp_path.glob("*.marshal"))) == 1
+    monkeypatch.setattr(segmenter, "parse_common_words", _never)
+    with DICT_PATH.open("rb") as f:
+        second = segmenter.load_common_words(f, "v", str(tmp_path))
+    assert first == second == reference_words
+
+
+def _truncate(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _flip(data: bytes) -> bytes:
+    k = len(data) - 1000  # inside the table, past the checksum
+    return data[:k] + bytes([data[k] ^ 0x01]) + data[k + 1 :]
+
+
+def _empty(data: bytes) -> bytes:
+    return b""
+
+
+def _other_key(data: bytes) -> bytes:
+    fmt, key, digest, payload = marshal.loads(data)
+    return marshal.dumps((fmt, key + "x", digest, payload))
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip, _empty, _other_key])
+def test_a_damaged_kept_table_is_parsed_again(
+    damage: Any, tmp_path: Path, reference_words: dict[str, tuple[int, str]]
+) -> None:
+    with DICT_PATH.open("rb") as f:
+        segmenter.load_common_words(f, "v", str(tmp_path))
+    (kept,) = tmp_path.glob("*.marshal")
+    kept.write_bytes(damage(kept.read_bytes()))
+    with DICT_PATH.open("rb") as f:
+        assert segmenter.load_common_words(f, "v", str(tmp_path)) == reference_words
+    with DICT_PATH.open("rb") as f:  # and it was written again, whole
+        key = segmenter._words_key(f, "v")
+    assert segmenter.read_words_file(kept, key) == reference_words
+
+
+def test_an_unwritable_folder_still_gives_the_table(
+    tmp_path: Path, reference_words: dict[str, tuple[int, str]]
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("", encoding="utf-8")
+    with DICT_PATH.open("rb") as f:
+        assert segmenter.load_common_words(f, "v", str(not_a_folder)) == reference_words
+    assert list(tmp_path.iterdir()) == [not_a_folder]
+
+
+def test_a_changed_dictionary_is_parsed_again(tmp_path: Path) -> None:
+    words = tmp_path / "dict.txt"
+    shutil.copyfile(DICT_PATH, words)
+    with words.open("rb") as f:
+        before = segmenter.load_common_words(f, "v", str(tmp_path))
+    assert "郑开" not in before
+    with words.open("ab") as f:
+        f.write("郑开 30 ns\n".encode())
+    with words.open("rb") as f:
+        after = segmenter.load_common_words(f, "v", str(tmp_path))
+    assert after["郑开"] == (30, "ns")
+    with words.open("rb") as f:
+        assert after == _old_common_words(f.read().decode("utf-8"))
