@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -158,6 +159,18 @@ def test_jieba_is_imported_without_pkg_resources_and_reads_the_same_files() -> N
     assert out[0] == "False"
     assert os.path.samefile(out[1], out[2])
     assert os.path.samefile(out[1], DICT_PATH)
+
+
+def test_pkg_resources_is_hidden_from_the_importing_thread_only() -> None:
+    finder = segmenter._HidePkgResources()
+    with pytest.raises(ModuleNotFoundError):
+        finder.find_spec("pkg_resources")
+    assert finder.find_spec("jieba") is None
+    seen: list[object] = []
+    other = threading.Thread(target=lambda: seen.append(finder.find_spec("pkg_resources")))
+    other.start()
+    other.join()
+    assert seen == [None]
 
 
 # ------------------------------------------------------------------ the common words

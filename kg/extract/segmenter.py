@@ -55,29 +55,42 @@ _WORD_LINE = re.compile(r"^(\S{2,3}) (\d+) (\S+)\r?$", re.MULTILINE)
 _import_lock = threading.Lock()
 
 
+class _HidePkgResources:
+    """A meta path finder that makes ``import pkg_resources`` fail in one thread only."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+        if name == "pkg_resources" and threading.get_ident() == self.thread:
+            raise ModuleNotFoundError("pkg_resources is not used for jieba", name=name)
+        return None
+
+
 def import_jieba() -> ModuleType:
-    """The ``jieba`` module, imported without ``pkg_resources`` when that is safe.
+    """The ``jieba`` module, imported without ``pkg_resources``; its log is silenced.
 
     jieba's ``_compat`` opens its data files through ``pkg_resources`` when it
-    can be imported and by their path next to jieba's own files otherwise (the
-    same files). ``pkg_resources`` takes longer to import than jieba, so it is
-    hidden while jieba is imported, but only when nothing has imported it yet
-    and no other thread is running (another thread's import of it would fail).
-    jieba's log messages are silenced.
+    can import it and by their path next to jieba's own files otherwise (the
+    same files). ``pkg_resources`` takes longer to import than jieba, so while
+    jieba is imported, a finder put first on a new ``sys.meta_path`` list makes
+    its import fail in this thread; other threads import it as usual (a thread
+    in the middle of an import keeps the list it started with).
     """
     with _import_lock:
-        hide = (
-            "jieba" not in sys.modules
-            and "pkg_resources" not in sys.modules
-            and threading.active_count() == 1
-        )
+        hide = "jieba" not in sys.modules and "pkg_resources" not in sys.modules
+        finder = _HidePkgResources()
+        saved = sys.meta_path
         if hide:
-            sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+            sys.meta_path = [finder, *saved]
         try:
             jieba = importlib.import_module("jieba")
         finally:
-            if hide and "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
-                del sys.modules["pkg_resources"]
+            if hide:
+                if sys.meta_path[:1] == [finder] and sys.meta_path[1:] == saved:
+                    sys.meta_path = saved
+                else:  # someone changed the list meanwhile: take out only the finder
+                    sys.meta_path = [f for f in sys.meta_path if f is not finder]
         jieba.setLogLevel(60)
         return jieba
 
