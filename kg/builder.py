@@ -18,7 +18,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.cache import CacheStats, Entry, ExtractionCache, SkipEntry, cache_key, dumps, loads, rebind
+from kg.cache import (
+    CacheStats,
+    Entry,
+    ExtractionCache,
+    SkipEntry,
+    cache_key,
+    dumps,
+    loads,
+    paused_gc,
+    rebind,
+    tables_digest,
+)
 from kg.errors import InputError
 from kg.graph import KnowledgeGraph, build_graph
 from kg.types import Extraction
@@ -90,18 +101,18 @@ def extract_batch_pickled(batch: list[tuple[str, str]]) -> list[bytes]:
 def _cache_lookup(
     items: Sequence[tuple[str, str]], cache: ExtractionCache
 ) -> tuple[list[Entry | None], list[str | None]]:
-    entries: list[Entry | None] = []
+    """The cached entry (or ``None``) and the cache key (``None``: unreadable) of each item."""
     keys: list[str | None] = []
+    tables = tables_digest()
     for path, name in items:
         try:
             data = Path(path).read_bytes()
         except OSError:  # the reader will say why
-            entries.append(None)
             keys.append(None)
             continue
-        key = cache_key(data, name)
-        keys.append(key)
-        entries.append(cache.get(key))
+        keys.append(cache_key(data, name, tables=tables))
+    found = iter(cache.get_many([k for k in keys if k is not None]))
+    entries = [None if k is None else next(found) for k in keys]
     return entries, keys
 
 
@@ -149,18 +160,25 @@ def extract_paths(
             for b, outs in ex.map_unordered(extract_batch, work):
                 for i, fresh in zip(chunks[b], outs, strict=True):
                     entries[i] = fresh
-                    key = keys[i]
-                    if cache is not None and key is not None:
-                        cache.put(key, fresh)
+                if cache is not None:  # one transaction per batch
+                    cache.put_many(
+                        (key, dumps(fresh))
+                        for i, fresh in zip(chunks[b], outs, strict=True)
+                        if (key := keys[i]) is not None
+                    )
                 if progress is not None:
                     progress(len(outs))
         else:
             for b, blobs in ex.map_unordered(extract_batch_pickled, work):
-                for i, blob in zip(chunks[b], blobs, strict=True):
-                    entries[i] = loads(blob)
-                    key = keys[i]
-                    if cache is not None and key is not None:
-                        cache.put_bytes(key, blob)
+                with paused_gc():
+                    for i, blob in zip(chunks[b], blobs, strict=True):
+                        entries[i] = loads(blob)
+                if cache is not None:  # one transaction per batch
+                    cache.put_many(
+                        (key, blob)
+                        for i, blob in zip(chunks[b], blobs, strict=True)
+                        if (key := keys[i]) is not None
+                    )
                 if progress is not None:
                     progress(len(blobs))
 
@@ -202,14 +220,18 @@ def build(
     if items is None:
         items = discover(list(paths))
     cache = open_cache(cache_dir)
-    extractions, skipped = extract_paths(
-        items,
-        progress=progress,
-        jobs=jobs,
-        executor=executor,
-        scheduler=scheduler,
-        cache=cache,
-    )
+    try:
+        extractions, skipped = extract_paths(
+            items,
+            progress=progress,
+            jobs=jobs,
+            executor=executor,
+            scheduler=scheduler,
+            cache=cache,
+        )
+    finally:
+        if cache is not None:
+            cache.close()
     return BuildResult(
         graph=build_graph(extractions),
         extractions=extractions,

@@ -1,46 +1,154 @@
 """A per-document cache of extractions, so that a rebuild re-extracts only what changed.
 
-An entry is keyed by the SHA-256 of the pipeline version, the document's display
-name and the file's bytes: change any of the three and the key changes, so a new
-:data:`kg.pipeline.PIPELINE_VERSION` invalidates every entry without a sweep.
-Each entry is one pickled :class:`~kg.types.Extraction` (or the reason a file
-was skipped), written atomically; an entry that cannot be read back is counted
-as corrupt, treated as a miss and overwritten by the rebuild.
+An entry is keyed by the SHA-256 of the cache format, the pipeline version, a
+digest of the data tables the extraction reads (``data/gazetteer/`` under
+:func:`kg.resources.data_dir`), the document's display name and the file's
+bytes: change any of them and the key changes, so a new
+:data:`kg.pipeline.PIPELINE_VERSION` or an edited gazetteer table invalidates
+every entry without a sweep.
 
-The cache trusts its folder: entries are pickles, so point ``--cache`` only at a
-folder you own (the default is ``OUT/.cache``).
+Every entry lives in one SQLite database in the cache folder
+(:data:`DB_NAME`, table ``entries(key, value)``), read and written in batches:
+one query for the lookups of a build, one transaction per batch of results.
+Several builds may share a folder (SQLite locks it; a writer waits up to
+:data:`BUSY_TIMEOUT_S`). The cache never fails a build: an entry that cannot be
+read back is counted as corrupt, treated as a miss and overwritten by the
+rebuild; a database file that is not one (or is damaged) is replaced by an
+empty one; a database that stays locked only costs the entries of that batch.
+
+The cache trusts its folder: each value is a pickle (of an
+:class:`~kg.types.Extraction` or a :class:`SkipEntry`) written by this project,
+and unpickling runs code named by the data, so point ``--cache`` only at a
+folder you own (the default is ``OUT/.cache``). Folders of the earlier
+one-file-per-entry layout (``ab/abcd….pkl``) are ignored.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
+from kg.errors import OutputError
 from kg.types import Extraction
 
 #: Bumped when the layout of an entry changes (independent of the pipeline version).
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 #: Name of the default cache folder inside the output folder (hidden, never an output).
 DEFAULT_DIRNAME = ".cache"
 
+#: The database file inside the cache folder.
+DB_NAME = "extractions.sqlite3"
 
-def cache_key(data: bytes, name: str, version: str | None = None) -> str:
+#: Layout of the database (``PRAGMA user_version``); another value means "not ours".
+SCHEMA_VERSION = 1
+
+#: How long a build waits for another build's write lock on a shared cache.
+BUSY_TIMEOUT_S = 60.0
+
+#: The folder, under the data folder, of the tables the extraction reads.
+TABLES_DIRNAME = "gazetteer"
+
+#: Keys per ``SELECT … IN (…)`` (well under SQLite's limit on bound parameters).
+_SELECT_CHUNK = 500
+
+#: Primary SQLite result codes meaning "this file is not a (sound) database".
+_UNREADABLE_DB = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+T = TypeVar("T")
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector inside the block (as :mod:`kg.extract.gcpause`).
+
+    For bulk unpickling: thousands of small objects and no cycles, so the
+    collector would only walk the growing heap again and again. A copy rather
+    than an import, because importing :mod:`kg.extract` costs a process that
+    extracts nothing (a rebuild from the cache) some 70 ms.
+
+    >>> with paused_gc():
+    ...     gc.isenabled()
+    False
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def tables_digest(data_dir: str | os.PathLike[str] | None = None) -> str:
+    """SHA-256 of the data tables the extraction reads (computed once per folder and process).
+
+    Every file under ``data_dir/gazetteer`` (default: :func:`kg.resources.data_dir`)
+    counts, by its relative name and bytes, hidden files aside; where the data
+    folder is does not. A table edited while this process runs is not seen
+    (nor is it by the extraction, which loads each table once).
+    """
+    if data_dir is None:
+        return _default_tables_digest(os.environ.get("KG_DATA_DIR") or None)
+    return _tables_digest(os.fspath(Path(data_dir) / TABLES_DIRNAME))
+
+
+@lru_cache(maxsize=16)
+def _default_tables_digest(env: str | None) -> str:
+    """:func:`tables_digest` of the default data folder (``env``: ``KG_DATA_DIR``)."""
+    from kg.resources import data_dir
+
+    return tables_digest(data_dir())
+
+
+@lru_cache(maxsize=16)
+def _tables_digest(folder: str) -> str:
+    base = Path(folder)
+    files = sorted(
+        (p.relative_to(base).as_posix(), p)
+        for p in base.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
+    h = hashlib.sha256()
+    for rel, path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:  # the extraction will say what is wrong with it
+            data = b"\0unreadable"
+        for part in (rel.encode("utf-8"), data):
+            h.update(len(part).to_bytes(8, "big"))
+            h.update(part)
+    return h.hexdigest()
+
+
+def cache_key(data: bytes, name: str, version: str | None = None, tables: str | None = None) -> str:
     """The cache key of a file's bytes under its display name and a pipeline version.
+
+    ``tables`` is the digest of the data tables (default: :func:`tables_digest`).
 
     >>> k = cache_key(b"abc", "a.txt", "1")
     >>> len(k), k == cache_key(b"abc", "a.txt", "1"), k == cache_key(b"abc", "a.txt", "2")
     (64, True, False)
+    >>> k == cache_key(b"abc", "a.txt", "1", tables="edited")
+    False
     """
     if version is None:
         from kg.pipeline import PIPELINE_VERSION
 
         version = PIPELINE_VERSION
+    if tables is None:
+        tables = tables_digest()
     h = hashlib.sha256()
-    for part in (CACHE_FORMAT, version, name):
+    for part in (CACHE_FORMAT, version, tables, name):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     h.update(data)
@@ -109,41 +217,197 @@ def rebind(entry: Extraction, path: str, name: str) -> Extraction:
     return replace(entry, document=replace(doc, path=path, name=name), relations=relations)
 
 
+def _unreadable(exc: sqlite3.DatabaseError) -> bool:
+    """Whether ``exc`` says the file is not a database, or a damaged one."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _UNREADABLE_DB
+
+
+class _NotOurs(sqlite3.DatabaseError):
+    """A sound SQLite database of another layout in the cache's place."""
+
+    sqlite_errorcode = sqlite3.SQLITE_NOTADB
+
+
 class ExtractionCache:
-    """Extractions on disk under ``root``, one file per key (``root/ab/abcdef….pkl``)."""
+    """Extractions on disk in one SQLite database, ``root/extractions.sqlite3``.
+
+    Read many entries at once with :meth:`get_many`; write a batch in one
+    transaction with :meth:`put_many`, or with :meth:`put` calls inside
+    ``with cache.batch():``. The database is opened on first use; :meth:`close`
+    (or leaving ``with ExtractionCache(...)``) releases it.
+    """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        self.path = self.root / DB_NAME
         self.stats = CacheStats()
+        self._conn: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, bytes]] | None = None
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.pkl"
+    # -- the database ------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the cache folder {self.root}: {exc}") from exc
+        conn = sqlite3.connect(
+            self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            # no fsync: a system crash may cost entries or damage the file, which
+            # is then replaced (see _run); the cache is only a cache
+            conn.execute("PRAGMA synchronous = OFF")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                conn.execute("BEGIN IMMEDIATE")
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0:  # not made meanwhile by another build
+                    if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                        conn.execute("ROLLBACK")
+                        raise _NotOurs(f"{self.path}: a database of another layout")
+                    conn.execute(
+                        "CREATE TABLE entries (key TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL)"
+                    )
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    version = SCHEMA_VERSION
+                conn.execute("COMMIT")
+            if version != SCHEMA_VERSION:
+                raise _NotOurs(f"{self.path}: database layout {version}, not {SCHEMA_VERSION}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    def _replace_database(self) -> None:
+        """Start again from an empty database (the cache is only a cache)."""
+        self.close()
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def _run(self, op: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """``op`` on the database; ``default`` when the database cannot serve it now.
+
+        A file that is not a sound database is replaced and ``op`` tried once
+        more; a lock held past the timeout or an I/O error gives ``default``.
+        """
+        for _ in range(2):
+            try:
+                return op(self._db())
+            except sqlite3.DatabaseError as exc:
+                if not _unreadable(exc):
+                    return default  # locked, read-only, disk full: no cache this time
+                try:
+                    self._replace_database()
+                except OSError:
+                    return default
+        return default
+
+    def close(self) -> None:
+        """Release the database (it is opened again when needed)."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close()
+
+    def __enter__(self) -> ExtractionCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------
 
     def get(self, key: str) -> Entry | None:
         """The entry under ``key``, or ``None`` (a miss) when absent or unreadable."""
-        try:
-            data = self._path(key).read_bytes()
-        except OSError:
-            self.stats.misses += 1
-            return None
-        try:
-            entry = loads(data)
-        except ValueError:
-            self.stats.corrupt += 1
-            self.stats.misses += 1
-            return None
-        self.stats.hits += 1
-        return entry
+        return self.get_many([key])[0]
+
+    def get_many(self, keys: Sequence[str]) -> list[Entry | None]:
+        """The entries under ``keys``, in order; ``None`` (a miss) where absent or unreadable."""
+        wanted = list(dict.fromkeys(keys))
+
+        def select(db: sqlite3.Connection) -> dict[str, bytes]:
+            rows: dict[str, bytes] = {}
+            for i in range(0, len(wanted), _SELECT_CHUNK):
+                chunk = wanted[i : i + _SELECT_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows.update(
+                    db.execute(f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk)
+                )
+            return rows
+
+        empty: dict[str, bytes] = {}
+        rows = self._run(select, empty) if wanted else empty
+        found: dict[str, Entry] = {}
+        corrupt: set[str] = set()
+        with paused_gc():
+            for key, data in rows.items():
+                try:
+                    found[key] = loads(data)
+                except ValueError:
+                    corrupt.add(key)
+        out: list[Entry | None] = []
+        for key in keys:
+            entry = found.get(key)
+            if entry is None:
+                self.stats.misses += 1
+                self.stats.corrupt += key in corrupt
+            else:
+                self.stats.hits += 1
+            out.append(entry)
+        return out
+
+    # -- writing -----------------------------------------------------------
+
+    def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store entries already serialised with :func:`dumps`, in one transaction."""
+        rows = list(items)
+        if not rows:
+            return
+
+        def insert(db: sqlite3.Connection) -> bool:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.executemany("INSERT OR REPLACE INTO entries (key, value) VALUES (?, ?)", rows)
+                db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            return True
+
+        if self._run(insert, False):
+            self.stats.written += len(rows)
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        """Store an entry already serialised with :func:`dumps` (atomically)."""
-        from kg.export.atomic import write_bytes
-
-        # atomic (readers never see half an entry) but not fsync'ed: an entry
-        # lost to a power failure reads as corrupt and is rebuilt
-        write_bytes(self._path(key), data, durable=False)
-        self.stats.written += 1
+        """Store an entry already serialised with :func:`dumps` (now, or with its batch)."""
+        if self._pending is not None:
+            self._pending.append((key, data))
+        else:
+            self.put_many([(key, data)])
 
     def put(self, key: str, entry: Entry) -> None:
-        """Store one entry (atomically)."""
+        """Store one entry (now, or with its batch)."""
         self.put_bytes(key, dumps(entry))
+
+    @contextmanager
+    def batch(self) -> Iterator[ExtractionCache]:
+        """Collect the :meth:`put` calls inside the block and write them in one transaction.
+
+        Nothing is written when the block raises.
+        """
+        if self._pending is not None:  # nested: the outer batch writes
+            yield self
+            return
+        self._pending = []
+        try:
+            yield self
+            pending = self._pending
+        finally:
+            self._pending = None
+        self.put_many(pending)
