@@ -252,3 +252,53 @@ def test_a_changed_dictionary_is_parsed_again(tmp_path: Path) -> None:
     assert after["郑开"] == (30, "ns")
     with words.open("rb") as f:
         assert after == _old_common_words(f.read().decode("utf-8"))
+
+
+# ------------------------------------------------------------------ pyvis' records
+
+
+def test_the_html_page_needs_no_pyvis_import() -> None:
+    script = (
+        "import sys\n"
+        "import kg.export.html\n"
+        "from kg.export import pyvis_records\n"
+        "pyvis_records.Node('a', 'dot', label='a'), pyvis_records.Edge('a', 'b')\n"
+        "kg.export.html._vis_assets()\n"
+        "print(sorted(m for m in ('pyvis', 'IPython', 'jinja2') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+NODE_ARGS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+    (("Place/410100", "dot", "郑州市"), {"group": "Place", "size": 12, "x": 1.5, "y": -2}),
+    (("Agency/郑州市人民政府", "box", "郑州市人民政府"), {"font_color": "#111111"}),
+    (("Person/张三", "dot", "张三"), {"borderWidth": 4, "color": {"border": "#111111"}}),
+]
+EDGE_ARGS: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+    (("a", "b"), {}),
+    (("a", "b"), {"directed": True, "width": 2}),
+    (("a", "b"), {"directed": True, "arrows": {"to": {"enabled": False}}}),
+    (("b", "a"), {"directed": False, "title": "合作"}),
+]
+
+
+def test_the_records_loaded_from_the_files_are_pyvis_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyvis
+    from pyvis.edge import Edge
+    from pyvis.node import Node
+
+    from kg.export import pyvis_records
+
+    assert pyvis_records.package_dir() == Path(pyvis.__file__).parent
+    # once pyvis is imported, its own modules are used
+    assert pyvis_records._module("node") is sys.modules["pyvis.node"]
+    monkeypatch.delitem(sys.modules, "pyvis.node")
+    monkeypatch.delitem(sys.modules, "pyvis.edge")
+    node, edge = pyvis_records._module("node"), pyvis_records._module("edge")
+    assert node.Node is not Node and edge.Edge is not Edge
+    assert "pyvis.node" not in sys.modules
+    for args, kwargs in NODE_ARGS:
+        assert node.Node(*args, **dict(kwargs)).options == Node(*args, **dict(kwargs)).options
+    for args, kwargs in EDGE_ARGS:
+        assert edge.Edge(*args, **dict(kwargs)).options == Edge(*args, **dict(kwargs)).options

@@ -108,9 +108,9 @@ def relation_styles() -> dict[str, RelationStyle]:
 @cache
 def _vis_assets() -> tuple[str, str]:
     """vis-network's JavaScript and CSS, as shipped inside the pyvis package."""
-    import pyvis
+    from kg.export.pyvis_records import package_dir
 
-    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    lib = package_dir() / "templates" / "lib" / "vis-9.1.2"
     try:
         js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
         css = (lib / "vis-network.css").read_text(encoding="utf-8")
@@ -274,8 +274,8 @@ def _edge_groups(graph: KnowledgeGraph) -> dict[tuple[str, str, str], list[Edge]
 
 def page_data(graph: KnowledgeGraph, *, focus_ids: Collection[str] = ()) -> dict[str, Any]:
     """Everything the page's script needs, as JSON-able data (nodes, edges, legend, options)."""
-    from pyvis.edge import Edge as VisEdge
-    from pyvis.node import Node as VisNode
+    from kg.export.pyvis_records import Edge as VisEdge
+    from kg.export.pyvis_records import Node as VisNode
 
     tstyles, rstyles = type_styles(), relation_styles()
     doc_index = {d.key: i for i, d in enumerate(graph.documents)}
