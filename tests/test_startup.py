@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
+from kg import derived_cache
 from kg.extract import segmenter, tables
+from kg.text import normalize as normalize_module
 from kg.text.segment import sentences
 
 DOCS = Path(__file__).resolve().parent.parent / "data" / "docs"
@@ -216,7 +218,10 @@ def _other_key(data: bytes) -> bytes:
 
 @pytest.mark.parametrize("damage", [_truncate, _flip, _empty, _other_key])
 def test_a_damaged_kept_table_is_parsed_again(
-    damage: Any, tmp_path: Path, reference_words: dict[str, tuple[int, str]]
+    damage: Any,
+    tmp_path: Path,
+    reference_words: dict[str, tuple[int, str]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     with DICT_PATH.open("rb") as f:
         segmenter.load_common_words(f, "v", str(tmp_path))
@@ -224,9 +229,9 @@ def test_a_damaged_kept_table_is_parsed_again(
     kept.write_bytes(damage(kept.read_bytes()))
     with DICT_PATH.open("rb") as f:
         assert segmenter.load_common_words(f, "v", str(tmp_path)) == reference_words
-    with DICT_PATH.open("rb") as f:  # and it was written again, whole
-        key = segmenter._words_key(f, "v")
-    assert segmenter.read_words_file(kept, key) == reference_words
+    monkeypatch.setattr(segmenter, "parse_common_words", _never)
+    with DICT_PATH.open("rb") as f:  # it was written again, whole
+        assert segmenter.load_common_words(f, "v", str(tmp_path)) == reference_words
 
 
 def test_an_unwritable_folder_still_gives_the_table(
@@ -302,3 +307,61 @@ def test_the_records_loaded_from_the_files_are_pyvis_own(monkeypatch: pytest.Mon
         assert node.Node(*args, **dict(kwargs)).options == Node(*args, **dict(kwargs)).options
     for args, kwargs in EDGE_ARGS:
         assert edge.Edge(*args, **dict(kwargs)).options == Edge(*args, **dict(kwargs)).options
+
+
+# ------------------------------------------------------------------ the normalisation tables
+
+
+@pytest.fixture(scope="module")
+def derived_t2s() -> tuple[list[int], dict[str, list[tuple[int, str, str]]]]:
+    return normalize_module._derive_tables()
+
+
+def _tables_in(folder: Path | None, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(
+        derived_cache, "default_folder", lambda: None if folder is None else str(folder)
+    )
+    return normalize_module._Tables().ready()
+
+
+def test_the_normalisation_tables_in_use_equal_derived_ones(derived_t2s: Any) -> None:
+    tables = normalize_module._TABLES.ready()
+    assert (tables.flat, tables.by_trigger) == derived_t2s
+    assert tables.flat[ord("鄭")] == ord("郑") and tables.by_trigger
+
+
+def test_kept_normalisation_tables_are_read_back_without_deriving(
+    tmp_path: Path, derived_t2s: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _tables_in(tmp_path, monkeypatch)
+    assert [p.name for p in tmp_path.iterdir()] == ["policy-kg.normalize-t2s.marshal"]
+    monkeypatch.setattr(normalize_module, "_derive_tables", _never)
+    second = _tables_in(tmp_path, monkeypatch)
+    assert (first.flat, first.by_trigger) == (second.flat, second.by_trigger) == derived_t2s
+    assert first.triggers.pattern == second.triggers.pattern
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip, _empty, _other_key])
+def test_damaged_normalisation_tables_are_derived_again(
+    damage: Any, tmp_path: Path, derived_t2s: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tables_in(tmp_path, monkeypatch)
+    (kept,) = tmp_path.iterdir()
+    kept.write_bytes(damage(kept.read_bytes()))
+    again = _tables_in(tmp_path, monkeypatch)
+    assert (again.flat, again.by_trigger) == derived_t2s
+
+
+def test_normalisation_tables_without_a_temporary_folder(
+    derived_t2s: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = _tables_in(None, monkeypatch)
+    assert (tables.flat, tables.by_trigger) == derived_t2s
+
+
+def test_the_kept_table_key_names_the_deriving_source(tmp_path: Path) -> None:
+    source = tmp_path / "module.py"
+    source.write_text("A = 1\n", encoding="utf-8")
+    before = derived_cache.file_key([source]) + derived_cache.source_digest(source)
+    source.write_text("A = 2\n", encoding="utf-8")
+    assert derived_cache.file_key([source]) + derived_cache.source_digest(source) != before

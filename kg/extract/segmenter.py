@@ -10,11 +10,11 @@ giving exactly what jieba's own loading gives:
   read and one :func:`marshal.loads` (jieba's ``marshal.load`` on an open file
   reads it in small pieces, three times slower), under jieba's own rules for
   that file; whenever they are not met, jieba initialises itself;
-* the common-word table is derived from jieba's ``dict.txt`` once and kept,
-  beside jieba's cache file, as a marshal file keyed by the dictionary file's
-  path, size and modification time and jieba's version, with a checksum; a
-  missing, stale, truncated or corrupt file is ignored (the table is parsed
-  again), and a folder that cannot be written is no error;
+* the common-word table is derived from jieba's ``dict.txt`` once and kept
+  between runs, beside jieba's cache file, by :mod:`kg.derived_cache` (keyed by
+  the dictionary file, jieba's version and this module's source; a missing,
+  stale or damaged file is parsed again, a folder that cannot be written is no
+  error);
 * jieba is imported without ``pkg_resources`` (jieba's own fallback opens its
   data files by path), which costs more to import than jieba itself.
 
@@ -25,8 +25,6 @@ checks the results against jieba's own initialisation.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import importlib
 import marshal
 import os
@@ -39,6 +37,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from kg import derived_cache
 from kg.extract.gcpause import paused
 
 __all__ = ["common_words", "cut", "import_jieba", "load_default_tokenizer", "parse_common_words"]
@@ -46,7 +45,7 @@ __all__ = ["common_words", "cut", "import_jieba", "load_default_tokenizer", "par
 #: jieba's cache file of the default dictionary (``Tokenizer.initialize``).
 JIEBA_CACHE_NAME = "jieba.cache"
 
-#: Bumped when the layout of the common-word file or of its table changes.
+#: Part of the key of the kept common-word table (bump it to derive the table afresh).
 COMMON_WORDS_FORMAT = "policy-kg common-words 1"
 
 #: A dictionary line "word frequency tag" for words of two or three characters.
@@ -169,68 +168,26 @@ def parse_common_words(text: str) -> dict[str, tuple[int, str]]:
     return out
 
 
-def _words_key(f: Any, version: str) -> str:
-    """What the common-word table depends on: the dictionary file and jieba's version."""
-    st = os.fstat(f.fileno())
-    path = os.path.abspath(getattr(f, "name", ""))
-    return "\0".join([COMMON_WORDS_FORMAT, version, path, str(st.st_size), str(st.st_mtime_ns)])
-
-
-def _words_file(folder: str, key: str) -> Path:
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
-    return Path(folder) / f"policy-kg.common-words.{digest}.marshal"
-
-
-def read_words_file(path: Path, key: str) -> dict[str, tuple[int, str]] | None:
-    """The table kept in ``path`` under ``key``, or None when the file is missing,
-    truncated, corrupt or for another key (the checksum covers the whole table)."""
-    try:
-        data = path.read_bytes()
-        fmt, k, digest, payload = marshal.loads(data)
-        if fmt != COMMON_WORDS_FORMAT or k != key or type(payload) is not bytes:
-            return None
-        if hashlib.sha256(payload).hexdigest() != digest:
-            return None
-        with paused():
-            table = marshal.loads(payload)
-    except Exception:  # unreadable, truncated or not ours: parse the dictionary again
-        return None
-    return table if type(table) is dict else None
-
-
-def write_words_file(path: Path, key: str, table: dict[str, tuple[int, str]]) -> bool:
-    """Keep ``table`` in ``path`` under ``key``, atomically; False when the folder
-    cannot be written (the table is then parsed again next time)."""
-    payload = marshal.dumps(table)
-    data = marshal.dumps((COMMON_WORDS_FORMAT, key, hashlib.sha256(payload).hexdigest(), payload))
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        return False
-    return True
-
-
 def load_common_words(f: Any, version: str, folder: str | None) -> dict[str, tuple[int, str]]:
-    """The common-word table of the open dictionary file ``f`` (binary), from the
-    file kept in ``folder`` when it is valid, else parsed (and kept when ``folder``
-    can be written). ``folder`` None: always parse."""
-    key = _words_key(f, version)
-    path = _words_file(folder, key) if folder is not None else None
-    if path is not None:
-        table = read_words_file(path, key)
-        if table is not None:
-            return table
-    table = parse_common_words(f.read().decode("utf-8"))
-    if path is not None:
-        write_words_file(path, key, table)
-    return table
+    """The common-word table of the open dictionary file ``f`` (binary) of jieba
+    ``version``: kept in ``folder`` between runs (see :mod:`kg.derived_cache`),
+    under a key of the file, the version and this module's source."""
+    st = os.fstat(f.fileno())
+    key = "\n".join(
+        [
+            COMMON_WORDS_FORMAT,
+            f"jieba {version}",
+            f"{os.path.abspath(getattr(f, 'name', ''))}\t{st.st_size}\t{st.st_mtime_ns}",
+            derived_cache.source_digest(__file__),
+        ]
+    )
+    return derived_cache.load(
+        "common-words",
+        key,
+        lambda: parse_common_words(f.read().decode("utf-8")),
+        folder=folder,
+        valid=lambda table: type(table) is dict,
+    )
 
 
 @cache
@@ -242,9 +199,6 @@ def common_words() -> dict[str, tuple[int, str]]:
     'n'
     """
     jieba = import_jieba()
-    try:
-        folder: str | None = jieba.dt.tmp_dir or tempfile.gettempdir()
-    except OSError:  # no usable temporary folder: parse every time
-        folder = None
+    folder = jieba.dt.tmp_dir or derived_cache.default_folder()
     with jieba.get_dict_file() as f:
         return load_common_words(f, jieba.__version__, folder)

@@ -28,6 +28,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 
+from kg import derived_cache
+
 __all__ = ["OffsetMap", "normalize"]
 
 #: Characters below this code point are looked up in a flat list (fast ``str.translate``);
@@ -78,7 +80,8 @@ def _opencc_keys() -> set[str]:
 
 
 class _Tables:
-    """The character map and the phrase fixes, built once on first use (well under 1 s).
+    """The character map and the phrase fixes, built once on first use (a tenth of a
+    second; kept between runs by :mod:`kg.derived_cache`).
 
     ``flat[cp]`` is the code point that ``cp`` becomes. Phrases are OpenCC phrase
     entries whose conversion keeps their length but differs from converting their
@@ -103,33 +106,79 @@ class _Tables:
         return self
 
     def _build(self) -> None:
-        from opencc import OpenCC
-
-        converter = OpenCC("t2s")
-        keys = _opencc_keys()
-        flat = list(range(_TABLE_SIZE))
-        for ch in sorted(k for k in keys if len(k) == 1):
-            simplified = converter.convert(ch)
-            # Keep only one-to-one conversions: the length must never change.
-            if len(simplified) == 1 and simplified != ch and ord(ch) < _TABLE_SIZE:
-                flat[ord(ch)] = ord(simplified)
-        for src, dst in _base_map().items():
-            flat[src] = dst
+        try:
+            key, folder = _tables_key(), derived_cache.default_folder()
+        except OSError:  # OpenCC's files cannot be listed: derive without keeping
+            key, folder = "", None
+        flat, by_trigger = derived_cache.load(
+            "normalize-t2s", key, _derive_tables, folder=folder, valid=_valid_tables
+        )
         self.flat = flat
-        by_trigger: dict[str, list[tuple[int, str, str]]] = {}
-        for phrase in sorted(k for k in keys if len(k) > 1):
-            converted = converter.convert(phrase)
-            per_char = phrase.translate(flat)
-            if len(converted) != len(phrase) or converted == per_char:
-                continue
-            for i, (a, b) in enumerate(zip(per_char, converted, strict=True)):
-                if a != b:
-                    by_trigger.setdefault(phrase[i], []).append((i, phrase, converted))
-        for entries in by_trigger.values():
-            entries.sort(key=lambda e: (-len(e[1]), e[1], e[0]))
         self.by_trigger = by_trigger
         if by_trigger:
             self.triggers = re.compile("[" + "".join(map(re.escape, sorted(by_trigger))) + "]")
+
+
+#: Part of the key of the kept tables (bump it to derive them afresh).
+_TABLES_FORMAT = "policy-kg normalize-t2s 1"
+
+_Derived = tuple[list[int], dict[str, list[tuple[int, str, str]]]]
+
+
+def _tables_key() -> str:
+    """What the tables are derived from: OpenCC's code, configuration and dictionaries,
+    and this module's source (see :mod:`kg.derived_cache`)."""
+    import opencc
+
+    root = Path(opencc.__file__).resolve().parent
+    files = sorted(p for sub in ("config", "dictionary") for p in (root / sub).iterdir())
+    files += sorted(root.glob("*.py"))
+    return "\n".join(
+        [
+            _TABLES_FORMAT,
+            f"size {_TABLE_SIZE}",
+            derived_cache.file_key(p for p in files if p.is_file()),
+            derived_cache.source_digest(__file__),
+        ]
+    )
+
+
+def _valid_tables(tables: object) -> bool:
+    return (
+        type(tables) is tuple
+        and len(tables) == 2
+        and type(tables[0]) is list
+        and len(tables[0]) == _TABLE_SIZE
+        and type(tables[1]) is dict
+    )
+
+
+def _derive_tables() -> _Derived:
+    """The character map and the phrase fixes by trigger (see :class:`_Tables`), from OpenCC."""
+    from opencc import OpenCC
+
+    converter = OpenCC("t2s")
+    keys = _opencc_keys()
+    flat = list(range(_TABLE_SIZE))
+    for ch in sorted(k for k in keys if len(k) == 1):
+        simplified = converter.convert(ch)
+        # Keep only one-to-one conversions: the length must never change.
+        if len(simplified) == 1 and simplified != ch and ord(ch) < _TABLE_SIZE:
+            flat[ord(ch)] = ord(simplified)
+    for src, dst in _base_map().items():
+        flat[src] = dst
+    by_trigger: dict[str, list[tuple[int, str, str]]] = {}
+    for phrase in sorted(k for k in keys if len(k) > 1):
+        converted = converter.convert(phrase)
+        per_char = phrase.translate(flat)
+        if len(converted) != len(phrase) or converted == per_char:
+            continue
+        for i, (a, b) in enumerate(zip(per_char, converted, strict=True)):
+            if a != b:
+                by_trigger.setdefault(phrase[i], []).append((i, phrase, converted))
+    for entries in by_trigger.values():
+        entries.sort(key=lambda e: (-len(e[1]), e[1], e[0]))
+    return flat, by_trigger
 
 
 _TABLES = _Tables()
