@@ -256,9 +256,9 @@ class ExtractionCache:
             self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
         try:
-            # no fsync: a system crash may cost entries or damage the file, which
-            # is then replaced (see _run); the cache is only a cache
-            conn.execute("PRAGMA synchronous = OFF")
+            # SQLite's default synchronous=FULL: a system crash never damages the
+            # file (with no fsync, one would empty the whole cache); it costs
+            # about 0.1 s per 2,000 entries
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
                 conn.execute("BEGIN IMMEDIATE")
