@@ -72,9 +72,13 @@ def kept_path(folder: str | os.PathLike[str], name: str) -> Path:
 
 def read(path: Path, key: str) -> Any:
     """The table kept in ``path`` under ``key``; None when the file is missing,
-    truncated, damaged or was made under another key."""
+    truncated, damaged, was made under another key or belongs to another user."""
     try:
-        fmt, k, digest, payload = marshal.loads(path.read_bytes())
+        with path.open("rb") as f:
+            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
+                return None  # another user's file in a shared folder: not trusted
+            data = f.read()
+        fmt, k, digest, payload = marshal.loads(data)
         if fmt != FORMAT or k != key or type(payload) is not bytes:
             return None
         if hashlib.sha256(payload).hexdigest() != digest:

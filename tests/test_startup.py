@@ -365,3 +365,17 @@ def test_the_kept_table_key_names_the_deriving_source(tmp_path: Path) -> None:
     before = derived_cache.file_key([source]) + derived_cache.source_digest(source)
     source.write_text("A = 2\n", encoding="utf-8")
     assert derived_cache.file_key([source]) + derived_cache.source_digest(source) != before
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs to give a file to another user"
+)
+def test_a_kept_table_of_another_user_is_not_trusted(tmp_path: Path) -> None:
+    table = {"郑州": (1, "ns")}
+    kept = derived_cache.kept_path(tmp_path, "t")
+    assert derived_cache.write(kept, "k", table)
+    assert derived_cache.load("t", "k", _never, folder=tmp_path) == table
+    os.chown(kept, os.getuid() + 1, -1)
+    assert derived_cache.read(kept, "k") is None
+    derived = {"郑州": (2, "n")}
+    assert derived_cache.load("t", "k", lambda: derived, folder=tmp_path) == derived

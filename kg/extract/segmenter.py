@@ -172,15 +172,18 @@ def load_common_words(f: Any, version: str, folder: str | None) -> dict[str, tup
     """The common-word table of the open dictionary file ``f`` (binary) of jieba
     ``version``: kept in ``folder`` between runs (see :mod:`kg.derived_cache`),
     under a key of the file, the version and this module's source."""
-    st = os.fstat(f.fileno())
-    key = "\n".join(
-        [
-            COMMON_WORDS_FORMAT,
-            f"jieba {version}",
-            f"{os.path.abspath(getattr(f, 'name', ''))}\t{st.st_size}\t{st.st_mtime_ns}",
-            derived_cache.source_digest(__file__),
-        ]
-    )
+    try:
+        st = os.fstat(f.fileno())
+        key = "\n".join(
+            [
+                COMMON_WORDS_FORMAT,
+                f"jieba {version}",
+                f"{os.path.abspath(getattr(f, 'name', ''))}\t{st.st_size}\t{st.st_mtime_ns}",
+                derived_cache.source_digest(__file__),
+            ]
+        )
+    except OSError:  # the key cannot be made: parse without keeping
+        key, folder = "", None
     return derived_cache.load(
         "common-words",
         key,
