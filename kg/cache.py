@@ -300,6 +300,8 @@ class ExtractionCache:
         for _ in range(2):
             try:
                 return op(self._db())
+            except sqlite3.ProgrammingError:  # a mistake here, not a bad file
+                raise
             except sqlite3.DatabaseError as exc:
                 if not _unreadable(exc):
                     return default  # locked, read-only, disk full: no cache this time
