@@ -99,7 +99,7 @@ def test_a_rebuild_with_kept_parts_writes_what_a_fresh_build_writes(
     first = build([str(src)], jobs=1)
     write_outputs(first, tmp_path / "first", fragments=keep, parallel=parallel)
     stores = sorted(p.name for p in (keep / DIRNAME).iterdir())
-    assert {"rdf.bin", "graphml.bin", "gexf.bin", "csv.bin", "json.bin"} <= set(stores)
+    assert {"rdf.bin", "graphml.bin", "gexf.bin", "csv.bin", "json.bin", "jsonl.bin"} <= set(stores)
 
     # change one document, remove one, add one
     names = sorted(p.name for p in src.glob("*.txt"))

@@ -125,19 +125,22 @@ class FragmentStore:
             return
         self._file, self._map, self._old = f, m, index
 
-    def _read_old(self, key: bytes) -> Parts | None:
+    def _read_old(self, key: bytes) -> tuple[Parts, bytes, tuple[int, ...]] | None:
+        """The parts under ``key``, with their bytes as stored and their lengths."""
         hit = self._old.get(key)
         if hit is None or self._map is None:
             return None
         offset, lengths = hit
+        raw = self._map[offset : offset + sum(lengths)]
         out = []
+        at = 0
         try:
             for n in lengths:
-                out.append(self._map[offset : offset + n].decode("utf-8"))
-                offset += n
+                out.append(raw[at : at + n].decode("utf-8"))
+                at += n
         except UnicodeDecodeError:
             return None
-        return tuple(out)
+        return tuple(out), raw, lengths
 
     # -- writing this build's parts -------------------------------------------
 
@@ -155,22 +158,27 @@ class FragmentStore:
 
     def fetch(self, key: bytes, make: Callable[[], Parts]) -> Parts:
         """The parts stored under ``key``, or ``make()``'s (kept for the next build)."""
-        parts = self._read_old(key)
-        if parts is None:
+        old = self._read_old(key)
+        if old is None:
             parts = make()
             self.misses += 1
         else:
+            parts = old[0]
             self.hits += 1
         if self._out is not None and key not in self._new:
-            data = [p.encode("utf-8") for p in parts]
-            lengths = tuple(len(b) for b in data)
+            if old is None:
+                data = [p.encode("utf-8") for p in parts]
+                lengths = tuple(len(b) for b in data)
+                raw = b"".join(data)
+            else:
+                _, raw, lengths = old
             try:
-                self._out.write(b"".join(data))
+                self._out.write(raw)
             except OSError:
                 self._drop()
             else:
                 self._new[key] = (self._pos, lengths)
-                self._pos += sum(lengths)
+                self._pos += len(raw)
         return parts
 
     def _drop(self) -> None:

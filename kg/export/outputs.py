@@ -20,7 +20,9 @@ from pathlib import Path
 from kg.builder import BuildResult
 from kg.errors import KGError, OutputError
 from kg.export.buildinfo import BuildInfo
+from kg.export.fragments import Fragments
 from kg.graph import KnowledgeGraph
+from kg.types import Extraction
 
 #: With at least this many documents (and ``parallel`` left to ``None``), the RDF
 #: files are written in a forked process alongside the other outputs.
@@ -142,6 +144,35 @@ def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     return free > 2 * _rss_bytes()
 
 
+def _write_jsonl(extractions: list[Extraction], path: Path, parts: Fragments | None) -> Path:
+    """``extractions.jsonl``: one line per document, by display name (kept in ``parts``).
+
+    A document's line is kept under its text, name and encoding and the
+    versions of the pipeline and of its tables: what its extraction is made
+    from (the extraction cache's key holds the same).
+    """
+    from kg.cache import tables_digest
+    from kg.export.atomic import atomic_open
+    from kg.export.fragments import code_digest, digest, open_store
+    from kg.export.jsonl import to_jsonl
+    from kg.pipeline import PIPELINE_VERSION
+
+    code = b""
+    if parts is not None:
+        code = digest(code_digest("kg.export.jsonl"), PIPELINE_VERSION, tables_digest())
+
+    def line(ex: Extraction) -> tuple[str]:
+        return (to_jsonl([ex], display_name=True),)
+
+    ordered = sorted(extractions, key=lambda x: x.document.display_name)
+    with atomic_open(path, "w") as f, open_store(parts, "jsonl") as kept:
+        for ex in ordered:  # line by line, never the whole text
+            doc = ex.document
+            key = digest(code, doc.key, doc.display_name, doc.encoding) if code else b""
+            f.write(kept.fetch(key, functools.partial(line, ex))[0])
+    return path
+
+
 def write_outputs(
     result: BuildResult,
     out_dir: str | Path,
@@ -167,12 +198,10 @@ def write_outputs(
     Returns the written paths, sorted.
     """
     from kg.export import rdf
-    from kg.export.atomic import atomic_open, write_text
+    from kg.export.atomic import write_text
     from kg.export.buildinfo import from_result, write_build_info
-    from kg.export.fragments import Fragments
     from kg.export.graphjson import write_graph_json
     from kg.export.html import write_html
-    from kg.export.jsonl import to_jsonl
     from kg.export.netformats import write_csv, write_gexf, write_graphml
     from kg.export.report import render
 
@@ -194,12 +223,7 @@ def write_outputs(
         written += write_gexf(graph, out / "graph.gexf", fragments=parts)
         written += write_csv(graph, out, fragments=parts)
         if result.extractions or not graph.documents:  # a reloaded graph has none to write
-            jsonl = out / "extractions.jsonl"
-            ordered = sorted(result.extractions, key=lambda x: x.document.display_name)
-            with atomic_open(jsonl, "w") as f:  # line by line, never the whole text
-                for ex in ordered:
-                    f.write(to_jsonl([ex], display_name=True))
-            written.append(jsonl)
+            written.append(_write_jsonl(result.extractions, out / "extractions.jsonl", parts))
         report = out / "report.md"
         write_text(report, render(graph, info))
         written.append(report)
