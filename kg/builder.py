@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.cache import (
     CacheStats,
@@ -98,22 +99,40 @@ def extract_batch_pickled(batch: list[tuple[str, str]]) -> list[bytes]:
     return [dumps(_entry(path, name)) for path, name in batch]
 
 
-def _cache_lookup(
-    items: Sequence[tuple[str, str]], cache: ExtractionCache
-) -> tuple[list[Entry | None], list[str | None]]:
-    """The cached entry (or ``None``) and the cache key (``None``: unreadable) of each item."""
+def _cache_keys(items: Sequence[tuple[str, str]]) -> list[str | None]:
+    """The cache key of each item (``None``: the file cannot be read; the reader will say why)."""
     keys: list[str | None] = []
     tables = tables_digest()
     for path, name in items:
         try:
             data = Path(path).read_bytes()
-        except OSError:  # the reader will say why
+        except OSError:
             keys.append(None)
             continue
         keys.append(cache_key(data, name, tables=tables))
-    found = iter(cache.get_many([k for k in keys if k is not None]))
-    entries = [None if k is None else next(found) for k in keys]
-    return entries, keys
+    return keys
+
+
+def _runner(executor: str, jobs: int | None, scheduler: str | None, todo: int, hits: int) -> Any:
+    """The executor for ``todo`` documents to extract while ``hits`` are read from the cache.
+
+    This process alone for ``--jobs 1`` and, with the default number of jobs,
+    for fewer than :data:`PARALLEL_MIN_DOCS` documents, unless as many are
+    read from the cache meanwhile: then a worker's start-up overlaps the reading.
+    """
+    from kg.executors import default_jobs, get_executor
+
+    if executor != "local":
+        return get_executor(executor, jobs=jobs, scheduler=scheduler)
+    if jobs == 1 or todo == 0:
+        return get_executor("local", jobs=1)
+    if jobs is None and todo < PARALLEL_MIN_DOCS:
+        if hits < PARALLEL_MIN_DOCS:
+            return get_executor("local", jobs=1)
+        jobs = min(default_jobs(), todo)
+    if todo <= 1 and hits < PARALLEL_MIN_DOCS:
+        return get_executor("local", jobs=1)
+    return get_executor("local", jobs=jobs)
 
 
 def extract_paths(
@@ -131,25 +150,41 @@ def extract_paths(
     fewer than :data:`PARALLEL_MIN_DOCS` documents); ``executor`` ``"dask"``
     sends batches to the Dask cluster at ``scheduler``. With a ``cache``,
     documents already extracted with the same bytes, name and pipeline version
-    are taken from it and only the others are extracted.
+    are taken from it and only the others are extracted, while this process
+    reads the cached ones.
     """
-    from kg.executors import InProcess, batch_size, batches, get_executor
+    from kg.executors import InProcess, batch_size, batches
 
     n = len(items)
+    keys: list[str | None] = [None] * n
+    rows: dict[str, bytes] = {}
     if cache is not None:
-        entries, keys = _cache_lookup(items, cache)
-        hits = sum(e is not None for e in entries)
-        if progress is not None and hits:
-            progress(hits)
-    else:
-        entries, keys = [None] * n, [None] * n
-    todo = [i for i in range(n) if entries[i] is None]
+        keys = _cache_keys(items)
+        rows = cache.rows([k for k in keys if k is not None])
+        cache.stats.misses += sum(k is not None and k not in rows for k in keys)
+    entries: list[Entry | None] = [None] * n
+    todo = [i for i in range(n) if keys[i] not in rows]
 
-    if executor == "local" and ((jobs is None and len(todo) < PARALLEL_MIN_DOCS) or len(todo) <= 1):
-        runner = get_executor("local", jobs=1)
-    else:
-        runner = get_executor(executor, jobs=jobs, scheduler=scheduler)
-    with runner as ex:
+    def store(indices: list[int], blobs: list[bytes]) -> None:
+        if cache is not None:  # one transaction per batch
+            cache.put_many(
+                (key, blob) for i, blob in zip(indices, blobs, strict=True) if (key := keys[i])
+            )
+
+    def read_cached() -> list[int]:
+        """Read the cached entries; returns the indices of those that cannot be read."""
+        if cache is None:
+            return []
+        hit = [i for i in range(n) if keys[i] in rows]
+        found = cache.decode([keys[i] or "" for i in hit], rows)
+        rows.clear()
+        for i, entry in zip(hit, found, strict=True):
+            entries[i] = entry
+        if progress is not None and hit:
+            progress(sum(e is not None for e in found))
+        return [i for i, e in zip(hit, found, strict=True) if e is None]
+
+    with _runner(executor, jobs, scheduler, len(todo), n - len(todo)) as ex:
         size = batch_size(len(todo), ex.workers, max_batch=ex.max_batch)
         chunks = batches(todo, size)
         # remote workers have their own working folder: give them absolute paths
@@ -157,30 +192,31 @@ def extract_paths(
         where = os.path.abspath if executor == "dask" else str
         work = [[(where(items[i][0]), items[i][1]) for i in chunk] for chunk in chunks]
         if isinstance(ex, InProcess):
+            unreadable = read_cached()
             for b, outs in ex.map_unordered(extract_batch, work):
                 for i, fresh in zip(chunks[b], outs, strict=True):
                     entries[i] = fresh
-                if cache is not None:  # one transaction per batch
-                    cache.put_many(
-                        (key, dumps(fresh))
-                        for i, fresh in zip(chunks[b], outs, strict=True)
-                        if (key := keys[i]) is not None
-                    )
+                store(chunks[b], [dumps(fresh) for fresh in outs])
                 if progress is not None:
                     progress(len(outs))
         else:
-            for b, blobs in ex.map_unordered(extract_batch_pickled, work):
+            results = ex.map_unordered(extract_batch_pickled, work)  # the workers start now
+            unreadable = read_cached()
+            for b, blobs in results:
                 with paused_gc():
                     for i, blob in zip(chunks[b], blobs, strict=True):
                         entries[i] = loads(blob)
-                if cache is not None:  # one transaction per batch
-                    cache.put_many(
-                        (key, blob)
-                        for i, blob in zip(chunks[b], blobs, strict=True)
-                        if (key := keys[i]) is not None
-                    )
+                store(chunks[b], blobs)
                 if progress is not None:
                     progress(len(blobs))
+    # entries found but unreadable (rare): extracted here, and stored again
+    if unreadable:
+        outs = extract_batch([items[i] for i in unreadable])
+        for i, fresh in zip(unreadable, outs, strict=True):
+            entries[i] = fresh
+        store(unreadable, [dumps(fresh) for fresh in outs])
+        if progress is not None:
+            progress(len(outs))
 
     extractions: list[Extraction] = []
     skipped: list[Skipped] = []

@@ -331,6 +331,14 @@ class ExtractionCache:
 
     def get_many(self, keys: Sequence[str]) -> list[Entry | None]:
         """The entries under ``keys``, in order; ``None`` (a miss) where absent or unreadable."""
+        return self.decode(keys, self.rows(keys))
+
+    def rows(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored bytes of those of ``keys`` that are in the cache (not yet read back).
+
+        Quick: which documents need extracting is known before the slower
+        :meth:`decode` of the others.
+        """
         wanted = list(dict.fromkeys(keys))
 
         def select(db: sqlite3.Connection) -> dict[str, bytes]:
@@ -344,7 +352,11 @@ class ExtractionCache:
             return rows
 
         empty: dict[str, bytes] = {}
-        rows = self._run(select, empty) if wanted else empty
+        return self._run(select, empty) if wanted else empty
+
+    def decode(self, keys: Sequence[str], rows: dict[str, bytes]) -> list[Entry | None]:
+        """The entries under ``keys`` from :meth:`rows`' bytes, in order, counted in :attr:`stats`;
+        ``None`` (a miss) where absent or unreadable."""
         found: dict[str, Entry] = {}
         corrupt: set[str] = set()
         with paused_gc():

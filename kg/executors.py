@@ -59,7 +59,11 @@ def batches(items: Sequence[T], size: int) -> list[list[T]]:
 
 
 class Executor(Protocol):
-    """Runs ``fn`` over batches; a context manager that releases its workers on exit."""
+    """Runs ``fn`` over batches; a context manager that releases its workers on exit.
+
+    Executors with workers submit every batch when :meth:`map_unordered` is
+    called, so the caller may do other work before it reads the results.
+    """
 
     #: How many batches can run at once (to size the batches).
     workers: int
@@ -123,9 +127,15 @@ class ProcessPool:
     def map_unordered(
         self, fn: Callable[[list[T]], R], batches: Sequence[list[T]]
     ) -> Iterator[tuple[int, R]]:
+        # every batch is submitted now, not when the results are first asked
+        # for: the caller can do other work while the workers run
+        futures = {self._pool.submit(fn, b): i for i, b in enumerate(batches)}
+        return self._results(futures)
+
+    @staticmethod
+    def _results(futures: dict[Any, int]) -> Iterator[tuple[int, Any]]:
         from concurrent.futures import as_completed
 
-        futures = {self._pool.submit(fn, b): i for i, b in enumerate(batches)}
         try:
             for fut in as_completed(futures):
                 yield futures[fut], fut.result()
@@ -187,9 +197,12 @@ class DaskExecutor:
     def map_unordered(
         self, fn: Callable[[list[T]], R], batches: Sequence[list[T]]
     ) -> Iterator[tuple[int, R]]:
+        futures = self._client.map(fn, list(batches), pure=False, retries=1)  # submitted now
+        return self._results(futures)
+
+    def _results(self, futures: list[Any]) -> Iterator[tuple[int, Any]]:
         from distributed import as_completed
 
-        futures = self._client.map(fn, list(batches), pure=False, retries=1)
         index = {f.key: i for i, f in enumerate(futures)}
         try:
             for fut in as_completed(futures):
