@@ -142,7 +142,7 @@ def _exporters() -> list[tuple[Any, str, str]]:
         ("kg.export.netformats", "write_graphml", "export: graph.graphml"),
         ("kg.export.netformats", "write_gexf", "export: graph.gexf"),
         ("kg.export.netformats", "write_csv", "export: nodes.csv, edges.csv"),
-        ("kg.export.jsonl", "to_jsonl", "export: extractions.jsonl"),
+        ("kg.export.outputs", "_write_jsonl", "export: extractions.jsonl"),
         ("kg.export.report", "render", "export: report.md"),
     ]
     out = []
