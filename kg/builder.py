@@ -27,11 +27,11 @@ from kg.cache import (
     cache_key,
     dumps,
     loads,
-    paused_gc,
     rebind,
     tables_digest,
 )
 from kg.errors import InputError
+from kg.gcpause import paused
 from kg.graph import KnowledgeGraph, build_graph
 from kg.types import Extraction
 
@@ -203,7 +203,7 @@ def extract_paths(
             results = ex.map_unordered(extract_batch_pickled, work)  # the workers start now
             unreadable = read_cached()
             for b, blobs in results:
-                with paused_gc():
+                with paused():
                     for i, blob in zip(chunks[b], blobs, strict=True):
                         entries[i] = loads(blob)
                 store(chunks[b], blobs)

@@ -25,7 +25,6 @@ one-file-per-entry layout (``ab/abcd….pkl``) are ignored.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from kg.errors import OutputError
+from kg.gcpause import paused
 from kg.types import Extraction
 
 #: Bumped when the layout of an entry changes (independent of the pipeline version).
@@ -65,28 +65,6 @@ _SELECT_CHUNK = 500
 _UNREADABLE_DB = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 T = TypeVar("T")
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector inside the block (as :mod:`kg.extract.gcpause`).
-
-    For bulk unpickling: thousands of small objects and no cycles, so the
-    collector would only walk the growing heap again and again. A copy rather
-    than an import, because importing :mod:`kg.extract` costs a process that
-    extracts nothing (a rebuild from the cache) some 70 ms.
-
-    >>> with paused_gc():
-    ...     gc.isenabled()
-    False
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def tables_digest(data_dir: str | os.PathLike[str] | None = None) -> str:
@@ -359,7 +337,7 @@ class ExtractionCache:
         ``None`` (a miss) where absent or unreadable."""
         found: dict[str, Entry] = {}
         corrupt: set[str] = set()
-        with paused_gc():
+        with paused():
             for key, data in rows.items():
                 try:
                     found[key] = loads(data)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kg.gcpause import without_gc
 from kg.types import Entity, EntityType, Extraction, Predicate, Relation, Source
 
 if TYPE_CHECKING:
@@ -138,45 +139,89 @@ class KnowledgeGraph:
         return g
 
 
-def _merge_entity(nodes: dict[str, Node], ent: Entity, doc_key: str) -> None:
+def _merge_entity(
+    nodes: dict[str, Node], known: dict[str, set[str]], ent: Entity, doc_key: str
+) -> None:
+    """Merge one document's entity into its node; ``known`` mirrors each node's aliases
+    as a set (a constant-time membership test)."""
     node = nodes.get(ent.id)
     if node is None:
         node = Node(id=ent.id, name=ent.name, type=ent.type, code=ent.code)
         nodes[ent.id] = node
+        known[ent.id] = set()
+    aliases, seen = node.aliases, known[ent.id]
     # the fullest name wins; ties break by string order so that the result does
     # not depend on the order documents arrive in
-    if (len(ent.name), ent.name) > (len(node.name), node.name):
-        if node.name not in node.aliases:
-            node.aliases.append(node.name)
-        node.name = ent.name
-    for a in (*ent.aliases, ent.name):
-        if a != node.name and a not in node.aliases:
-            node.aliases.append(a)
-    node.code = node.code or ent.code
+    name = ent.name
+    if name != node.name and (len(name), name) > (len(node.name), node.name):
+        if node.name not in seen:
+            aliases.append(node.name)
+            seen.add(node.name)
+        node.name = name
+    for a in ent.aliases:
+        if a != node.name and a not in seen:
+            aliases.append(a)
+            seen.add(a)
+    if name != node.name and name not in seen:
+        aliases.append(name)
+        seen.add(name)
+    if not node.code:
+        node.code = ent.code
     if node.longitude is None and ent.longitude is not None:
         node.longitude, node.latitude = ent.longitude, ent.latitude
     # a document's entities are merged one after another, so a repeat of this
     # document can only be the last one listed (a constant-time check, where
     # ``in`` would make the merge quadratic in the number of documents)
-    if not node.documents or node.documents[-1] != doc_key:
-        node.documents.append(doc_key)
-    node.mentions += max(1, len(ent.mentions))
+    docs = node.documents
+    if not docs or docs[-1] != doc_key:
+        docs.append(doc_key)
+    n = len(ent.mentions)
+    node.mentions += n if n > 1 else 1
 
 
-def _edge(rel: Relation, doc_key: str) -> Edge:
+#: An edge's fields in the order edges are sorted (see :meth:`Edge.sort_key`), then
+#: what tells two edges apart beyond it, and the enum members to build it from.
+_EdgeKey = tuple[str, str, str, str, str, int, int, bool, str]
+
+
+def _edge_key(rel: Relation, doc_key: str) -> _EdgeKey:
     ev = rel.evidence
-    return Edge(
-        subject=rel.subject,
-        predicate=rel.predicate,
-        object=rel.object,
-        source=rel.source,
-        document=doc_key,
-        sentence=ev.sentence if ev else None,
-        start=ev.span.start if ev else None,
-        end=ev.span.end if ev else None,
+    if ev is None:
+        start, end, sentence = -1, -1, None
+    else:
+        start, end, sentence = ev.span.start, ev.span.end, ev.sentence
+    return (
+        doc_key,
+        rel.subject,
+        rel.predicate._value_,
+        rel.object,
+        rel.source._value_,
+        start,
+        end,
+        sentence is None,
+        sentence or "",
     )
 
 
+_PREDICATES = {p.value: p for p in Predicate}
+_SOURCES = {s.value: s for s in Source}
+
+
+def _edge_of(k: _EdgeKey) -> Edge:
+    doc, s, p, o, src, start, end, no_sentence, sentence = k
+    return Edge(
+        subject=s,
+        predicate=_PREDICATES[p],
+        object=o,
+        source=_SOURCES[src],
+        document=doc,
+        sentence=None if no_sentence else sentence,
+        start=None if start < 0 else start,
+        end=None if end < 0 else end,
+    )
+
+
+@without_gc  # tens of thousands of acyclic objects; see kg.gcpause
 def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     """Merge extractions into one :class:`KnowledgeGraph`, independent of their order.
 
@@ -190,7 +235,8 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     items = sorted(extractions, key=lambda x: (x.document.display_name, x.document.key))
     kg = KnowledgeGraph()
     seen_docs: set[str] = set()
-    edges: set[Edge] = set()
+    known: dict[str, set[str]] = {}
+    edges: set[_EdgeKey] = set()
     for ex in items:
         doc = ex.document
         key = doc.key  # a hash of the text: computed once per document
@@ -206,20 +252,20 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
             )
         )
         for ent in ex.entities:
-            _merge_entity(kg.nodes, ent, key)
-        for rel in ex.relations:
-            edges.add(_edge(rel, key))
+            _merge_entity(kg.nodes, known, ent, key)
+        edges.update([_edge_key(rel, key) for rel in ex.relations])
     for node in kg.nodes.values():
         node.aliases.sort()
         node.documents.sort()
     kg.nodes = dict(sorted(kg.nodes.items()))
     # gazetteer facts are background knowledge: keep one copy, not one per document
-    gaz: dict[tuple[str, str, str], Edge] = {}
+    gaz: dict[tuple[str, str, str], _EdgeKey] = {}
     text_edges = []
-    for e in sorted(edges, key=Edge.sort_key):
-        if e.source is Source.GAZETTEER:
-            gaz.setdefault((e.subject, e.predicate.value, e.object), e)
+    gazetteer = Source.GAZETTEER.value
+    for k in sorted(edges):
+        if k[4] == gazetteer:
+            gaz.setdefault((k[1], k[2], k[3]), k)
         else:
-            text_edges.append(e)
-    kg.edges = text_edges + sorted(gaz.values(), key=Edge.sort_key)
+            text_edges.append(k)
+    kg.edges = [_edge_of(k) for k in text_edges] + [_edge_of(k) for k in sorted(gaz.values())]
     return kg

@@ -21,6 +21,7 @@ from kg.builder import BuildResult
 from kg.errors import KGError, OutputError
 from kg.export.buildinfo import BuildInfo
 from kg.export.fragments import Fragments
+from kg.gcpause import paused
 from kg.graph import KnowledgeGraph
 from kg.types import Extraction
 
@@ -197,6 +198,17 @@ def write_outputs(
     :mod:`kg.export.fragments`); the files are the same bytes without it.
     Returns the written paths, sorted.
     """
+    with paused():  # exports build many short-lived, acyclic objects; see kg.gcpause
+        return _write_outputs(result, Path(out_dir), info, parallel, fragments)
+
+
+def _write_outputs(
+    result: BuildResult,
+    out: Path,
+    info: BuildInfo | None,
+    parallel: bool | None,
+    fragments: str | os.PathLike[str] | None,
+) -> list[Path]:
     from kg.export import rdf
     from kg.export.atomic import write_text
     from kg.export.buildinfo import from_result, write_build_info
@@ -205,7 +217,6 @@ def write_outputs(
     from kg.export.netformats import write_csv, write_gexf, write_graphml
     from kg.export.report import render
 
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     graph = result.graph
     info = info or from_result(result)

@@ -13,8 +13,8 @@ from functools import cache, lru_cache
 from kg.extract import context as _context
 from kg.extract import matcher, names, persons, places, tables
 from kg.extract.context import Context
-from kg.extract.gcpause import without_gc
 from kg.extract.spans import Cover
+from kg.gcpause import without_gc
 from kg.types import Document, EntityType, Mention, Span
 
 __all__ = ["find_mentions", "document_context"]

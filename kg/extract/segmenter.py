@@ -38,7 +38,7 @@ from types import ModuleType
 from typing import Any
 
 from kg import derived_cache
-from kg.extract.gcpause import paused
+from kg.gcpause import paused
 
 __all__ = ["common_words", "cut", "import_jieba", "load_default_tokenizer", "parse_common_words"]
 

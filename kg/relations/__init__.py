@@ -17,8 +17,8 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from kg.extract import document_context, tables
-from kg.extract.gcpause import without_gc
 from kg.extract.spans import Sorted, maximal
+from kg.gcpause import without_gc
 from kg.text.segment import clauses, sentences
 from kg.types import Document, Entity, EntityType, Evidence, Predicate, Relation, Source, Span
 

@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 
 from kg.extract import tables
-from kg.extract.gcpause import without_gc
+from kg.gcpause import without_gc
 from kg.types import Document, Entity, EntityType, Mention
 
 __all__ = ["resolve", "entity_id", "normalise_name"]
