@@ -20,7 +20,7 @@ from tests.conftest import DOCS
 def _fill(path: Path, items: dict[bytes, tuple[str, ...]]) -> FragmentStore:
     with FragmentStore(path) as s:
         for key, parts in items.items():
-            assert s.fetch(key, lambda p=parts: p) == parts
+            assert s.fetch(key, lambda p=parts: p) == tuple(p.encode() for p in parts)
     return s
 
 
@@ -30,13 +30,16 @@ def test_a_store_gives_back_what_it_kept_and_makes_the_rest(tmp_path: Path) -> N
     assert (first.hits, first.misses) == (0, 2)
     made: list[bytes] = []
     with FragmentStore(path) as s:
-        assert s.fetch(b"a" * 16, lambda: made.append(b"a") or ("other",)) == ("郑州市", "")
-        assert s.fetch(b"c" * 16, lambda: made.append(b"c") or ("new",)) == ("new",)
+        assert s.fetch(b"a" * 16, lambda: made.append(b"a") or ("other",)) == (
+            "郑州市".encode(),
+            b"",
+        )
+        assert s.fetch(b"c" * 16, lambda: made.append(b"c") or ("new",)) == (b"new",)
     assert made == [b"c"] and (s.hits, s.misses) == (1, 1)
     # "b" was not used by the second build: it is not carried over
     with FragmentStore(path) as s:
-        assert s.fetch(b"b" * 16, lambda: ("made again",)) == ("made again",)
-        assert s.fetch(b"c" * 16, lambda: ("not used",)) == ("new",)
+        assert s.fetch(b"b" * 16, lambda: ("made again",)) == (b"made again",)
+        assert s.fetch(b"c" * 16, lambda: ("not used",)) == (b"new",)
 
 
 @pytest.mark.parametrize(
@@ -67,7 +70,7 @@ def test_an_error_inside_the_block_keeps_the_previous_store(tmp_path: Path) -> N
         s.fetch(b"z" * 16, lambda: ("z",))
         raise RuntimeError("interrupted")
     with FragmentStore(path) as s:
-        assert s.fetch(b"k" * 16, lambda: ("lost",)) == ("kept",)
+        assert s.fetch(b"k" * 16, lambda: ("lost",)) == (b"kept",)
     assert [p.name for p in tmp_path.iterdir()] == ["s.bin"]
 
 
@@ -77,8 +80,9 @@ def test_digests_tell_inputs_and_code_apart() -> None:
 
 
 def test_numbered_counts_items_with_several_marks() -> None:
-    assert numbered("<e \x00 k=\x00/><e \x00 k=\x00/>", 4, per_item=2) == "<e e4 k=e4/><e e5 k=e5/>"
-    assert numbered("no marks", 0) == "no marks"
+    marked = b"<e \x00 k=\x00/><e \x00 k=\x00/>"
+    assert numbered(marked, 4, per_item=2) == b"<e e4 k=e4/><e e5 k=e5/>"
+    assert numbered(b"no marks", 0) == b"no marks"
 
 
 # ---------------------------------------------------------------------------

@@ -44,6 +44,7 @@ _FOOTER = struct.Struct("<Q8s")
 DIRNAME = "fragments"
 
 Parts = tuple[str, ...]
+Encoded = tuple[bytes, ...]
 
 
 def code_digest(*modules: ModuleType | str) -> bytes:
@@ -125,8 +126,8 @@ class FragmentStore:
             return
         self._file, self._map, self._old = f, m, index
 
-    def _read_old(self, key: bytes) -> tuple[Parts, bytes, tuple[int, ...]] | None:
-        """The parts under ``key``, with their bytes as stored and their lengths."""
+    def _read_old(self, key: bytes) -> tuple[tuple[bytes, ...], bytes, tuple[int, ...]] | None:
+        """The parts under ``key`` (UTF-8), with their bytes as stored and their lengths."""
         hit = self._old.get(key)
         if hit is None or self._map is None:
             return None
@@ -134,12 +135,9 @@ class FragmentStore:
         raw = self._map[offset : offset + sum(lengths)]
         out = []
         at = 0
-        try:
-            for n in lengths:
-                out.append(raw[at : at + n].decode("utf-8"))
-                at += n
-        except UnicodeDecodeError:
-            return None
+        for n in lengths:
+            out.append(raw[at : at + n])
+            at += n
         return tuple(out), raw, lengths
 
     # -- writing this build's parts -------------------------------------------
@@ -156,20 +154,23 @@ class FragmentStore:
             self._out = self._tmp = None
         return self
 
-    def fetch(self, key: bytes, make: Callable[[], Parts]) -> Parts:
-        """The parts stored under ``key``, or ``make()``'s (kept for the next build)."""
+    def fetch(self, key: bytes, make: Callable[[], Parts]) -> Encoded:
+        """The parts stored under ``key``, or ``make()``'s (kept for the next build), in UTF-8.
+
+        Parts found again are given as stored: never decoded, they go to the
+        output files as they are.
+        """
         old = self._read_old(key)
         if old is None:
-            parts = make()
+            encoded = tuple(p.encode("utf-8") for p in make())
             self.misses += 1
         else:
-            parts = old[0]
+            encoded = old[0]
             self.hits += 1
         if self._out is not None and key not in self._new:
             if old is None:
-                data = [p.encode("utf-8") for p in parts]
-                lengths = tuple(len(b) for b in data)
-                raw = b"".join(data)
+                lengths = tuple(len(b) for b in encoded)
+                raw = b"".join(encoded)
             else:
                 _, raw, lengths = old
             try:
@@ -179,7 +180,7 @@ class FragmentStore:
             else:
                 self._new[key] = (self._pos, lengths)
                 self._pos += len(raw)
-        return parts
+        return encoded
 
     def _drop(self) -> None:
         if self._out is not None:
@@ -215,11 +216,8 @@ class _NoStore:
 
     hits = misses = 0
 
-    def fetch(self, key: bytes, make: Callable[[], Parts]) -> Parts:
-        return make()
-
-
-Fetch = Callable[[bytes, Callable[[], Parts]], Parts]
+    def fetch(self, key: bytes, make: Callable[[], Parts]) -> Encoded:
+        return tuple(p.encode("utf-8") for p in make())
 
 
 @contextlib.contextmanager
@@ -287,21 +285,21 @@ def runs_of(fragments: Fragments | None, graph: KnowledgeGraph) -> list[tuple[in
     return edge_runs(graph, keyed=False) if fragments is None else fragments.edge_runs(graph)
 
 
-def numbered(text: str, first: int, per_item: int = 1, mark: str = "\x00") -> str:
+def numbered(text: bytes, first: int, per_item: int = 1, mark: bytes = b"\x00") -> bytes:
     """``text`` with each ``mark`` replaced by ``e<n>``, counting items from ``first``.
 
     Each item holds ``per_item`` marks; parts of positional output (edge ids
     ``e0``, ``e1``, …) are kept with marks and numbered where they are written.
 
-    >>> numbered("<a id=#/><b id=#/>", 7, mark="#")
-    '<a id=e7/><b id=e8/>'
+    >>> numbered(b"<a id=#/><b id=#/>", 7, mark=b"#")
+    b'<a id=e7/><b id=e8/>'
     """
     pieces = text.split(mark)
     out = [pieces[0]]
     for k, piece in enumerate(pieces[1:]):
-        out.append(f"e{first + k // per_item}")
+        out.append(b"e%d" % (first + k // per_item))
         out.append(piece)
-    return "".join(out)
+    return b"".join(out)
 
 
 def runs(keys: Iterable[str]) -> Iterator[tuple[str, int, int]]:

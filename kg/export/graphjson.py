@@ -98,9 +98,9 @@ def _array(items: Iterable[dict[str, Any]], indent: str, batch: int = 2000) -> I
     yield "".join(buf) + ("[]" if first else "\n" + indent + "]")
 
 
-def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str]:
+def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str | bytes]:
     """The edges as :func:`_array` writes them, one document's edges at a time
-    (kept in ``fragments``)."""
+    (kept in ``fragments``, and given in UTF-8)."""
     from kg.export.fragments import code_digest, digest, open_store, runs_of
 
     code = code_digest(__name__, "kg.export.fragments") if fragments is not None else b""
@@ -114,7 +114,8 @@ def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[
     with open_store(fragments, "json") as parts:
         for start, end, key in runs_of(fragments, graph):
             (text,) = parts.fetch(digest(code, key), functools.partial(make, start, end))
-            yield ("[\n  " if first else sep) + text
+            yield "[\n  " if first else sep
+            yield text
             first = False
     yield "[]" if first else "\n ]"
 
@@ -124,6 +125,12 @@ def _dump(item: dict[str, Any]) -> str:
 
 
 def iter_json(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
+    """The text of :func:`dumps` in pieces (see :func:`_json_pieces`)."""
+    for piece in _json_pieces(graph, fragments):
+        yield piece.decode("utf-8") if isinstance(piece, bytes) else piece
+
+
+def _json_pieces(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str | bytes]:
     """The text of :func:`dumps` in pieces, without the whole graph's data in memory.
 
     Keys in sorted order at every level (directed, edges, graph, multigraph,
@@ -150,9 +157,9 @@ def write_graph_json(
 ) -> Path:
     """Write ``graph`` to ``path`` as node-link JSON, atomically, streaming; return the path."""
     path = Path(path)
-    with atomic_open(path, "w") as f:
-        for piece in iter_json(graph, fragments):
-            f.write(piece)
+    with atomic_open(path, "wb", encoding=None) as f:
+        for piece in _json_pieces(graph, fragments):
+            f.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
     return path
 
 

@@ -175,14 +175,21 @@ _GRAPHML_HEAD = (
 )
 
 
-def _batched(pieces: Iterator[str], size: int = 2000) -> Iterator[str]:
+def _batched(pieces: Iterator[str | bytes], size: int = 2000) -> Iterator[bytes]:
+    """The pieces in UTF-8, text joined in batches; bytes (kept parts) go as they are."""
     buf: list[str] = []
     for piece in pieces:
+        if isinstance(piece, bytes):
+            if buf:
+                yield "".join(buf).encode("utf-8")
+                buf.clear()
+            yield piece
+            continue
         buf.append(piece)
         if len(buf) >= size:
-            yield "".join(buf)
+            yield "".join(buf).encode("utf-8")
             buf.clear()
-    yield "".join(buf)
+    yield "".join(buf).encode("utf-8")
 
 
 #: Where an edge's id goes in a kept part: a character XML text never holds (see
@@ -196,7 +203,7 @@ def _edge_parts(
     name: str,
     edge: Callable[[Edge], str],
     per_item: int,
-) -> Iterator[str]:
+) -> Iterator[bytes]:
     """The edges in the text ``edge`` formats, one document's edges at a time.
 
     Each document's part is kept in ``fragments`` (store ``name``) with its ids
@@ -211,10 +218,15 @@ def _edge_parts(
     with open_store(fragments, name) as parts:
         for start, end, key in runs_of(fragments, graph):
             (text,) = parts.fetch(digest(code, key), functools.partial(make, start, end))
-            yield numbered(text, start, per_item, _ID)
+            yield numbered(text, start, per_item)
 
 
 def iter_graphml(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
+    """The graph as GraphML text, in pieces (see :func:`_graphml_chunks`)."""
+    return (chunk.decode("utf-8") for chunk in _graphml_chunks(graph, fragments))
+
+
+def _graphml_chunks(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[bytes]:
     """The graph as GraphML text, in pieces (nodes, then edges ``e0``, ``e1``, …).
 
     With ``fragments``, each document's edges are formatted once and kept.
@@ -223,7 +235,7 @@ def iter_graphml(graph: KnowledgeGraph, fragments: Fragments | None = None) -> I
     node_keys = {name: f"d{i}" for i, (name, _) in enumerate(NODE_ATTRIBUTES)}
     edge_keys = {name: f"d{i + len(node_keys)}" for i, (name, _) in enumerate(EDGE_ATTRIBUTES)}
 
-    def pieces() -> Iterator[str]:
+    def pieces() -> Iterator[str | bytes]:
         yield _GRAPHML_HEAD
         for kind, spec, keys in (
             ("node", NODE_ATTRIBUTES, node_keys),
@@ -259,7 +271,7 @@ def iter_graphml(graph: KnowledgeGraph, fragments: Fragments | None = None) -> I
 
 def graphml_bytes(graph: KnowledgeGraph) -> bytes:
     """The graph as GraphML (UTF-8)."""
-    return "".join(iter_graphml(graph)).encode("utf-8")
+    return b"".join(_graphml_chunks(graph, None))
 
 
 _GEXF_HEAD = (
@@ -274,6 +286,11 @@ _GEXF_HEAD = (
 
 
 def iter_gexf(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
+    """The graph as GEXF 1.2 text, in pieces (see :func:`_gexf_chunks`)."""
+    return (chunk.decode("utf-8") for chunk in _gexf_chunks(graph, fragments))
+
+
+def _gexf_chunks(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[bytes]:
     """The graph as GEXF 1.2 text, in pieces; no date in the header.
 
     Node and edge labels are the ``label`` attribute of their elements; every
@@ -301,7 +318,7 @@ def iter_gexf(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iter
         )
         return f"{pad}<attvalues>\n{rows}{pad}</attvalues>\n" if rows else ""
 
-    def pieces() -> Iterator[str]:
+    def pieces() -> Iterator[str | bytes]:
         yield _GEXF_HEAD
         yield declare("edge", edge_spec, edge_ids)
         yield declare("node", NODE_ATTRIBUTES[1:], node_ids)
@@ -330,7 +347,7 @@ def iter_gexf(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iter
 
 def gexf_bytes(graph: KnowledgeGraph) -> bytes:
     """The graph as GEXF 1.2 for Gephi (UTF-8), with a fixed header: no date, no version."""
-    return "".join(iter_gexf(graph)).encode("utf-8")
+    return b"".join(_gexf_chunks(graph, None))
 
 
 # --------------------------------------------------------------------------- CSV
@@ -374,8 +391,8 @@ def _edge_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
         yield _edge_row(e, names)
 
 
-def _edge_lines(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str]:
-    """The rows of ``edges.csv`` as text, one document's edges at a time (kept in ``fragments``)."""
+def _edge_lines(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[bytes]:
+    """The rows of ``edges.csv`` in UTF-8, one document's edges at a time (kept in ``fragments``)."""
     names = _doc_names(graph)
     code = code_digest(__name__, "kg.export.fragments") if fragments is not None else b""
     edges = graph.edges
@@ -414,10 +431,10 @@ def edges_csv(graph: KnowledgeGraph) -> bytes:
     return _csv_bytes(EDGE_COLUMNS, _edge_rows(graph))
 
 
-def _write_pieces(path: Path, pieces: Iterator[str]) -> None:
-    with atomic_open(path, "w") as f:
-        for piece in pieces:
-            f.write(piece)
+def _write_chunks(path: Path, chunks: Iterator[bytes]) -> None:
+    with atomic_open(path, "wb", encoding=None) as f:
+        for chunk in chunks:
+            f.write(chunk)
 
 
 def write_graphml(
@@ -426,7 +443,7 @@ def write_graphml(
     """Write ``graph.graphml`` to ``path`` atomically, streaming (``fragments``: see
     :mod:`kg.export.fragments`)."""
     path = Path(path)
-    _write_pieces(path, iter_graphml(graph, fragments))
+    _write_chunks(path, _graphml_chunks(graph, fragments))
     return [path]
 
 
@@ -436,7 +453,7 @@ def write_gexf(
     """Write ``graph.gexf`` to ``path`` atomically, streaming (``fragments``: see
     :mod:`kg.export.fragments`)."""
     path = Path(path)
-    _write_pieces(path, iter_gexf(graph, fragments))
+    _write_chunks(path, _gexf_chunks(graph, fragments))
     return [path]
 
 
@@ -449,8 +466,10 @@ def write_csv(
     nodes, edges = out / "nodes.csv", out / "edges.csv"
     with atomic_open(nodes, "w", encoding="utf-8-sig") as f:
         _write_rows(f, NODE_COLUMNS, _node_rows(graph))
-    with atomic_open(edges, "w", encoding="utf-8-sig") as f:
-        _write_rows(f, EDGE_COLUMNS, iter(()))
+    with atomic_open(edges, "wb", encoding=None) as f:
+        head = io.StringIO()
+        _write_rows(head, EDGE_COLUMNS, iter(()))
+        f.write(head.getvalue().encode("utf-8-sig"))  # with the byte-order mark
         for piece in _edge_lines(graph, fragments):
             f.write(piece)
     return [edges, nodes]

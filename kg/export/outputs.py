@@ -166,7 +166,7 @@ def _write_jsonl(extractions: list[Extraction], path: Path, parts: Fragments | N
         return (to_jsonl([ex], display_name=True),)
 
     ordered = sorted(extractions, key=lambda x: x.document.display_name)
-    with atomic_open(path, "w") as f, open_store(parts, "jsonl") as kept:
+    with atomic_open(path, "wb", encoding=None) as f, open_store(parts, "jsonl") as kept:
         for ex in ordered:  # line by line, never the whole text
             doc = ex.document
             key = digest(code, doc.key, doc.display_name, doc.encoding) if code else b""

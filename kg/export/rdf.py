@@ -747,7 +747,7 @@ class _JsonLd:
     canonical order; a single value is written bare. One node object per line.
     """
 
-    def __init__(self, f: IO[str], ctx: dict) -> None:
+    def __init__(self, f: IO[bytes], ctx: dict) -> None:
         self.f = f
         self.ctx = ctx
         self.prefixes = {k: v for k, v in ctx.items() if isinstance(v, str)}
@@ -804,16 +804,17 @@ class _JsonLd:
 
     def begin(self) -> None:
         ctx = json.dumps(self.ctx, ensure_ascii=False, indent=1, sort_keys=True)
-        self.f.write('{\n "@context": ' + ctx.replace("\n", "\n ") + ',\n "@graph": [')
+        self.f.write(('{\n "@context": ' + ctx.replace("\n", "\n ") + ',\n "@graph": [').encode())
 
     def nodes(self, statements: list[Statement]) -> None:
         """Write the node objects of ``statements`` (sorted, so grouped by subject)."""
-        self.write(self.text(statements))
+        self.write(self.text(statements).encode("utf-8"))
 
-    def write(self, text: str) -> None:
-        """Write node objects made by :meth:`text`."""
+    def write(self, text: bytes) -> None:
+        """Write node objects made by :meth:`text` (in UTF-8)."""
         if text:
-            self.f.write(("\n  " if self.first else ",\n  ") + text)
+            self.f.write(b"\n  " if self.first else b",\n  ")
+            self.f.write(text)
             self.first = False
 
     def text(self, statements: list[Statement]) -> str:
@@ -843,7 +844,7 @@ class _JsonLd:
         return ",\n  ".join(chunk)
 
     def end(self) -> None:
-        self.f.write("]\n}\n" if self.first else "\n ]\n}\n")
+        self.f.write(b"]\n}\n" if self.first else b"\n ]\n}\n")
 
 
 def write_rdf(
@@ -874,10 +875,11 @@ def write_rdf(
     rel = builder.relation_keys
     try:
         with contextlib.ExitStack() as stack:
-            f_ttl = stack.enter_context(atomic_open(ttl, "w"))
-            f_trig = stack.enter_context(atomic_open(trig, "w"))
-            f_json = stack.enter_context(atomic_open(jsonld, "w"))
-            f_nq = stack.enter_context(atomic_open(nq, "w"))
+            # written in UTF-8 bytes: parts kept from an earlier build go as they are
+            f_ttl = stack.enter_context(atomic_open(ttl, "wb", encoding=None))
+            f_trig = stack.enter_context(atomic_open(trig, "wb", encoding=None))
+            f_json = stack.enter_context(atomic_open(jsonld, "wb", encoding=None))
+            f_nq = stack.enter_context(atomic_open(nq, "wb", encoding=None))
             parts = stack.enter_context(open_store(fragments, "rdf"))
             code = code_digest(__name__, "kg.vocab", "kg.export.fragments") if fragments else b""
             if fragments:
@@ -887,7 +889,8 @@ def write_rdf(
 
                 def pinyin(name: str) -> str | None:
                     key = digest(code, version, name)
-                    return names.fetch(key, lambda: (_pinyin(name) or "",))[0] or None
+                    py = names.fetch(key, lambda: (_pinyin(name) or "",))[0]
+                    return py.decode("utf-8") or None
 
                 builder.pinyin = pinyin
             w_json = _JsonLd(f_json, ctx)
@@ -896,8 +899,8 @@ def write_rdf(
             # relations) first, then each document's own resources
             merged = builder.merged()
             if merged or graph.documents:
-                f_ttl.write(turtle.header())
-            f_ttl.write(turtle.block(merged))
+                f_ttl.write(turtle.header().encode())
+            f_ttl.write(turtle.block(merged).encode("utf-8"))
             w_json.nodes(merged)
             del merged
 
@@ -914,10 +917,10 @@ def write_rdf(
 
             started = False
 
-            def write(quads: str, trig_text: str, ttl_text: str, json_text: str) -> None:
+            def write(quads: bytes, trig_text: bytes, ttl_text: bytes, json_text: bytes) -> None:
                 nonlocal started
                 if trig_text and not started:
-                    f_trig.write(turtle.header())
+                    f_trig.write(turtle.header().encode())
                     started = True
                 f_nq.write(quads)
                 f_trig.write(trig_text)
@@ -930,7 +933,7 @@ def write_rdf(
                 write(*parts.fetch(key, make))
             for ng in builder.shared_graphs():
                 quads, trig_text, _, _ = texts(ng)
-                write(quads, trig_text, "", "")
+                write(quads.encode("utf-8"), trig_text.encode("utf-8"), b"", b"")
             w_json.end()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc
