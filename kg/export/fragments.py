@@ -71,12 +71,19 @@ def code_digest(*modules: ModuleType | str) -> bytes:
 
 
 def digest(*parts: object) -> bytes:
-    """The digest of ``parts`` by their ``repr`` (strings, numbers, tuples of those).
+    """The digest of ``parts``: strings, numbers, ``None``, bytes and tuples or lists of those.
+
+    Serialised with :mod:`marshal` format 2, which writes every value in full
+    (no references to objects seen before), so equal values give equal bytes
+    whichever objects hold them.
 
     >>> digest("a", 1) == digest("a", 1), digest("a", 1) == digest("a", 2)
     (True, False)
+    >>> digest(("a", None)) == digest(["a", None])
+    False
     """
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
+    data = marshal.dumps(parts, 2)  # type: ignore[arg-type]  # values as documented
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 class FragmentStore:

@@ -1,9 +1,11 @@
 """Write every output of a build into one folder, each file atomically.
 
-The RDF files take the longest to write, and they depend on nothing the other
-outputs write: for a large graph on Linux, with a spare core and memory, they are
-written by a forked copy of this process while this one writes the rest, so the
-two run on two cores. The files are the same bytes either way.
+The RDF files take the longest to write, and no output depends on another: for
+a large graph on Linux, with a spare core and memory, a forked copy of this
+process writes the RDF files while this one writes the others, and then each
+takes the next output not yet taken, so the two cores stay busy whether the
+RDF files take most of the time (a first build) or little (a rebuild that
+reuses kept parts). The files are the same bytes either way.
 """
 
 from __future__ import annotations
@@ -28,6 +30,26 @@ from kg.types import Extraction
 #: With at least this many documents (and ``parallel`` left to ``None``), the RDF
 #: files are written in a forked process alongside the other outputs.
 PARALLEL_MIN_DOCS = 200
+
+
+class _TaskQueue:
+    """Indices ``0 … n-1`` handed out once each, to this process and a forked one."""
+
+    def __init__(self, n: int) -> None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self._n = n
+        self._next = ctx.RawValue("i", 0)
+        self._lock = ctx.Lock()
+
+    def take(self) -> int | None:
+        with self._lock:
+            i = self._next.value
+            if i >= self._n:
+                return None
+            self._next.value = i + 1
+            return i
 
 
 class _Forked:
@@ -219,26 +241,51 @@ def _write_outputs(
 
     out.mkdir(parents=True, exist_ok=True)
     graph = result.graph
-    info = info or from_result(result)
-    written: list[Path] = []
+    build_info = info or from_result(result)
     parts = Fragments(fragments) if fragments is not None else None
-    write_rdf = functools.partial(rdf.write_rdf, fragments=parts)
-    rdf_job = _Forked(write_rdf, graph, out) if _fork_rdf(graph, parallel) else None
+
+    def report() -> list[Path]:
+        path = out / "report.md"
+        write_text(path, render(graph, build_info))
+        return [path]
+
+    # every output but the RDF files, the longest first
+    tasks: list[Callable[[], list[Path]]] = [
+        lambda: [write_graph_json(graph, out / "graph.json", fragments=parts)],
+        lambda: [write_html(graph, out / "graph.html")],
+        lambda: write_gexf(graph, out / "graph.gexf", fragments=parts),
+        lambda: write_graphml(graph, out / "graph.graphml", fragments=parts),
+        lambda: write_csv(graph, out, fragments=parts),
+        report,
+        lambda: [write_build_info(build_info, out / "build.json")],
+    ]
+    if result.extractions or not graph.documents:  # a reloaded graph has none to write
+        extractions = result.extractions
+        tasks.insert(2, lambda: [_write_jsonl(extractions, out / "extractions.jsonl", parts)])
+
+    def write_rdf(graph: KnowledgeGraph, out: Path) -> list[Path]:
+        return rdf.write_rdf(graph, out, fragments=parts)
+
+    if not _fork_rdf(graph, parallel):
+        written = write_rdf(graph, out)
+        for task in tasks:
+            written += task()
+        return sorted(written)
+    # two processes: a forked one writes the RDF files and this one the others;
+    # then both take the next output not yet taken, until none is left
+    queue = _TaskQueue(len(tasks))
+
+    def child(graph: KnowledgeGraph, out: Path) -> list[Path]:
+        done = write_rdf(graph, out)
+        while (i := queue.take()) is not None:
+            done += tasks[i]()
+        return done
+
+    job = _Forked(child, graph, out)
+    written = []
     try:
-        if rdf_job is None:
-            written += write_rdf(graph, out)
-        written.append(write_graph_json(graph, out / "graph.json", fragments=parts))
-        written.append(write_build_info(info, out / "build.json"))
-        written.append(write_html(graph, out / "graph.html"))
-        written += write_graphml(graph, out / "graph.graphml", fragments=parts)
-        written += write_gexf(graph, out / "graph.gexf", fragments=parts)
-        written += write_csv(graph, out, fragments=parts)
-        if result.extractions or not graph.documents:  # a reloaded graph has none to write
-            written.append(_write_jsonl(result.extractions, out / "extractions.jsonl", parts))
-        report = out / "report.md"
-        write_text(report, render(graph, info))
-        written.append(report)
+        while (i := queue.take()) is not None:
+            written += tasks[i]()
     finally:
-        if rdf_job is not None:  # always reaped, and its error raised, even after ours
-            written += rdf_job.wait()
+        written += job.wait()  # always reaped, and its error raised, even after ours
     return sorted(written)

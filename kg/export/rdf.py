@@ -531,7 +531,7 @@ class _DatasetBuilder:
         """Everything :meth:`document_graph` reads for ``doc``, as plain values."""
         iris = self.iris
         return (
-            doc,
+            (doc.key, doc.name, doc.metadata, doc.length),
             [(nid, iris[nid][0]) for nid in self.mentioned.get(doc.key, ())],
             [
                 (e.subject, iris[e.subject][0], e.predicate.value, e.object, iris[e.object][0])
