@@ -17,22 +17,24 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from kg.cache import (
     CacheStats,
     Entry,
     ExtractionCache,
     SkipEntry,
+    Stored,
     cache_key,
-    dumps,
-    loads,
+    pack,
     rebind,
+    split,
     tables_digest,
+    unpickle,
 )
 from kg.errors import InputError
 from kg.gcpause import paused
-from kg.graph import KnowledgeGraph, build_graph
+from kg.graph import DocSummary, KnowledgeGraph, build_graph, summarize
 from kg.types import Extraction
 
 #: With the default number of jobs, fewer documents than this are extracted in
@@ -52,6 +54,55 @@ class Skipped:
         return f"{self.path}: {self.reason}"
 
 
+class Extractions(Sequence[Extraction]):
+    """A build's extractions in input order, with their summaries for the graph.
+
+    Extractions read from the cache (or sent by a worker process) stay pickled
+    until first used: a build merges the graph from the summaries alone
+    (:func:`kg.graph.merge`), and most outputs need no more. Compares equal
+    to any sequence of the same extractions.
+    """
+
+    def __init__(self) -> None:
+        self._items: list[Extraction | tuple[bytes, str, str]] = []
+        #: One :data:`kg.graph.DocSummary` per extraction, in the same order.
+        self.summaries: list[DocSummary] = []
+
+    def add(self, item: Extraction | tuple[bytes, str, str], summary: DocSummary) -> None:
+        """Add an extraction, or ``(pickled entry, path, display name)`` to read when used."""
+        self._items.append(item)
+        self.summaries.append(summary)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, i: int) -> Extraction: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Extraction]: ...
+    def __getitem__(self, i: int | slice) -> Extraction | list[Extraction]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        item = self._items[i]
+        if isinstance(item, tuple):
+            data, path, name = item
+            entry = unpickle(data)
+            if not isinstance(entry, Extraction):  # pragma: no cover - summaries say which
+                raise TypeError(f"{path}: a cached entry is not an extraction")
+            item = self._items[i] = rebind(entry, path, name)
+        return item
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} extractions>"
+
+
 @dataclass(slots=True)
 class BuildResult:
     """What a build made: the graph, the per-document extractions, the skipped files.
@@ -60,7 +111,7 @@ class BuildResult:
     """
 
     graph: KnowledgeGraph
-    extractions: list[Extraction] = field(default_factory=list)
+    extractions: Sequence[Extraction] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     cache: CacheStats | None = None
 
@@ -96,7 +147,7 @@ def extract_batch_pickled(batch: list[tuple[str, str]]) -> list[bytes]:
 
     The bytes cross the process boundary once and go to the cache unchanged.
     """
-    return [dumps(_entry(path, name)) for path, name in batch]
+    return [pack(_entry(path, name)) for path, name in batch]
 
 
 def _cache_keys(items: Sequence[tuple[str, str]]) -> list[str | None]:
@@ -143,7 +194,7 @@ def extract_paths(
     executor: str = "local",
     scheduler: str | None = None,
     cache: ExtractionCache | None = None,
-) -> tuple[list[Extraction], list[Skipped]]:
+) -> tuple[Extractions, list[Skipped]]:
     """Process ``(path, display_name)`` pairs; returns extractions and skips in input order.
 
     ``jobs`` worker processes (default: one per core, or this process alone for
@@ -151,7 +202,8 @@ def extract_paths(
     sends batches to the Dask cluster at ``scheduler``. With a ``cache``,
     documents already extracted with the same bytes, name and pipeline version
     are taken from it and only the others are extracted, while this process
-    reads the cached ones.
+    reads the cached ones. Extractions that come pickled (from the cache or a
+    worker process) stay so until used (see :class:`Extractions`).
     """
     from kg.executors import InProcess, batch_size, batches
 
@@ -162,8 +214,30 @@ def extract_paths(
         keys = _cache_keys(items)
         rows = cache.rows([k for k in keys if k is not None])
         cache.stats.misses += sum(k is not None and k not in rows for k in keys)
-    entries: list[Entry | None] = [None] * n
     todo = [i for i in range(n) if keys[i] not in rows]
+    # each item's outcome: an extraction made here, or a stored one, or a skip
+    fresh: dict[int, tuple[Extraction, DocSummary]] = {}
+    stored: dict[int, Stored] = {}
+    skips: dict[int, str] = {}
+
+    def keep(i: int, s: Stored) -> None:
+        if s[0] is None:  # a skipped file: the pickle is only its reason
+            entry = unpickle(s[1])
+            skips[i] = entry.reason if isinstance(entry, SkipEntry) else "unreadable"
+        else:
+            stored[i] = s
+
+    def made_here(indices: list[int], outs: list[Entry]) -> None:
+        blobs = []
+        for i, entry in zip(indices, outs, strict=True):
+            if isinstance(entry, SkipEntry):
+                skips[i] = entry.reason
+                blobs.append(pack(entry))
+            else:
+                summary = summarize(entry)
+                fresh[i] = (entry, summary)
+                blobs.append(pack(entry, summary))
+        store(indices, blobs)
 
     def store(indices: list[int], blobs: list[bytes]) -> None:
         if cache is not None:  # one transaction per batch
@@ -176,13 +250,17 @@ def extract_paths(
         if cache is None:
             return []
         hit = [i for i in range(n) if keys[i] in rows]
-        found = cache.decode([keys[i] or "" for i in hit], rows)
+        found = cache.stored([keys[i] or "" for i in hit], rows)
         rows.clear()
-        for i, entry in zip(hit, found, strict=True):
-            entries[i] = entry
+        damaged = []
+        for i, s in zip(hit, found, strict=True):
+            if s is None:
+                damaged.append(i)
+            else:
+                keep(i, s)
         if progress is not None and hit:
-            progress(sum(e is not None for e in found))
-        return [i for i, e in zip(hit, found, strict=True) if e is None]
+            progress(len(hit) - len(damaged))
+        return damaged
 
     with _runner(executor, jobs, scheduler, len(todo), n - len(todo)) as ex:
         size = batch_size(len(todo), ex.workers, max_batch=ex.max_batch)
@@ -192,39 +270,41 @@ def extract_paths(
         where = os.path.abspath if executor == "dask" else str
         work = [[(where(items[i][0]), items[i][1]) for i in chunk] for chunk in chunks]
         if isinstance(ex, InProcess):
-            unreadable = read_cached()
+            damaged = read_cached()
             for b, outs in ex.map_unordered(extract_batch, work):
-                for i, fresh in zip(chunks[b], outs, strict=True):
-                    entries[i] = fresh
-                store(chunks[b], [dumps(fresh) for fresh in outs])
+                made_here(chunks[b], outs)
                 if progress is not None:
                     progress(len(outs))
         else:
             results = ex.map_unordered(extract_batch_pickled, work)  # the workers start now
-            unreadable = read_cached()
+            damaged = read_cached()
             for b, blobs in results:
                 with paused():
                     for i, blob in zip(chunks[b], blobs, strict=True):
-                        entries[i] = loads(blob)
+                        keep(i, split(blob))
                 store(chunks[b], blobs)
                 if progress is not None:
                     progress(len(blobs))
-    # entries found but unreadable (rare): extracted here, and stored again
-    if unreadable:
-        outs = extract_batch([items[i] for i in unreadable])
-        for i, fresh in zip(unreadable, outs, strict=True):
-            entries[i] = fresh
-        store(unreadable, [dumps(fresh) for fresh in outs])
+    # entries found but damaged (rare): extracted here, and stored again
+    if damaged:
+        made_here(damaged, extract_batch([items[i] for i in damaged]))
         if progress is not None:
-            progress(len(outs))
+            progress(len(damaged))
 
-    extractions: list[Extraction] = []
+    extractions = Extractions()
     skipped: list[Skipped] = []
-    for (path, name), entry in zip(items, entries, strict=True):
-        if isinstance(entry, SkipEntry):
-            skipped.append(Skipped(path, entry.reason, name))
-        elif entry is not None:
-            extractions.append(rebind(entry, path, name))
+    for i, (path, name) in enumerate(items):
+        if i in skips:
+            skipped.append(Skipped(path, skips[i], name))
+            continue
+        # the name the outputs use is that of the file as given now
+        if i in fresh:
+            entry, summary = fresh[i]
+            extractions.add(rebind(entry, path, name), (name or path, *summary[1:]))
+        elif i in stored:
+            kept, data = stored[i]
+            if kept is not None:
+                extractions.add((data, path, name), (name or path, *kept[1:]))
     return extractions, skipped
 
 

@@ -16,8 +16,11 @@ read back is counted as corrupt, treated as a miss and overwritten by the
 rebuild; a database file that is not one (or is damaged) is replaced by an
 empty one; a database that stays locked only costs the entries of that batch.
 
-The cache trusts its folder: each value is a pickle (of an
-:class:`~kg.types.Extraction` or a :class:`SkipEntry`) written by this project,
+Each value holds the document's summary for the graph (plain values, see
+:func:`kg.graph.summarize`) and then the pickled entry, with a CRC-32: a
+rebuild merges the graph from the summaries and unpickles an extraction only
+when something asks for it. The cache trusts its folder: the entries are
+pickles (of an :class:`~kg.types.Extraction` or a :class:`SkipEntry`) written by this project,
 and unpickling runs code named by the data, so point ``--cache`` only at a
 folder you own (the default is ``OUT/.cache``). Folders of the earlier
 one-file-per-entry layout (``ab/abcd….pkl``) are ignored.
@@ -26,9 +29,12 @@ one-file-per-entry layout (``ab/abcd….pkl``) are ignored.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import pickle
 import sqlite3
+import struct
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -38,10 +44,11 @@ from typing import TypeVar
 
 from kg.errors import OutputError
 from kg.gcpause import paused
+from kg.graph import DocSummary, summarize
 from kg.types import Extraction
 
 #: Bumped when the layout of an entry changes (independent of the pipeline version).
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 
 #: Name of the default cache folder inside the output folder (hidden, never an output).
 DEFAULT_DIRNAME = ".cache"
@@ -161,13 +168,49 @@ class CacheStats:
         )
 
 
+#: What a stored entry holds besides the pickle: the document's summary for the
+#: graph (``None`` for a skipped file) and the pickled entry itself.
+Stored = tuple[DocSummary | None, bytes]
+
+_MAGIC = b"KGE3"
+#: The head of a stored entry: a mark, the length of the summary and a CRC-32 of the rest.
+_HEAD = struct.Struct("<4sII")
+
+
+def pack(entry: Entry, summary: DocSummary | None = None) -> bytes:
+    """The bytes of one cache entry: its summary (see :func:`kg.graph.summarize`),
+    then the pickled entry, so that a build can merge the graph without
+    unpickling any extraction. ``summary`` when already made."""
+    if summary is None and isinstance(entry, Extraction):
+        summary = summarize(entry)
+    head = marshal.dumps(summary)
+    body = head + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEAD.pack(_MAGIC, len(head), zlib.crc32(body)) + body
+
+
 def dumps(entry: Entry) -> bytes:
-    """The bytes of one cache entry."""
-    return pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+    """The bytes of one cache entry (see :func:`pack`)."""
+    return pack(entry)
 
 
-def loads(data: bytes) -> Entry:
-    """One cache entry from its bytes; ``ValueError`` when they are not an entry."""
+def split(data: bytes) -> Stored:
+    """The summary and the pickled entry of a stored entry; ``ValueError`` when damaged."""
+    try:
+        magic, n, crc = _HEAD.unpack_from(data)
+    except struct.error as exc:
+        raise ValueError(f"unreadable cache entry: {exc}") from exc
+    body = memoryview(data)[_HEAD.size :]
+    if magic != _MAGIC or n > len(body) or zlib.crc32(body) != crc:
+        raise ValueError("unreadable cache entry: damaged or of another format")
+    try:
+        summary = marshal.loads(body[:n])
+    except (EOFError, ValueError, TypeError) as exc:
+        raise ValueError(f"unreadable cache entry: {exc}") from exc
+    return summary, bytes(body[n:])
+
+
+def unpickle(data: bytes) -> Entry:
+    """The entry pickled by :func:`pack`; ``ValueError`` when it is not one."""
     try:
         obj = pickle.loads(data)
     except Exception as exc:  # any unreadable pickle: truncated, garbage, old classes
@@ -175,6 +218,11 @@ def loads(data: bytes) -> Entry:
     if not isinstance(obj, Extraction | SkipEntry):
         raise ValueError(f"unexpected cache entry of type {type(obj).__name__}")
     return obj
+
+
+def loads(data: bytes) -> Entry:
+    """One cache entry from its bytes; ``ValueError`` when they are not an entry."""
+    return unpickle(split(data)[1])
 
 
 def rebind(entry: Extraction, path: str, name: str) -> Extraction:
@@ -335,15 +383,33 @@ class ExtractionCache:
     def decode(self, keys: Sequence[str], rows: dict[str, bytes]) -> list[Entry | None]:
         """The entries under ``keys`` from :meth:`rows`' bytes, in order, counted in :attr:`stats`;
         ``None`` (a miss) where absent or unreadable."""
-        found: dict[str, Entry] = {}
+        out: list[Entry | None] = []
+        with paused():
+            for s in self.stored(keys, rows):
+                try:
+                    out.append(None if s is None else unpickle(s[1]))
+                except ValueError:  # intact bytes, but classes that no longer fit
+                    self.stats.hits -= 1
+                    self.stats.misses += 1
+                    self.stats.corrupt += 1
+                    out.append(None)
+        return out
+
+    def stored(self, keys: Sequence[str], rows: dict[str, bytes]) -> list[Stored | None]:
+        """The summary and pickled entry under each of ``keys`` from :meth:`rows`' bytes, in
+        order, counted in :attr:`stats`; ``None`` (a miss) where absent or damaged.
+
+        The entries themselves stay pickled: :func:`unpickle` reads one when needed.
+        """
+        found: dict[str, Stored] = {}
         corrupt: set[str] = set()
         with paused():
             for key, data in rows.items():
                 try:
-                    found[key] = loads(data)
+                    found[key] = split(data)
                 except ValueError:
                     corrupt.add(key)
-        out: list[Entry | None] = []
+        out: list[Stored | None] = []
         for key in keys:
             entry = found.get(key)
             if entry is None:

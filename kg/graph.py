@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kg.gcpause import without_gc
-from kg.types import Entity, EntityType, Extraction, Predicate, Relation, Source
+from kg.types import EntityType, Extraction, Predicate, Relation, Source
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -139,26 +139,76 @@ class KnowledgeGraph:
         return g
 
 
+#: What the graph takes of one entity of a document: id, name, type, aliases, code,
+#: longitude, latitude and number of mentions.
+EntityRow = tuple[str, str, str, tuple[str, ...], str | None, float | None, float | None, int]
+
+#: An edge's fields in the order edges are sorted (see :meth:`Edge.sort_key`), then
+#: what tells two edges apart beyond it: document, subject, predicate, object,
+#: source, start and end (-1 when none), "no sentence", sentence.
+EdgeRow = tuple[str, str, str, str, str, int, int, bool, str]
+
+#: What the graph takes of one document's extraction, in plain values (quick to
+#: store and read back): display name, key, metadata, length, encoding,
+#: entities and edges.
+DocSummary = tuple[
+    str, str, tuple[tuple[str, str], ...], int, str, tuple[EntityRow, ...], tuple[EdgeRow, ...]
+]
+
+
+def summarize(ex: Extraction) -> DocSummary:
+    """All :func:`merge` needs of one extraction, as plain values.
+
+    >>> from kg.types import Document
+    >>> s = summarize(Extraction(Document(path="a.txt", text="郑州", norm="郑州"), (), ()))
+    >>> s[0], s[2:5]
+    ('a.txt', ((), 2, 'utf-8'))
+    """
+    doc = ex.document
+    key = doc.key  # a hash of the text: computed once per document
+    return (
+        doc.display_name,
+        key,
+        tuple(sorted(doc.metadata.items())),
+        len(doc.text),
+        doc.encoding,
+        tuple(
+            (
+                e.id,
+                e.name,
+                e.type._value_,
+                tuple(e.aliases),
+                e.code,
+                e.longitude,
+                e.latitude,
+                len(e.mentions),
+            )
+            for e in ex.entities
+        ),
+        tuple(_edge_row(rel, key) for rel in ex.relations),
+    )
+
+
 def _merge_entity(
-    nodes: dict[str, Node], known: dict[str, set[str]], ent: Entity, doc_key: str
+    nodes: dict[str, Node], known: dict[str, set[str]], row: EntityRow, doc_key: str
 ) -> None:
     """Merge one document's entity into its node; ``known`` mirrors each node's aliases
     as a set (a constant-time membership test)."""
-    node = nodes.get(ent.id)
+    eid, name, typ, ent_aliases, code, lon, lat, n = row
+    node = nodes.get(eid)
     if node is None:
-        node = Node(id=ent.id, name=ent.name, type=ent.type, code=ent.code)
-        nodes[ent.id] = node
-        known[ent.id] = set()
-    aliases, seen = node.aliases, known[ent.id]
+        node = Node(id=eid, name=name, type=_TYPES[typ], code=code)
+        nodes[eid] = node
+        known[eid] = set()
+    aliases, seen = node.aliases, known[eid]
     # the fullest name wins; ties break by string order so that the result does
     # not depend on the order documents arrive in
-    name = ent.name
     if name != node.name and (len(name), name) > (len(node.name), node.name):
         if node.name not in seen:
             aliases.append(node.name)
             seen.add(node.name)
         node.name = name
-    for a in ent.aliases:
+    for a in ent_aliases:
         if a != node.name and a not in seen:
             aliases.append(a)
             seen.add(a)
@@ -166,25 +216,19 @@ def _merge_entity(
         aliases.append(name)
         seen.add(name)
     if not node.code:
-        node.code = ent.code
-    if node.longitude is None and ent.longitude is not None:
-        node.longitude, node.latitude = ent.longitude, ent.latitude
+        node.code = code
+    if node.longitude is None and lon is not None:
+        node.longitude, node.latitude = lon, lat
     # a document's entities are merged one after another, so a repeat of this
     # document can only be the last one listed (a constant-time check, where
     # ``in`` would make the merge quadratic in the number of documents)
     docs = node.documents
     if not docs or docs[-1] != doc_key:
         docs.append(doc_key)
-    n = len(ent.mentions)
     node.mentions += n if n > 1 else 1
 
 
-#: An edge's fields in the order edges are sorted (see :meth:`Edge.sort_key`), then
-#: what tells two edges apart beyond it, and the enum members to build it from.
-_EdgeKey = tuple[str, str, str, str, str, int, int, bool, str]
-
-
-def _edge_key(rel: Relation, doc_key: str) -> _EdgeKey:
+def _edge_row(rel: Relation, doc_key: str) -> EdgeRow:
     ev = rel.evidence
     if ev is None:
         start, end, sentence = -1, -1, None
@@ -203,11 +247,12 @@ def _edge_key(rel: Relation, doc_key: str) -> _EdgeKey:
     )
 
 
+_TYPES = {t.value: t for t in EntityType}
 _PREDICATES = {p.value: p for p in Predicate}
 _SOURCES = {s.value: s for s in Source}
 
 
-def _edge_of(k: _EdgeKey) -> Edge:
+def _edge_of(k: EdgeRow) -> Edge:
     doc, s, p, o, src, start, end, no_sentence, sentence = k
     return Edge(
         subject=s,
@@ -221,9 +266,11 @@ def _edge_of(k: _EdgeKey) -> Edge:
     )
 
 
-@without_gc  # tens of thousands of acyclic objects; see kg.gcpause
 def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     """Merge extractions into one :class:`KnowledgeGraph`, independent of their order.
+
+    When ``extractions`` carries their summaries (an attribute ``summaries``,
+    as the builder's do), those are merged without reading the extractions.
 
     >>> from kg.types import Document, Entity, EntityType, Extraction
     >>> d = Document(path="a.txt", text="郑州", norm="郑州")
@@ -232,34 +279,34 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     >>> g.nodes["Place/410100"].name, g.nodes["Place/410100"].aliases
     ('郑州市', ['郑州'])
     """
-    items = sorted(extractions, key=lambda x: (x.document.display_name, x.document.key))
+    summaries = getattr(extractions, "summaries", None)
+    if summaries is None:
+        summaries = [summarize(ex) for ex in extractions]
+    return merge(summaries)
+
+
+@without_gc  # tens of thousands of acyclic objects; see kg.gcpause
+def merge(summaries: Iterable[DocSummary]) -> KnowledgeGraph:
+    """Merge documents' summaries (see :func:`summarize`) into one graph, in any order."""
+    items = sorted(summaries, key=lambda x: (x[0], x[1]))
     kg = KnowledgeGraph()
     seen_docs: set[str] = set()
     known: dict[str, set[str]] = {}
-    edges: set[_EdgeKey] = set()
-    for ex in items:
-        doc = ex.document
-        key = doc.key  # a hash of the text: computed once per document
+    edges: set[EdgeRow] = set()
+    for name, key, metadata, length, _, entities, rows in items:
         if key in seen_docs:  # the same text twice: one document
             continue
         seen_docs.add(key)
-        kg.documents.append(
-            DocumentInfo(
-                key=key,
-                name=doc.display_name,
-                metadata=tuple(sorted(doc.metadata.items())),
-                length=len(doc.text),
-            )
-        )
-        for ent in ex.entities:
-            _merge_entity(kg.nodes, known, ent, key)
-        edges.update([_edge_key(rel, key) for rel in ex.relations])
+        kg.documents.append(DocumentInfo(key=key, name=name, metadata=metadata, length=length))
+        for row in entities:
+            _merge_entity(kg.nodes, known, row, key)
+        edges.update(rows)
     for node in kg.nodes.values():
         node.aliases.sort()
         node.documents.sort()
     kg.nodes = dict(sorted(kg.nodes.items()))
     # gazetteer facts are background knowledge: keep one copy, not one per document
-    gaz: dict[tuple[str, str, str], _EdgeKey] = {}
+    gaz: dict[tuple[str, str, str], EdgeRow] = {}
     text_edges = []
     gazetteer = Source.GAZETTEER.value
     for k in sorted(edges):

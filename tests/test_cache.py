@@ -355,3 +355,34 @@ def test_cli_no_cache_and_an_explicit_cache_folder(tmp_path: Path) -> None:
     code, err = _kg("build", one, "--out", str(tmp_path / "d"), "--no-cache", "--cache", "x")
     assert code == 2
     assert "exclude each other" in err
+
+
+def test_a_rebuild_from_the_cache_merges_the_graph_without_reading_extractions(
+    docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.builder
+
+    cache = tmp_path / "cache"
+    first = build([str(docs)], jobs=1, cache_dir=cache)
+    write_outputs(first, tmp_path / "first", fragments=cache, parallel=False)
+    read: list[str] = []
+    real = kg.builder.unpickle
+
+    def counting(data: bytes):
+        entry = real(data)
+        read.append(getattr(getattr(entry, "document", None), "name", ""))
+        return entry
+
+    monkeypatch.setattr(kg.builder, "unpickle", counting)
+    again = build([str(docs)], jobs=1, cache_dir=cache)
+    assert again.cache is not None and again.cache.hits == _n_docs()
+    # the graph, and the outputs whose parts are kept, read no extraction
+    write_outputs(again, tmp_path / "again", fragments=cache, parallel=False)
+    assert read == []
+    assert _outputs(tmp_path / "again") == _outputs(tmp_path / "first")
+    # the extractions are still all there, read when asked for, equal to fresh ones
+    assert again.extractions == first.extractions
+    assert len(read) == _n_docs()
+    assert again.extractions[1:3] == list(first.extractions)[1:3]
+    assert again.extractions[-1] is again.extractions[-1]  # read once, then kept
+    assert len(read) == _n_docs()

@@ -16,7 +16,7 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kg.builder import BuildResult
@@ -167,12 +167,13 @@ def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     return free > 2 * _rss_bytes()
 
 
-def _write_jsonl(extractions: list[Extraction], path: Path, parts: Fragments | None) -> Path:
+def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments | None) -> Path:
     """``extractions.jsonl``: one line per document, by display name (kept in ``parts``).
 
     A document's line is kept under its text, name and encoding and the
     versions of the pipeline and of its tables: what its extraction is made
-    from (the extraction cache's key holds the same).
+    from (the extraction cache's key holds the same). Extractions that carry
+    their summaries (a build's) are only read for the lines not kept.
     """
     from kg.cache import tables_digest
     from kg.export.atomic import atomic_open
@@ -183,16 +184,20 @@ def _write_jsonl(extractions: list[Extraction], path: Path, parts: Fragments | N
     code = b""
     if parts is not None:
         code = digest(code_digest("kg.export.jsonl"), PIPELINE_VERSION, tables_digest())
+    summaries = getattr(extractions, "summaries", None)
+    if summaries is not None:  # display name, key and encoding without reading them
+        docs = [(s[0], s[1], s[4]) for s in summaries]
+    else:
+        docs = [(x.document.display_name, x.document.key, x.document.encoding) for x in extractions]
 
-    def line(ex: Extraction) -> tuple[str]:
-        return (to_jsonl([ex], display_name=True),)
+    def line(i: int) -> tuple[str]:
+        return (to_jsonl([extractions[i]], display_name=True),)
 
-    ordered = sorted(extractions, key=lambda x: x.document.display_name)
+    order = sorted(range(len(docs)), key=lambda i: docs[i][0])
     with atomic_open(path, "wb", encoding=None) as f, open_store(parts, "jsonl") as kept:
-        for ex in ordered:  # line by line, never the whole text
-            doc = ex.document
-            key = digest(code, doc.key, doc.display_name, doc.encoding) if code else b""
-            f.write(kept.fetch(key, functools.partial(line, ex))[0])
+        for i in order:  # line by line, never the whole text
+            key = digest(code, docs[i][1], docs[i][0], docs[i][2]) if code else b""
+            f.write(kept.fetch(key, functools.partial(line, i))[0])
     return path
 
 
