@@ -169,7 +169,7 @@ def full_build(
 ) -> tuple[Timings, Any]:
     """One whole build, as ``kg build`` does it, timed stage by stage."""
     from kg.builder import BuildResult, extract_paths, open_cache
-    from kg.export.outputs import write_outputs
+    from kg.export.outputs import prepare, write_outputs
     from kg.graph import build_graph
     from kg.io import discover
 
@@ -178,7 +178,7 @@ def full_build(
         items = discover([str(src)])
     cache = open_cache(cache_dir)
     with t.stage("read + extract"):
-        extractions, skipped = extract_paths(items, jobs=jobs, cache=cache)
+        extractions, skipped = extract_paths(items, jobs=jobs, cache=cache, meanwhile=prepare)
     with t.stage("graph"):
         graph = build_graph(extractions)
     result = BuildResult(graph, extractions, skipped, cache.stats if cache else None)

@@ -169,19 +169,19 @@ def _runner(executor: str, jobs: int | None, scheduler: str | None, todo: int, h
 
     This process alone for ``--jobs 1`` and, with the default number of jobs,
     for fewer than :data:`PARALLEL_MIN_DOCS` documents, unless as many are
-    read from the cache meanwhile: then a worker's start-up overlaps the reading.
+    read from the cache meanwhile: then worker processes (even one) start while
+    this process reads, so their start-up costs no time.
     """
-    from kg.executors import default_jobs, get_executor
+    from kg.executors import ProcessPool, default_jobs, get_executor
 
     if executor != "local":
         return get_executor(executor, jobs=jobs, scheduler=scheduler)
     if jobs == 1 or todo == 0:
         return get_executor("local", jobs=1)
-    if jobs is None and todo < PARALLEL_MIN_DOCS:
-        if hits < PARALLEL_MIN_DOCS:
-            return get_executor("local", jobs=1)
-        jobs = min(default_jobs(), todo)
-    if todo <= 1 and hits < PARALLEL_MIN_DOCS:
+    workers = jobs or default_jobs()
+    if hits >= PARALLEL_MIN_DOCS and workers > 1:
+        return ProcessPool(min(workers, todo))
+    if (jobs is None and todo < PARALLEL_MIN_DOCS) or todo <= 1:
         return get_executor("local", jobs=1)
     return get_executor("local", jobs=jobs)
 
@@ -194,6 +194,7 @@ def extract_paths(
     executor: str = "local",
     scheduler: str | None = None,
     cache: ExtractionCache | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Extractions, list[Skipped]]:
     """Process ``(path, display_name)`` pairs; returns extractions and skips in input order.
 
@@ -204,6 +205,8 @@ def extract_paths(
     are taken from it and only the others are extracted, while this process
     reads the cached ones. Extractions that come pickled (from the cache or a
     worker process) stay so until used (see :class:`Extractions`).
+    ``meanwhile`` is called once while the workers run (to load what the next
+    stage needs, say), or before extraction when it runs in this process.
     """
     from kg.executors import InProcess, batch_size, batches
 
@@ -271,6 +274,8 @@ def extract_paths(
         work = [[(where(items[i][0]), items[i][1]) for i in chunk] for chunk in chunks]
         if isinstance(ex, InProcess):
             damaged = read_cached()
+            if meanwhile is not None:
+                meanwhile()
             for b, outs in ex.map_unordered(extract_batch, work):
                 made_here(chunks[b], outs)
                 if progress is not None:
@@ -278,6 +283,8 @@ def extract_paths(
         else:
             results = ex.map_unordered(extract_batch_pickled, work)  # the workers start now
             damaged = read_cached()
+            if meanwhile is not None:
+                meanwhile()
             for b, blobs in results:
                 with paused():
                     for i, blob in zip(chunks[b], blobs, strict=True):
@@ -322,14 +329,15 @@ def build(
     executor: str = "local",
     scheduler: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> BuildResult:
     """Read every document under ``paths`` (files or folders) and build one graph.
 
     ``items`` are the ``(path, display_name)`` pairs when the caller has already
     listed the files (see :func:`kg.io.discover`). ``jobs``, ``executor`` and
     ``scheduler`` say where extraction runs, ``cache_dir`` where extractions
-    are kept between builds (see :func:`extract_paths`); none of them changes
-    the result.
+    are kept between builds, ``meanwhile`` what to do while workers extract
+    (see :func:`extract_paths`); none of them changes the result.
     """
     from kg.io import discover
 
@@ -344,6 +352,7 @@ def build(
             executor=executor,
             scheduler=scheduler,
             cache=cache,
+            meanwhile=meanwhile,
         )
     finally:
         if cache is not None:

@@ -89,3 +89,22 @@ def test_jobs_1_and_jobs_2_outputs_are_byte_identical(mixed: Path, tmp_path: Pat
     assert sorted(outs["1"]) == sorted(outs["2"])
     for name, data in outs["1"].items():
         assert outs["2"][name] == data, f"{name} differs between --jobs 1 and --jobs 2"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_meanwhile_runs_once_while_documents_are_extracted(mixed: Path, jobs: int) -> None:
+    calls: list[int] = []
+    extractions, _ = extract_paths(_items(mixed), jobs=jobs, meanwhile=lambda: calls.append(1))
+    assert calls == [1] and len(extractions) > 0
+
+
+def test_a_few_changed_documents_go_to_a_worker_while_many_are_read_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    from kg.builder import _runner
+
+    # few to extract and few cached: this process; many cached: a worker overlaps the reading
+    assert isinstance(_runner("local", None, None, 1, 10), InProcess)
+    assert isinstance(_runner("local", None, None, 1, 5000), ProcessPool)
+    assert isinstance(_runner("local", 1, None, 1, 5000), InProcess)  # --jobs 1 means no workers
+    assert isinstance(_runner("local", None, None, 0, 5000), InProcess)

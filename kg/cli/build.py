@@ -83,7 +83,7 @@ def command(
     """
     from kg.builder import build
     from kg.cache import DEFAULT_DIRNAME
-    from kg.export.outputs import write_outputs
+    from kg.export.outputs import prepare, write_outputs
     from kg.io import discover
 
     if scheduler and executor != "dask":
@@ -102,6 +102,7 @@ def command(
             executor=executor,
             scheduler=scheduler,
             cache_dir=cache,
+            meanwhile=prepare,
         )
     for s in result.skipped:
         click.echo(f"skipped {s.path}: {s.reason}", err=True)

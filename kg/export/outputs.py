@@ -167,6 +167,22 @@ def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     return free > 2 * _rss_bytes()
 
 
+def prepare() -> None:
+    """Load what writing the outputs needs (the exporters' modules and libraries).
+
+    A build calls it while worker processes extract (see
+    :func:`kg.builder.extract_paths`), when this process has little to do; the
+    process that writes the RDF files, forked later, starts with them loaded.
+    """
+    import kg.export.graphjson
+    import kg.export.html
+    import kg.export.netformats
+    import kg.export.rdf
+    import kg.export.report  # noqa: F401
+
+    kg.export.rdf.warm()
+
+
 def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments | None) -> Path:
     """``extractions.jsonl``: one line per document, by display name (kept in ``parts``).
 

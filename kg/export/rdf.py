@@ -240,6 +240,11 @@ def _pinyin(name: str) -> str | None:
     return " ".join(s for s in lazy_pinyin(name, style=Style.TONE) if s.strip())
 
 
+def warm() -> None:
+    """Load the pinyin tables (most of a second) before they are needed."""
+    _pinyin("郑州")
+
+
 def _pinyin_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
