@@ -281,11 +281,11 @@ def extract_paths(
                 if progress is not None:
                     progress(len(outs))
         else:
-            results = ex.map_unordered(extract_batch_pickled, work)  # the workers start now
+            # the workers are starting (see kg.executors): read the cache meanwhile
             damaged = read_cached()
             if meanwhile is not None:
                 meanwhile()
-            for b, blobs in results:
+            for b, blobs in ex.map_unordered(extract_batch_pickled, work):
                 with paused():
                     for i, blob in zip(chunks[b], blobs, strict=True):
                         keep(i, split(blob))

@@ -61,8 +61,9 @@ def batches(items: Sequence[T], size: int) -> list[list[T]]:
 class Executor(Protocol):
     """Runs ``fn`` over batches; a context manager that releases its workers on exit.
 
-    Executors with workers submit every batch when :meth:`map_unordered` is
-    called, so the caller may do other work before it reads the results.
+    Executors with workers start them when the executor is entered and submit
+    every batch when :meth:`map_unordered` is called, so the caller may do
+    other work before either and before it reads the results.
     """
 
     #: How many batches can run at once (to size the batches).
@@ -120,7 +121,12 @@ class ProcessPool:
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
+            from multiprocessing import forkserver
+
             ctx.set_forkserver_preload(["kg.builder", "kg.warmup"])
+            # start the server now: it loads the tables (most of a second) while
+            # the caller does other work; the first submit waits only for the rest
+            forkserver.ensure_running()
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
         return self
 

@@ -103,7 +103,8 @@ def test_a_rebuild_with_kept_parts_writes_what_a_fresh_build_writes(
     first = build([str(src)], jobs=1)
     write_outputs(first, tmp_path / "first", fragments=keep, parallel=parallel)
     stores = sorted(p.name for p in (keep / DIRNAME).iterdir())
-    assert {"rdf.bin", "graphml.bin", "gexf.bin", "csv.bin", "json.bin", "jsonl.bin"} <= set(stores)
+    kinds = {"rdf", "graphml", "gexf", "csv", "json", "jsonl", "layout", "pinyin"}
+    assert {f"{k}.bin" for k in kinds} <= set(stores)
 
     # change one document, remove one, add one
     names = sorted(p.name for p in src.glob("*.txt"))
@@ -152,3 +153,23 @@ def test_kept_parts_are_reused(tmp_path: Path) -> None:
     assert again == text == fresh
     # the second pass formatted no edge; the pass without kept parts formatted every one
     assert len(calls) == len(result.graph.edges) > 0
+
+
+def test_kept_layouts_are_the_layouts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.export import layout as lay
+
+    nodes = [f"n{i}" for i in range(40)] + ["lone"]
+    edges = [(f"n{i}", f"n{(i * 7 + 3) % 40}") for i in range(40)]
+    fresh = lay.layout(nodes, edges)
+    with FragmentStore(tmp_path / "layout.bin") as s:
+        first = lay.layout(nodes, edges, remember=s.fetch)
+    assert s.misses > 0
+
+    def no_spring(*args: object) -> dict:
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(lay, "_spring", no_spring)
+    with FragmentStore(tmp_path / "layout.bin") as s:
+        again = lay.layout(nodes, edges, remember=s.fetch)
+    assert again == first == fresh
+    assert s.misses == 0 and s.hits > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def command(
             executor=executor,
             scheduler=scheduler,
             cache_dir=cache,
-            meanwhile=prepare,
+            meanwhile=functools.partial(prepare, cache),
         )
     for s in result.skipped:
         click.echo(f"skipped {s.path}: {s.reason}", err=True)

@@ -30,13 +30,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import DataError, KGError, UnknownNameError
 from kg.export.atomic import write_text
 from kg.export.layout import layout
 from kg.graph import Edge, KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
+
+if TYPE_CHECKING:
+    from kg.export.fragments import Fragments
 
 #: Graphs with at most this many nodes settle with live physics, which then stops;
 #: larger ones keep their precomputed layout and open without any simulation.
@@ -272,8 +275,14 @@ def _edge_groups(graph: KnowledgeGraph) -> dict[tuple[str, str, str], list[Edge]
     return dict(sorted(groups.items()))
 
 
-def page_data(graph: KnowledgeGraph, *, focus_ids: Collection[str] = ()) -> dict[str, Any]:
-    """Everything the page's script needs, as JSON-able data (nodes, edges, legend, options)."""
+def page_data(
+    graph: KnowledgeGraph, *, focus_ids: Collection[str] = (), fragments: Fragments | None = None
+) -> dict[str, Any]:
+    """Everything the page's script needs, as JSON-able data (nodes, edges, legend, options).
+
+    With ``fragments``, the layout of each part of the graph is kept for the next build.
+    """
+    from kg.export.fragments import open_store
     from kg.export.pyvis_records import Edge as VisEdge
     from kg.export.pyvis_records import Node as VisNode
 
@@ -281,7 +290,9 @@ def page_data(graph: KnowledgeGraph, *, focus_ids: Collection[str] = ()) -> dict
     doc_index = {d.key: i for i, d in enumerate(graph.documents)}
     documents = [{"name": d.name, "title": d.title or ""} for d in graph.documents]
     groups = _edge_groups(graph)
-    pos = layout(list(graph.nodes), [(k[0], k[2]) for k in groups])
+    with open_store(fragments, "layout") as kept:
+        remember = kept.fetch if fragments is not None else None
+        pos = layout(list(graph.nodes), [(k[0], k[2]) for k in groups], remember=remember)
     physics = len(graph.nodes) <= PHYSICS_MAX
 
     nodes = []
@@ -497,11 +508,12 @@ def render_html(
     focus: str | None = None,
     depth: int = 2,
     types: Collection[str] | None = None,
+    fragments: Fragments | None = None,
 ) -> str:
     """The page for ``graph`` (restricted as :func:`select` says), as a string."""
     view = select(graph, focus=focus, depth=depth, types=types)
     focus_ids = find_entities(graph, focus) if focus is not None else []
-    data = page_data(view, focus_ids=focus_ids)
+    data = page_data(view, focus_ids=focus_ids, fragments=fragments)
     heading = _heading(graph, focus_ids, depth, types)
     vis_js, vis_css = _vis_assets()
     values = {
@@ -524,13 +536,14 @@ def write_html(
     focus: str | None = None,
     depth: int = 2,
     types: Collection[str] | None = None,
+    fragments: Fragments | None = None,
 ) -> Path:
     """Write the interactive page of ``graph`` to ``path`` (atomically); return the path.
 
     ``focus``, ``depth`` and ``types`` restrict what is drawn (see :func:`select`).
     The page is one file: scripts and styles inlined, nothing fetched; nothing else
-    is written (no ``lib/`` folder).
+    is written (no ``lib/`` folder). ``fragments`` keeps the layout for the next build.
     """
     path = Path(path)
-    write_text(path, render_html(graph, focus=focus, depth=depth, types=types))
+    write_text(path, render_html(graph, focus=focus, depth=depth, types=types, fragments=fragments))
     return path

@@ -11,7 +11,7 @@ canvas pixels, rounded to one decimal so that the output is byte-stable.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
 #: Components larger than this get the linear-time radial layout.
 SPRING_MAX = 400
@@ -101,10 +101,40 @@ def _radial(comp: list, adj: Mapping[Hashable, list[Hashable]]) -> dict:
     return pos
 
 
+#: ``fetch(key, make)`` of a :class:`kg.export.fragments.FragmentStore`: kept text by key.
+Remember = Callable[[bytes, Callable[[], tuple[str, ...]]], tuple[bytes, ...]]
+
+
+def _remembered_spring(
+    comp: list, adj: Mapping[Hashable, list[Hashable]], remember: Remember
+) -> dict:
+    """:func:`_spring`, kept under a digest of the component (its nodes and their
+    neighbours, in order: all the layout depends on) for the next build."""
+    from kg.export.fragments import code_digest, digest
+
+    key = digest(
+        code_digest(__name__), [str(n) for n in comp], [[str(v) for v in adj[u]] for u in comp]
+    )
+
+    def make() -> tuple[str]:
+        pos = _spring(comp, adj)
+        return (";".join(f"{pos[n][0]!r},{pos[n][1]!r}" for n in comp),)
+
+    (text,) = remember(key, make)
+    xy = [p.split(",") for p in text.decode("ascii").split(";")]
+    return {n: (float(x), float(y)) for n, (x, y) in zip(comp, xy, strict=True)}
+
+
 def layout(
-    nodes: Sequence[Hashable], edges: Iterable[tuple[Hashable, Hashable]]
+    nodes: Sequence[Hashable],
+    edges: Iterable[tuple[Hashable, Hashable]],
+    *,
+    remember: Remember | None = None,
 ) -> dict[Hashable, tuple[float, float]]:
     """Positions ``{node: (x, y)}`` for ``nodes`` joined by ``edges`` (direction ignored).
+
+    ``remember`` keeps spring layouts between builds (see :mod:`kg.export.fragments`);
+    a component laid out before gets the same positions without the work.
 
     >>> pos = layout(["a", "b", "c"], [("a", "b")])
     >>> sorted(pos) == ["a", "b", "c"] and pos["a"] != pos["b"]
@@ -122,7 +152,14 @@ def layout(
     placed: dict[Hashable, tuple[float, float]] = {}
     boxes = []
     for comp in _components(list(nodes), adj):
-        local = _spring(comp, adj) if len(comp) <= SPRING_MAX else _radial(comp, adj)
+        if len(comp) == 1:
+            local = {comp[0]: (0.0, 0.0)}
+        elif len(comp) > SPRING_MAX:
+            local = _radial(comp, adj)
+        elif remember is not None:
+            local = _remembered_spring(comp, adj, remember)
+        else:
+            local = _spring(comp, adj)
         xs = [p[0] for p in local.values()]
         ys = [p[1] for p in local.values()]
         boxes.append((comp, local, min(xs), min(ys), max(xs), max(ys)))

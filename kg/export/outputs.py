@@ -167,20 +167,26 @@ def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     return free > 2 * _rss_bytes()
 
 
-def prepare() -> None:
+def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
     """Load what writing the outputs needs (the exporters' modules and libraries).
 
     A build calls it while worker processes extract (see
     :func:`kg.builder.extract_paths`), when this process has little to do; the
     process that writes the RDF files, forked later, starts with them loaded.
+    The pinyin tables (most of a second) are loaded only when no names' pinyin
+    is kept in ``fragments`` yet (a first build): a rebuild finds it there.
     """
+    import networkx  # noqa: F401 - the HTML graph's layout
+
     import kg.export.graphjson
     import kg.export.html
     import kg.export.netformats
     import kg.export.rdf
     import kg.export.report  # noqa: F401
+    from kg.export.fragments import DIRNAME
 
-    kg.export.rdf.warm()
+    if fragments is None or not (Path(fragments) / DIRNAME / "pinyin.bin").exists():
+        kg.export.rdf.warm()
 
 
 def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments | None) -> Path:
@@ -273,7 +279,7 @@ def _write_outputs(
     # every output but the RDF files, the longest first
     tasks: list[Callable[[], list[Path]]] = [
         lambda: [write_graph_json(graph, out / "graph.json", fragments=parts)],
-        lambda: [write_html(graph, out / "graph.html")],
+        lambda: [write_html(graph, out / "graph.html", fragments=parts)],
         lambda: write_gexf(graph, out / "graph.gexf", fragments=parts),
         lambda: write_graphml(graph, out / "graph.graphml", fragments=parts),
         lambda: write_csv(graph, out, fragments=parts),
