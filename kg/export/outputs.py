@@ -173,11 +173,10 @@ def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
     A build calls it while worker processes extract (see
     :func:`kg.builder.extract_paths`), when this process has little to do; the
     process that writes the RDF files, forked later, starts with them loaded.
-    The pinyin tables (most of a second) are loaded only when no names' pinyin
-    is kept in ``fragments`` yet (a first build): a rebuild finds it there.
+    The pinyin tables and networkx (for the layout) are loaded only when no
+    pinyin or layout is kept in ``fragments`` yet (a first build): a rebuild
+    mostly finds them there.
     """
-    import networkx  # noqa: F401 - the HTML graph's layout
-
     import kg.export.graphjson
     import kg.export.html
     import kg.export.netformats
@@ -185,7 +184,12 @@ def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
     import kg.export.report  # noqa: F401
     from kg.export.fragments import DIRNAME
 
-    if fragments is None or not (Path(fragments) / DIRNAME / "pinyin.bin").exists():
+    def kept(name: str) -> bool:
+        return fragments is not None and (Path(fragments) / DIRNAME / f"{name}.bin").exists()
+
+    if not kept("layout"):
+        import networkx  # noqa: F401
+    if not kept("pinyin"):
         kg.export.rdf.warm()
 
 
