@@ -2,17 +2,22 @@
 
 Run by hand (``make bench``), not by the tests::
 
-    .venv/bin/python bench/bench_build.py              # 2,000 documents
-    .venv/bin/python bench/bench_build.py --docs 20000 --skip-jobs1
+    .venv/bin/python bench/bench_build.py              # 2,000 documents, 3 runs
+    .venv/bin/python bench/bench_build.py --docs 20000 --repeat 1 --skip-jobs1
 
 It generates ``--docs`` documents (seeded, reproducible): each has a title line
 and a date line like the sample documents' headers and a body of real sentences
-from ``data/docs``, shuffled, as long as a randomly chosen sample document. It then
-prints, for the whole build (read + extract, graph, every export of
-``kg.export.outputs.write_outputs``): documents and MB of text per second, the
-time of each stage and the peak memory; the time of a bare ``jieba.lcut`` pass
-over the same texts and the ratio build / jieba; an incremental rebuild after
-changing one document (with the extraction cache) and its speed-up; and the
+from ``data/docs``, shuffled, as long as a randomly chosen sample document.
+Each run then makes, in this order: a whole build with an empty cache (read +
+extract, graph, every export of ``kg.export.outputs.write_outputs``, as
+``kg build`` does them), a bare ``jieba.lcut`` pass over the same texts, and a
+rebuild after changing one document (with the cache and the kept output parts).
+Every build runs in a fresh Python process, as a user's ``kg build`` does: its
+whole run counts interpreter start, imports, worker start-up and exit, and
+nothing is left warm from an earlier build. It prints each run's figures, the
+time of each stage of the median run, documents and MB of text per second, the
+ratio build / jieba and the rebuild's speed-up (medians of the runs, since a
+shared machine's speed varies by tens of percent), peak memory, and the
 extraction stage with ``--jobs 1`` against ``--jobs N``.
 """
 
@@ -214,7 +219,8 @@ def jieba_pass(texts: list[str]) -> float:
 
 
 class MemoryWatch:
-    """Peak resident memory (MiB) of this process and of its descendants (worker processes).
+    """Peak resident memory (MiB) of this process and of its descendants (worker processes),
+    one by one and, sampled, all together (proportional set size: shared pages counted once).
 
     Worker processes of a ``forkserver`` pool are not our children, so
     ``RUSAGE_CHILDREN`` misses them: a thread reads ``VmHWM`` of every
@@ -225,6 +231,8 @@ class MemoryWatch:
         import threading
 
         self.workers = 0.0
+        #: Peak of the processes' memory together, shared pages counted once (PSS).
+        self.together = 0.0
         self._stop = threading.Event()
         self._interval = interval
         self._thread = threading.Thread(target=self._run, name="kg-memory-sampler", daemon=True)
@@ -258,13 +266,18 @@ class MemoryWatch:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
+            total = 0.0
             for pid in self._descendants():
                 try:
                     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                         if line.startswith("VmHWM:"):
                             self.workers = max(self.workers, int(line.split()[1]) / 1024)
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) / 1024
                 except (OSError, ValueError):
                     continue
+            self.together = max(self.together, total)
 
     @staticmethod
     def me() -> float:
@@ -431,7 +444,9 @@ def main(argv: list[str] | None = None) -> int:
         biggest = max(max(c["maxrss"], i["maxrss"]) for c, _, i in runs)
         print(
             f"\npeak memory: {biggest:,.0f} MiB (the building process), "
-            f"{watch.workers:,.0f} MiB (largest process under this one, workers included)"
+            f"{watch.workers:,.0f} MiB (largest process under this one, workers included); "
+            f"{watch.together:,.0f} MiB (every process under this one together, shared pages "
+            "counted once)"
         )
     finally:
         watch.__exit__()
