@@ -55,23 +55,33 @@ class Skipped:
 
 
 class Extractions(Sequence[Extraction]):
-    """A build's extractions in input order, with their summaries for the graph.
+    """A build's extractions in input order, with their summaries and JSON lines.
 
     Extractions read from the cache (or sent by a worker process) stay pickled
-    until first used: a build merges the graph from the summaries alone
-    (:func:`kg.graph.merge`), and most outputs need no more. Compares equal
-    to any sequence of the same extractions.
+    and are unpickled each time one is asked for (not kept: memory stays that
+    of the pickles): a build merges the graph from the summaries alone
+    (:func:`kg.graph.merge`) and writes ``extractions.jsonl`` from the lines.
+    Compares equal to any sequence of the same extractions.
     """
 
     def __init__(self) -> None:
         self._items: list[Extraction | tuple[bytes, str, str]] = []
         #: One :data:`kg.graph.DocSummary` per extraction, in the same order.
         self.summaries: list[DocSummary] = []
+        #: One line of ``extractions.jsonl`` (UTF-8) per extraction, or ``None`` where
+        #: not made yet.
+        self.lines: list[bytes | None] = []
 
-    def add(self, item: Extraction | tuple[bytes, str, str], summary: DocSummary) -> None:
+    def add(
+        self,
+        item: Extraction | tuple[bytes, str, str],
+        summary: DocSummary,
+        line: bytes | None = None,
+    ) -> None:
         """Add an extraction, or ``(pickled entry, path, display name)`` to read when used."""
         self._items.append(item)
         self.summaries.append(summary)
+        self.lines.append(line)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -89,7 +99,7 @@ class Extractions(Sequence[Extraction]):
             entry = unpickle(data)
             if not isinstance(entry, Extraction):  # pragma: no cover - summaries say which
                 raise TypeError(f"{path}: a cached entry is not an extraction")
-            item = self._items[i] = rebind(entry, path, name)
+            return rebind(entry, path, name)
         return item
 
     def __eq__(self, other: object) -> bool:
@@ -219,13 +229,13 @@ def extract_paths(
         cache.stats.misses += sum(k is not None and k not in rows for k in keys)
     todo = [i for i in range(n) if keys[i] not in rows]
     # each item's outcome: an extraction made here, or a stored one, or a skip
-    fresh: dict[int, tuple[Extraction, DocSummary]] = {}
+    fresh: dict[int, tuple[Extraction, DocSummary, bytes]] = {}
     stored: dict[int, Stored] = {}
     skips: dict[int, str] = {}
 
     def keep(i: int, s: Stored) -> None:
         if s[0] is None:  # a skipped file: the pickle is only its reason
-            entry = unpickle(s[1])
+            entry = unpickle(s[2])
             skips[i] = entry.reason if isinstance(entry, SkipEntry) else "unreadable"
         else:
             stored[i] = s
@@ -237,9 +247,9 @@ def extract_paths(
                 skips[i] = entry.reason
                 blobs.append(pack(entry))
             else:
-                summary = summarize(entry)
-                fresh[i] = (entry, summary)
-                blobs.append(pack(entry, summary))
+                blob = pack(entry, summary := summarize(entry))
+                fresh[i] = (entry, summary, split(blob)[1])
+                blobs.append(blob)
         store(indices, blobs)
 
     def store(indices: list[int], blobs: list[bytes]) -> None:
@@ -304,14 +314,19 @@ def extract_paths(
         if i in skips:
             skipped.append(Skipped(path, skips[i], name))
             continue
-        # the name the outputs use is that of the file as given now
+        # the name the outputs use is that of the file as given now (the line was
+        # made under the name the cache key holds: the same but for an empty one)
         if i in fresh:
-            entry, summary = fresh[i]
-            extractions.add(rebind(entry, path, name), (name or path, *summary[1:]))
+            entry, summary, line = fresh[i]
+            extractions.add(
+                rebind(entry, path, name), (name or path, *summary[1:]), line if name else None
+            )
         elif i in stored:
-            kept, data = stored[i]
+            kept, line, data = stored[i]
             if kept is not None:
-                extractions.add((data, path, name), (name or path, *kept[1:]))
+                extractions.add(
+                    (data, path, name), (name or path, *kept[1:]), line if name else None
+                )
     return extractions, skipped
 
 

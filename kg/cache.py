@@ -17,9 +17,10 @@ rebuild; a database file that is not one (or is damaged) is replaced by an
 empty one; a database that stays locked only costs the entries of that batch.
 
 Each value holds the document's summary for the graph (plain values, see
-:func:`kg.graph.summarize`) and then the pickled entry, with a CRC-32: a
-rebuild merges the graph from the summaries and unpickles an extraction only
-when something asks for it. The cache trusts its folder: the entries are
+:func:`kg.graph.summarize`), its line of ``extractions.jsonl`` and then the
+pickled entry, with a CRC-32: a build merges the graph from the summaries,
+writes the lines as they are and unpickles an extraction only when something
+asks for it. The cache trusts its folder: the entries are
 pickles (of an :class:`~kg.types.Extraction` or a :class:`SkipEntry`) written by this project,
 and unpickling runs code named by the data, so point ``--cache`` only at a
 folder you own (the default is ``OUT/.cache``). Folders of the earlier
@@ -48,7 +49,7 @@ from kg.graph import DocSummary, summarize
 from kg.types import Extraction
 
 #: Bumped when the layout of an entry changes (independent of the pipeline version).
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 
 #: Name of the default cache folder inside the output folder (hidden, never an output).
 DEFAULT_DIRNAME = ".cache"
@@ -168,24 +169,33 @@ class CacheStats:
         )
 
 
-#: What a stored entry holds besides the pickle: the document's summary for the
-#: graph (``None`` for a skipped file) and the pickled entry itself.
-Stored = tuple[DocSummary | None, bytes]
+#: What a stored entry holds: the document's summary for the graph (``None`` for
+#: a skipped file), its line of ``extractions.jsonl`` (UTF-8; empty for a skipped
+#: file) and the pickled entry itself.
+Stored = tuple[DocSummary | None, bytes, bytes]
 
-_MAGIC = b"KGE3"
-#: The head of a stored entry: a mark, the length of the summary and a CRC-32 of the rest.
-_HEAD = struct.Struct("<4sII")
+_MAGIC = b"KGE4"
+#: The head of a stored entry: a mark, the lengths of the summary and of the
+#: line, and a CRC-32 of the rest.
+_HEAD = struct.Struct("<4sIII")
 
 
 def pack(entry: Entry, summary: DocSummary | None = None) -> bytes:
     """The bytes of one cache entry: its summary (see :func:`kg.graph.summarize`),
-    then the pickled entry, so that a build can merge the graph without
-    unpickling any extraction. ``summary`` when already made."""
-    if summary is None and isinstance(entry, Extraction):
-        summary = summarize(entry)
+    its JSON line (the form of ``kg extract`` and ``extractions.jsonl``, under
+    the document's display name), then the pickled entry, so that a build can
+    merge the graph and write its outputs without unpickling any extraction.
+    ``summary`` when already made."""
+    line = b""
+    if isinstance(entry, Extraction):
+        from kg.export.jsonl import to_jsonl
+
+        if summary is None:
+            summary = summarize(entry)
+        line = to_jsonl([entry], display_name=True).encode("utf-8")
     head = marshal.dumps(summary)
-    body = head + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-    return _HEAD.pack(_MAGIC, len(head), zlib.crc32(body)) + body
+    body = head + line + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+    return _HEAD.pack(_MAGIC, len(head), len(line), zlib.crc32(body)) + body
 
 
 def dumps(entry: Entry) -> bytes:
@@ -194,19 +204,19 @@ def dumps(entry: Entry) -> bytes:
 
 
 def split(data: bytes) -> Stored:
-    """The summary and the pickled entry of a stored entry; ``ValueError`` when damaged."""
+    """The summary, JSON line and pickled entry of a stored entry; ``ValueError`` when damaged."""
     try:
-        magic, n, crc = _HEAD.unpack_from(data)
+        magic, n, m, crc = _HEAD.unpack_from(data)
     except struct.error as exc:
         raise ValueError(f"unreadable cache entry: {exc}") from exc
     body = memoryview(data)[_HEAD.size :]
-    if magic != _MAGIC or n > len(body) or zlib.crc32(body) != crc:
+    if magic != _MAGIC or n + m > len(body) or zlib.crc32(body) != crc:
         raise ValueError("unreadable cache entry: damaged or of another format")
     try:
         summary = marshal.loads(body[:n])
     except (EOFError, ValueError, TypeError) as exc:
         raise ValueError(f"unreadable cache entry: {exc}") from exc
-    return summary, bytes(body[n:])
+    return summary, bytes(body[n : n + m]), bytes(body[n + m :])
 
 
 def unpickle(data: bytes) -> Entry:
@@ -222,7 +232,7 @@ def unpickle(data: bytes) -> Entry:
 
 def loads(data: bytes) -> Entry:
     """One cache entry from its bytes; ``ValueError`` when they are not an entry."""
-    return unpickle(split(data)[1])
+    return unpickle(split(data)[2])
 
 
 def rebind(entry: Extraction, path: str, name: str) -> Extraction:
@@ -387,7 +397,7 @@ class ExtractionCache:
         with paused():
             for s in self.stored(keys, rows):
                 try:
-                    out.append(None if s is None else unpickle(s[1]))
+                    out.append(None if s is None else unpickle(s[2]))
                 except ValueError:  # intact bytes, but classes that no longer fit
                     self.stats.hits -= 1
                     self.stats.misses += 1

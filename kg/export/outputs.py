@@ -10,6 +10,7 @@ reuses kept parts). The files are the same bytes either way.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
@@ -194,12 +195,13 @@ def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
 
 
 def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments | None) -> Path:
-    """``extractions.jsonl``: one line per document, by display name (kept in ``parts``).
+    """``extractions.jsonl``: one line per document, by display name.
 
-    A document's line is kept under its text, name and encoding and the
-    versions of the pipeline and of its tables: what its extraction is made
-    from (the extraction cache's key holds the same). Extractions that carry
-    their summaries (a build's) are only read for the lines not kept.
+    A build's extractions carry their lines, made beside each extraction (by
+    the workers, or kept in the cache with it): those are written as they are.
+    The others are made here, and kept in ``parts`` under the document's text,
+    name and encoding and the versions of the pipeline and of its tables: what
+    its extraction is made from (the extraction cache's key holds the same).
     """
     from kg.cache import tables_digest
     from kg.export.atomic import atomic_open
@@ -211,6 +213,7 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
     if parts is not None:
         code = digest(code_digest("kg.export.jsonl"), PIPELINE_VERSION, tables_digest())
     summaries = getattr(extractions, "summaries", None)
+    lines: list[bytes | None] = getattr(extractions, "lines", None) or [None] * len(extractions)
     if summaries is not None:  # display name, key and encoding without reading them
         docs = [(s[0], s[1], s[4]) for s in summaries]
     else:
@@ -220,10 +223,17 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
         return (to_jsonl([extractions[i]], display_name=True),)
 
     order = sorted(range(len(docs)), key=lambda i: docs[i][0])
-    with atomic_open(path, "wb", encoding=None) as f, open_store(parts, "jsonl") as kept:
+    with contextlib.ExitStack() as stack:
+        f = stack.enter_context(atomic_open(path, "wb", encoding=None))
+        kept = None
         for i in order:  # line by line, never the whole text
-            key = digest(code, docs[i][1], docs[i][0], docs[i][2]) if code else b""
-            f.write(kept.fetch(key, functools.partial(line, i))[0])
+            made = lines[i]
+            if made is None:
+                if kept is None:
+                    kept = stack.enter_context(open_store(parts, "jsonl"))
+                key = digest(code, docs[i][1], docs[i][0], docs[i][2]) if code else b""
+                made = kept.fetch(key, functools.partial(line, i))[0]
+            f.write(made)
     return path
 
 
