@@ -26,6 +26,7 @@ from kg.cache import (
     SkipEntry,
     Stored,
     cache_key,
+    inflate,
     pack,
     rebind,
     split,
@@ -68,9 +69,7 @@ class Extractions(Sequence[Extraction]):
         self._items: list[Extraction | tuple[bytes, str, str]] = []
         #: One :data:`kg.graph.DocSummary` per extraction, in the same order.
         self.summaries: list[DocSummary] = []
-        #: One line of ``extractions.jsonl`` (UTF-8) per extraction, or ``None`` where
-        #: not made yet.
-        self.lines: list[bytes | None] = []
+        self._lines: list[bytes | None] = []
 
     def add(
         self,
@@ -78,10 +77,17 @@ class Extractions(Sequence[Extraction]):
         summary: DocSummary,
         line: bytes | None = None,
     ) -> None:
-        """Add an extraction, or ``(pickled entry, path, display name)`` to read when used."""
+        """Add an extraction, or ``(pickled entry, path, display name)`` to read when used,
+        with its summary and its JSON line (both as :func:`kg.cache.split` gives them)."""
         self._items.append(item)
         self.summaries.append(summary)
-        self.lines.append(line)
+        self._lines.append(line)
+
+    def line(self, i: int) -> bytes | None:
+        """The line of ``extractions.jsonl`` (UTF-8) of extraction ``i``, or ``None`` where
+        none was made beside it."""
+        line = self._lines[i]
+        return None if line is None else inflate(line)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -218,7 +224,7 @@ def extract_paths(
     ``meanwhile`` is called once while the workers run (to load what the next
     stage needs, say), or before extraction when it runs in this process.
     """
-    from kg.executors import InProcess, batch_size, batches
+    from kg.executors import InProcess, ProcessPool, batch_size, batches, stop_worker_server
 
     n = len(items)
     keys: list[str | None] = [None] * n
@@ -302,6 +308,10 @@ def extract_paths(
                 store(chunks[b], blobs)
                 if progress is not None:
                     progress(len(blobs))
+    if isinstance(ex, ProcessPool) and len(todo) >= PARALLEL_MIN_DOCS:
+        # a large build goes on to merge and write: free the memory of the
+        # server the workers were forked from (a small rebuild would not gain)
+        stop_worker_server()
     # entries found but damaged (rare): extracted here, and stored again
     if damaged:
         made_here(damaged, extract_batch([items[i] for i in damaged]))

@@ -155,6 +155,23 @@ class ProcessPool:
             self._pool = None
 
 
+def stop_worker_server() -> None:
+    """Stop the server process workers are forked from, if one runs (it holds the
+    extraction tables: some 150 MB); the next pool starts another.
+
+    Uses the standard library's own way to stop it (``ForkServer._stop``, which
+    its tests use); where that is missing, the server stays until this process ends.
+    """
+    try:
+        from multiprocessing import forkserver
+
+        stop = getattr(forkserver._forkserver, "_stop", None)
+        if stop is not None:
+            stop()
+    except (ImportError, OSError):  # pragma: no cover - nothing to stop
+        pass
+
+
 class DaskExecutor:
     """Runs batches on a Dask distributed cluster.
 

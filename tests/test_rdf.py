@@ -305,3 +305,19 @@ def test_an_empty_graph_gives_empty_but_valid_files(tmp_path):
     assert len(Graph().parse(tmp_path / "graph.jsonld", format="json-ld")) == 0
     for name in ("graph.ttl", "graph.trig", "graph.nq"):
         assert (tmp_path / name).read_bytes() == b"", name
+
+
+def test_the_merged_graph_written_in_pieces_is_the_same_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.export.rdf as rdf_module
+    from kg.builder import build
+    from tests.conftest import DOCS
+
+    graph = build([str(DOCS)], jobs=1).graph
+    whole = rdf_module.write_rdf(graph, tmp_path / "whole")
+    pieces = rdf_module._by_subject
+    monkeypatch.setattr(rdf_module, "_by_subject", lambda st: pieces(st, size=7))
+    small = rdf_module.write_rdf(graph, tmp_path / "small")
+    for a, b in zip(whole, small, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

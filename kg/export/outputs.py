@@ -213,7 +213,7 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
     if parts is not None:
         code = digest(code_digest("kg.export.jsonl"), PIPELINE_VERSION, tables_digest())
     summaries = getattr(extractions, "summaries", None)
-    lines: list[bytes | None] = getattr(extractions, "lines", None) or [None] * len(extractions)
+    made_beside: Callable[[int], bytes | None] = getattr(extractions, "line", lambda i: None)
     if summaries is not None:  # display name, key and encoding without reading them
         docs = [(s[0], s[1], s[4]) for s in summaries]
     else:
@@ -227,7 +227,7 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
         f = stack.enter_context(atomic_open(path, "wb", encoding=None))
         kept = None
         for i in order:  # line by line, never the whole text
-            made = lines[i]
+            made = made_beside(i)
             if made is None:
                 if kept is None:
                     kept = stack.enter_context(open_store(parts, "jsonl"))

@@ -852,6 +852,23 @@ class _JsonLd:
         self.f.write(b"]\n}\n" if self.first else b"\n ]\n}\n")
 
 
+def _by_subject(statements: list[Statement], size: int = 20_000) -> Iterator[list[Statement]]:
+    """``statements`` (sorted) in consecutive pieces of about ``size``, never splitting
+    one subject's statements (Turtle and JSON-LD group them).
+
+    >>> [len(c) for c in _by_subject([(("a", "p", "1"), 0), (("a", "p", "2"), 0),
+    ...                                (("b", "p", "1"), 0)], size=1)]
+    [2, 1]
+    """
+    start, n = 0, len(statements)
+    while start < n:
+        end = min(start + size, n)
+        while end < n and statements[end][0][0] == statements[end - 1][0][0]:
+            end += 1
+        yield statements[start:end]
+        start = end
+
+
 def write_rdf(
     graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
 ) -> list[Path]:
@@ -905,8 +922,9 @@ def write_rdf(
             merged = builder.merged()
             if merged or graph.documents:
                 f_ttl.write(turtle.header().encode())
-            f_ttl.write(turtle.block(merged).encode("utf-8"))
-            w_json.nodes(merged)
+            for chunk in _by_subject(merged):  # a large graph's text never whole in memory
+                f_ttl.write(turtle.block(chunk).encode("utf-8"))
+                w_json.nodes(chunk)
             del merged
 
             def texts(ng: NamedGraph) -> tuple[str, ...]:
