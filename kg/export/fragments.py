@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import mmap
 import os
 import struct
 import sys
@@ -100,7 +99,6 @@ class FragmentStore:
         self.hits = 0
         self.misses = 0
         self._old: dict[bytes, tuple[int, tuple[int, ...]]] = {}
-        self._map: mmap.mmap | None = None
         self._file: IO[bytes] | None = None
         self._new: dict[bytes, tuple[int, tuple[int, ...]]] = {}
         self._out: IO[bytes] | None = None
@@ -111,18 +109,17 @@ class FragmentStore:
 
     def _open_old(self) -> None:
         try:
-            f = open(self.path, "rb")  # noqa: SIM115 - kept open for the map
+            f = open(self.path, "rb")  # noqa: SIM115 - kept open for the reads
         except OSError:
             return
         try:
             size = os.fstat(f.fileno()).st_size
             if size < _FOOTER.size:
                 raise ValueError("too short")
-            m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            at, magic = _FOOTER.unpack(m[size - _FOOTER.size :])
+            at, magic = _FOOTER.unpack(os.pread(f.fileno(), _FOOTER.size, size - _FOOTER.size))
             if magic != _MAGIC or at > size - _FOOTER.size:
                 raise ValueError("not a fragment store")
-            index = marshal.loads(m[at : size - _FOOTER.size])
+            index = marshal.loads(os.pread(f.fileno(), size - _FOOTER.size - at, at))
             if not isinstance(index, dict):
                 raise ValueError("bad index")
             for offset, lengths in index.values():
@@ -131,15 +128,25 @@ class FragmentStore:
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             f.close()
             return
-        self._file, self._map, self._old = f, m, index
+        self._file, self._old = f, index
 
     def _read_old(self, key: bytes) -> tuple[tuple[bytes, ...], bytes, tuple[int, ...]] | None:
-        """The parts under ``key`` (UTF-8), with their bytes as stored and their lengths."""
+        """The parts under ``key`` (UTF-8), with their bytes as stored and their lengths.
+
+        Read with ``pread``, not through a memory map: the pages of a large
+        store would otherwise count as the build's memory.
+        """
         hit = self._old.get(key)
-        if hit is None or self._map is None:
+        if hit is None or self._file is None:
             return None
         offset, lengths = hit
-        raw = self._map[offset : offset + sum(lengths)]
+        total = sum(lengths)
+        try:
+            raw = os.pread(self._file.fileno(), total, offset)
+        except OSError:
+            return None
+        if len(raw) != total:
+            return None
         out = []
         at = 0
         for n in lengths:
@@ -199,11 +206,9 @@ class FragmentStore:
         self._out = self._tmp = None
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        if self._map is not None:
-            self._map.close()
         if self._file is not None:
             self._file.close()
-        self._map = self._file = None
+        self._file = None
         if exc_type is not None or self._out is None or self._tmp is None:
             self._drop()
             return

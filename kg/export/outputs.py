@@ -32,9 +32,10 @@ from kg.types import Extraction
 #: files are written in a forked process alongside the other outputs.
 PARALLEL_MIN_DOCS = 200
 
-#: A building process holding more than this writes the RDF files itself, not in
-#: a forked process that would soon double the memory (see :func:`_fork_rdf`).
-FORK_MAX_RSS = 640 * 2**20
+#: A graph with more relations than this has its RDF files written by the building
+#: process itself, not by a forked one that would soon double the memory (see
+#: :func:`_fork_rdf`).
+FORK_MAX_EDGES = 100_000
 
 
 class _TaskQueue:
@@ -154,10 +155,10 @@ def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     more than one core, and when the free memory could hold a second copy of
     this process: the child shares the parent's pages only until one of the two
     writes to them, and the parent's other exports touch most of its heap.
-    And only while this process holds less than :data:`FORK_MAX_RSS`: the
-    writer reads the whole graph, so it soon holds a copy of most of it (about
-    1 GiB of its own beside a 0.95 GiB parent at 20,000 documents); a larger
-    build writes everything in this process, slower but in half the memory.
+    And only for graphs of at most :data:`FORK_MAX_EDGES` relations: the writer
+    reads the whole graph, so it soon holds a copy of most of it (about 1 GiB
+    of its own at 20,000 documents, 212,000 relations); a larger build writes
+    everything in this process, slower but in about half the memory.
     """
     if sys.platform != "linux" or not hasattr(os, "fork"):
         return False
@@ -173,8 +174,7 @@ def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
         free = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError):
         return False
-    rss = _rss_bytes()
-    return rss < FORK_MAX_RSS and free > 2 * rss
+    return len(graph.edges) <= FORK_MAX_EDGES and free > 2 * _rss_bytes()
 
 
 def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
