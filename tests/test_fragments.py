@@ -103,7 +103,7 @@ def test_a_rebuild_with_kept_parts_writes_what_a_fresh_build_writes(
     first = build([str(src)], jobs=1)
     write_outputs(first, tmp_path / "first", fragments=keep, parallel=parallel)
     stores = sorted(p.name for p in (keep / DIRNAME).iterdir())
-    kinds = {"rdf", "graphml", "gexf", "csv", "json", "layout", "pinyin"}
+    kinds = {"rdf-ttl", "rdf-trig", "graphml", "gexf", "csv", "json", "layout", "pinyin"}
     assert {f"{k}.bin" for k in kinds} <= set(stores)
 
     # change one document, remove one, add one

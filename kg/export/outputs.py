@@ -313,20 +313,18 @@ def _write_outputs(
         extractions = result.extractions
         tasks.insert(2, lambda: [_write_jsonl(extractions, out / "extractions.jsonl", parts)])
 
-    def write_rdf(graph: KnowledgeGraph, out: Path) -> list[Path]:
-        return rdf.write_rdf(graph, out, fragments=parts)
-
     if not _fork_rdf(graph, parallel):
-        written = write_rdf(graph, out)
+        written = rdf.write_rdf(graph, out, fragments=parts)
         for task in tasks:
             written += task()
         return sorted(written)
-    # two processes: a forked one writes the RDF files and this one the others;
-    # then both take the next output not yet taken, until none is left
+    # two processes: a forked one writes Turtle and JSON-LD (the longest), this
+    # one TriG and N-Quads, then both take the next output not yet taken
+    tasks.insert(0, lambda: rdf.write_dataset_files(graph, out, fragments=parts))
     queue = _TaskQueue(len(tasks))
 
     def child(graph: KnowledgeGraph, out: Path) -> list[Path]:
-        done = write_rdf(graph, out)
+        done = rdf.write_merged_files(graph, out, fragments=parts)
         while (i := queue.take()) is not None:
             done += tasks[i]()
         return done

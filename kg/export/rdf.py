@@ -874,13 +874,40 @@ def write_rdf(
 ) -> list[Path]:
     """Write ``graph.ttl``, ``graph.trig``, ``graph.jsonld`` and ``graph.nq`` into ``out_dir``.
 
-    The four files are written together, streaming one named graph at a time.
-    The same graph gives byte-identical files on every run and machine.
-    With ``fragments`` (a cache folder), each document's part of the four files
-    is kept there and reused by the next build while its inputs stay the same
-    (see :mod:`kg.export.fragments`); the files are the same either way.
-    Returns the written paths in the order of :data:`RDF_FILES`.
+    The files are written streaming, one named graph at a time: Turtle and
+    JSON-LD (the merged graph) together, then TriG and N-Quads (the dataset)
+    together; :func:`write_merged_files` and :func:`write_dataset_files` write
+    each pair alone (two processes can share the work). The same graph gives
+    byte-identical files on every run and machine. With ``fragments`` (a cache
+    folder), each document's part of the files is kept there and reused by the
+    next build while its inputs stay the same (see :mod:`kg.export.fragments`);
+    the files are the same either way. Returns the written paths in the order
+    of :data:`RDF_FILES`.
     """
+    ttl, jsonld = _write_rdf_pair(graph, out_dir, fragments, dataset=False)
+    trig, nq = _write_rdf_pair(graph, out_dir, fragments, dataset=True)
+    return [ttl, trig, jsonld, nq]
+
+
+def write_merged_files(
+    graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
+) -> list[Path]:
+    """Write ``graph.ttl`` and ``graph.jsonld`` (the merged graph; see :func:`write_rdf`)."""
+    return _write_rdf_pair(graph, out_dir, fragments, dataset=False)
+
+
+def write_dataset_files(
+    graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
+) -> list[Path]:
+    """Write ``graph.trig`` and ``graph.nq`` (the dataset, a named graph per document;
+    see :func:`write_rdf`)."""
+    return _write_rdf_pair(graph, out_dir, fragments, dataset=True)
+
+
+def _write_rdf_pair(
+    graph: KnowledgeGraph, out_dir: str | Path, fragments: Fragments | None, *, dataset: bool
+) -> list[Path]:
+    """TriG and N-Quads (``dataset``) or Turtle and JSON-LD, streaming."""
     from kg.export.atomic import atomic_open
     from kg.export.fragments import code_digest, digest, open_store
 
@@ -889,75 +916,92 @@ def write_rdf(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder: {exc}") from exc
-    paths = [out / name for name in RDF_FILES]
-    ttl, trig, jsonld, nq = paths
+    names = ("graph.trig", "graph.nq") if dataset else ("graph.ttl", "graph.jsonld")
+    paths = [out / name for name in names]
     builder = _DatasetBuilder(graph)
-    ctx = load_context()
     turtle = _TurtleText()
     rel = builder.relation_keys
     try:
         with contextlib.ExitStack() as stack:
             # written in UTF-8 bytes: parts kept from an earlier build go as they are
-            f_ttl = stack.enter_context(atomic_open(ttl, "wb", encoding=None))
-            f_trig = stack.enter_context(atomic_open(trig, "wb", encoding=None))
-            f_json = stack.enter_context(atomic_open(jsonld, "wb", encoding=None))
-            f_nq = stack.enter_context(atomic_open(nq, "wb", encoding=None))
-            parts = stack.enter_context(open_store(fragments, "rdf"))
+            f_one, f_two = (stack.enter_context(atomic_open(p, "wb", encoding=None)) for p in paths)
+            parts = stack.enter_context(open_store(fragments, "rdf-" + paths[0].suffix[1:]))
             code = code_digest(__name__, "kg.vocab", "kg.export.fragments") if fragments else b""
             if fragments:
                 # pypinyin takes most of a second to load: names seen before skip it
-                names = stack.enter_context(open_store(fragments, "pinyin"))
+                kept = stack.enter_context(open_store(fragments, "pinyin"))
                 version = _pinyin_version()
 
                 def pinyin(name: str) -> str | None:
                     key = digest(code, version, name)
-                    py = names.fetch(key, lambda: (_pinyin(name) or "",))[0]
+                    py = kept.fetch(key, lambda: (_pinyin(name) or "",))[0]
                     return py.decode("utf-8") or None
 
                 builder.pinyin = pinyin
-            w_json = _JsonLd(f_json, ctx)
-            w_json.begin()
-            # Turtle and JSON-LD: the merged graph, entity descriptions (with their
-            # relations) first, then each document's own resources
-            merged = builder.merged()
-            if merged or graph.documents:
-                f_ttl.write(turtle.header().encode())
-            for chunk in _by_subject(merged):  # a large graph's text never whole in memory
-                f_ttl.write(turtle.block(chunk).encode("utf-8"))
-                w_json.nodes(chunk)
-            del merged
+            if dataset:
+                _write_dataset(builder, turtle, f_one, f_two, parts, code if fragments else None)
+            else:
+                w_json = _JsonLd(f_two, load_context())
+                w_json.begin()
+                # the merged graph, entity descriptions (with their relations)
+                # first, then each document's own resources
+                merged = builder.merged()
+                if merged or graph.documents:
+                    f_one.write(turtle.header().encode())
+                for chunk in _by_subject(merged):  # a large graph's text never whole in memory
+                    f_one.write(turtle.block(chunk).encode("utf-8"))
+                    w_json.nodes(chunk)
+                del merged
 
-            def texts(ng: NamedGraph) -> tuple[str, ...]:
-                """The graph in N-Quads and TriG; for a document's graph, its own
-                resources (no relations) in Turtle and JSON-LD."""
-                gk, st = ng.key, ng.statements
-                nq_text = "".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st])
-                own = [x for x in st if x[0][1] not in rel] if ng.document is not None else []
-                return nq_text, turtle.graph(gk, st), turtle.block(own), w_json.text(own)
+                def own(doc: DocumentInfo) -> tuple[str, ...]:
+                    """A document's own resources (no relations) in Turtle and JSON-LD."""
+                    st = builder.document_graph(doc).statements
+                    mine = [x for x in st if x[0][1] not in rel]
+                    return turtle.block(mine), w_json.text(mine)
 
-            def texts_of(doc: DocumentInfo) -> tuple[str, ...]:
-                return texts(builder.document_graph(doc))
-
-            started = False
-
-            def write(quads: bytes, trig_text: bytes, ttl_text: bytes, json_text: bytes) -> None:
-                nonlocal started
-                if trig_text and not started:
-                    f_trig.write(turtle.header().encode())
-                    started = True
-                f_nq.write(quads)
-                f_trig.write(trig_text)
-                f_ttl.write(ttl_text)
-                w_json.write(json_text)
-
-            for doc in builder.documents():
-                key = digest(code, builder.document_inputs(doc)) if fragments else b""
-                make = functools.partial(texts_of, doc)
-                write(*parts.fetch(key, make))
-            for ng in builder.shared_graphs():
-                quads, trig_text, _, _ = texts(ng)
-                write(quads.encode("utf-8"), trig_text.encode("utf-8"), b"", b"")
-            w_json.end()
+                for doc in builder.documents():
+                    key = digest(code, builder.document_inputs(doc)) if fragments else b""
+                    ttl_text, json_text = parts.fetch(key, functools.partial(own, doc))
+                    f_one.write(ttl_text)
+                    w_json.write(json_text)
+                w_json.end()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc
     return paths
+
+
+def _write_dataset(
+    builder: _DatasetBuilder,
+    turtle: _TurtleText,
+    f_trig: IO[bytes],
+    f_nq: IO[bytes],
+    parts: Any,
+    code: bytes | None,
+) -> None:
+    """Every named graph in TriG and in N-Quads: the documents' (kept in ``parts``
+    under ``code`` and their inputs), then the shared ones."""
+    from kg.export.fragments import digest
+
+    def texts(ng: NamedGraph) -> tuple[str, str]:
+        gk, st = ng.key, ng.statements
+        return "".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st]), turtle.graph(gk, st)
+
+    def of(doc: DocumentInfo) -> tuple[str, ...]:
+        return texts(builder.document_graph(doc))
+
+    started = False
+
+    def write(quads: bytes, trig_text: bytes) -> None:
+        nonlocal started
+        if trig_text and not started:
+            f_trig.write(turtle.header().encode())
+            started = True
+        f_nq.write(quads)
+        f_trig.write(trig_text)
+
+    for doc in builder.documents():
+        key = digest(code, builder.document_inputs(doc)) if code is not None else b""
+        write(*parts.fetch(key, functools.partial(of, doc)))
+    for ng in builder.shared_graphs():
+        quads, trig_text = texts(ng)
+        write(quads.encode("utf-8"), trig_text.encode("utf-8"))
