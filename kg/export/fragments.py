@@ -85,6 +85,14 @@ def digest(*parts: object) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def _pread(f: IO[bytes], n: int, offset: int) -> bytes:
+    """``n`` bytes of ``f`` from ``offset`` (``os.pread`` where there is one)."""
+    if hasattr(os, "pread"):
+        return os.pread(f.fileno(), n, offset)
+    f.seek(offset)  # pragma: no cover - Windows
+    return f.read(n)
+
+
 class FragmentStore:
     """The parts of one kind of output, as the previous build left them, and the new file.
 
@@ -116,10 +124,10 @@ class FragmentStore:
             size = os.fstat(f.fileno()).st_size
             if size < _FOOTER.size:
                 raise ValueError("too short")
-            at, magic = _FOOTER.unpack(os.pread(f.fileno(), _FOOTER.size, size - _FOOTER.size))
+            at, magic = _FOOTER.unpack(_pread(f, _FOOTER.size, size - _FOOTER.size))
             if magic != _MAGIC or at > size - _FOOTER.size:
                 raise ValueError("not a fragment store")
-            index = marshal.loads(os.pread(f.fileno(), size - _FOOTER.size - at, at))
+            index = marshal.loads(_pread(f, size - _FOOTER.size - at, at))
             if not isinstance(index, dict):
                 raise ValueError("bad index")
             for offset, lengths in index.values():
@@ -142,7 +150,7 @@ class FragmentStore:
         offset, lengths = hit
         total = sum(lengths)
         try:
-            raw = os.pread(self._file.fileno(), total, offset)
+            raw = _pread(self._file, total, offset)
         except OSError:
             return None
         if len(raw) != total:
