@@ -173,3 +173,22 @@ def test_kept_layouts_are_the_layouts(tmp_path: Path, monkeypatch: pytest.Monkey
         again = lay.layout(nodes, edges, remember=s.fetch)
     assert again == first == fresh
     assert s.misses == 0 and s.hits > 0
+
+
+def test_kept_rdf_parts_follow_the_json_ld_context(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.export.rdf as rdf
+    from kg.export.fragments import Fragments
+
+    graph = build([str(DOCS)], jobs=1).graph
+    rdf.write_rdf(graph, tmp_path / "first", fragments=Fragments(tmp_path / "keep"))
+    ctx = rdf.load_context()
+    # the same context with a term of every document's evidence renamed
+    edited = {("renamedStartOffset" if k == "startOffset" else k): v for k, v in ctx.items()}
+    monkeypatch.setattr(rdf, "load_context", lambda: edited)
+    again = rdf.write_rdf(graph, tmp_path / "again", fragments=Fragments(tmp_path / "keep"))
+    fresh = rdf.write_rdf(graph, tmp_path / "fresh")
+    assert (tmp_path / "first" / "graph.jsonld").read_bytes() != fresh[2].read_bytes()
+    for a, b in zip(again, fresh, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

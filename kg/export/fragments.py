@@ -21,6 +21,7 @@ that cannot be read is treated as empty and replaced.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import marshal
 import os
@@ -46,16 +47,24 @@ Parts = tuple[str, ...]
 Encoded = tuple[bytes, ...]
 
 
-def code_digest(*modules: ModuleType | str) -> bytes:
-    """A digest of the source files of ``modules`` (modules or module names).
+@functools.lru_cache(maxsize=64)
+def code_digest(*modules: ModuleType | str, packages: tuple[str, ...] = ()) -> bytes:
+    """A digest of the source files of ``modules`` (modules or module names), of the
+    installed versions of ``packages`` (distributions whose output the parts hold,
+    such as pyoxigraph's N-Triples forms) and of Python's version.
 
     Part of every fragment's digest, so that a change to the code that formats
-    a part makes the stored parts of the old code unused.
+    a part makes the stored parts of the old code unused. Computed once per
+    process for the same arguments.
 
     >>> code_digest("kg.export.fragments") == code_digest("kg.export.fragments")
     True
+    >>> code_digest("kg.export.fragments") == code_digest(
+    ...     "kg.export.fragments", packages=("networkx",))
+    False
     """
     import importlib
+    from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.blake2b(digest_size=16)
     for m in modules:
@@ -65,6 +74,11 @@ def code_digest(*modules: ModuleType | str) -> bytes:
         if path:
             h.update(Path(path).read_bytes())
         h.update(b"\0")
+    for package in packages:
+        try:
+            h.update(f"{package}=={version(package)}\0".encode())
+        except PackageNotFoundError:  # pragma: no cover - a dependency
+            h.update(f"{package}\0".encode())
     h.update(sys.version.encode("ascii", "replace"))  # repr() and json may differ by version
     return h.digest()
 

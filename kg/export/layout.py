@@ -113,7 +113,9 @@ def _remembered_spring(
     from kg.export.fragments import code_digest, digest
 
     key = digest(
-        code_digest(__name__), [str(n) for n in comp], [[str(v) for v in adj[u]] for u in comp]
+        code_digest(__name__, packages=("networkx", "numpy")),
+        [str(n) for n in comp],
+        [[str(v) for v in adj[u]] for u in comp],
     )
 
     def make() -> tuple[str]:

@@ -240,18 +240,13 @@ def _pinyin(name: str) -> str | None:
     return " ".join(s for s in lazy_pinyin(name, style=Style.TONE) if s.strip())
 
 
+#: Libraries whose output the RDF files' kept parts hold.
+_RDF_PACKAGES = ("pyoxigraph", "rdflib")
+
+
 def warm() -> None:
     """Load the pinyin tables (most of a second) before they are needed."""
     _pinyin("郑州")
-
-
-def _pinyin_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("pypinyin")
-    except PackageNotFoundError:  # pragma: no cover - a dependency
-        return ""
 
 
 def _number(x: float) -> str:
@@ -926,22 +921,27 @@ def _write_rdf_pair(
             # written in UTF-8 bytes: parts kept from an earlier build go as they are
             f_one, f_two = (stack.enter_context(atomic_open(p, "wb", encoding=None)) for p in paths)
             parts = stack.enter_context(open_store(fragments, "rdf-" + paths[0].suffix[1:]))
-            code = code_digest(__name__, "kg.vocab", "kg.export.fragments") if fragments else b""
+            ctx = load_context()
+            # the parts hold pyoxigraph's N-Triples forms of terms and, in JSON-LD,
+            # names from the context: both count
+            code = digest(
+                code_digest(__name__, "kg.vocab", "kg.export.fragments", packages=_RDF_PACKAGES),
+                None if dataset else json.dumps(ctx, sort_keys=True),
+            )
             if fragments:
                 # pypinyin takes most of a second to load: names seen before skip it
                 kept = stack.enter_context(open_store(fragments, "pinyin"))
-                version = _pinyin_version()
+                by_name = code_digest(__name__, packages=("pypinyin",))
 
                 def pinyin(name: str) -> str | None:
-                    key = digest(code, version, name)
-                    py = kept.fetch(key, lambda: (_pinyin(name) or "",))[0]
+                    py = kept.fetch(digest(by_name, name), lambda: (_pinyin(name) or "",))[0]
                     return py.decode("utf-8") or None
 
                 builder.pinyin = pinyin
             if dataset:
                 _write_dataset(builder, turtle, f_one, f_two, parts, code if fragments else None)
             else:
-                w_json = _JsonLd(f_two, load_context())
+                w_json = _JsonLd(f_two, ctx)
                 w_json.begin()
                 # the merged graph, entity descriptions (with their relations)
                 # first, then each document's own resources
