@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import marshal
 import os
 import struct
@@ -34,7 +35,7 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kg.graph import KnowledgeGraph
+    from kg.graph import Edge, KnowledgeGraph
 
 #: The last 16 bytes of a store: the offset of its index, then this mark.
 _MAGIC = b"kgfrag01"
@@ -254,14 +255,9 @@ class _NoStore:
         return tuple(p.encode("utf-8") for p in make())
 
 
-@contextlib.contextmanager
-def store(folder: str | os.PathLike[str] | None, name: str) -> Iterator[FragmentStore | _NoStore]:
-    """The store ``name`` in ``folder`` (``<folder>/fragments/<name>.bin``), or none."""
-    if folder is None:
-        yield _NoStore()
-        return
-    with FragmentStore(Path(folder) / DIRNAME / f"{name}.bin") as s:
-        yield s
+def store_path(folder: str | os.PathLike[str], name: str) -> Path:
+    """Where the store ``name`` of the cache folder ``folder`` lives."""
+    return Path(folder) / DIRNAME / f"{name}.bin"
 
 
 def edge_runs(graph: KnowledgeGraph, keyed: bool = True) -> list[tuple[int, int, bytes]]:
@@ -290,16 +286,13 @@ def edge_runs(graph: KnowledgeGraph, keyed: bool = True) -> list[tuple[int, int,
 class Fragments:
     """A build's parts kept in ``folder``, and what every edge list shares: the runs of edges.
 
-    ``store(name)`` opens the store of one kind of output; :meth:`edge_runs`
-    computes the runs (with their digests) once for all formats of one graph.
+    :meth:`edge_runs` computes the runs (with their digests) once for all
+    formats of one graph.
     """
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
         self._runs: tuple[KnowledgeGraph, list[tuple[int, int, bytes]]] | None = None
-
-    def store(self, name: str) -> contextlib.AbstractContextManager[FragmentStore | _NoStore]:
-        return store(self.folder, name)
 
     def edge_runs(self, graph: KnowledgeGraph) -> list[tuple[int, int, bytes]]:
         if self._runs is None or self._runs[0] is not graph:
@@ -307,16 +300,37 @@ class Fragments:
         return self._runs[1]
 
 
-def open_store(
-    fragments: Fragments | None, name: str
-) -> contextlib.AbstractContextManager[FragmentStore | _NoStore]:
+@contextlib.contextmanager
+def open_store(fragments: Fragments | None, name: str) -> Iterator[FragmentStore | _NoStore]:
     """The store ``name`` of ``fragments``, or one that keeps nothing."""
-    return store(None if fragments is None else fragments.folder, name)
+    if fragments is None:
+        yield _NoStore()
+        return
+    with FragmentStore(store_path(fragments.folder, name)) as s:
+        yield s
 
 
-def runs_of(fragments: Fragments | None, graph: KnowledgeGraph) -> list[tuple[int, int, bytes]]:
-    """The runs of ``graph.edges``, with digests when parts are kept."""
-    return edge_runs(graph, keyed=False) if fragments is None else fragments.edge_runs(graph)
+def edge_parts(
+    graph: KnowledgeGraph,
+    fragments: Fragments | None,
+    name: str,
+    module: str,
+    text: Callable[[list[Edge]], str],
+) -> Iterator[tuple[int, bytes]]:
+    """For each run of edges stated in one document, in order: the index of its
+    first edge and ``text(run)`` in UTF-8, kept in the store ``name`` of
+    ``fragments`` (under the run's digest and the source of ``module``, the
+    formatter's)."""
+    code = code_digest(module, __name__) if fragments is not None else b""
+    edges = graph.edges
+    runs = fragments.edge_runs(graph) if fragments is not None else edge_runs(graph, keyed=False)
+
+    def make(start: int, end: int) -> tuple[str]:
+        return (text(edges[start:end]),)
+
+    with open_store(fragments, name) as kept:
+        for start, end, key in runs:
+            yield start, kept.fetch(digest(code, key), functools.partial(make, start, end))[0]
 
 
 def numbered(text: bytes, first: int, per_item: int = 1, mark: bytes = b"\x00") -> bytes:
@@ -343,12 +357,7 @@ def runs(keys: Iterable[str]) -> Iterator[tuple[str, int, int]]:
     [('a', 0, 2), ('b', 2, 3)]
     """
     start = 0
-    prev: str | None = None
-    i = 0
-    for i, k in enumerate(keys):
-        if k != prev:
-            if prev is not None:
-                yield prev, start, i
-            prev, start = k, i
-    if prev is not None:
-        yield prev, start, i + 1
+    for key, group in itertools.groupby(keys):
+        end = start + sum(1 for _ in group)
+        yield key, start, end
+        start = end

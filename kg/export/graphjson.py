@@ -19,7 +19,6 @@ UTF-8 without ``\\u`` escapes. It is written piece by piece, never held whole.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -101,22 +100,16 @@ def _array(items: Iterable[dict[str, Any]], indent: str, batch: int = 2000) -> I
 def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str | bytes]:
     """The edges as :func:`_array` writes them, one document's edges at a time
     (kept in ``fragments``, and given in UTF-8)."""
-    from kg.export.fragments import code_digest, digest, open_store, runs_of
+    from kg.export.fragments import edge_parts
 
-    code = code_digest(__name__, "kg.export.fragments") if fragments is not None else b""
-    edges = graph.edges
     sep = ",\n  "
-
-    def make(start: int, end: int) -> tuple[str]:
-        return (sep.join([_dump(_edge(e)) for e in edges[start:end]]),)
-
     first = True
-    with open_store(fragments, "json") as parts:
-        for start, end, key in runs_of(fragments, graph):
-            (text,) = parts.fetch(digest(code, key), functools.partial(make, start, end))
-            yield "[\n  " if first else sep
-            yield text
-            first = False
+    for _, text in edge_parts(
+        graph, fragments, "json", __name__, lambda run: sep.join([_dump(_edge(e)) for e in run])
+    ):
+        yield "[\n  " if first else sep
+        yield text
+        first = False
     yield "[]" if first else "\n ]"
 
 

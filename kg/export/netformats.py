@@ -21,7 +21,6 @@ Chinese names.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -30,7 +29,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from kg.errors import UnknownNameError
 from kg.export.atomic import atomic_open
-from kg.export.fragments import Fragments, code_digest, digest, numbered, open_store, runs_of
+from kg.export.fragments import Fragments, edge_parts, numbered
 from kg.graph import Edge, KnowledgeGraph, Node
 from kg.types import Source
 
@@ -209,16 +208,10 @@ def _edge_parts(
     Each document's part is kept in ``fragments`` (store ``name``) with its ids
     as marks, and numbered here.
     """
-    code = code_digest(__name__, "kg.export.fragments") if fragments is not None else b""
-    edges = graph.edges
-
-    def make(start: int, end: int) -> tuple[str]:
-        return ("".join([edge(e) for e in edges[start:end]]),)
-
-    with open_store(fragments, name) as parts:
-        for start, end, key in runs_of(fragments, graph):
-            (text,) = parts.fetch(digest(code, key), functools.partial(make, start, end))
-            yield numbered(text, start, per_item)
+    for start, text in edge_parts(
+        graph, fragments, name, __name__, lambda run: "".join([edge(e) for e in run])
+    ):
+        yield numbered(text, start, per_item)
 
 
 def iter_graphml(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
@@ -394,19 +387,14 @@ def _edge_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
 def _edge_lines(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[bytes]:
     """The rows of ``edges.csv`` in UTF-8, one document's edges at a time (kept in ``fragments``)."""
     names = _doc_names(graph)
-    code = code_digest(__name__, "kg.export.fragments") if fragments is not None else b""
-    edges = graph.edges
 
-    def make(start: int, end: int) -> tuple[str]:
+    def rows(run: list[Edge]) -> str:
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerows(
-            [_edge_row(e, names) for e in edges[start:end]]
-        )
-        return (buf.getvalue(),)
+        csv.writer(buf, lineterminator="\r\n").writerows([_edge_row(e, names) for e in run])
+        return buf.getvalue()
 
-    with open_store(fragments, "csv") as parts:
-        for start, end, key in runs_of(fragments, graph):
-            yield parts.fetch(digest(code, key), functools.partial(make, start, end))[0]
+    for _, text in edge_parts(graph, fragments, "csv", __name__, rows):
+        yield text
 
 
 def _write_rows(f: IO[str], header: tuple[str, ...], rows: Iterator[list[str]]) -> None:

@@ -192,10 +192,10 @@ def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
     import kg.export.netformats
     import kg.export.rdf
     import kg.export.report  # noqa: F401
-    from kg.export.fragments import DIRNAME
+    from kg.export.fragments import store_path
 
     def kept(name: str) -> bool:
-        return fragments is not None and (Path(fragments) / DIRNAME / f"{name}.bin").exists()
+        return fragments is not None and store_path(fragments, name).exists()
 
     if not kept("layout"):
         import networkx  # noqa: F401
