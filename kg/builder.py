@@ -28,6 +28,7 @@ from kg.cache import (
     cache_key,
     inflate,
     pack,
+    packed,
     rebind,
     split,
     tables_digest,
@@ -253,8 +254,8 @@ def extract_paths(
                 skips[i] = entry.reason
                 blobs.append(pack(entry))
             else:
-                blob = pack(entry, summary := summarize(entry))
-                fresh[i] = (entry, summary, split(blob)[1])
+                blob, line = packed(entry, summary := summarize(entry))
+                fresh[i] = (entry, summary, line)
                 blobs.append(blob)
         store(indices, blobs)
 
@@ -288,19 +289,16 @@ def extract_paths(
         # (results are rebound to the paths as given below)
         where = os.path.abspath if executor == "dask" else str
         work = [[(where(items[i][0]), items[i][1]) for i in chunk] for chunk in chunks]
+        # workers, if any, are starting (see kg.executors): read the cache meanwhile
+        damaged = read_cached()
+        if meanwhile is not None:
+            meanwhile()
         if isinstance(ex, InProcess):
-            damaged = read_cached()
-            if meanwhile is not None:
-                meanwhile()
             for b, outs in ex.map_unordered(extract_batch, work):
                 made_here(chunks[b], outs)
                 if progress is not None:
                     progress(len(outs))
         else:
-            # the workers are starting (see kg.executors): read the cache meanwhile
-            damaged = read_cached()
-            if meanwhile is not None:
-                meanwhile()
             for b, blobs in ex.map_unordered(extract_batch_pickled, work):
                 with paused():
                     for i, blob in zip(chunks[b], blobs, strict=True):

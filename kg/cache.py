@@ -186,6 +186,12 @@ def pack(entry: Entry, summary: DocSummary | None = None) -> bytes:
     the document's display name), then the pickled entry, so that a build can
     merge the graph and write its outputs without unpickling any extraction.
     ``summary`` when already made."""
+    return packed(entry, summary)[0]
+
+
+def packed(entry: Entry, summary: DocSummary | None = None) -> tuple[bytes, bytes]:
+    """:func:`pack`'s bytes and the compressed JSON line they hold (as :func:`split`
+    gives it)."""
     line = b""
     if isinstance(entry, Extraction):
         from kg.export.jsonl import to_jsonl
@@ -198,7 +204,7 @@ def pack(entry: Entry, summary: DocSummary | None = None) -> bytes:
     # them in memory until they are written or asked for
     line = zlib.compress(line, 1)
     body = head + line + zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
-    return _HEAD.pack(_MAGIC, len(head), len(line), zlib.crc32(body)) + body
+    return _HEAD.pack(_MAGIC, len(head), len(line), zlib.crc32(body)) + body, line
 
 
 def dumps(entry: Entry) -> bytes:
@@ -415,8 +421,9 @@ class ExtractionCache:
         return out
 
     def stored(self, keys: Sequence[str], rows: dict[str, bytes]) -> list[Stored | None]:
-        """The summary and pickled entry under each of ``keys`` from :meth:`rows`' bytes, in
-        order, counted in :attr:`stats`; ``None`` (a miss) where absent or damaged.
+        """The summary, JSON line and pickled entry under each of ``keys`` from :meth:`rows`'
+        bytes (see :func:`split`), in order, counted in :attr:`stats`; ``None`` (a miss)
+        where absent or damaged.
 
         The entries themselves stay pickled: :func:`unpickle` reads one when needed.
         """
