@@ -2,10 +2,10 @@
 
 The RDF files take the longest to write, and no output depends on another: for
 a large graph on Linux, with a spare core and memory, a forked copy of this
-process writes the RDF files while this one writes the others, and then each
-takes the next output not yet taken, so the two cores stay busy whether the
-RDF files take most of the time (a first build) or little (a rebuild that
-reuses kept parts). The files are the same bytes either way.
+process writes Turtle and JSON-LD while this one writes TriG and N-Quads, and
+then each takes the next output not yet taken, so the two cores stay busy
+whether the RDF files take most of the time (a first build) or little (a
+rebuild that reuses kept parts). The files are the same bytes either way.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from kg.gcpause import paused
 from kg.graph import KnowledgeGraph
 from kg.types import Extraction
 
-#: With at least this many documents (and ``parallel`` left to ``None``), the RDF
-#: files are written in a forked process alongside the other outputs.
+#: With at least this many documents (and ``parallel`` left to ``None``), the
+#: outputs are written by this process and a forked one together.
 PARALLEL_MIN_DOCS = 200
 
 #: A graph with more relations than this has its RDF files written by the building
@@ -147,7 +147,7 @@ def _other_threads() -> list[threading.Thread]:
 
 
 def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
-    """Whether to write the RDF files in a forked process.
+    """Whether a forked process shares the writing (see the module's docstring).
 
     Only on Linux (forking is unsafe with some system libraries on macOS). By
     default only while no other thread runs (see :func:`_other_threads`), for
@@ -261,11 +261,11 @@ def write_outputs(
     ``graph.gexf`` (Gephi, yEd, Cytoscape), ``nodes.csv`` and ``edges.csv``
     (spreadsheets), ``extractions.jsonl`` and ``report.md``. ``info`` overrides
     what ``result`` says of documents read and skipped (a graph reloaded from
-    ``graph.json`` has no extractions). ``parallel`` writes the RDF files in a
-    forked process while this one writes the others (default: on Linux, for
-    graphs of :data:`PARALLEL_MIN_DOCS` documents or more, with more than one
-    core and free memory for a second copy of this process; see
-    :func:`_fork_rdf`). ``fragments`` is a cache folder where each document's
+    ``graph.json`` has no extractions). ``parallel`` has a forked process share
+    the writing, Turtle and JSON-LD first (default: on Linux, for graphs of
+    :data:`PARALLEL_MIN_DOCS` documents or more and at most
+    :data:`FORK_MAX_EDGES` relations, with more than one core and free memory
+    for a second copy of this process; see :func:`_fork_rdf`). ``fragments`` is a cache folder where each document's
     part of the outputs is kept for the next build (see
     :mod:`kg.export.fragments`); the files are the same bytes without it.
     Returns the written paths, sorted.
