@@ -24,8 +24,6 @@ The kept file never changes a result, only its cost.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import marshal
 import os
@@ -33,6 +31,8 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
+
+from kg.gcpause import paused
 
 __all__ = ["default_folder", "file_key", "kept_path", "load", "read", "source_digest", "write"]
 
@@ -83,13 +83,8 @@ def read(path: Path, key: str) -> Any:
             return None
         if hashlib.sha256(payload).hexdigest() != digest:
             return None
-        was = gc.isenabled()
-        gc.disable()  # the cyclic collector would walk the growing table again and again
-        try:
+        with paused():  # the cyclic collector would walk the growing table again and again
             return marshal.loads(payload)
-        finally:
-            if was:
-                gc.enable()
     except Exception:  # unreadable, truncated or not ours: derive the table again
         return None
 
@@ -97,18 +92,15 @@ def read(path: Path, key: str) -> Any:
 def write(path: Path, key: str, table: Any) -> bool:
     """Keep ``table`` (built of marshal's types) in ``path`` under ``key``, atomically;
     False when it cannot be written."""
+    from kg.export.atomic import atomic_open
+
     payload = marshal.dumps(table)
     data = marshal.dumps((FORMAT, key, hashlib.sha256(payload).hexdigest(), payload))
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
+        # only this user may write it (read() trusts no one else's file)
+        with atomic_open(path, "wb", encoding=None, durable=False, mode_bits=0o600) as out:
             out.write(data)
-        os.replace(tmp, path)
     except OSError:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         return False
     return True
 

@@ -15,14 +15,20 @@ from typing import IO
 
 @contextlib.contextmanager
 def atomic_open(
-    path: str | Path, mode: str = "w", encoding: str | None = "utf-8", *, durable: bool = True
+    path: str | Path,
+    mode: str = "w",
+    encoding: str | None = "utf-8",
+    *,
+    durable: bool = True,
+    mode_bits: int = 0o644,
 ) -> Iterator[IO]:
     """Open ``path`` for writing through a temporary sibling that replaces it on success.
 
     ``durable=False`` skips the ``fsync`` before the rename: still never a
     half-written file for readers, but after a power failure the file may be
     empty. For caches that detect and rebuild bad entries, where one ``fsync``
-    per small file would cost more than the work saved.
+    per small file would cost more than the work saved. ``mode_bits`` are the
+    file's permissions (``0o600`` for a cache only its owner may trust).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
@@ -43,7 +49,7 @@ def atomic_open(
             f.flush()
             if durable:
                 os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode_bits)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -28,11 +28,10 @@ import marshal
 import os
 import struct
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kg.graph import Edge, KnowledgeGraph
@@ -124,8 +123,8 @@ class FragmentStore:
         self._old: dict[bytes, tuple[int, tuple[int, ...]]] = {}
         self._file: IO[bytes] | None = None
         self._new: dict[bytes, tuple[int, tuple[int, ...]]] = {}
+        self._writing = contextlib.ExitStack()
         self._out: IO[bytes] | None = None
-        self._tmp: str | None = None
         self._pos = 0
 
     # -- reading the previous build's parts -----------------------------------
@@ -180,15 +179,15 @@ class FragmentStore:
     # -- writing this build's parts -------------------------------------------
 
     def __enter__(self) -> FragmentStore:
+        from kg.export.atomic import atomic_open
+
         self._open_old()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            self._out = self._writing.enter_context(
+                atomic_open(self.path, "wb", encoding=None, durable=False, mode_bits=0o600)
             )
-            self._out = os.fdopen(fd, "wb")
         except OSError:  # a read-only cache: parts are still found, none kept
-            self._out = self._tmp = None
+            self._out = None
         return self
 
     def fetch(self, key: bytes, make: Callable[[], Parts]) -> Encoded:
@@ -212,38 +211,36 @@ class FragmentStore:
                 _, raw, lengths = old
             try:
                 self._out.write(raw)
-            except OSError:
-                self._drop()
+            except OSError as exc:
+                self._drop(exc)
             else:
                 self._new[key] = (self._pos, lengths)
                 self._pos += len(raw)
         return encoded
 
-    def _drop(self) -> None:
-        if self._out is not None:
-            with contextlib.suppress(OSError):
-                self._out.close()
-        if self._tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(self._tmp)
-        self._out = self._tmp = None
+    def _drop(self, exc: BaseException) -> None:
+        """Give up the new file (the temporary file is removed; the old store stays)."""
+        self._out = None
+        self._writing.__exit__(type(exc), exc, exc.__traceback__)
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: Any, tb: Any) -> None:
         if self._file is not None:
             self._file.close()
         self._file = None
-        if exc_type is not None or self._out is None or self._tmp is None:
-            self._drop()
+        if self._out is None:
+            return
+        if exc is not None:
+            self._drop(exc)
             return
         try:
-            index = marshal.dumps(self._new)
-            self._out.write(index)
+            self._out.write(marshal.dumps(self._new))
             self._out.write(_FOOTER.pack(self._pos, _MAGIC))
-            self._out.close()
-            os.replace(self._tmp, self.path)
-        except OSError:  # the store is only a help: the outputs are written anyway
-            self._drop()
-        self._out = self._tmp = None
+        except OSError as err:  # the store is only a help: the outputs are written anyway
+            self._drop(err)
+            return
+        self._out = None
+        with contextlib.suppress(OSError):
+            self._writing.close()  # renames the new file over the old
 
 
 class _NoStore:
