@@ -225,9 +225,27 @@ def extract_paths(
     ``meanwhile`` is called once while the workers run (to load what the next
     stage needs, say), or before extraction when it runs in this process.
     """
-    from kg.executors import InProcess, ProcessPool, batch_size, batches, stop_worker_server
+    from kg.executors import (
+        InProcess,
+        ProcessPool,
+        batch_size,
+        batches,
+        default_jobs,
+        start_worker_server,
+        stop_worker_server,
+    )
 
     n = len(items)
+    early = False
+    if (
+        executor == "local"
+        and jobs != 1
+        and n >= PARALLEL_MIN_DOCS
+        and (jobs or default_jobs()) > 1
+    ):
+        # worker processes will run (to extract, or to re-extract what changed
+        # while this process reads the cache): their tables load meanwhile
+        early = start_worker_server()
     keys: list[str | None] = [None] * n
     rows: dict[str, bytes] = {}
     if cache is not None:
@@ -310,6 +328,8 @@ def extract_paths(
         # a large build goes on to merge and write: free the memory of the
         # server the workers were forked from (a small rebuild would not gain)
         stop_worker_server()
+    elif early and not isinstance(ex, ProcessPool):
+        stop_worker_server()  # started for nothing: every document was in the cache
     # entries found but damaged (rare): extracted here, and stored again
     if damaged:
         made_here(damaged, extract_batch([items[i] for i in damaged]))

@@ -118,15 +118,10 @@ class ProcessPool:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if "forkserver" in methods:
-            from multiprocessing import forkserver
-
-            ctx.set_forkserver_preload(["kg.builder", "kg.warmup"])
-            # start the server now: it loads the tables (most of a second) while
-            # the caller does other work; the first submit waits only for the rest
-            forkserver.ensure_running()
+        # the server starts now if not yet started: it loads the tables (most of
+        # a second) while the caller does other work; the first submit waits
+        # only for the rest
+        ctx = mp.get_context("forkserver" if start_worker_server() else "spawn")
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
         return self
 
@@ -153,6 +148,25 @@ class ProcessPool:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def start_worker_server() -> bool:
+    """Start the server process that workers are forked from, loading the extraction
+    tables in it (:mod:`kg.warmup`), unless it runs already; returns at once.
+
+    A build calls it as soon as it knows it will use worker processes, so that
+    the tables load while it lists and hashes the files. Returns whether this
+    platform has such a server (``forkserver``); without one, workers are spawned.
+    """
+    import multiprocessing as mp
+
+    if "forkserver" not in mp.get_all_start_methods():
+        return False
+    from multiprocessing import forkserver
+
+    mp.get_context("forkserver").set_forkserver_preload(["kg.builder", "kg.warmup"])
+    forkserver.ensure_running()
+    return True
 
 
 def stop_worker_server() -> None:

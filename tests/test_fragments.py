@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from kg.builder import build
-from kg.export.fragments import DIRNAME, FragmentStore, code_digest, digest, numbered
+from kg.export.fragments import (
+    DIRNAME,
+    Fragments,
+    FragmentStore,
+    code_digest,
+    digest,
+    index_path,
+    kept_file,
+)
 from kg.export.outputs import write_outputs
 from tests.conftest import DOCS
 
@@ -79,10 +87,84 @@ def test_digests_tell_inputs_and_code_apart() -> None:
     assert code_digest("kg.export.rdf") != code_digest("kg.export.netformats")
 
 
-def test_numbered_counts_items_with_several_marks() -> None:
-    marked = b"<e \x00 k=\x00/><e \x00 k=\x00/>"
-    assert numbered(marked, 4, per_item=2) == b"<e e4 k=e4/><e e5 k=e5/>"
-    assert numbered(b"no marks", 0) == b"no marks"
+# ---------------------------------------------------------------------------
+# Output files written part by part
+
+
+def _write(path: Path, keep: Path | None, parts: list[tuple[bytes, str]]) -> list[bytes]:
+    """Write ``parts`` (key, text) to ``path`` with a header; returns the keys made."""
+    made: list[bytes] = []
+    with kept_file(path, Fragments(keep) if keep else None) as out:
+        out.write(b"head\n")
+        for key, text in parts:
+            out.part(key, lambda k=key, t=text: made.append(k) or t)
+        out.write(b"tail\n")
+    return made
+
+
+PARTS = [(bytes([i]) * 16, f"第{i}部分\n" * (i + 1)) for i in range(6)]
+
+
+def _text(parts: list[tuple[bytes, str]]) -> bytes:
+    return b"head\n" + "".join(t for _, t in parts).encode() + b"tail\n"
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False], ids=["copy_file_range", "pread"])
+def test_a_kept_file_copies_unchanged_parts_from_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel_copy: bool
+) -> None:
+    import os
+
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    path, keep = tmp_path / "out" / "f.txt", tmp_path / "keep"
+    assert _write(path, keep, PARTS) == [k for k, _ in PARTS]
+    assert path.read_bytes() == _text(PARTS)
+    # one part changed, one removed, one added, two swapped
+    new = [PARTS[0], (b"n" * 16, "新的\n"), PARTS[3], PARTS[2], PARTS[4], PARTS[5]]
+    new[4] = (b"c" * 16, "改了\n")
+    assert _write(path, keep, new) == [b"n" * 16, b"c" * 16]
+    assert path.read_bytes() == _text(new)
+    # the same again: every part copied
+    assert _write(path, keep, new) == []
+    assert path.read_bytes() == _text(new)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p, idx: p.write_bytes(p.read_bytes().replace("部".encode(), "分".encode())),
+        lambda p, idx: p.unlink(),
+        lambda p, idx: idx.write_bytes(b"garbage"),
+        lambda p, idx: idx.write_bytes(idx.read_bytes()[:-5]),
+    ],
+    ids=["file-edited", "file-removed", "index-garbage", "index-truncated"],
+)
+def test_a_changed_output_or_index_makes_every_part_again(tmp_path: Path, change) -> None:
+    path, keep = tmp_path / "f.txt", tmp_path / "keep"
+    _write(path, keep, PARTS)
+    change(path, index_path(keep, path))
+    assert _write(path, keep, PARTS) == [k for k, _ in PARTS]
+    assert path.read_bytes() == _text(PARTS)
+    assert _write(path, keep, PARTS) == []  # and kept again
+
+
+def test_an_error_while_writing_keeps_the_previous_file_and_index(tmp_path: Path) -> None:
+    path, keep = tmp_path / "f.txt", tmp_path / "keep"
+    _write(path, keep, PARTS)
+    with pytest.raises(RuntimeError), kept_file(path, Fragments(keep)) as out:
+        out.part(b"z" * 16, lambda: "半")
+        raise RuntimeError("interrupted")
+    assert path.read_bytes() == _text(PARTS)
+    assert _write(path, keep, PARTS) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt", "keep"]  # no temporary file
+
+
+def test_without_a_cache_folder_every_part_is_made(tmp_path: Path) -> None:
+    path = tmp_path / "f.txt"
+    assert len(_write(path, None, PARTS)) == len(PARTS)
+    assert len(_write(path, None, PARTS)) == len(PARTS)
+    assert path.read_bytes() == _text(PARTS)
 
 
 # ---------------------------------------------------------------------------
@@ -95,16 +177,27 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("parallel", [False, True] if sys.platform == "linux" else [False])
 def test_a_rebuild_with_kept_parts_writes_what_a_fresh_build_writes(
-    tmp_path: Path, parallel: bool
+    tmp_path: Path, parallel: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import kg.export.fragments as fr
+
     src = tmp_path / "docs"
     shutil.copytree(DOCS, src)
-    keep = tmp_path / "keep"
+    keep, out = tmp_path / "keep", tmp_path / "out"
+    (keep / DIRNAME).mkdir(parents=True)
+    for name in fr.Fragments.OBSOLETE:  # stores of an earlier version: removed
+        fr.store_path(keep, name).write_bytes(b"old")
     first = build([str(src)], jobs=1)
-    write_outputs(first, tmp_path / "first", fragments=keep, parallel=parallel)
-    stores = sorted(p.name for p in (keep / DIRNAME).iterdir())
-    kinds = {"rdf-ttl", "rdf-trig", "graphml", "gexf", "csv", "json", "layout", "pinyin"}
-    assert {f"{k}.bin" for k in kinds} <= set(stores)
+    write_outputs(first, out, fragments=keep, parallel=parallel)
+    written = _files(out)
+    kept = sorted(p.name for p in (keep / DIRNAME).iterdir())
+    assert {
+        f"{name}.idx"
+        for name in written
+        if name not in ("graph.html", "report.md", "nodes.csv", "build.json")
+    } <= set(kept)
+    assert {"layout.bin", "pinyin.bin"} <= set(kept)
+    assert not any(fr.store_path(keep, name).exists() for name in fr.Fragments.OBSOLETE)
 
     # change one document, remove one, add one
     names = sorted(p.name for p in src.glob("*.txt"))
@@ -116,24 +209,35 @@ def test_a_rebuild_with_kept_parts_writes_what_a_fresh_build_writes(
     (src / names[2]).unlink()
     (src / "new.txt").write_text("洛阳市与三门峡市签订文旅合作协议。\n", encoding="utf-8")
 
+    copied: list[int] = []
+    real = fr.KeptFile.finish
+
+    def counting(self: fr.KeptFile) -> None:
+        copied.append(self.hits)
+        real(self)
+
+    monkeypatch.setattr(fr.KeptFile, "finish", counting)
     second = build([str(src)], jobs=1)
-    write_outputs(second, tmp_path / "again", fragments=keep, parallel=parallel)
+    write_outputs(second, out, fragments=keep, parallel=parallel)
     write_outputs(second, tmp_path / "fresh", parallel=parallel)
-    again, fresh = _files(tmp_path / "again"), _files(tmp_path / "fresh")
+    again, fresh = _files(out), _files(tmp_path / "fresh")
     assert again.keys() == fresh.keys()
     for name in fresh:
         assert again[name] == fresh[name], name
     # the first build's outputs differ: the rebuild did not copy stale parts
-    assert _files(tmp_path / "first")["graph.nq"] != again["graph.nq"]
+    assert written["graph.nq"] != again["graph.nq"]
+    if not parallel:  # (the forked writer's counts stay in its process)
+        assert sum(copied) > len(names)  # and it did copy parts
 
 
 def test_kept_parts_are_reused(tmp_path: Path) -> None:
-    from kg.export.fragments import Fragments
-    from kg.export.netformats import iter_graphml
+    from kg.export.netformats import write_graphml
 
     result = build([str(DOCS)], jobs=1)
-    parts = Fragments(tmp_path)
-    text = "".join(iter_graphml(result.graph, parts))
+    keep = Fragments(tmp_path / "keep")
+    path = tmp_path / "graph.graphml"
+    write_graphml(result.graph, path, fragments=keep)
+    text = path.read_bytes()
     calls: list[int] = []
 
     import kg.export.netformats as nf
@@ -146,8 +250,9 @@ def test_kept_parts_are_reused(tmp_path: Path) -> None:
 
     nf.edge_attributes = counting
     try:
-        again = "".join(iter_graphml(result.graph, Fragments(tmp_path)))
-        fresh = "".join(iter_graphml(result.graph))
+        write_graphml(result.graph, path, fragments=Fragments(tmp_path / "keep"))
+        again = path.read_bytes()
+        fresh = nf.graphml_bytes(result.graph)
     finally:
         nf.edge_attributes = original
     assert again == text == fresh
@@ -182,13 +287,14 @@ def test_kept_rdf_parts_follow_the_json_ld_context(
     from kg.export.fragments import Fragments
 
     graph = build([str(DOCS)], jobs=1).graph
-    rdf.write_rdf(graph, tmp_path / "first", fragments=Fragments(tmp_path / "keep"))
+    rdf.write_rdf(graph, tmp_path / "out", fragments=Fragments(tmp_path / "keep"))
+    first = (tmp_path / "out" / "graph.jsonld").read_bytes()
     ctx = rdf.load_context()
     # the same context with a term of every document's evidence renamed
     edited = {("renamedStartOffset" if k == "startOffset" else k): v for k, v in ctx.items()}
     monkeypatch.setattr(rdf, "load_context", lambda: edited)
-    again = rdf.write_rdf(graph, tmp_path / "again", fragments=Fragments(tmp_path / "keep"))
+    again = rdf.write_rdf(graph, tmp_path / "out", fragments=Fragments(tmp_path / "keep"))
     fresh = rdf.write_rdf(graph, tmp_path / "fresh")
-    assert (tmp_path / "first" / "graph.jsonld").read_bytes() != fresh[2].read_bytes()
+    assert first != fresh[2].read_bytes()
     for a, b in zip(again, fresh, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name

@@ -1,7 +1,9 @@
 """The ``kg`` command line: a thin layer over the library.
 
 Each command lives in its own module (``kg/cli/<name>.py``) exposing a click
-command named ``command``; this module only assembles them. A :class:`KGError`
+command named ``command``; this module only names them. A command's module is
+imported when that command runs (or for ``--help``), so ``kg build`` does not
+pay for the SPARQL engine that ``kg query`` loads. A :class:`KGError`
 becomes ``Error: …`` on stderr and exit code 1; usage errors exit with 2.
 """
 
@@ -31,7 +33,13 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 class _Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
+        return list(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMAND_MODULES:
+            return None
+        command: click.Command = importlib.import_module(f"kg.cli.{cmd_name}").command
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -50,8 +58,3 @@ def main() -> None:
     places, agencies, agreements, plans and their relations, and writes RDF
     (Turtle, TriG, JSON-LD), an offline HTML graph and a report into ``out``.
     """
-
-
-for _name in COMMAND_MODULES:
-    _mod = importlib.import_module(f"kg.cli.{_name}")
-    main.add_command(_mod.command)

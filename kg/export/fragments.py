@@ -3,24 +3,32 @@
 Most of an output file is one document's part after another: its named graph
 in the RDF files, its edges in the network formats, its line in
 ``extractions.jsonl``. After one document of thousands changes, a rebuild
-would format every other document's part again, to the same text. A
-:class:`FragmentStore` keeps each part under a digest of everything that
-went into it (the document's own data and the source of the code that formats
-it), so a rebuild formats only the parts whose inputs changed and copies the
-rest. A part found again is, by construction, the text the formatter would
-write; the outputs are the same bytes with or without the store.
+would format every other document's part again, to the same text. Each part
+has a key, a digest of everything that went into it (the document's own data
+and the source of the code that formats it), so a part whose key is unchanged
+is, by construction, the text the formatter would write: the outputs are the
+same bytes whether parts are kept or made.
 
-One store is one file (``<cache>/fragments/<name>.bin``): the parts one after
-another, then an index of digest -> offset and lengths. A build reads the
-previous file and writes a new one, through a temporary file renamed at the
-end, holding only the index in memory; a part not used by the build is not
-carried over, so the file stays the size of the last build's outputs. A file
-that cannot be read is treated as empty and replaced.
+The previous build's output file is itself the store of its parts: a
+:class:`KeptFile` writes the new file part by part, copying the parts whose
+keys the previous file holds from that file (by the kernel, without passing
+through Python where the platform allows) and making only the others. The
+index of each file (key -> offset and length) lives in the cache folder
+(``<cache>/fragments/<file name>.idx``) and is trusted only while the output
+file is the one it describes (same inode, size and modification time); a file
+that was edited, replaced or removed has every part made again.
+
+A :class:`FragmentStore` keeps other made pieces by key in a file of their
+own (``<cache>/fragments/<name>.bin``): the pinyin of names and the layout of
+the HTML graph's components. A build reads the previous store and writes a
+new one through a temporary file renamed at the end; a store that cannot be
+read is treated as empty and replaced.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import itertools
@@ -28,10 +36,10 @@ import marshal
 import os
 import struct
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from kg.graph import Edge, KnowledgeGraph
@@ -243,6 +251,200 @@ class FragmentStore:
             self._writing.close()  # renames the new file over the old
 
 
+# ---------------------------------------------------------------------------
+# Output files written part by part, copying the previous build's parts
+
+
+#: The mark of an output file's index (see :class:`KeptFile`).
+_INDEX_MAGIC = "kgkept01"
+
+#: Errors that mean "this kernel or file system cannot copy between these files".
+_NO_COPY_RANGE = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM}
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells a file apart from an edited or replaced one: device, inode, size and
+    modification time (to the nanosecond)."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+class KeptFile:
+    """An output file written part by part, each part under a key (a :func:`digest`
+    of everything that makes it); a part that the previous build wrote to this
+    same file under the same key is copied from that file instead of made again.
+
+    The previous file is the one at the output's path when writing starts; its
+    index (key -> offset and length, in ``index``, a file of the cache folder)
+    is trusted only while that file is unchanged since it was written (same
+    device, inode, size and modification time), otherwise every part is made.
+    Consecutive copied parts are copied in one piece, by the kernel where it
+    can (``os.copy_file_range``), so unchanged parts never pass through Python.
+
+    Use through :func:`kept_file`, which writes the new index once the new file
+    has replaced the old one.
+    """
+
+    def __init__(self, f: IO[bytes], path: Path, index: Path | None) -> None:
+        self.f = f
+        self.path = path
+        self.index = index
+        self.hits = 0
+        self.misses = 0
+        self._pos = 0
+        self._old: dict[bytes, tuple[int, int]] = {}
+        self._src: int | None = None
+        self._new: dict[bytes, tuple[int, int]] = {}
+        self._run: tuple[int, int] | None = None  # a copy not made yet: (offset, length)
+        self._copy_range = hasattr(os, "copy_file_range")
+        if index is not None:
+            self._open_old()
+
+    def _open_old(self) -> None:
+        assert self.index is not None
+        try:
+            data = self.index.read_bytes()
+            magic, identity, parts = marshal.loads(data)
+            if magic != _INDEX_MAGIC or not isinstance(parts, dict):
+                return
+            fd = os.open(self.path, os.O_RDONLY)
+        except (OSError, ValueError, EOFError, TypeError):
+            return
+        try:
+            st = os.fstat(fd)
+            if tuple(identity) != _identity(st) or any(
+                o + n > st.st_size for o, n in parts.values()
+            ):
+                raise ValueError("the file changed since its index was written")
+        except (OSError, ValueError, TypeError):
+            os.close(fd)
+            return
+        self._src, self._old = fd, parts
+
+    def has(self, key: bytes) -> bool:
+        """Whether the previous file holds the part ``key``."""
+        return key in self._old
+
+    def write(self, data: bytes) -> None:
+        """Write bytes that are no kept part (headers, separators)."""
+        if self._run is not None:
+            self._copy()
+        self.f.write(data)
+        self._pos += len(data)
+
+    def part(self, key: bytes, make: Callable[[], str | bytes]) -> None:
+        """Write the part ``key``: copied from the previous file, or ``make()``'s text."""
+        hit = self._old.get(key)
+        if hit is None:
+            made = make()
+            self.add(key, made.encode("utf-8") if isinstance(made, str) else made)
+            return
+        self.hits += 1
+        offset, n = hit
+        if self._run is not None and self._run[0] + self._run[1] == offset:
+            self._run = (self._run[0], self._run[1] + n)
+        else:
+            if self._run is not None:
+                self._copy()
+            self._run = (offset, n)
+        self._new.setdefault(key, (self._pos, n))
+        self._pos += n
+
+    def add(self, key: bytes, data: bytes) -> None:
+        """Write ``data`` as the part ``key`` (made by the caller)."""
+        self.misses += 1
+        start = self._pos
+        self.write(data)
+        self._new.setdefault(key, (start, len(data)))
+
+    def _copy(self) -> None:
+        """Copy the pending run of parts from the previous file."""
+        assert self._run is not None and self._src is not None
+        offset, n = self._run
+        self._run = None
+        self.f.flush()
+        dst = self.f.fileno()
+        at = self.f.tell()
+        while n > 0 and self._copy_range:
+            try:
+                done = os.copy_file_range(self._src, dst, n, offset, at)
+            except OSError as exc:
+                if exc.errno not in _NO_COPY_RANGE:
+                    raise
+                self._copy_range = False
+                break
+            if done <= 0:
+                break
+            offset, at, n = offset + done, at + done, n - done
+        self.f.seek(at)
+        while n > 0:  # no copy in the kernel: through this process, in pieces
+            chunk = os.pread(self._src, min(n, 1 << 20), offset)
+            if not chunk:
+                raise OSError(errno.EIO, f"{self.path}: the previous file ended early")
+            self.f.write(chunk)
+            offset, n = offset + len(chunk), n - len(chunk)
+
+    def finish(self) -> None:
+        """Write what is pending; the file is then complete."""
+        if self._run is not None:
+            self._copy()
+
+    def close_old(self) -> None:
+        if self._src is not None:
+            os.close(self._src)
+            self._src = None
+
+    def save_index(self) -> None:
+        """Keep the index of the new file (now at the output's path) for the next build."""
+        if self.index is None:
+            return
+        from kg.export.atomic import atomic_open
+
+        with contextlib.suppress(OSError):
+            identity = _identity(os.stat(self.path))
+            with atomic_open(self.index, "wb", encoding=None, durable=False, mode_bits=0o600) as f:
+                f.write(marshal.dumps((_INDEX_MAGIC, identity, self._new)))
+
+
+def index_path(folder: str | os.PathLike[str], output: str | os.PathLike[str]) -> Path:
+    """Where the index of the output file ``output`` is kept in the cache folder ``folder``."""
+    return Path(folder) / DIRNAME / f"{Path(output).name}.idx"
+
+
+@contextlib.contextmanager
+def kept_file(path: str | os.PathLike[str], fragments: Fragments | None) -> Iterator[KeptFile]:
+    """Write the output ``path`` atomically as a :class:`KeptFile` (without ``fragments``,
+    a cache folder, every part is made and no index is kept)."""
+    from kg.export.atomic import atomic_open
+
+    path = Path(path)
+    index = index_path(fragments.folder, path) if fragments is not None else None
+    with atomic_open(path, "wb", encoding=None) as f:
+        out = KeptFile(f, path, index)
+        try:
+            yield out
+            out.finish()
+        finally:
+            out.close_old()
+    out.save_index()
+
+
+def kept_parts(
+    files: Sequence[KeptFile], key: bytes, make: Callable[[], Sequence[str | bytes]]
+) -> None:
+    """Write the part ``key`` of each of ``files`` (one output each), made together:
+    ``make()`` gives one text per file, called only when some file lacks its part."""
+    if all(f.has(key) for f in files):
+        for f in files:
+            f.part(key, _unreachable)
+        return
+    for f, made in zip(files, make(), strict=True):
+        f.add(key, made.encode("utf-8") if isinstance(made, str) else made)
+
+
+def _unreachable() -> bytes:  # pragma: no cover - only called for a part not kept
+    raise AssertionError("a kept part was made again")
+
+
 class _NoStore:
     """A stand-in that makes every part (no cache folder)."""
 
@@ -291,6 +493,15 @@ class Fragments:
         self.folder = Path(folder)
         self._runs: tuple[KnowledgeGraph, list[tuple[int, int, bytes]]] | None = None
 
+    #: Stores that earlier versions kept output parts in (now kept in the outputs).
+    OBSOLETE = ("rdf-ttl", "rdf-trig", "json", "graphml", "gexf", "csv", "jsonl")
+
+    def remove_obsolete(self) -> None:
+        """Delete the stores of earlier versions (see :data:`OBSOLETE`), if any."""
+        for name in self.OBSOLETE:
+            with contextlib.suppress(OSError):
+                store_path(self.folder, name).unlink()
+
     def edge_runs(self, graph: KnowledgeGraph) -> list[tuple[int, int, bytes]]:
         if self._runs is None or self._runs[0] is not graph:
             self._runs = (graph, edge_runs(graph))
@@ -307,44 +518,66 @@ def open_store(fragments: Fragments | None, name: str) -> Iterator[FragmentStore
         yield s
 
 
+class Part(NamedTuple):
+    """A piece of an output that is one document's part: its key (empty: not kept)
+    and the function that makes its text."""
+
+    key: bytes
+    make: Callable[[], str]
+
+
 def edge_parts(
     graph: KnowledgeGraph,
     fragments: Fragments | None,
-    name: str,
     module: str,
-    text: Callable[[list[Edge]], str],
-) -> Iterator[tuple[int, bytes]]:
-    """For each run of edges stated in one document, in order: the index of its
-    first edge and ``text(run)`` in UTF-8, kept in the store ``name`` of
-    ``fragments`` (under the run's digest and the source of ``module``, the
-    formatter's)."""
-    code = code_digest(module, __name__) if fragments is not None else b""
+    text: Callable[[list[Edge], int], str],
+) -> Iterator[Part]:
+    """For each run of edges stated in one document, in order: a :class:`Part` made
+    by ``text(run, index of its first edge)``, keyed by the run's digest and the
+    source of ``module`` (the formatter's) when ``fragments`` keeps parts."""
     edges = graph.edges
-    runs = fragments.edge_runs(graph) if fragments is not None else edge_runs(graph, keyed=False)
 
-    def make(start: int, end: int) -> tuple[str]:
-        return (text(edges[start:end]),)
+    def make(start: int, end: int) -> str:
+        return text(edges[start:end], start)
 
-    with open_store(fragments, name) as kept:
-        for start, end, key in runs:
-            yield start, kept.fetch(digest(code, key), functools.partial(make, start, end))[0]
+    if fragments is None:
+        for start, end, _ in edge_runs(graph, keyed=False):
+            yield Part(b"", functools.partial(make, start, end))
+        return
+    code = code_digest(module, __name__)
+    for start, end, key in fragments.edge_runs(graph):
+        yield Part(digest(code, key), functools.partial(make, start, end))
 
 
-def numbered(text: bytes, first: int, per_item: int = 1, mark: bytes = b"\x00") -> bytes:
-    """``text`` with each ``mark`` replaced by ``e<n>``, counting items from ``first``.
+def write_pieces(out: KeptFile, pieces: Iterable[str | bytes | Part], batch: int = 2000) -> None:
+    """Write ``pieces`` to ``out``: text (in UTF-8, joined in batches), bytes, and parts
+    (copied from the previous file when kept there)."""
+    buf: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            buf.append(piece)
+            if len(buf) < batch:
+                continue
+        if buf:
+            out.write("".join(buf).encode("utf-8"))
+            buf.clear()
+        if isinstance(piece, Part):
+            out.part(piece.key, piece.make)
+        elif isinstance(piece, bytes):
+            out.write(piece)
+    if buf:
+        out.write("".join(buf).encode("utf-8"))
 
-    Each item holds ``per_item`` marks; parts of positional output (edge ids
-    ``e0``, ``e1``, …) are kept with marks and numbered where they are written.
 
-    >>> numbered(b"<a id=#/><b id=#/>", 7, mark=b"#")
-    b'<a id=e7/><b id=e8/>'
-    """
-    pieces = text.split(mark)
-    out = [pieces[0]]
-    for k, piece in enumerate(pieces[1:]):
-        out.append(b"e%d" % (first + k // per_item))
-        out.append(piece)
-    return b"".join(out)
+def text_pieces(pieces: Iterable[str | bytes | Part]) -> Iterator[str]:
+    """``pieces`` as text, every part made."""
+    for piece in pieces:
+        if isinstance(piece, Part):
+            yield piece.make()
+        elif isinstance(piece, bytes):
+            yield piece.decode("utf-8")
+        else:
+            yield piece
 
 
 def runs(keys: Iterable[str]) -> Iterator[tuple[str, int, int]]:

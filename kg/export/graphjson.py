@@ -19,18 +19,18 @@ UTF-8 without ``\\u`` escapes. It is written piece by piece, never held whole.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import OutputError
-from kg.export.atomic import atomic_open
 from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
 
 if TYPE_CHECKING:
-    from kg.export.fragments import Fragments
+    from kg.export.fragments import Fragments, Part
 
 FORMAT = "policy-kg graph"
 VERSION = 1
@@ -97,18 +97,24 @@ def _array(items: Iterable[dict[str, Any]], indent: str, batch: int = 2000) -> I
     yield "".join(buf) + ("[]" if first else "\n" + indent + "]")
 
 
-def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str | bytes]:
+def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str | Part]:
     """The edges as :func:`_array` writes them, one document's edges at a time
-    (kept in ``fragments``, and given in UTF-8)."""
-    from kg.export.fragments import edge_parts
+    (parts kept in ``fragments``, each with the separator before it)."""
+    from kg.export.fragments import Part, digest, edge_parts  # noqa: F811 - at run time
 
     sep = ",\n  "
+
+    def text(run: list[Edge], start: int) -> str:
+        return sep.join([_dump(_edge(e)) for e in run])
+
+    def led(lead: str, make: Callable[[], str]) -> str:
+        return lead + make()
+
     first = True
-    for _, text in edge_parts(
-        graph, fragments, "json", __name__, lambda run: sep.join([_dump(_edge(e)) for e in run])
-    ):
-        yield "[\n  " if first else sep
-        yield text
+    for part in edge_parts(graph, fragments, __name__, text):
+        lead = "[\n  " if first else sep
+        key = digest(part.key, lead) if part.key else b""
+        yield Part(key, functools.partial(led, lead, part.make))
         first = False
     yield "[]" if first else "\n ]"
 
@@ -119,11 +125,12 @@ def _dump(item: dict[str, Any]) -> str:
 
 def iter_json(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
     """The text of :func:`dumps` in pieces (see :func:`_json_pieces`)."""
-    for piece in _json_pieces(graph, fragments):
-        yield piece.decode("utf-8") if isinstance(piece, bytes) else piece
+    from kg.export.fragments import text_pieces
+
+    yield from text_pieces(_json_pieces(graph, fragments))
 
 
-def _json_pieces(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str | bytes]:
+def _json_pieces(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[str | Part]:
     """The text of :func:`dumps` in pieces, without the whole graph's data in memory.
 
     Keys in sorted order at every level (directed, edges, graph, multigraph,
@@ -149,10 +156,11 @@ def write_graph_json(
     graph: KnowledgeGraph, path: str | Path, *, fragments: Fragments | None = None
 ) -> Path:
     """Write ``graph`` to ``path`` as node-link JSON, atomically, streaming; return the path."""
+    from kg.export.fragments import kept_file, write_pieces
+
     path = Path(path)
-    with atomic_open(path, "wb", encoding=None) as f:
-        for piece in _json_pieces(graph, fragments):
-            f.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
+    with kept_file(path, fragments) as out:
+        write_pieces(out, _json_pieces(graph, fragments))
     return path
 
 

@@ -12,8 +12,10 @@ Edges
     ``gazetteer``), ``document`` (the document that states it; empty for
     gazetteer facts) and ``evidence`` (the sentence).
 
-Edge ids are ``e0``, ``e1``, … in the graph's own order, so files are
-byte-identical from one build to the next; the GEXF header carries no date.
+Edge ids are stable: ``e<document key>-<n>`` for the n-th relation stated in a
+document (``g…`` for gazetteer facts), so an edge keeps its id while its
+document is unchanged, and files are byte-identical from one build to the
+next; the GEXF header carries no date.
 CSV files are UTF-8 with a byte-order mark, so spreadsheet software shows the
 Chinese names.
 """
@@ -29,7 +31,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from kg.errors import UnknownNameError
 from kg.export.atomic import atomic_open
-from kg.export.fragments import Fragments, edge_parts, numbered
+from kg.export.fragments import (
+    Fragments,
+    Part,
+    edge_parts,
+    kept_file,
+    text_pieces,
+    write_pieces,
+)
 from kg.graph import Edge, KnowledgeGraph, Node
 from kg.types import Source
 
@@ -90,7 +99,7 @@ def edge_attributes(edge: Edge, doc_names: dict[str, str]) -> dict[str, Any]:
 def to_networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
     """A ``MultiDiGraph`` with only scalar attributes, as GraphML and GEXF need.
 
-    Edge keys are ``e0``, ``e1``, … in the order of ``graph.edges``.
+    Edge keys are those of the GraphML and GEXF files (see :func:`edge_ids`).
     """
     import networkx as nx
 
@@ -98,15 +107,39 @@ def to_networkx(graph: KnowledgeGraph) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for node in graph.nodes.values():
         g.add_node(node.id, **node_attributes(node, names))
-    for i, edge in enumerate(graph.edges):
-        g.add_edge(edge.subject, edge.object, key=f"e{i}", **edge_attributes(edge, names))
+    for edge, key in zip(graph.edges, edge_ids(graph.edges), strict=True):
+        g.add_edge(edge.subject, edge.object, key=key, **edge_attributes(edge, names))
     return g
+
+
+def edge_ids(edges: list[Edge]) -> list[str]:
+    """Stable, unique ids of ``edges``: ``e<document key>-<n>`` for the n-th relation
+    of the list stated in that document, ``g<document key>-<n>`` for gazetteer facts
+    (kept with the first document that brought them).
+
+    A document's edges are consecutive in a graph, so an id depends on that
+    document's edges alone: it stays the same while the document does.
+
+    >>> from kg.types import Predicate
+    >>> def edge(source: Source) -> Edge:
+    ...     return Edge("A", Predicate.PART_OF, "B", source, "d1", None, None, None)
+    >>> edge_ids([edge(Source.TEXT), edge(Source.TEXT), edge(Source.GAZETTEER)])
+    ['ed1-0', 'ed1-1', 'gd1-0']
+    """
+    counts: dict[tuple[bool, str], int] = {}
+    out = []
+    for e in edges:
+        base = (e.source is Source.GAZETTEER, e.document)
+        n = counts.get(base, 0)
+        counts[base] = n + 1
+        out.append(f"{'g' if base[0] else 'e'}{e.document}-{n}")
+    return out
 
 
 # --------------------------------------------------------------------------- XML
 #
 # GraphML and GEXF are written as text, element by element, in the graph's own
-# order (nodes, then edges e0, e1, …), so a large graph is never held as an XML
+# order (nodes, then edges), so a large graph is never held as an XML
 # tree. The element layout is the one networkx writes and reads back.
 
 # characters XML 1.0 cannot hold at all (not even as references): replaced by U+FFFD
@@ -174,53 +207,49 @@ _GRAPHML_HEAD = (
 )
 
 
-def _batched(pieces: Iterator[str | bytes], size: int = 2000) -> Iterator[bytes]:
-    """The pieces in UTF-8, text joined in batches; bytes (kept parts) go as they are."""
-    buf: list[str] = []
-    for piece in pieces:
-        if isinstance(piece, bytes):
-            if buf:
-                yield "".join(buf).encode("utf-8")
-                buf.clear()
-            yield piece
-            continue
-        buf.append(piece)
-        if len(buf) >= size:
-            yield "".join(buf).encode("utf-8")
-            buf.clear()
-    yield "".join(buf).encode("utf-8")
-
-
-#: Where an edge's id goes in a kept part: a character XML text never holds (see
-#: ``_XML_INVALID``), numbered ``e0``, ``e1``, … where the part is written.
-_ID = "\x00"
-
-
 def _edge_parts(
-    graph: KnowledgeGraph,
-    fragments: Fragments | None,
-    name: str,
-    edge: Callable[[Edge], str],
-    per_item: int,
-) -> Iterator[bytes]:
-    """The edges in the text ``edge`` formats, one document's edges at a time.
+    graph: KnowledgeGraph, fragments: Fragments | None, edge: Callable[[Edge, str], str]
+) -> Iterator[Part]:
+    """The edges in the text ``edge`` formats (given each edge and its id), one
+    document's edges at a time (parts kept in ``fragments``).
 
-    Each document's part is kept in ``fragments`` (store ``name``) with its ids
-    as marks, and numbered here.
+    A part's ids depend on its own edges only when each document's edges are
+    consecutive, as in every merged graph; otherwise no part is kept.
     """
-    for start, text in edge_parts(
-        graph, fragments, name, __name__, lambda run: "".join([edge(e) for e in run])
-    ):
-        yield numbered(text, start, per_item)
+    ids = edge_ids(graph.edges)
+    if not _grouped(graph.edges):
+        fragments = None
+
+    def text(run: list[Edge], start: int) -> str:
+        return "".join([edge(e, i) for e, i in zip(run, ids[start:], strict=False)])
+
+    return edge_parts(graph, fragments, __name__, text)
+
+
+def _grouped(edges: list[Edge]) -> bool:
+    """Whether the edges of each document (and kind) are consecutive."""
+    done: set[tuple[bool, str]] = set()
+    last: tuple[bool, str] | None = None
+    for e in edges:
+        key = (e.source is Source.GAZETTEER, e.document)
+        if key != last:
+            if key in done:
+                return False
+            if last is not None:
+                done.add(last)
+            last = key
+    return True
 
 
 def iter_graphml(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
-    """The graph as GraphML text, in pieces (see :func:`_graphml_chunks`)."""
-    return (chunk.decode("utf-8") for chunk in _graphml_chunks(graph, fragments))
+    """The graph as GraphML text, in pieces (see :func:`_graphml_pieces`)."""
+    return text_pieces(_graphml_pieces(graph, fragments))
 
 
-def _graphml_chunks(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[bytes]:
-    """The graph as GraphML text, in pieces (nodes, then edges ``e0``, ``e1``, …).
+def _graphml_pieces(
+    graph: KnowledgeGraph, fragments: Fragments | None
+) -> Iterator[str | bytes | Part]:
+    """The graph as GraphML text, in pieces (nodes, then edges).
 
     With ``fragments``, each document's edges are formatted once and kept.
     """
@@ -228,7 +257,7 @@ def _graphml_chunks(graph: KnowledgeGraph, fragments: Fragments | None) -> Itera
     node_keys = {name: f"d{i}" for i, (name, _) in enumerate(NODE_ATTRIBUTES)}
     edge_keys = {name: f"d{i + len(node_keys)}" for i, (name, _) in enumerate(EDGE_ATTRIBUTES)}
 
-    def pieces() -> Iterator[str | bytes]:
+    def pieces() -> Iterator[str | bytes | Part]:
         yield _GRAPHML_HEAD
         for kind, spec, keys in (
             ("node", NODE_ATTRIBUTES, node_keys),
@@ -246,25 +275,25 @@ def _graphml_chunks(graph: KnowledgeGraph, fragments: Fragments | None) -> Itera
                 for k, v in node_attributes(node, names).items()
             )
             yield f'<node id="{_attr(node.id)}">\n{data}</node>\n'
-        yield from _edge_parts(graph, fragments, "graphml", edge, per_item=1)
+        yield from _edge_parts(graph, fragments, edge)
         yield "</graph>\n</graphml>\n"
 
-    def edge(e: Edge) -> str:
+    def edge(e: Edge, edge_id: str) -> str:
         data = "".join(
             f'  <data key="{edge_keys[k]}">{_text(v)}</data>\n'
             for k, v in edge_attributes(e, names).items()
         )
         return (
             f'<edge source="{_attr(e.subject)}" target="{_attr(e.object)}" '
-            f'id="{_ID}">\n{data}</edge>\n'
+            f'id="{_attr(edge_id)}">\n{data}</edge>\n'
         )
 
-    return _batched(pieces())
+    return pieces()
 
 
 def graphml_bytes(graph: KnowledgeGraph) -> bytes:
     """The graph as GraphML (UTF-8)."""
-    return b"".join(_graphml_chunks(graph, None))
+    return "".join(iter_graphml(graph)).encode("utf-8")
 
 
 _GEXF_HEAD = (
@@ -279,22 +308,24 @@ _GEXF_HEAD = (
 
 
 def iter_gexf(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
-    """The graph as GEXF 1.2 text, in pieces (see :func:`_gexf_chunks`)."""
-    return (chunk.decode("utf-8") for chunk in _gexf_chunks(graph, fragments))
+    """The graph as GEXF 1.2 text, in pieces (see :func:`_gexf_pieces`)."""
+    return text_pieces(_gexf_pieces(graph, fragments))
 
 
-def _gexf_chunks(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[bytes]:
+def _gexf_pieces(
+    graph: KnowledgeGraph, fragments: Fragments | None
+) -> Iterator[str | bytes | Part]:
     """The graph as GEXF 1.2 text, in pieces; no date in the header.
 
     Node and edge labels are the ``label`` attribute of their elements; every
-    edge's id is its key (``e0``, ``e1``, …), also given as ``networkx_key`` so
+    edge's id is its key (see :func:`edge_ids`), also given as ``networkx_key`` so
     that networkx reads the same keys back. With ``fragments``, each document's
     edges are formatted once and kept.
     """
     names = _doc_names(graph)
     node_ids = {name: str(i) for i, (name, _) in enumerate(NODE_ATTRIBUTES[1:])}
     edge_spec = (*EDGE_ATTRIBUTES[1:], ("networkx_key", str))
-    edge_ids = {name: str(i + len(node_ids)) for i, (name, _) in enumerate(edge_spec)}
+    attr_ids = {name: str(i + len(node_ids)) for i, (name, _) in enumerate(edge_spec)}
 
     def declare(kind: str, spec: tuple[tuple[str, type], ...], ids: dict[str, str]) -> str:
         rows = "".join(
@@ -311,9 +342,9 @@ def _gexf_chunks(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator
         )
         return f"{pad}<attvalues>\n{rows}{pad}</attvalues>\n" if rows else ""
 
-    def pieces() -> Iterator[str | bytes]:
+    def pieces() -> Iterator[str | bytes | Part]:
         yield _GEXF_HEAD
-        yield declare("edge", edge_spec, edge_ids)
+        yield declare("edge", edge_spec, attr_ids)
         yield declare("node", NODE_ATTRIBUTES[1:], node_ids)
         yield "    <nodes>\n"
         for node in graph.nodes.values():
@@ -323,24 +354,24 @@ def _gexf_chunks(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator
                 f"{attvalues(attrs, node_ids, '        ')}      </node>\n"
             )
         yield "    </nodes>\n    <edges>\n"
-        yield from _edge_parts(graph, fragments, "gexf", edge, per_item=2)
+        yield from _edge_parts(graph, fragments, edge)
         yield "    </edges>\n  </graph>\n</gexf>\n"
 
-    def edge(e: Edge) -> str:
+    def edge(e: Edge, edge_id: str) -> str:
         attrs = edge_attributes(e, names)
-        attrs["networkx_key"] = _ID  # the same id again (marks are numbered in order)
+        attrs["networkx_key"] = edge_id = _attr(edge_id)  # the same id again
         return (
             f'      <edge source="{_attr(e.subject)}" target="{_attr(e.object)}" '
-            f'id="{_ID}" label="{_attr(attrs["label"])}">\n'
-            f"{attvalues(attrs, edge_ids, '        ')}      </edge>\n"
+            f'id="{edge_id}" label="{_attr(attrs["label"])}">\n'
+            f"{attvalues(attrs, attr_ids, '        ')}      </edge>\n"
         )
 
-    return _batched(pieces())
+    return pieces()
 
 
 def gexf_bytes(graph: KnowledgeGraph) -> bytes:
     """The graph as GEXF 1.2 for Gephi (UTF-8), with a fixed header: no date, no version."""
-    return b"".join(_gexf_chunks(graph, None))
+    return "".join(iter_gexf(graph)).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- CSV
@@ -384,17 +415,16 @@ def _edge_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
         yield _edge_row(e, names)
 
 
-def _edge_lines(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[bytes]:
-    """The rows of ``edges.csv`` in UTF-8, one document's edges at a time (kept in ``fragments``)."""
+def _edge_lines(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[Part]:
+    """The rows of ``edges.csv``, one document's edges at a time (kept in ``fragments``)."""
     names = _doc_names(graph)
 
-    def rows(run: list[Edge]) -> str:
+    def rows(run: list[Edge], start: int) -> str:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\r\n").writerows([_edge_row(e, names) for e in run])
         return buf.getvalue()
 
-    for _, text in edge_parts(graph, fragments, "csv", __name__, rows):
-        yield text
+    return edge_parts(graph, fragments, __name__, rows)
 
 
 def _write_rows(f: IO[str], header: tuple[str, ...], rows: Iterator[list[str]]) -> None:
@@ -419,10 +449,11 @@ def edges_csv(graph: KnowledgeGraph) -> bytes:
     return _csv_bytes(EDGE_COLUMNS, _edge_rows(graph))
 
 
-def _write_chunks(path: Path, chunks: Iterator[bytes]) -> None:
-    with atomic_open(path, "wb", encoding=None) as f:
-        for chunk in chunks:
-            f.write(chunk)
+def _write_pieces(
+    path: Path, pieces: Iterator[str | bytes | Part], fragments: Fragments | None
+) -> None:
+    with kept_file(path, fragments) as out:
+        write_pieces(out, pieces)
 
 
 def write_graphml(
@@ -431,7 +462,7 @@ def write_graphml(
     """Write ``graph.graphml`` to ``path`` atomically, streaming (``fragments``: see
     :mod:`kg.export.fragments`)."""
     path = Path(path)
-    _write_chunks(path, _graphml_chunks(graph, fragments))
+    _write_pieces(path, _graphml_pieces(graph, fragments), fragments)
     return [path]
 
 
@@ -441,7 +472,7 @@ def write_gexf(
     """Write ``graph.gexf`` to ``path`` atomically, streaming (``fragments``: see
     :mod:`kg.export.fragments`)."""
     path = Path(path)
-    _write_chunks(path, _gexf_chunks(graph, fragments))
+    _write_pieces(path, _gexf_pieces(graph, fragments), fragments)
     return [path]
 
 
@@ -454,12 +485,11 @@ def write_csv(
     nodes, edges = out / "nodes.csv", out / "edges.csv"
     with atomic_open(nodes, "w", encoding="utf-8-sig") as f:
         _write_rows(f, NODE_COLUMNS, _node_rows(graph))
-    with atomic_open(edges, "wb", encoding=None) as f:
-        head = io.StringIO()
-        _write_rows(head, EDGE_COLUMNS, iter(()))
-        f.write(head.getvalue().encode("utf-8-sig"))  # with the byte-order mark
-        for piece in _edge_lines(graph, fragments):
-            f.write(piece)
+    head = io.StringIO()
+    _write_rows(head, EDGE_COLUMNS, iter(()))
+    with kept_file(edges, fragments) as kept:
+        kept.write(head.getvalue().encode("utf-8-sig"))  # with the byte-order mark
+        write_pieces(kept, _edge_lines(graph, fragments))
     return [edges, nodes]
 
 

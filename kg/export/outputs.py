@@ -10,7 +10,6 @@ rebuild that reuses kept parts). The files are the same bytes either way.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import os
@@ -207,14 +206,15 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
     """``extractions.jsonl``: one line per document, by display name.
 
     A build's extractions carry their lines, made beside each extraction (by
-    the workers, or kept in the cache with it): those are written as they are.
-    The others are made here, and kept in ``parts`` under the document's text,
-    name and encoding and the versions of the pipeline and of its tables: what
-    its extraction is made from (the extraction cache's key holds the same).
+    the workers, or kept in the cache with it): those are written as they are;
+    the others are made here. Each line is a part of the file kept under the
+    document's text, name and encoding and the versions of the pipeline and of
+    its tables (what its extraction is made from, as the extraction cache's key
+    holds): a rebuild copies the lines of unchanged documents from the
+    previous file.
     """
     from kg.cache import tables_digest
-    from kg.export.atomic import atomic_open
-    from kg.export.fragments import code_digest, digest, open_store
+    from kg.export.fragments import code_digest, digest, kept_file
     from kg.export.jsonl import to_jsonl
     from kg.pipeline import PIPELINE_VERSION
 
@@ -228,21 +228,17 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
     else:
         docs = [(x.document.display_name, x.document.key, x.document.encoding) for x in extractions]
 
-    def line(i: int) -> tuple[str]:
-        return (to_jsonl([extractions[i]], display_name=True),)
+    def line(i: int) -> bytes:
+        made = made_beside(i)
+        if made is None:
+            made = to_jsonl([extractions[i]], display_name=True).encode("utf-8")
+        return made
 
     order = sorted(range(len(docs)), key=lambda i: docs[i][0])
-    with contextlib.ExitStack() as stack:
-        f = stack.enter_context(atomic_open(path, "wb", encoding=None))
-        kept = None
+    with kept_file(path, parts) as out:
         for i in order:  # line by line, never the whole text
-            made = made_beside(i)
-            if made is None:
-                if kept is None:
-                    kept = stack.enter_context(open_store(parts, "jsonl"))
-                key = digest(code, docs[i][1], docs[i][0], docs[i][2]) if code else b""
-                made = kept.fetch(key, functools.partial(line, i))[0]
-            f.write(made)
+            key = digest(code, docs[i][1], docs[i][0], docs[i][2]) if code else b""
+            out.part(key, functools.partial(line, i))
     return path
 
 
@@ -293,6 +289,8 @@ def _write_outputs(
     graph = result.graph
     build_info = info or from_result(result)
     parts = Fragments(fragments) if fragments is not None else None
+    if parts is not None:
+        parts.remove_obsolete()
 
     def report() -> list[Path]:
         path = out / "report.md"

@@ -64,7 +64,7 @@ from kg.vocab import (
 )
 
 if TYPE_CHECKING:
-    from kg.export.fragments import Fragments
+    from kg.export.fragments import Fragments, KeptFile
 
 #: Named graph of the merged entity descriptions.
 ENTITIES_GRAPH = URIRef(ID_NS + "graph/entities")
@@ -747,7 +747,7 @@ class _JsonLd:
     canonical order; a single value is written bare. One node object per line.
     """
 
-    def __init__(self, f: IO[bytes], ctx: dict) -> None:
+    def __init__(self, f: IO[bytes] | KeptFile, ctx: dict) -> None:
         self.f = f
         self.ctx = ctx
         self.prefixes = {k: v for k, v in ctx.items() if isinstance(v, str)}
@@ -810,10 +810,14 @@ class _JsonLd:
         """Write the node objects of ``statements`` (sorted, so grouped by subject)."""
         self.write(self.text(statements).encode("utf-8"))
 
+    def lead(self) -> bytes:
+        """What goes before the next node object: the opening of the list, or a comma."""
+        return b"\n  " if self.first else b",\n  "
+
     def write(self, text: bytes) -> None:
         """Write node objects made by :meth:`text` (in UTF-8)."""
         if text:
-            self.f.write(b"\n  " if self.first else b",\n  ")
+            self.f.write(self.lead())
             self.f.write(text)
             self.first = False
 
@@ -903,8 +907,7 @@ def _write_rdf_pair(
     graph: KnowledgeGraph, out_dir: str | Path, fragments: Fragments | None, *, dataset: bool
 ) -> list[Path]:
     """TriG and N-Quads (``dataset``) or Turtle and JSON-LD, streaming."""
-    from kg.export.atomic import atomic_open
-    from kg.export.fragments import code_digest, digest, open_store
+    from kg.export.fragments import code_digest, digest, kept_file, kept_parts, open_store
 
     out = Path(out_dir)
     try:
@@ -918,9 +921,8 @@ def _write_rdf_pair(
     rel = builder.relation_keys
     try:
         with contextlib.ExitStack() as stack:
-            # written in UTF-8 bytes: parts kept from an earlier build go as they are
-            f_one, f_two = (stack.enter_context(atomic_open(p, "wb", encoding=None)) for p in paths)
-            parts = stack.enter_context(open_store(fragments, "rdf-" + paths[0].suffix[1:]))
+            # written in UTF-8 bytes: parts of the previous build's files are copied
+            f_one, f_two = (stack.enter_context(kept_file(p, fragments)) for p in paths)
             ctx = load_context()
             # the parts hold pyoxigraph's N-Triples forms of terms and, in JSON-LD,
             # names from the context: both count
@@ -938,8 +940,12 @@ def _write_rdf_pair(
                     return py.decode("utf-8") or None
 
                 builder.pinyin = pinyin
+
+            def key(doc: DocumentInfo, *more: object) -> bytes:
+                return digest(code, builder.document_inputs(doc), *more) if fragments else b""
+
             if dataset:
-                _write_dataset(builder, turtle, f_one, f_two, parts, code if fragments else None)
+                _write_dataset(builder, turtle, f_one, f_two, key)
             else:
                 w_json = _JsonLd(f_two, ctx)
                 w_json.begin()
@@ -953,17 +959,19 @@ def _write_rdf_pair(
                     w_json.nodes(chunk)
                 del merged
 
-                def own(doc: DocumentInfo) -> tuple[str, ...]:
-                    """A document's own resources (no relations) in Turtle and JSON-LD."""
+                def own(doc: DocumentInfo, lead: bytes) -> tuple[bytes, bytes]:
+                    """A document's own resources (no relations) in Turtle and JSON-LD
+                    (after ``lead``, the separator of node objects)."""
                     st = builder.document_graph(doc).statements
                     mine = [x for x in st if x[0][1] not in rel]
-                    return turtle.block(mine), w_json.text(mine)
+                    return turtle.block(mine).encode(), lead + w_json.text(mine).encode()
 
                 for doc in builder.documents():
-                    key = digest(code, builder.document_inputs(doc)) if fragments else b""
-                    ttl_text, json_text = parts.fetch(key, functools.partial(own, doc))
-                    f_one.write(ttl_text)
-                    w_json.write(json_text)
+                    # a document has statements of its own (its type at least)
+                    lead = w_json.lead()
+                    make = functools.partial(own, doc, lead)
+                    kept_parts((f_one, f_two), key(doc, lead), make)
+                    w_json.first = False
                 w_json.end()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc
@@ -973,35 +981,29 @@ def _write_rdf_pair(
 def _write_dataset(
     builder: _DatasetBuilder,
     turtle: _TurtleText,
-    f_trig: IO[bytes],
-    f_nq: IO[bytes],
-    parts: Any,
-    code: bytes | None,
+    f_trig: KeptFile,
+    f_nq: KeptFile,
+    key: Callable[[DocumentInfo], bytes],
 ) -> None:
-    """Every named graph in TriG and in N-Quads: the documents' (kept in ``parts``
-    under ``code`` and their inputs), then the shared ones."""
-    from kg.export.fragments import digest
+    """Every named graph in TriG and in N-Quads: the documents' (parts kept under
+    ``key(doc)``), then the shared ones."""
+    from kg.export.fragments import kept_parts
 
     def texts(ng: NamedGraph) -> tuple[str, str]:
         gk, st = ng.key, ng.statements
-        return "".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st]), turtle.graph(gk, st)
+        return turtle.graph(gk, st), "".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st])
 
     def of(doc: DocumentInfo) -> tuple[str, ...]:
         return texts(builder.document_graph(doc))
 
-    started = False
-
-    def write(quads: bytes, trig_text: bytes) -> None:
-        nonlocal started
-        if trig_text and not started:
-            f_trig.write(turtle.header().encode())
-            started = True
-        f_nq.write(quads)
-        f_trig.write(trig_text)
-
-    for doc in builder.documents():
-        key = digest(code, builder.document_inputs(doc)) if code is not None else b""
-        write(*parts.fetch(key, functools.partial(of, doc)))
-    for ng in builder.shared_graphs():
-        quads, trig_text = texts(ng)
-        write(quads.encode("utf-8"), trig_text.encode("utf-8"))
+    documents = builder.documents()
+    shared = [texts(ng) for ng in builder.shared_graphs()]
+    # the prefixes come first when any graph is written (a document's graph has
+    # its type at least)
+    if documents or any(trig_text for trig_text, _ in shared):
+        f_trig.write(turtle.header().encode())
+    for doc in documents:
+        kept_parts((f_trig, f_nq), key(doc), functools.partial(of, doc))
+    for trig_text, quads in shared:
+        f_trig.write(trig_text.encode("utf-8"))
+        f_nq.write(quads.encode("utf-8"))
