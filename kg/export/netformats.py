@@ -66,7 +66,7 @@ def node_attributes(node: Node, doc_names: dict[str, str]) -> dict[str, Any]:
     >>> a["label"], a["aliases"], a["code"], a["documents"], a["longitude"]
     ('郑州市', '郑|郑州', '410100', '002.txt', 113.62)
     """
-    attrs: dict[str, Any] = {"label": node.name, "type": node.type.value}
+    attrs: dict[str, Any] = {"label": node.name, "type": node.type._value_}
     if node.aliases:
         attrs["aliases"] = SEP.join(node.aliases)
     if node.code is not None:
@@ -84,10 +84,13 @@ def node_attributes(node: Node, doc_names: dict[str, str]) -> dict[str, Any]:
 
 def edge_attributes(edge: Edge, doc_names: dict[str, str]) -> dict[str, Any]:
     """The flat attributes of one edge (no ``None``)."""
+    # ``_value_``: an enum member's value without the descriptor of ``.value``
+    # (a hundred thousand calls in a large export)
+    predicate = edge.predicate._value_
     attrs: dict[str, Any] = {
-        "label": edge.predicate.value,
-        "relation": edge.predicate.value,
-        "source_kind": edge.source.value,
+        "label": predicate,
+        "relation": predicate,
+        "source_kind": edge.source._value_,
     }
     if edge.source is Source.TEXT and edge.document:
         attrs["document"] = doc_names.get(edge.document, edge.document)
@@ -150,6 +153,8 @@ _ATTR_SPECIAL = re.compile('[&<>"\t\n\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\u
 
 
 def _str(value: object) -> str:
+    if type(value) is str:
+        return value
     return repr(value) if isinstance(value, float) else str(value)
 
 

@@ -719,12 +719,14 @@ class _TurtleText:
         return f"<{iri}>"
 
     def term(self, key: str) -> str:
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
         if key[0] == "<":
             if key.startswith(_ID_KEY):
-                return key
+                hit = key
         elif key[-1] != ">":  # a plain or language-tagged literal
-            return key
-        hit = self._cache.get(key)
+            hit = key
         if hit is None:
             if key[0] == "<":
                 hit = self._iri(key[1:-1])
@@ -734,8 +736,8 @@ class _TurtleText:
                     hit = lexical[1:]
                 else:
                     hit = f'{lexical}"^^{self._iri(datatype)}'
-            if len(self._cache) < 100_000:
-                self._cache[key] = hit
+        if len(key) <= 120 and len(self._cache) < 200_000:  # not the sentences
+            self._cache[key] = hit
         return hit
 
     def block(self, statements: list[Statement], indent: str = "") -> str:
@@ -788,6 +790,7 @@ class _JsonLd:
                     coerce = self._expand(coerce)
                 self.terms[self._expand(spec["@id"])] = (name, coerce)
         self._compact: dict[str, str] = {}
+        self._memo: dict[tuple[str, str], tuple[str, Any]] = {}
         self.first = True
 
     def _expand(self, value: str) -> str:
@@ -852,23 +855,32 @@ class _JsonLd:
 
     def text(self, statements: list[Statement]) -> str:
         """The node objects of ``statements``, one per line, separated by commas."""
-        rdf_type = str(RDF.type)
+        # what a (predicate, object) pair becomes, by their N-Triples forms: the
+        # same pairs recur in every document (types, links to entities, offsets)
+        memo = self._memo
         chunk: list[str] = []
         i, n = 0, len(statements)
         while i < n:
-            subject = statements[i][1][0]
-            node: dict[str, Any] = {"@id": subject.value}
+            sk = statements[i][0][0]
+            node: dict[str, Any] = {"@id": sk[1:-1]}  # a subject is an IRI: <…>
             types: list[str] = []
             props: dict[str, list[Any]] = {}
-            sk = statements[i][0][0]
             while i < n and statements[i][0][0] == sk:
-                _, (_, p, o) = statements[i]
+                (_, pk, ok), (_, p, o) = statements[i]
                 i += 1
-                if p.value == rdf_type and isinstance(o, ox.NamedNode):
-                    types.append(self.compact(o.value))
-                    continue
-                key, val = self.entry(p.value, o)
-                props.setdefault(key, []).append(val)
+                hit = memo.get((pk, ok))
+                if hit is None:
+                    if pk == _RDF_TYPE_KEY and isinstance(o, ox.NamedNode):
+                        hit = ("@type", self.compact(o.value))
+                    else:
+                        hit = self.entry(p.value, o)
+                    if len(ok) <= 120 and len(memo) < 200_000:  # not the sentences
+                        memo[(pk, ok)] = hit
+                key, val = hit
+                if key == "@type":
+                    types.append(val)
+                else:
+                    props.setdefault(key, []).append(val)
             if types:
                 node["@type"] = types[0] if len(types) == 1 else sorted(types)
             for key, vals in props.items():
