@@ -14,6 +14,7 @@ merged, so neither the executor nor the cache changes a byte of the outputs.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,12 +325,14 @@ def extract_paths(
                 store(chunks[b], blobs)
                 if progress is not None:
                     progress(len(blobs))
-    if isinstance(ex, ProcessPool) and len(todo) >= PARALLEL_MIN_DOCS:
+    if (isinstance(ex, ProcessPool) and len(todo) >= PARALLEL_MIN_DOCS) or (
+        early and not isinstance(ex, ProcessPool)
+    ):
         # a large build goes on to merge and write: free the memory of the
-        # server the workers were forked from (a small rebuild would not gain)
-        stop_worker_server()
-    elif early and not isinstance(ex, ProcessPool):
-        stop_worker_server()  # started for nothing: every document was in the cache
+        # server the workers were forked from (a small rebuild would not gain),
+        # or of one started for nothing (every document was in the cache);
+        # it ends while this process goes on
+        threading.Thread(target=stop_worker_server, name="kg-stop-workers", daemon=True).start()
     # entries found but damaged (rare): extracted here, and stored again
     if damaged:
         made_here(damaged, extract_batch([items[i] for i in damaged]))

@@ -19,24 +19,32 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _folder_files(folder: str) -> list[str]:
-    """Relative POSIX paths of the files under ``folder``, sorted, hidden ones skipped.
+def _folder_files(folder: str) -> list[tuple[str, bool]]:
+    """Relative POSIX paths of the files under ``folder``, sorted, hidden ones skipped,
+    each with whether it is a symbolic link (folders that are links are not entered).
 
     Files of an unsupported type are listed too, so that reading them names each
     one with its reason instead of passing over it in silence.
     """
-    found: list[tuple[str, ...]] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not _hidden(d))
-        rel_root = os.path.relpath(root, folder)
-        parts = () if rel_root == os.curdir else tuple(Path(rel_root).parts)
-        for name in files:
-            if _hidden(name):
+    found: list[tuple[tuple[str, ...], bool]] = []
+
+    def walk(where: str, parts: tuple[str, ...]) -> None:
+        try:
+            with os.scandir(where) as it:
+                entries = list(it)
+        except OSError:  # an unreadable folder: nothing to list (as os.walk)
+            return
+        for entry in entries:
+            if _hidden(entry.name):
                 continue
-            if not os.path.isfile(os.path.join(root, name)):
-                continue
-            found.append((*parts, name))
-    return ["/".join(parts) for parts in sorted(found)]
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, (*parts, entry.name))
+            elif entry.is_file():  # a link to a file counts (not one to a folder)
+                found.append(((*parts, entry.name), entry.is_symlink()))
+
+    walk(folder, ())
+    found.sort()
+    return [("/".join(parts), link) for parts, link in found]
 
 
 def discover(paths: Sequence[str]) -> list[tuple[str, str]]:
@@ -61,11 +69,15 @@ def discover(paths: Sequence[str]) -> list[tuple[str, str]]:
     for arg in paths:
         arg = str(arg)
         if os.path.isdir(arg):
-            base = Path(arg).resolve().name
-            for rel in _folder_files(arg):
-                path = os.path.join(arg, *rel.split("/"))
+            real = os.path.realpath(arg)
+            base = Path(real).name
+            for rel, link in _folder_files(arg):
+                parts = rel.split("/")
+                path = os.path.join(arg, *parts)
                 name = f"{base}/{rel}" if base else rel
-                _add(out, seen, path, name)
+                # inside a folder walked without following links, only a file
+                # that is itself a link has another real path
+                _add(out, seen, path, name, None if link else os.path.join(real, *parts))
         elif os.path.exists(arg):
             _add(out, seen, arg, Path(arg).name)
         else:
@@ -73,8 +85,10 @@ def discover(paths: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _add(out: list[tuple[str, str]], seen: set[str], path: str, name: str) -> None:
-    key = os.path.realpath(path)
+def _add(
+    out: list[tuple[str, str]], seen: set[str], path: str, name: str, real: str | None = None
+) -> None:
+    key = real if real is not None else os.path.realpath(path)
     if key not in seen:
         seen.add(key)
         out.append((path, name))
