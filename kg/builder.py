@@ -36,13 +36,10 @@ from kg.cache import (
     unpickle,
 )
 from kg.errors import InputError
+from kg.executors import PARALLEL_MIN_DOCS, start_worker_server_for
 from kg.gcpause import paused
 from kg.graph import DocSummary, KnowledgeGraph, build_graph, summarize
 from kg.types import Extraction
-
-#: With the default number of jobs, fewer documents than this are extracted in
-#: this process: starting worker processes would cost more than it saves.
-PARALLEL_MIN_DOCS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,22 +228,13 @@ def extract_paths(
         ProcessPool,
         batch_size,
         batches,
-        default_jobs,
-        start_worker_server,
         stop_worker_server,
     )
 
     n = len(items)
-    early = False
-    if (
-        executor == "local"
-        and jobs != 1
-        and n >= PARALLEL_MIN_DOCS
-        and (jobs or default_jobs()) > 1
-    ):
-        # worker processes will run (to extract, or to re-extract what changed
-        # while this process reads the cache): their tables load meanwhile
-        early = start_worker_server()
+    # worker processes will run (to extract, or to re-extract what changed while
+    # this process reads the cache): their tables load meanwhile
+    early = executor == "local" and start_worker_server_for(n, jobs)
     keys: list[str | None] = [None] * n
     rows: dict[str, bytes] = {}
     if cache is not None:

@@ -32,6 +32,9 @@ LOCAL_MAX_BATCH = 64
 DASK_MAX_BATCH = 256
 #: Batches per worker to aim for, so that a slow batch does not leave workers idle.
 BATCHES_PER_WORKER = 4
+#: With the default number of jobs, fewer documents than this are extracted in
+#: the calling process: starting worker processes would cost more than it saves.
+PARALLEL_MIN_DOCS = 200
 
 
 def default_jobs() -> int:
@@ -167,6 +170,15 @@ def start_worker_server() -> bool:
     mp.get_context("forkserver").set_forkserver_preload(["kg.builder", "kg.warmup"])
     forkserver.ensure_running()
     return True
+
+
+def start_worker_server_for(n: int, jobs: int | None) -> bool:
+    """Start the worker server (:func:`start_worker_server`) when ``n`` documents with
+    ``jobs`` (``None``: the default) will use worker processes on this machine;
+    returns whether it was started (or runs already)."""
+    if jobs == 1 or n < PARALLEL_MIN_DOCS or (jobs or default_jobs()) < 2:
+        return False
+    return start_worker_server()
 
 
 def stop_worker_server() -> None:

@@ -82,18 +82,24 @@ def command(
     (in OUT/.cache unless --cache or --no-cache), so a rebuild re-extracts only
     the documents that changed. Neither changes a byte of the outputs.
     """
-    from kg.builder import build
-    from kg.cache import DEFAULT_DIRNAME
-    from kg.export.outputs import prepare, write_outputs
     from kg.io import discover
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     if no_cache and cache_dir:
         raise click.UsageError("--cache and --no-cache exclude each other")
-    cache = None if no_cache else (cache_dir or str(Path(out_dir) / DEFAULT_DIRNAME))
-
     items = discover(list(paths))
+    if executor == "local":
+        from kg.executors import start_worker_server_for
+
+        # first of all: the workers' tables load while the rest is imported
+        start_worker_server_for(len(items), jobs)
+
+    from kg.builder import build
+    from kg.cache import DEFAULT_DIRNAME
+    from kg.export.outputs import prepare, write_outputs
+
+    cache = None if no_cache else (cache_dir or str(Path(out_dir) / DEFAULT_DIRNAME))
     with progress_bar(len(items), "reading", disable=quiet) as bar:
         result = build(
             paths,

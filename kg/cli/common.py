@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,6 +25,8 @@ def input_paths(f: F) -> F:
 
 def progress_bar(total: int, desc: str, *, disable: bool = False) -> tqdm:
     """A progress bar on stderr, shown for many documents only."""
+    from tqdm import tqdm
+
     return tqdm(
         total=total,
         desc=desc,
