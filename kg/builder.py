@@ -38,7 +38,7 @@ from kg.cache import (
 from kg.errors import InputError
 from kg.executors import PARALLEL_MIN_DOCS, start_worker_server_for
 from kg.gcpause import paused
-from kg.graph import DocSummary, KnowledgeGraph, build_graph, summarize
+from kg.graph import DocSummary, KnowledgeGraph, Merger, build_graph, summarize
 from kg.types import Extraction
 
 
@@ -69,6 +69,8 @@ class Extractions(Sequence[Extraction]):
         #: One :data:`kg.graph.DocSummary` per extraction, in the same order.
         self.summaries: list[DocSummary] = []
         self._lines: list[bytes | None] = []
+        #: The summaries merged already, as they came (see :func:`kg.graph.build_graph`).
+        self.merger: Merger | None = None
 
     def add(
         self,
@@ -246,6 +248,15 @@ def extract_paths(
     fresh: dict[int, tuple[Extraction, DocSummary, bytes]] = {}
     stored: dict[int, Stored] = {}
     skips: dict[int, str] = {}
+    # the graph is merged as summaries come: the cached ones while workers
+    # extract the others, theirs as each batch comes back
+    merger, to_merge = Merger(), []
+
+    def named(i: int, summary: DocSummary) -> DocSummary:
+        """The summary under the name the outputs use: that of the file as given now
+        (the cache key holds the same name, but for an empty one)."""
+        path, name = items[i]
+        return (name or path, *summary[1:])
 
     def keep(i: int, s: Stored) -> None:
         if s[0] is None:  # a skipped file: the pickle is only its reason
@@ -253,6 +264,11 @@ def extract_paths(
             skips[i] = entry.reason if isinstance(entry, SkipEntry) else "unreadable"
         else:
             stored[i] = s
+            to_merge.append(named(i, s[0]))
+
+    def merge_kept() -> None:
+        merger.add(to_merge)
+        to_merge.clear()
 
     def made_here(indices: list[int], outs: list[Entry]) -> None:
         blobs = []
@@ -264,7 +280,9 @@ def extract_paths(
                 blob, line = packed(entry, summary := summarize(entry))
                 fresh[i] = (entry, summary, line)
                 blobs.append(blob)
+                to_merge.append(named(i, summary))
         store(indices, blobs)
+        merge_kept()
 
     def store(indices: list[int], blobs: list[bytes]) -> None:
         if cache is not None:  # one transaction per batch
@@ -300,6 +318,7 @@ def extract_paths(
         damaged = read_cached()
         if meanwhile is not None:
             meanwhile()
+        merge_kept()
         if isinstance(ex, InProcess):
             for b, outs in ex.map_unordered(extract_batch, work):
                 made_here(chunks[b], outs)
@@ -311,6 +330,7 @@ def extract_paths(
                     for i, blob in zip(chunks[b], blobs, strict=True):
                         keep(i, split(blob))
                 store(chunks[b], blobs)
+                merge_kept()
                 if progress is not None:
                     progress(len(blobs))
     if (isinstance(ex, ProcessPool) and len(todo) >= PARALLEL_MIN_DOCS) or (
@@ -337,15 +357,12 @@ def extract_paths(
         # made under the name the cache key holds: the same but for an empty one)
         if i in fresh:
             entry, summary, line = fresh[i]
-            extractions.add(
-                rebind(entry, path, name), (name or path, *summary[1:]), line if name else None
-            )
+            extractions.add(rebind(entry, path, name), named(i, summary), line if name else None)
         elif i in stored:
             kept, line, data = stored[i]
             if kept is not None:
-                extractions.add(
-                    (data, path, name), (name or path, *kept[1:]), line if name else None
-                )
+                extractions.add((data, path, name), named(i, kept), line if name else None)
+    extractions.merger = merger
     return extractions, skipped
 
 

@@ -189,45 +189,6 @@ def summarize(ex: Extraction) -> DocSummary:
     )
 
 
-def _merge_entity(
-    nodes: dict[str, Node], known: dict[str, set[str]], row: EntityRow, doc_key: str
-) -> None:
-    """Merge one document's entity into its node; ``known`` mirrors each node's aliases
-    as a set (a constant-time membership test)."""
-    eid, name, typ, ent_aliases, code, lon, lat, n = row
-    node = nodes.get(eid)
-    if node is None:
-        node = Node(id=eid, name=name, type=_TYPES[typ], code=code)
-        nodes[eid] = node
-        known[eid] = set()
-    aliases, seen = node.aliases, known[eid]
-    # the fullest name wins; ties break by string order so that the result does
-    # not depend on the order documents arrive in
-    if name != node.name and (len(name), name) > (len(node.name), node.name):
-        if node.name not in seen:
-            aliases.append(node.name)
-            seen.add(node.name)
-        node.name = name
-    for a in ent_aliases:
-        if a != node.name and a not in seen:
-            aliases.append(a)
-            seen.add(a)
-    if name != node.name and name not in seen:
-        aliases.append(name)
-        seen.add(name)
-    if not node.code:
-        node.code = code
-    if node.longitude is None and lon is not None:
-        node.longitude, node.latitude = lon, lat
-    # a document's entities are merged one after another, so a repeat of this
-    # document can only be the last one listed (a constant-time check, where
-    # ``in`` would make the merge quadratic in the number of documents)
-    docs = node.documents
-    if not docs or docs[-1] != doc_key:
-        docs.append(doc_key)
-    node.mentions += n if n > 1 else 1
-
-
 def _edge_row(rel: Relation, doc_key: str) -> EdgeRow:
     ev = rel.evidence
     if ev is None:
@@ -270,7 +231,9 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     """Merge extractions into one :class:`KnowledgeGraph`, independent of their order.
 
     When ``extractions`` carries their summaries (an attribute ``summaries``,
-    as the builder's do), those are merged without reading the extractions.
+    as the builder's do), those are merged without reading the extractions, or,
+    merged already as they came (an attribute ``merger``, a :class:`Merger`),
+    the merge is finished.
 
     >>> from kg.types import Document, Entity, EntityType, Extraction
     >>> d = Document(path="a.txt", text="郑州", norm="郑州")
@@ -279,6 +242,9 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     >>> g.nodes["Place/410100"].name, g.nodes["Place/410100"].aliases
     ('郑州市', ['郑州'])
     """
+    merger = getattr(extractions, "merger", None)
+    if isinstance(merger, Merger):  # merged as they came (see kg.builder.extract_paths)
+        return merger.graph()
     summaries = getattr(extractions, "summaries", None)
     if summaries is None:
         summaries = [summarize(ex) for ex in extractions]
@@ -288,31 +254,130 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
 @without_gc  # tens of thousands of acyclic objects; see kg.gcpause
 def merge(summaries: Iterable[DocSummary]) -> KnowledgeGraph:
     """Merge documents' summaries (see :func:`summarize`) into one graph, in any order."""
-    items = sorted(summaries, key=lambda x: (x[0], x[1]))
-    kg = KnowledgeGraph()
-    seen_docs: set[str] = set()
-    known: dict[str, set[str]] = {}
-    edges: set[EdgeRow] = set()
-    for name, key, metadata, length, _, entities, rows in items:
-        if key in seen_docs:  # the same text twice: one document
-            continue
-        seen_docs.add(key)
-        kg.documents.append(DocumentInfo(key=key, name=name, metadata=metadata, length=length))
-        for row in entities:
-            _merge_entity(kg.nodes, known, row, key)
-        edges.update(rows)
-    for node in kg.nodes.values():
-        node.aliases.sort()
-        node.documents.sort()
-    kg.nodes = dict(sorted(kg.nodes.items()))
-    # gazetteer facts are background knowledge: keep one copy, not one per document
-    gaz: dict[tuple[str, str, str], EdgeRow] = {}
-    text_edges = []
-    gazetteer = Source.GAZETTEER.value
-    for k in sorted(edges):
-        if k[4] == gazetteer:
+    merger = Merger()
+    merger.add(summaries)
+    return merger.graph()
+
+
+class _Entity:
+    """One entity's contributions from the documents merged so far."""
+
+    __slots__ = ("first", "names", "aliases", "code", "coords", "docs", "mentions")
+
+    def __init__(self, first: tuple[tuple[str, str], str]) -> None:
+        self.first = first  # (order of the document, type) of the first document
+        self.names: set[str] = set()
+        self.aliases: set[str] = set()
+        self.code: tuple[tuple[str, str], str] | None = None
+        self.coords: tuple[tuple[str, str], float, float | None] | None = None
+        self.docs: set[str] = set()
+        self.mentions = 0
+
+
+class Merger:
+    """Documents' summaries merged into one graph, in any order and in as many steps
+    as wanted: a build merges the documents it read from its cache while a worker
+    still extracts the changed ones, then those.
+
+    The result never depends on the order: each document has its place in the
+    order of (display name, key), and where documents disagree the first in
+    that order wins (an entity's type, division code and coordinates); the
+    fullest name wins (longest, then by string order); every other name and
+    alias of the entity becomes an alias; a text read twice (the same key) is
+    one document, the first in that order.
+
+    >>> m = Merger()
+    >>> from kg.types import Document, Entity, EntityType
+    >>> def doc(name: str, text: str, entity_name: str) -> DocSummary:
+    ...     d = Document(path=name, text=text, norm=text)
+    ...     e = Entity(id="Place/410100", name=entity_name, type=EntityType.PLACE, code="410100")
+    ...     return summarize(Extraction(d, (e,), ()))
+    >>> m.add([doc("b.txt", "郑州市", "郑州市")])
+    >>> m.add([doc("a.txt", "郑州", "郑州")])
+    >>> node = m.graph().nodes["Place/410100"]
+    >>> node.name, node.aliases, node.documents == sorted(node.documents), node.mentions
+    ('郑州市', ['郑州'], True, 2)
+    """
+
+    def __init__(self) -> None:
+        #: Each document's summary, by key: the first in order for a text read twice.
+        self._docs: dict[str, DocSummary] = {}
+        self._entities: dict[str, _Entity] = {}
+        #: Each document's relations stated in its text, as edges in their order.
+        self._text_edges: dict[str, list[Edge]] = {}
+        self._gazetteer: set[EdgeRow] = set()
+        #: Set when a document replaced another of the same text after merging: the
+        #: graph is then merged again from the documents kept.
+        self._stale = False
+
+    @without_gc
+    def add(self, summaries: Iterable[DocSummary]) -> None:
+        """Merge these documents' summaries."""
+        docs, entities, gazetteer = self._docs, self._entities, self._gazetteer
+        gaz = Source.GAZETTEER.value
+        for summary in summaries:
+            name, key = summary[0], summary[1]
+            known = docs.get(key)
+            if known is not None:
+                if (name, key) >= (known[0], key):
+                    continue  # a later copy of a text merged already
+                self._stale = True  # an earlier copy: what the later one added must go
+            docs[key] = summary
+            if self._stale:
+                continue
+            order = (name, key)
+            for eid, ename, typ, ent_aliases, code, lon, lat, n in summary[5]:
+                ent = entities.get(eid)
+                if ent is None:
+                    ent = entities[eid] = _Entity((order, typ))
+                elif order < ent.first[0]:
+                    ent.first = (order, typ)
+                ent.names.add(ename)
+                ent.aliases.update(ent_aliases)
+                if code and (ent.code is None or order < ent.code[0]):
+                    ent.code = (order, code)
+                if lon is not None and (ent.coords is None or order < ent.coords[0]):
+                    ent.coords = (order, lon, lat)
+                ent.docs.add(key)
+                ent.mentions += n if n > 1 else 1
+            # a document's edges in their final order now (the graph's are sorted by
+            # document first): the merge at the end only puts documents in order
+            text: set[EdgeRow] = set()
+            for row in summary[6]:
+                (gazetteer if row[4] == gaz else text).add(row)
+            self._text_edges[key] = [_edge_of(row) for row in sorted(text)]
+
+    @without_gc
+    def graph(self) -> KnowledgeGraph:
+        """The graph of every document merged so far."""
+        if self._stale:  # merge again, from the documents kept
+            docs = list(self._docs.values())
+            self._docs, self._entities, self._stale = {}, {}, False
+            self._text_edges, self._gazetteer = {}, set()
+            self.add(docs)
+        kg = KnowledgeGraph()
+        kg.documents = [
+            DocumentInfo(key=key, name=name, metadata=metadata, length=length)
+            for name, key, metadata, length, *_ in sorted(
+                self._docs.values(), key=lambda x: (x[0], x[1])
+            )
+        ]
+        for eid in sorted(self._entities):
+            ent = self._entities[eid]
+            name = max(ent.names, key=lambda x: (len(x), x))
+            node = Node(id=eid, name=name, type=_TYPES[ent.first[1]])
+            node.aliases = sorted((ent.names | ent.aliases) - {name})
+            if ent.code is not None:
+                node.code = ent.code[1]
+            if ent.coords is not None:
+                node.longitude, node.latitude = ent.coords[1], ent.coords[2]
+            node.documents = sorted(ent.docs)
+            node.mentions = ent.mentions
+            kg.nodes[eid] = node
+        # gazetteer facts are background knowledge: keep one copy, not one per document
+        gaz: dict[tuple[str, str, str], EdgeRow] = {}
+        for k in sorted(self._gazetteer):
             gaz.setdefault((k[1], k[2], k[3]), k)
-        else:
-            text_edges.append(k)
-    kg.edges = [_edge_of(k) for k in text_edges] + [_edge_of(k) for k in sorted(gaz.values())]
-    return kg
+        kg.edges = [e for key in sorted(self._text_edges) for e in self._text_edges[key]]
+        kg.edges += [_edge_of(k) for k in sorted(gaz.values())]
+        return kg

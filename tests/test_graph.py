@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import random
 
 from kg.export.atomic import atomic_open, write_text
-from kg.graph import build_graph
+from kg.graph import Merger, build_graph, merge, summarize
 from kg.types import (
     Document,
     Entity,
@@ -111,6 +112,51 @@ def test_identical_documents_are_one_document() -> None:
     twin = Extraction(_doc("copy.txt", ex.document.text), ex.entities, ex.relations)
     g = build_graph([ex, twin])
     assert len(g.documents) == 1
+
+
+def test_an_alias_that_is_the_fullest_name_elsewhere_is_no_alias() -> None:
+    """The first document names 郑州 and lists 郑州市 among its forms; the second names
+    郑州市: whatever the order, 郑州市 is the name and not one of its own aliases."""
+    d1, d2 = _doc("a.txt", "郑州"), _doc("b.txt", "郑州市")
+    short = Entity(ZZ, "郑州", EntityType.PLACE, ("郑州市",), "410100")
+    full = Entity(ZZ, "郑州市", EntityType.PLACE, (), "410100")
+    exs = [Extraction(d1, (short,), ()), Extraction(d2, (full,), ())]
+    for order in (exs, exs[::-1]):
+        node = build_graph(order).nodes[ZZ]
+        assert (node.name, node.aliases) == ("郑州市", ["郑州"])
+
+
+def _graph_fields(g) -> tuple:
+    return (list(g.nodes.items()), g.edges, g.documents)
+
+
+def test_merging_in_steps_and_any_order_gives_the_graph_of_one_merge() -> None:
+    """As a build merges: the cached documents first, the extracted ones later, in
+    batches, in whatever order they come, with texts read twice under other names."""
+    from kg.builder import build
+    from tests.conftest import DOCS
+
+    summaries = list(build([str(DOCS)], jobs=1).extractions.summaries)
+    # the same texts again under names sorting before and after their first copy
+    summaries += [("0-copy.txt", *summaries[3][1:]), ("zz-copy.txt", *summaries[5][1:])]
+    whole = merge(summaries)
+    assert len(whole.documents) == len(summaries) - 2
+    for seed in range(3):
+        shuffled = summaries[:]
+        random.Random(seed).shuffle(shuffled)
+        m = Merger()
+        for start in range(0, len(shuffled), 7):
+            m.add(shuffled[start : start + 7])
+        assert _graph_fields(m.graph()) == _graph_fields(whole)
+        assert _graph_fields(m.graph()) == _graph_fields(whole)  # asked twice: the same
+
+
+def test_a_merger_is_a_merge_of_summaries() -> None:
+    exs = _extractions()
+    m = Merger()
+    m.add([summarize(exs[1])])
+    m.add([summarize(exs[0])])
+    assert _graph_fields(m.graph()) == _graph_fields(build_graph(exs))
 
 
 def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path) -> None:
