@@ -156,10 +156,15 @@ def entity_iri(node_id: str, code: str | None = None) -> URIRef:
     >>> str(entity_iri("Agency/郑州市发展和改革委员会"))
     'https://w3id.org/policykg/id/agency/郑州市发展和改革委员会'
     """
+    return URIRef(_entity_iri(node_id, code))
+
+
+def _entity_iri(node_id: str, code: str | None = None) -> str:
+    """:func:`entity_iri` as a string (no rdflib term: built for every entity of a build)."""
     kind, key = _split_id(node_id)
-    if kind == EntityType.PLACE.value and code and _CODE_RE.match(code):
+    if kind == "Place" and code and _CODE_RE.match(code):
         key = code
-    return URIRef(f"{ID_NS}{kind.lower()}/{iri_segment(key)}")
+    return f"{ID_NS}{kind.lower()}/{iri_segment(key)}"
 
 
 def document_iri(key: str) -> URIRef:
@@ -368,13 +373,13 @@ class _DatasetBuilder:
         self.iris: dict[str, Pair] = {}
         for nid, n in graph.nodes.items():
             code = n.code if n.type is EntityType.PLACE else None
-            self.iris[nid] = t.iri(str(entity_iri(nid, code)))
+            self.iris[nid] = t.iri(_entity_iri(nid, code))
         self.by_doc: dict[str, list[Edge]] = {}
         self.gazetteer: list[Edge] = []
         for e in graph.edges:
             for nid in (e.subject, e.object):
                 if nid not in self.iris:
-                    self.iris[nid] = t.iri(str(entity_iri(nid)))
+                    self.iris[nid] = t.iri(_entity_iri(nid))
             if e.source is Source.GAZETTEER:
                 self.gazetteer.append(e)
             else:
@@ -479,7 +484,8 @@ class _DatasetBuilder:
 
     def documents(self) -> list[DocumentInfo]:
         """The documents in the order of their graphs' IRIs."""
-        return sorted(self.graph.documents, key=lambda d: document_iri(d.key))
+        # the IRIs share their beginning: the segments decide
+        return sorted(self.graph.documents, key=lambda d: iri_segment(d.key))
 
     def document_graph(self, doc: DocumentInfo) -> NamedGraph:
         t = self.t
@@ -563,8 +569,8 @@ class _DatasetBuilder:
             (doc.key, doc.name, doc.metadata, doc.length),
             [(nid, iris[nid][0]) for nid in self.mentioned.get(doc.key, ())],
             [
-                (e.subject, iris[e.subject][0], e.predicate.value, e.object, iris[e.object][0])
-                + (e.source.value, e.sentence, e.start, e.end)
+                (e.subject, iris[e.subject][0], e.predicate._value_, e.object, iris[e.object][0])
+                + (e.source._value_, e.sentence, e.start, e.end)
                 for e in self.by_doc.get(doc.key, ())
             ],
         )
