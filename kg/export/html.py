@@ -267,11 +267,13 @@ def _node_tooltip(node: Node, style: TypeStyle) -> str:
 def _edge_groups(graph: KnowledgeGraph) -> dict[tuple[str, str, str], list[Edge]]:
     """Edges drawn as one line each: per (subject, predicate, object), symmetric ones unordered."""
     groups: dict[tuple[str, str, str], list[Edge]] = {}
+    symmetric = {p for p in Predicate if p.symmetric}
     for e in graph.edges:
         s, o = e.subject, e.object
-        if e.predicate.symmetric and o < s:
+        p = e.predicate
+        if p in symmetric and o < s:
             s, o = o, s
-        groups.setdefault((s, e.predicate.value, o), []).append(e)
+        groups.setdefault((s, p._value_, o), []).append(e)
     return dict(sorted(groups.items()))
 
 
@@ -322,17 +324,18 @@ def page_data(
         nodes.append(vn.options)
 
     labelled = len(groups) <= EDGE_LABEL_MAX
+    predicates = {p.value: p for p in Predicate}
     pair_count: dict[frozenset[str], int] = {}
     edges = []
     for i, ((s, pred, o), members) in enumerate(groups.items()):
-        p = Predicate(pred)
+        p = predicates[pred]
         rs = rstyles[pred]
         pair = frozenset((s, o))
         k = pair_count.get(pair, 0)
         pair_count[pair] = k + 1
         evidence = []
         for e in members[:EVIDENCE_MAX]:
-            evidence.append([doc_index.get(e.document, -1), e.sentence or "", e.source.value])
+            evidence.append([doc_index.get(e.document, -1), e.sentence or "", e.source._value_])
         gazetteer_only = all(e.source is Source.GAZETTEER for e in members)
         name_s, name_o = graph.nodes[s].name, graph.nodes[o].name
         arrow = "—" if p.symmetric else "→"
