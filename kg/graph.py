@@ -8,6 +8,8 @@ built in a deterministic order whatever order the extractions arrive in.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -36,12 +38,18 @@ class Node:
 
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
-    """What the graph keeps of a document: its key, display name and metadata."""
+    """What the graph keeps of a document: its key, display name and metadata.
+
+    ``digest`` (when the graph was merged from summaries) is a digest of all the
+    document gave the graph, its summary: the outputs find the parts they kept
+    of the document by it. Not compared: the same document with or without it.
+    """
 
     key: str
     name: str
     metadata: tuple[tuple[str, str], ...]
     length: int
+    digest: bytes = field(default=b"", compare=False)
 
     @property
     def meta(self) -> dict[str, str]:
@@ -302,6 +310,7 @@ class Merger:
     def __init__(self) -> None:
         #: Each document's summary, by key: the first in order for a text read twice.
         self._docs: dict[str, DocSummary] = {}
+        self._digests: dict[str, bytes] = {}
         self._entities: dict[str, _Entity] = {}
         #: Each document's relations stated in its text, as edges in their order.
         self._text_edges: dict[str, list[Edge]] = {}
@@ -325,6 +334,9 @@ class Merger:
             docs[key] = summary
             if self._stale:
                 continue
+            # marshal format 2 writes every value in full: equal summaries, equal bytes
+            data = marshal.dumps(summary, 2)  # type: ignore[arg-type]  # plain values
+            self._digests[key] = hashlib.blake2b(data, digest_size=16).digest()
             order = (name, key)
             for eid, ename, typ, ent_aliases, code, lon, lat, n in summary[5]:
                 ent = entities.get(eid)
@@ -352,12 +364,13 @@ class Merger:
         """The graph of every document merged so far."""
         if self._stale:  # merge again, from the documents kept
             docs = list(self._docs.values())
-            self._docs, self._entities, self._stale = {}, {}, False
+            self._docs, self._entities, self._digests, self._stale = {}, {}, {}, False
             self._text_edges, self._gazetteer = {}, set()
             self.add(docs)
         kg = KnowledgeGraph()
+        digests = self._digests
         kg.documents = [
-            DocumentInfo(key=key, name=name, metadata=metadata, length=length)
+            DocumentInfo(key, name, metadata, length, digests[key])
             for name, key, metadata, length, *_ in sorted(
                 self._docs.values(), key=lambda x: (x[0], x[1])
             )

@@ -298,3 +298,33 @@ def test_kept_rdf_parts_follow_the_json_ld_context(
     assert first != fresh[2].read_bytes()
     for a, b in zip(again, fresh, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_kept_document_part_follows_a_place_code_merged_from_another_document(
+    tmp_path: Path,
+) -> None:
+    """A document's part is kept under its summary's digest and the IRIs of its places:
+    a division code that another document brings changes the place's IRI, so the part
+    is made again though the document did not change."""
+    import kg.export.rdf as rdf
+    from kg.graph import merge
+
+    def summary(name: str, key: str, place: str, code: str | None) -> tuple:
+        entity = ("Place/洛阳", place, "Place", (), code, None, None, 1)
+        return (name, key, (), 10, "utf-8", (entity,), ())
+
+    alone = merge([summary("a.txt", "ka", "洛阳", None)])
+    both = merge([summary("a.txt", "ka", "洛阳", None), summary("b.txt", "kb", "洛阳市", "410300")])
+    keep, out = Fragments(tmp_path / "keep"), tmp_path / "out"
+    rdf.write_rdf(alone, out, fragments=keep)
+    assert "place/410300" not in (out / "graph.nq").read_text(encoding="utf-8")
+    again = rdf.write_rdf(both, out, fragments=keep)
+    fresh = rdf.write_rdf(both, tmp_path / "fresh")
+    for a, b in zip(again, fresh, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    doc_a = [
+        line
+        for line in (out / "graph.nq").read_text(encoding="utf-8").splitlines()
+        if "document/ka" in line and "mentions" in line
+    ]
+    assert doc_a and all("place/410300" in line for line in doc_a)

@@ -41,6 +41,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
+from kg.types import Source
+
 if TYPE_CHECKING:
     from kg.graph import Edge, KnowledgeGraph
 
@@ -468,17 +470,25 @@ def edge_runs(graph: KnowledgeGraph, keyed: bool = True) -> list[tuple[int, int,
     edges are sorted by document first.
     """
     names = {d.key: d.name for d in graph.documents}
+    digests = {d.key: d.digest for d in graph.documents if d.digest}
     edges = graph.edges
     out = []
     for doc, start, end in runs(e.document for e in edges):
-        if keyed:
-            rows = [
-                (e.subject, e.predicate.value, e.object, e.source.value, e.sentence, e.start, e.end)
-                for e in edges[start:end]
-            ]
-            out.append((start, end, digest(doc, names.get(doc), rows)))
-        else:
+        if not keyed:
             out.append((start, end, b""))
+            continue
+        run = edges[start:end]
+        if doc in digests and all(e.source is Source.TEXT for e in run):
+            # all the relations the document states (they are consecutive): its
+            # summary's digest covers them and its name
+            out.append((start, end, digest("text", digests[doc], end - start)))
+            continue
+        rows = [
+            (e.subject, e.predicate._value_, e.object, e.source._value_)
+            + (e.sentence, e.start, e.end)
+            for e in run
+        ]
+        out.append((start, end, digest(doc, names.get(doc), rows)))
     return out
 
 

@@ -563,8 +563,20 @@ class _DatasetBuilder:
         return NamedGraph(iri, ox.NamedNode(iri), _sorted(out), document)
 
     def document_inputs(self, doc: DocumentInfo) -> tuple[object, ...]:
-        """Everything :meth:`document_graph` reads for ``doc``, as plain values."""
+        """Everything :meth:`document_graph` reads for ``doc``, as plain values.
+
+        For a document with a digest of its summary (see
+        :class:`kg.graph.DocumentInfo`), that digest stands for all the document
+        gave the graph (its name, metadata, entities and relations), and the IRIs
+        of its places are added: a place's IRI holds the division code merged
+        from every document. Other entities' IRIs follow from their ids.
+        """
         iris = self.iris
+        if doc.digest:
+            edges = self.by_doc.get(doc.key, ())
+            ids = {*self.mentioned.get(doc.key, ()), *(e.subject for e in edges)}
+            ids.update(e.object for e in edges)
+            return (doc.digest, sorted((i, iris[i][0]) for i in ids if i.startswith("Place/")))
         return (
             (doc.key, doc.name, doc.metadata, doc.length),
             [(nid, iris[nid][0]) for nid in self.mentioned.get(doc.key, ())],
