@@ -14,7 +14,6 @@ merged, so neither the executor nor the cache changes a byte of the outputs.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,7 +229,7 @@ def extract_paths(
         ProcessPool,
         batch_size,
         batches,
-        stop_worker_server,
+        stop_worker_server_soon,
     )
 
     n = len(items)
@@ -340,7 +339,7 @@ def extract_paths(
         # server the workers were forked from (a small rebuild would not gain),
         # or of one started for nothing (every document was in the cache);
         # it ends while this process goes on
-        threading.Thread(target=stop_worker_server, name="kg-stop-workers", daemon=True).start()
+        stop_worker_server_soon()
     # entries found but damaged (rare): extracted here, and stored again
     if damaged:
         made_here(damaged, extract_batch([items[i] for i in damaged]))

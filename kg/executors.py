@@ -181,6 +181,13 @@ def start_worker_server_for(n: int, jobs: int | None) -> bool:
     return start_worker_server()
 
 
+def stop_worker_server_soon() -> None:
+    """:func:`stop_worker_server` in a thread: the caller goes on while the server ends."""
+    import threading
+
+    threading.Thread(target=stop_worker_server, name="kg-stop-workers", daemon=True).start()
+
+
 def stop_worker_server() -> None:
     """Stop the server process workers are forked from, if one runs (it holds the
     extraction tables: some 150 MB); the next pool starts another.

@@ -111,6 +111,12 @@ def command(
             cache_dir=cache,
             meanwhile=functools.partial(prepare, cache),
         )
+    if executor == "local":
+        from kg.executors import stop_worker_server_soon
+
+        # this process only writes and ends now: the server the workers were
+        # forked from ends meanwhile, not after it
+        stop_worker_server_soon()
     for s in result.skipped:
         click.echo(f"skipped {s.path}: {s.reason}", err=True)
     written = write_outputs(result, out_dir, fragments=cache)
