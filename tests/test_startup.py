@@ -138,10 +138,40 @@ def test_sentences_are_cut_as_jieba_cuts_them(path: Path, rebuilt: tuple[Any, Pa
     assert [segmenter.cut(p) for p in pieces] == [tk.lcut(p, HMM=False) for p in pieces]
 
 
-def test_the_default_tokenizer_is_jiebas_global_one() -> None:
-    segmenter.cut("郑州")
-    assert jieba.dt.initialized
+def test_the_default_tokenizer_is_its_own_and_leaves_jiebas_global_one_alone() -> None:
+    tk = segmenter._default_tokenizer()
+    assert tk is not jieba.dt and isinstance(tk.FREQ, segmenter.SortedFreq)
     assert segmenter.cut("郑开同城化合作协议") == jieba.lcut("郑开同城化合作协议", HMM=False)
+    assert type(jieba.dt.FREQ) is dict  # jieba.lcut keeps its own dictionary
+
+
+def test_the_sorted_prefixes_are_jiebas_dictionary(rebuilt: tuple[Any, Path]) -> None:
+    reference, _ = rebuilt
+    tk = segmenter._default_tokenizer()
+    assert tk.total == reference.total
+    assert len(tk.FREQ) == len(reference.FREQ) > 300_000
+    assert dict(tk.FREQ.items()) == reference.FREQ
+    assert "郑州" in tk.FREQ and "郑州x" not in tk.FREQ and tk.FREQ.get("郑州x") is None
+
+
+def test_kept_prefixes_are_read_back_and_damaged_ones_derived_again(
+    tmp_path: Path, rebuilt: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference, _ = rebuilt
+    first = segmenter.load_sorted_tokenizer(str(tmp_path))
+    (kept,) = tmp_path.glob("*jieba-prefixes*.marshal")
+    real = segmenter._sorted_prefixes
+    monkeypatch.setattr(segmenter, "_sorted_prefixes", _never)
+    again = segmenter.load_sorted_tokenizer(str(tmp_path))  # read back, not derived
+    assert list(again.FREQ.items()) == list(first.FREQ.items())
+    kept.write_bytes(_flip(kept.read_bytes()))
+    with pytest.raises(AssertionError, match="initialisation was called"):
+        segmenter.load_sorted_tokenizer(str(tmp_path))  # damaged: derived again
+    monkeypatch.setattr(segmenter, "_sorted_prefixes", real)
+    third = segmenter.load_sorted_tokenizer(str(tmp_path))
+    assert third.total == reference.total and len(third.FREQ) == len(reference.FREQ)
+    text = "郑州航空港经济综合实验区管理委员会"
+    assert third.lcut(text, HMM=False) == reference.lcut(text, HMM=False)
 
 
 def test_jieba_is_imported_without_pkg_resources_and_reads_the_same_files() -> None:
