@@ -313,18 +313,23 @@ def extract_paths(
         # (results are rebound to the paths as given below)
         where = os.path.abspath if executor == "dask" else str
         work = [[(where(items[i][0]), items[i][1]) for i in chunk] for chunk in chunks]
-        # workers, if any, are starting (see kg.executors): read the cache meanwhile
+        # the work goes to the workers, if any, first (see kg.executors); then the
+        # cache is read meanwhile (here, extraction waits until it is iterated)
+        if isinstance(ex, InProcess):
+            made = ex.map_unordered(extract_batch, work)
+        else:
+            sent = ex.map_unordered(extract_batch_pickled, work)
         damaged = read_cached()
         if meanwhile is not None:
             meanwhile()
         merge_kept()
         if isinstance(ex, InProcess):
-            for b, outs in ex.map_unordered(extract_batch, work):
+            for b, outs in made:
                 made_here(chunks[b], outs)
                 if progress is not None:
                     progress(len(outs))
         else:
-            for b, blobs in ex.map_unordered(extract_batch_pickled, work):
+            for b, blobs in sent:
                 with paused():
                     for i, blob in zip(chunks[b], blobs, strict=True):
                         keep(i, split(blob))

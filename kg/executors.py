@@ -131,16 +131,35 @@ class ProcessPool:
     def map_unordered(
         self, fn: Callable[[list[T]], R], batches: Sequence[list[T]]
     ) -> Iterator[tuple[int, R]]:
-        # every batch is submitted now, not when the results are first asked
-        # for: the caller can do other work while the workers run
-        futures = {self._pool.submit(fn, b): i for i, b in enumerate(batches)}
-        return self._results(futures)
+        # every batch is submitted now, not when the results are first asked for,
+        # and from a thread: the first submit starts the workers, which waits
+        # until their server has loaded the tables, while the caller goes on
+        import threading
+
+        futures: dict[Any, int] = {}
+        failed: list[BaseException] = []
+
+        def submit() -> None:
+            try:
+                for i, b in enumerate(batches):
+                    futures[self._pool.submit(fn, b)] = i
+            except BaseException as exc:  # noqa: BLE001 - raised where results are read
+                failed.append(exc)
+
+        thread = threading.Thread(target=submit, name="kg-submit", daemon=True)
+        thread.start()
+        return self._results(futures, thread, failed)
 
     @staticmethod
-    def _results(futures: dict[Any, int]) -> Iterator[tuple[int, Any]]:
+    def _results(
+        futures: dict[Any, int], thread: Any, failed: list[BaseException]
+    ) -> Iterator[tuple[int, Any]]:
         from concurrent.futures import as_completed
 
+        thread.join()
         try:
+            if failed:
+                raise failed[0]
             for fut in as_completed(futures):
                 yield futures[fut], fut.result()
         finally:
