@@ -35,6 +35,7 @@ import csv
 import datetime as _dt
 import functools
 import hashlib
+import itertools
 import json
 import re
 import string
@@ -376,14 +377,18 @@ class _DatasetBuilder:
             self.iris[nid] = t.iri(_entity_iri(nid, code))
         self.by_doc: dict[str, list[Edge]] = {}
         self.gazetteer: list[Edge] = []
-        for e in graph.edges:
-            for nid in (e.subject, e.object):
-                if nid not in self.iris:
-                    self.iris[nid] = t.iri(_entity_iri(nid))
-            if e.source is Source.GAZETTEER:
-                self.gazetteer.append(e)
+        edges = graph.edges
+        ends = {e.subject for e in edges}
+        ends.update(e.object for e in edges)
+        for nid in sorted(ends.difference(self.iris)):  # ids of no node (rare)
+            self.iris[nid] = t.iri(_entity_iri(nid))
+        gazetteer = Source.GAZETTEER
+        # a graph's edges come document by document: a list per run of them
+        for (doc, source), run in itertools.groupby(edges, key=lambda e: (e.document, e.source)):
+            if source is gazetteer:
+                self.gazetteer.extend(run)
             else:
-                self.by_doc.setdefault(e.document, []).append(e)
+                self.by_doc.setdefault(doc, []).extend(run)
         self.mentioned: dict[str, list[str]] = {}
         for nid, node in graph.nodes.items():
             for key in node.documents:
