@@ -226,7 +226,8 @@ def _edge_parts(
         fragments = None
 
     def text(run: list[Edge], start: int) -> str:
-        return "".join([edge(e, i) for e, i in zip(run, ids[start:], strict=False)])
+        ids_of_run = ids[start : start + len(run)]
+        return "".join([edge(e, i) for e, i in zip(run, ids_of_run, strict=True)])
 
     return edge_parts(graph, fragments, __name__, text)
 
