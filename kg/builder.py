@@ -249,7 +249,9 @@ def extract_paths(
     skips: dict[int, str] = {}
     # the graph is merged as summaries come: the cached ones while workers
     # extract the others, theirs as each batch comes back
-    merger, to_merge = Merger(), []
+    merger = Merger()
+    to_merge: list[DocSummary] = []
+    origins: list[str | None] = []  # their cache keys (what each was made from)
 
     def named(i: int, summary: DocSummary) -> DocSummary:
         """The summary under the name the outputs use: that of the file as given now
@@ -264,10 +266,12 @@ def extract_paths(
         else:
             stored[i] = s
             to_merge.append(named(i, s[0]))
+            origins.append(keys[i])
 
     def merge_kept() -> None:
-        merger.add(to_merge)
+        merger.add(to_merge, origins)
         to_merge.clear()
+        origins.clear()
 
     def made_here(indices: list[int], outs: list[Entry]) -> None:
         blobs = []
@@ -280,6 +284,7 @@ def extract_paths(
                 fresh[i] = (entry, summary, line)
                 blobs.append(blob)
                 to_merge.append(named(i, summary))
+                origins.append(keys[i])
         store(indices, blobs)
         merge_kept()
 

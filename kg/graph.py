@@ -311,6 +311,7 @@ class Merger:
         #: Each document's summary, by key: the first in order for a text read twice.
         self._docs: dict[str, DocSummary] = {}
         self._digests: dict[str, bytes] = {}
+        self._origins: dict[str, str | None] = {}
         self._entities: dict[str, _Entity] = {}
         #: Each document's relations stated in its text, as edges in their order.
         self._text_edges: dict[str, list[Edge]] = {}
@@ -320,11 +321,22 @@ class Merger:
         self._stale = False
 
     @without_gc
-    def add(self, summaries: Iterable[DocSummary]) -> None:
-        """Merge these documents' summaries."""
+    def add(
+        self, summaries: Iterable[DocSummary], origins: Iterable[str | None] | None = None
+    ) -> None:
+        """Merge these documents' summaries.
+
+        ``origins``, one per summary where known, names everything a summary was
+        made from (the extraction cache's key: the file's bytes, its name, the
+        versions of the pipeline and its tables); a document's digest (see
+        :class:`DocumentInfo`) is then made of it and the name, quicker than of
+        the whole summary.
+        """
         docs, entities, gazetteer = self._docs, self._entities, self._gazetteer
         gaz = Source.GAZETTEER.value
-        for summary in summaries:
+        summaries = list(summaries)
+        of = list(origins) if origins is not None else [None] * len(summaries)
+        for summary, origin in zip(summaries, of, strict=True):
             name, key = summary[0], summary[1]
             known = docs.get(key)
             if known is not None:
@@ -332,10 +344,13 @@ class Merger:
                     continue  # a later copy of a text merged already
                 self._stale = True  # an earlier copy: what the later one added must go
             docs[key] = summary
+            self._origins[key] = origin
             if self._stale:
                 continue
-            # marshal format 2 writes every value in full: equal summaries, equal bytes
-            data = marshal.dumps(summary, 2)  # type: ignore[arg-type]  # plain values
+            if origin is not None:
+                data = f"{origin}\0{name}".encode()
+            else:  # marshal format 2 writes every value in full: equal summaries, equal bytes
+                data = marshal.dumps(summary, 2)  # type: ignore[arg-type]  # plain values
             self._digests[key] = hashlib.blake2b(data, digest_size=16).digest()
             order = (name, key)
             for eid, ename, typ, ent_aliases, code, lon, lat, n in summary[5]:
@@ -363,10 +378,10 @@ class Merger:
     def graph(self) -> KnowledgeGraph:
         """The graph of every document merged so far."""
         if self._stale:  # merge again, from the documents kept
-            docs = list(self._docs.values())
+            docs, origins = list(self._docs.values()), self._origins
             self._docs, self._entities, self._digests, self._stale = {}, {}, {}, False
-            self._text_edges, self._gazetteer = {}, set()
-            self.add(docs)
+            self._text_edges, self._gazetteer, self._origins = {}, set(), {}
+            self.add(docs, [origins[d[1]] for d in docs])
         kg = KnowledgeGraph()
         digests = self._digests
         kg.documents = [
