@@ -175,6 +175,7 @@ def full_build(
 ) -> tuple[Timings, Any]:
     """One whole build, as ``kg build`` does it, timed stage by stage."""
     from kg.builder import BuildResult, extract_paths, open_cache
+    from kg.executors import stop_worker_server_soon
     from kg.export.outputs import prepare, write_outputs
     from kg.graph import build_graph
     from kg.io import discover
@@ -187,6 +188,7 @@ def full_build(
         extractions, skipped = extract_paths(
             items, jobs=jobs, cache=cache, meanwhile=lambda: prepare(cache_dir)
         )
+    stop_worker_server_soon()  # as kg build does: the workers' server ends meanwhile
     with t.stage("graph"):
         graph = build_graph(extractions)
     result = BuildResult(graph, extractions, skipped, cache.stats if cache else None)
