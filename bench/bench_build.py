@@ -141,7 +141,6 @@ def _exporters() -> list[tuple[Any, str, str]]:
 
     spec = [
         ("kg.export.rdf", "write_rdf", "export: RDF (ttl, trig, jsonld, nq)"),
-        ("kg.export.rdf", "write_dataset_files", "export: RDF dataset (trig, nq)"),
         ("kg.export.graphjson", "write_graph_json", "export: graph.json"),
         ("kg.export.buildinfo", "write_build_info", "export: build.json"),
         ("kg.export.html", "write_html", "export: graph.html"),

@@ -2,10 +2,11 @@
 
 The RDF files take the longest to write, and no output depends on another: for
 a large graph on Linux, with a spare core and memory, a forked copy of this
-process writes Turtle and JSON-LD while this one writes TriG and N-Quads, and
-then each takes the next output not yet taken, so the two cores stay busy
-whether the RDF files take most of the time (a first build) or little (a
-rebuild that reuses kept parts). The files are the same bytes either way.
+process writes the four RDF files (in one pass: each document's named graph is
+built once for all four) while this one writes the other outputs, and the
+forked one then takes those not yet taken, so the two cores stay busy whether
+the RDF files take most of the time (a first build) or little (a rebuild that
+reuses kept parts). The files are the same bytes either way.
 """
 
 from __future__ import annotations
@@ -258,7 +259,7 @@ def write_outputs(
     (spreadsheets), ``extractions.jsonl`` and ``report.md``. ``info`` overrides
     what ``result`` says of documents read and skipped (a graph reloaded from
     ``graph.json`` has no extractions). ``parallel`` has a forked process share
-    the writing, Turtle and JSON-LD first (default: on Linux, for graphs of
+    the writing, the RDF files first (default: on Linux, for graphs of
     :data:`PARALLEL_MIN_DOCS` documents or more and at most
     :data:`FORK_MAX_EDGES` relations, with more than one core and free memory
     for a second copy of this process; see :func:`_fork_rdf`). ``fragments`` is a cache folder where each document's
@@ -316,13 +317,12 @@ def _write_outputs(
         for task in tasks:
             written += task()
         return sorted(written)
-    # two processes: a forked one writes Turtle and JSON-LD (the longest), this
-    # one TriG and N-Quads, then both take the next output not yet taken
-    tasks.insert(0, lambda: rdf.write_dataset_files(graph, out, fragments=parts))
+    # two processes: a forked one writes the four RDF files (the longest), this
+    # one the other outputs, and the forked one then takes those not yet taken
     queue = _TaskQueue(len(tasks))
 
     def child(graph: KnowledgeGraph, out: Path) -> list[Path]:
-        done = rdf.write_merged_files(graph, out, fragments=parts)
+        done = rdf.write_rdf(graph, out, fragments=parts)
         while (i := queue.take()) is not None:
             done += tasks[i]()
         return done

@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as _dt
-import functools
 import hashlib
 import itertools
 import json
@@ -937,18 +936,18 @@ def write_rdf(
 ) -> list[Path]:
     """Write ``graph.ttl``, ``graph.trig``, ``graph.jsonld`` and ``graph.nq`` into ``out_dir``.
 
-    The files are written streaming, one named graph at a time: Turtle and
-    JSON-LD (the merged graph) together, then TriG and N-Quads (the dataset)
-    together; :func:`write_merged_files` and :func:`write_dataset_files` write
-    each pair alone (two processes can share the work). The same graph gives
+    The files are written streaming, in one pass over the documents: each
+    document's named graph is built once and written to the four files (its
+    own resources only to Turtle and JSON-LD, which begin with the merged
+    graph's entity descriptions and relations); :func:`write_merged_files` and
+    :func:`write_dataset_files` write each pair alone. The same graph gives
     byte-identical files on every run and machine. With ``fragments`` (a cache
-    folder), each document's part of the files is kept there and reused by the
-    next build while its inputs stay the same (see :mod:`kg.export.fragments`);
-    the files are the same either way. Returns the written paths in the order
-    of :data:`RDF_FILES`.
+    folder), each document's part of the files is kept and reused by the next
+    build while its inputs stay the same (see :mod:`kg.export.fragments`); the
+    files are the same either way. Returns the written paths in the order of
+    :data:`RDF_FILES`.
     """
-    ttl, jsonld = _write_rdf_pair(graph, out_dir, fragments, dataset=False)
-    trig, nq = _write_rdf_pair(graph, out_dir, fragments, dataset=True)
+    ttl, jsonld, trig, nq = _write_rdf_files(graph, out_dir, fragments, merged=True, dataset=True)
     return [ttl, trig, jsonld, nq]
 
 
@@ -956,7 +955,7 @@ def write_merged_files(
     graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
 ) -> list[Path]:
     """Write ``graph.ttl`` and ``graph.jsonld`` (the merged graph; see :func:`write_rdf`)."""
-    return _write_rdf_pair(graph, out_dir, fragments, dataset=False)
+    return _write_rdf_files(graph, out_dir, fragments, merged=True, dataset=False)
 
 
 def write_dataset_files(
@@ -964,13 +963,19 @@ def write_dataset_files(
 ) -> list[Path]:
     """Write ``graph.trig`` and ``graph.nq`` (the dataset, a named graph per document;
     see :func:`write_rdf`)."""
-    return _write_rdf_pair(graph, out_dir, fragments, dataset=True)
+    return _write_rdf_files(graph, out_dir, fragments, merged=False, dataset=True)
 
 
-def _write_rdf_pair(
-    graph: KnowledgeGraph, out_dir: str | Path, fragments: Fragments | None, *, dataset: bool
+def _write_rdf_files(
+    graph: KnowledgeGraph,
+    out_dir: str | Path,
+    fragments: Fragments | None,
+    *,
+    merged: bool,
+    dataset: bool,
 ) -> list[Path]:
-    """TriG and N-Quads (``dataset``) or Turtle and JSON-LD, streaming."""
+    """Turtle and JSON-LD (``merged``) and/or TriG and N-Quads (``dataset``), streaming;
+    the paths in that order."""
     from kg.export.fragments import code_digest, digest, kept_file, kept_parts, open_store
 
     out = Path(out_dir)
@@ -978,7 +983,10 @@ def _write_rdf_pair(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder: {exc}") from exc
-    names = ("graph.trig", "graph.nq") if dataset else ("graph.ttl", "graph.jsonld")
+    names = [
+        *(("graph.ttl", "graph.jsonld") if merged else ()),
+        *(("graph.trig", "graph.nq") if dataset else ()),
+    ]
     paths = [out / name for name in names]
     builder = _DatasetBuilder(graph)
     turtle = _TurtleText()
@@ -986,14 +994,13 @@ def _write_rdf_pair(
     try:
         with contextlib.ExitStack() as stack:
             # written in UTF-8 bytes: parts of the previous build's files are copied
-            f_one, f_two = (stack.enter_context(kept_file(p, fragments)) for p in paths)
+            files = [stack.enter_context(kept_file(p, fragments)) for p in paths]
             ctx = load_context()
             # the parts hold pyoxigraph's N-Triples forms of terms and, in JSON-LD,
             # names from the context: both count
-            code = digest(
-                code_digest(__name__, "kg.vocab", "kg.export.fragments", packages=_RDF_PACKAGES),
-                None if dataset else json.dumps(ctx, sort_keys=True),
-            )
+            code = code_digest(__name__, "kg.vocab", "kg.export.fragments", packages=_RDF_PACKAGES)
+            code_merged = digest(code, json.dumps(ctx, sort_keys=True))
+            code_dataset = digest(code, None)
             if fragments:
                 # pypinyin takes most of a second to load: names seen before skip it
                 kept = stack.enter_context(open_store(fragments, "pinyin"))
@@ -1004,70 +1011,69 @@ def _write_rdf_pair(
                     return py.decode("utf-8") or None
 
                 builder.pinyin = pinyin
-
-            def key(doc: DocumentInfo, *more: object) -> bytes:
-                return digest(code, builder.document_inputs(doc), *more) if fragments else b""
-
-            if dataset:
-                _write_dataset(builder, turtle, f_one, f_two, key)
-            else:
-                w_json = _JsonLd(f_two, ctx)
+            documents = builder.documents()
+            pair_m = files[:2] if merged else []
+            pair_d = files[-2:] if dataset else []
+            if merged:
+                f_ttl, f_json = pair_m
+                w_json = _JsonLd(f_json, ctx)
                 w_json.begin()
                 # the merged graph, entity descriptions (with their relations)
                 # first, then each document's own resources
-                merged = builder.merged()
-                if merged or graph.documents:
-                    f_one.write(turtle.header().encode())
-                for chunk in _by_subject(merged):  # a large graph's text never whole in memory
-                    f_one.write(turtle.block(chunk).encode("utf-8"))
+                statements = builder.merged()
+                if statements or graph.documents:
+                    f_ttl.write(turtle.header().encode())
+                for chunk in _by_subject(statements):  # a large graph's text never whole
+                    f_ttl.write(turtle.block(chunk).encode("utf-8"))
                     w_json.nodes(chunk)
-                del merged
+                del statements
+            shared: list[tuple[str, str]] = []
+            if dataset:
+                f_trig, f_nq = pair_d
+                shared = [_dataset_texts(turtle, ng) for ng in builder.shared_graphs()]
+                # the prefixes come first when any graph is written (a document's
+                # graph has its type at least)
+                if documents or any(trig_text for trig_text, _ in shared):
+                    f_trig.write(turtle.header().encode())
+            for doc in documents:
+                inputs = builder.document_inputs(doc) if fragments else None
+                made: list[NamedGraph] = []
 
-                def own(doc: DocumentInfo, lead: bytes) -> tuple[bytes, bytes]:
-                    """A document's own resources (no relations) in Turtle and JSON-LD
-                    (after ``lead``, the separator of node objects)."""
-                    st = builder.document_graph(doc).statements
-                    mine = [x for x in st if x[0][1] not in rel]
-                    return turtle.block(mine).encode(), lead + w_json.text(mine).encode()
+                def named_graph(
+                    doc: DocumentInfo = doc, made: list[NamedGraph] = made
+                ) -> NamedGraph:
+                    """The document's named graph, built once for the four files."""
+                    if not made:
+                        made.append(builder.document_graph(doc))
+                    return made[0]
 
-                for doc in builder.documents():
+                if dataset:
+                    key = digest(code_dataset, inputs) if fragments else b""
+                    kept_parts(pair_d, key, lambda: _dataset_texts(turtle, named_graph()))
+                if merged:
                     # a document has statements of its own (its type at least)
                     lead = w_json.lead()
-                    make = functools.partial(own, doc, lead)
-                    kept_parts((f_one, f_two), key(doc, lead), make)
+                    key = digest(code_merged, inputs, lead) if fragments else b""
+
+                    def own(lead: bytes = lead) -> tuple[bytes, bytes]:
+                        """The document's own resources (no relations) in Turtle and
+                        JSON-LD (after ``lead``, the separator of node objects)."""
+                        mine = [x for x in named_graph().statements if x[0][1] not in rel]
+                        return turtle.block(mine).encode(), lead + w_json.text(mine).encode()
+
+                    kept_parts(pair_m, key, own)
                     w_json.first = False
+            for trig_text, quads in shared:
+                f_trig.write(trig_text.encode("utf-8"))
+                f_nq.write(quads.encode("utf-8"))
+            if merged:
                 w_json.end()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc
     return paths
 
 
-def _write_dataset(
-    builder: _DatasetBuilder,
-    turtle: _TurtleText,
-    f_trig: KeptFile,
-    f_nq: KeptFile,
-    key: Callable[[DocumentInfo], bytes],
-) -> None:
-    """Every named graph in TriG and in N-Quads: the documents' (parts kept under
-    ``key(doc)``), then the shared ones."""
-    from kg.export.fragments import kept_parts
-
-    def texts(ng: NamedGraph) -> tuple[str, str]:
-        gk, st = ng.key, ng.statements
-        return turtle.graph(gk, st), "".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st])
-
-    def of(doc: DocumentInfo) -> tuple[str, ...]:
-        return texts(builder.document_graph(doc))
-
-    documents = builder.documents()
-    shared = [texts(ng) for ng in builder.shared_graphs()]
-    # the prefixes come first when any graph is written (a document's graph has
-    # its type at least)
-    if documents or any(trig_text for trig_text, _ in shared):
-        f_trig.write(turtle.header().encode())
-    for doc in documents:
-        kept_parts((f_trig, f_nq), key(doc), functools.partial(of, doc))
-    for trig_text, quads in shared:
-        f_trig.write(trig_text.encode("utf-8"))
-        f_nq.write(quads.encode("utf-8"))
+def _dataset_texts(turtle: _TurtleText, ng: NamedGraph) -> tuple[str, str]:
+    """A named graph in TriG and in N-Quads."""
+    gk, st = ng.key, ng.statements
+    return turtle.graph(gk, st), "".join([f"{sk} {pk} {ok} {gk} .\n" for (sk, pk, ok), _ in st])
