@@ -173,15 +173,18 @@ def full_build(
     shards: int | None = None,
 ) -> tuple[Timings, Any]:
     """One whole build, as ``kg build`` does it, timed stage by stage."""
-    from kg.builder import BuildResult, extract_paths, open_cache
-    from kg.executors import stop_worker_server_soon
-    from kg.export.outputs import prepare, write_outputs
-    from kg.graph import build_graph
+    from kg.executors import start_worker_server_for, stop_worker_server_soon
     from kg.io import discover
 
     t = Timings()
     with t.stage("discover"):
         items = discover([str(src)])
+    start_worker_server_for(len(items), jobs)  # as kg build does, before the imports below
+
+    from kg.builder import BuildResult, extract_paths, open_cache
+    from kg.export.outputs import prepare, write_outputs
+    from kg.graph import build_graph
+
     cache = open_cache(cache_dir)
     with t.stage("read + extract"):
         extractions, skipped = extract_paths(
