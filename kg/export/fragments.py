@@ -294,7 +294,7 @@ class KeptFile:
         self.misses = 0
         self._pos = 0
         self._old: dict[bytes, tuple[int, int]] = {}
-        self._src: int | None = None
+        self._src: IO[bytes] | None = None
         self._new: dict[bytes, tuple[int, int]] = {}
         self._run: tuple[int, int] | None = None  # a copy not made yet: (offset, length)
         self._copy_range = hasattr(os, "copy_file_range")
@@ -308,19 +308,19 @@ class KeptFile:
             magic, identity, parts = marshal.loads(data)
             if magic != _INDEX_MAGIC or not isinstance(parts, dict):
                 return
-            fd = os.open(self.path, os.O_RDONLY)
+            src = open(self.path, "rb")  # noqa: SIM115 - kept open for the copies
         except (OSError, ValueError, EOFError, TypeError):
             return
         try:
-            st = os.fstat(fd)
+            st = os.fstat(src.fileno())
             if tuple(identity) != _identity(st) or any(
-                o + n > st.st_size for o, n in parts.values()
+                o < 0 or n < 0 or o + n > st.st_size for o, n in parts.values()
             ):
                 raise ValueError("the file changed since its index was written")
         except (OSError, ValueError, TypeError):
-            os.close(fd)
+            src.close()
             return
-        self._src, self._old = fd, parts
+        self._src, self._old = src, parts
 
     def has(self, key: bytes) -> bool:
         """Whether the previous file holds the part ``key``."""
@@ -368,7 +368,7 @@ class KeptFile:
         at = self.f.tell()
         while n > 0 and self._copy_range:
             try:
-                done = os.copy_file_range(self._src, dst, n, offset, at)
+                done = os.copy_file_range(self._src.fileno(), dst, n, offset, at)
             except OSError as exc:
                 if exc.errno not in _NO_COPY_RANGE:
                     raise
@@ -379,7 +379,7 @@ class KeptFile:
             offset, at, n = offset + done, at + done, n - done
         self.f.seek(at)
         while n > 0:  # no copy in the kernel: through this process, in pieces
-            chunk = os.pread(self._src, min(n, 1 << 20), offset)
+            chunk = _pread(self._src, min(n, 1 << 20), offset)
             if not chunk:
                 raise OSError(errno.EIO, f"{self.path}: the previous file ended early")
             self.f.write(chunk)
@@ -392,7 +392,7 @@ class KeptFile:
 
     def close_old(self) -> None:
         if self._src is not None:
-            os.close(self._src)
+            self._src.close()
             self._src = None
 
     def save_index(self) -> None:
