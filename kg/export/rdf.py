@@ -939,43 +939,13 @@ def write_rdf(
     The files are written streaming, in one pass over the documents: each
     document's named graph is built once and written to the four files (its
     own resources only to Turtle and JSON-LD, which begin with the merged
-    graph's entity descriptions and relations); :func:`write_merged_files` and
-    :func:`write_dataset_files` write each pair alone. The same graph gives
-    byte-identical files on every run and machine. With ``fragments`` (a cache
-    folder), each document's part of the files is kept and reused by the next
-    build while its inputs stay the same (see :mod:`kg.export.fragments`); the
-    files are the same either way. Returns the written paths in the order of
-    :data:`RDF_FILES`.
+    graph's entity descriptions and relations; the dataset's shared graphs end
+    TriG and N-Quads). The same graph gives byte-identical files on every run
+    and machine. With ``fragments`` (a cache folder), each document's part of
+    the files is kept and reused by the next build while its inputs stay the
+    same (see :mod:`kg.export.fragments`); the files are the same either way.
+    Returns the written paths in the order of :data:`RDF_FILES`.
     """
-    ttl, jsonld, trig, nq = _write_rdf_files(graph, out_dir, fragments, merged=True, dataset=True)
-    return [ttl, trig, jsonld, nq]
-
-
-def write_merged_files(
-    graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
-) -> list[Path]:
-    """Write ``graph.ttl`` and ``graph.jsonld`` (the merged graph; see :func:`write_rdf`)."""
-    return _write_rdf_files(graph, out_dir, fragments, merged=True, dataset=False)
-
-
-def write_dataset_files(
-    graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
-) -> list[Path]:
-    """Write ``graph.trig`` and ``graph.nq`` (the dataset, a named graph per document;
-    see :func:`write_rdf`)."""
-    return _write_rdf_files(graph, out_dir, fragments, merged=False, dataset=True)
-
-
-def _write_rdf_files(
-    graph: KnowledgeGraph,
-    out_dir: str | Path,
-    fragments: Fragments | None,
-    *,
-    merged: bool,
-    dataset: bool,
-) -> list[Path]:
-    """Turtle and JSON-LD (``merged``) and/or TriG and N-Quads (``dataset``), streaming;
-    the paths in that order."""
     from kg.export.fragments import code_digest, digest, kept_file, kept_parts, open_store
 
     out = Path(out_dir)
@@ -983,18 +953,18 @@ def _write_rdf_files(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder: {exc}") from exc
-    names = [
-        *(("graph.ttl", "graph.jsonld") if merged else ()),
-        *(("graph.trig", "graph.nq") if dataset else ()),
-    ]
-    paths = [out / name for name in names]
+    ttl, jsonld, trig, nq = (
+        out / n for n in ("graph.ttl", "graph.jsonld", "graph.trig", "graph.nq")
+    )
     builder = _DatasetBuilder(graph)
     turtle = _TurtleText()
     rel = builder.relation_keys
     try:
         with contextlib.ExitStack() as stack:
             # written in UTF-8 bytes: parts of the previous build's files are copied
-            files = [stack.enter_context(kept_file(p, fragments)) for p in paths]
+            f_ttl, f_json, f_trig, f_nq = (
+                stack.enter_context(kept_file(p, fragments)) for p in (ttl, jsonld, trig, nq)
+            )
             ctx = load_context()
             # the parts hold pyoxigraph's N-Triples forms of terms and, in JSON-LD,
             # names from the context: both count
@@ -1012,29 +982,23 @@ def _write_rdf_files(
 
                 builder.pinyin = pinyin
             documents = builder.documents()
-            pair_m = files[:2] if merged else []
-            pair_d = files[-2:] if dataset else []
-            if merged:
-                f_ttl, f_json = pair_m
-                w_json = _JsonLd(f_json, ctx)
-                w_json.begin()
-                # the merged graph, entity descriptions (with their relations)
-                # first, then each document's own resources
-                statements = builder.merged()
-                if statements or graph.documents:
-                    f_ttl.write(turtle.header().encode())
-                for chunk in _by_subject(statements):  # a large graph's text never whole
-                    f_ttl.write(turtle.block(chunk).encode("utf-8"))
-                    w_json.nodes(chunk)
-                del statements
-            shared: list[tuple[str, str]] = []
-            if dataset:
-                f_trig, f_nq = pair_d
-                shared = [_dataset_texts(turtle, ng) for ng in builder.shared_graphs()]
-                # the prefixes come first when any graph is written (a document's
-                # graph has its type at least)
-                if documents or any(trig_text for trig_text, _ in shared):
-                    f_trig.write(turtle.header().encode())
+            w_json = _JsonLd(f_json, ctx)
+            w_json.begin()
+            # Turtle and JSON-LD: the merged graph, entity descriptions (with their
+            # relations) first, then each document's own resources
+            statements = builder.merged()
+            if statements or graph.documents:
+                f_ttl.write(turtle.header().encode())
+            for chunk in _by_subject(statements):  # a large graph's text never whole
+                f_ttl.write(turtle.block(chunk).encode("utf-8"))
+                w_json.nodes(chunk)
+            del statements
+            # TriG and N-Quads: each document's graph, then the shared ones; the
+            # prefixes come first when any graph is written (a document's graph
+            # has its type at least)
+            shared = [_dataset_texts(turtle, ng) for ng in builder.shared_graphs()]
+            if documents or any(trig_text for trig_text, _ in shared):
+                f_trig.write(turtle.header().encode())
             for doc in documents:
                 inputs = builder.document_inputs(doc) if fragments else None
                 made: list[NamedGraph] = []
@@ -1047,30 +1011,27 @@ def _write_rdf_files(
                         made.append(builder.document_graph(doc))
                     return made[0]
 
-                if dataset:
-                    key = digest(code_dataset, inputs) if fragments else b""
-                    kept_parts(pair_d, key, lambda: _dataset_texts(turtle, named_graph()))
-                if merged:
-                    # a document has statements of its own (its type at least)
-                    lead = w_json.lead()
-                    key = digest(code_merged, inputs, lead) if fragments else b""
+                key = digest(code_dataset, inputs) if fragments else b""
+                kept_parts((f_trig, f_nq), key, lambda: _dataset_texts(turtle, named_graph()))
+                # a document has statements of its own (its type at least)
+                lead = w_json.lead()
+                key = digest(code_merged, inputs, lead) if fragments else b""
 
-                    def own(lead: bytes = lead) -> tuple[bytes, bytes]:
-                        """The document's own resources (no relations) in Turtle and
-                        JSON-LD (after ``lead``, the separator of node objects)."""
-                        mine = [x for x in named_graph().statements if x[0][1] not in rel]
-                        return turtle.block(mine).encode(), lead + w_json.text(mine).encode()
+                def own(lead: bytes = lead) -> tuple[bytes, bytes]:
+                    """The document's own resources (no relations) in Turtle and JSON-LD
+                    (after ``lead``, the separator of node objects)."""
+                    mine = [x for x in named_graph().statements if x[0][1] not in rel]
+                    return turtle.block(mine).encode(), lead + w_json.text(mine).encode()
 
-                    kept_parts(pair_m, key, own)
-                    w_json.first = False
+                kept_parts((f_ttl, f_json), key, own)
+                w_json.first = False
             for trig_text, quads in shared:
                 f_trig.write(trig_text.encode("utf-8"))
                 f_nq.write(quads.encode("utf-8"))
-            if merged:
-                w_json.end()
+            w_json.end()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc
-    return paths
+    return [ttl, trig, jsonld, nq]
 
 
 def _dataset_texts(turtle: _TurtleText, ng: NamedGraph) -> tuple[str, str]:
