@@ -185,12 +185,13 @@ def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
     process that writes the RDF files, forked later, starts with them loaded.
     The pinyin tables and networkx (for the layout) are loaded only when no
     pinyin or layout is kept in ``fragments`` yet (a first build): a rebuild
-    mostly finds them there.
+    mostly finds them there. A rebuild does not load the RDF writer either
+    (rdflib and pyoxigraph): this process does not need it when a forked one
+    writes the RDF files, and, waiting for nothing else, would only start later.
     """
     import kg.export.graphjson
     import kg.export.html
     import kg.export.netformats
-    import kg.export.rdf
     import kg.export.report  # noqa: F401
     from kg.export.fragments import store_path
 
@@ -200,6 +201,8 @@ def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
     if not kept("layout"):
         import networkx  # noqa: F401
     if not kept("pinyin"):
+        import kg.export.rdf
+
         kg.export.rdf.warm()
 
 
@@ -278,7 +281,6 @@ def _write_outputs(
     parallel: bool | None,
     fragments: str | os.PathLike[str] | None,
 ) -> list[Path]:
-    from kg.export import rdf
     from kg.export.atomic import write_text
     from kg.export.buildinfo import from_result, write_build_info
     from kg.export.graphjson import write_graph_json
@@ -313,7 +315,9 @@ def _write_outputs(
         tasks.insert(2, lambda: [_write_jsonl(extractions, out / "extractions.jsonl", parts)])
 
     if not _fork_rdf(graph, parallel):
-        written = rdf.write_rdf(graph, out, fragments=parts)
+        from kg.export.rdf import write_rdf
+
+        written = write_rdf(graph, out, fragments=parts)
         for task in tasks:
             written += task()
         return sorted(written)
@@ -322,7 +326,9 @@ def _write_outputs(
     queue = _TaskQueue(len(tasks))
 
     def child(graph: KnowledgeGraph, out: Path) -> list[Path]:
-        done = rdf.write_rdf(graph, out, fragments=parts)
+        from kg.export.rdf import write_rdf  # loaded already, or now in this process only
+
+        done = write_rdf(graph, out, fragments=parts)
         while (i := queue.take()) is not None:
             done += tasks[i]()
         return done
