@@ -89,7 +89,7 @@ def _array(items: Iterable[dict[str, Any]], indent: str, batch: int = 2000) -> I
     inner = indent + " "
     first, buf = True, []
     for item in items:
-        text = json.dumps(item, ensure_ascii=False, sort_keys=True)
+        text = _dump(item)
         buf.append(("[\n" if first else ",\n") + inner + text)
         first = False
         if len(buf) >= batch:
@@ -120,8 +120,9 @@ def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[
     yield "[]" if first else "\n ]"
 
 
-def _dump(item: dict[str, Any]) -> str:
-    return json.dumps(item, ensure_ascii=False, sort_keys=True)
+#: ``json.dumps(item, ensure_ascii=False, sort_keys=True)``, one encoder for every call
+#: (``json.dumps`` with options builds an encoder each time: one per edge).
+_dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 def iter_json(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:

@@ -48,9 +48,12 @@ def extraction_to_dict(ex: Extraction, *, display_name: bool = False) -> dict[st
     return obj
 
 
+#: ``json.dumps(x, ensure_ascii=False)`` with one encoder for every call (one per document).
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def to_jsonl(extractions: Iterable[Extraction], *, display_name: bool = False) -> str:
     """JSON Lines text, one line per document, UTF-8 characters kept as they are."""
     return "".join(
-        json.dumps(extraction_to_dict(ex, display_name=display_name), ensure_ascii=False) + "\n"
-        for ex in extractions
+        _dumps(extraction_to_dict(ex, display_name=display_name)) + "\n" for ex in extractions
     )

@@ -791,6 +791,11 @@ class _TurtleText:
         return f"{name_key} {{\n{self.block(statements, chr(9))}}}\n"
 
 
+#: ``json.dumps(x, ensure_ascii=False, sort_keys=True)`` with one encoder for every
+#: call (``json.dumps`` with options builds an encoder each time: thousands of nodes).
+_JSON_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 class _JsonLd:
     """Compacted JSON-LD written node by node, with the embedded context's terms.
 
@@ -907,7 +912,7 @@ class _JsonLd:
                 node["@type"] = types[0] if len(types) == 1 else sorted(types)
             for key, vals in props.items():
                 node[key] = vals[0] if len(vals) == 1 else vals
-            chunk.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
+            chunk.append(_JSON_SORTED(node))
         return ",\n  ".join(chunk)
 
     def end(self) -> None:
