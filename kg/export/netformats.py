@@ -404,12 +404,12 @@ def _node_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
 
 
 def _edge_row(e: Edge, names: dict[str, str]) -> list[str]:
-    a = edge_attributes(e, names)
+    a = edge_attributes(e, names)  # the relation and its kind, read once
     return [
         e.subject,
         e.object,
-        e.predicate.value,
-        e.source.value,
+        a["relation"],
+        a["source_kind"],
         a.get("document", ""),
         a.get("evidence", ""),
     ]
