@@ -141,6 +141,10 @@ def iri_segment(key: str) -> str:
     return seg or "_"
 
 
+#: The kind of a place's id (``Place/…``): its IRI holds its division code.
+_PLACE = EntityType.PLACE.value
+
+
 def _split_id(node_id: str) -> tuple[str, str]:
     head, sep, tail = node_id.partition("/")
     if sep and head in EntityType._value2member_map_:
@@ -162,7 +166,7 @@ def entity_iri(node_id: str, code: str | None = None) -> URIRef:
 def _entity_iri(node_id: str, code: str | None = None) -> str:
     """:func:`entity_iri` as a string (no rdflib term: built for every entity of a build)."""
     kind, key = _split_id(node_id)
-    if kind == "Place" and code and _CODE_RE.match(code):
+    if kind == _PLACE and code and _CODE_RE.match(code):
         key = code
     return f"{ID_NS}{kind.lower()}/{iri_segment(key)}"
 
@@ -580,7 +584,8 @@ class _DatasetBuilder:
             edges = self.by_doc.get(doc.key, ())
             ids = {*self.mentioned.get(doc.key, ()), *(e.subject for e in edges)}
             ids.update(e.object for e in edges)
-            return (doc.digest, sorted((i, iris[i][0]) for i in ids if i.startswith("Place/")))
+            places = (i for i in ids if _split_id(i)[0] == _PLACE)
+            return (doc.digest, sorted((i, iris[i][0]) for i in places))
         return (
             (doc.key, doc.name, doc.metadata, doc.length),
             [(nid, iris[nid][0]) for nid in self.mentioned.get(doc.key, ())],
@@ -958,9 +963,7 @@ def write_rdf(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder: {exc}") from exc
-    ttl, jsonld, trig, nq = (
-        out / n for n in ("graph.ttl", "graph.jsonld", "graph.trig", "graph.nq")
-    )
+    ttl, trig, jsonld, nq = paths = [out / name for name in RDF_FILES]
     builder = _DatasetBuilder(graph)
     turtle = _TurtleText()
     rel = builder.relation_keys
@@ -987,6 +990,8 @@ def write_rdf(
 
                 builder.pinyin = pinyin
             documents = builder.documents()
+            # a document's named graph, built once for the four files (if at all)
+            graph_of = lru_cache(maxsize=1)(builder.document_graph)
             w_json = _JsonLd(f_json, ctx)
             w_json.begin()
             # Turtle and JSON-LD: the merged graph, entity descriptions (with their
@@ -1006,26 +1011,21 @@ def write_rdf(
                 f_trig.write(turtle.header().encode())
             for doc in documents:
                 inputs = builder.document_inputs(doc) if fragments else None
-                made: list[NamedGraph] = []
-
-                def named_graph(
-                    doc: DocumentInfo = doc, made: list[NamedGraph] = made
-                ) -> NamedGraph:
-                    """The document's named graph, built once for the four files."""
-                    if not made:
-                        made.append(builder.document_graph(doc))
-                    return made[0]
-
                 key = digest(code_dataset, inputs) if fragments else b""
-                kept_parts((f_trig, f_nq), key, lambda: _dataset_texts(turtle, named_graph()))
+
+                def dataset(doc: DocumentInfo = doc) -> tuple[str, str]:
+                    """The document's named graph in TriG and N-Quads."""
+                    return _dataset_texts(turtle, graph_of(doc))
+
+                kept_parts((f_trig, f_nq), key, dataset)
                 # a document has statements of its own (its type at least)
                 lead = w_json.lead()
                 key = digest(code_merged, inputs, lead) if fragments else b""
 
-                def own(lead: bytes = lead) -> tuple[bytes, bytes]:
+                def own(doc: DocumentInfo = doc, lead: bytes = lead) -> tuple[bytes, bytes]:
                     """The document's own resources (no relations) in Turtle and JSON-LD
                     (after ``lead``, the separator of node objects)."""
-                    mine = [x for x in named_graph().statements if x[0][1] not in rel]
+                    mine = [x for x in graph_of(doc).statements if x[0][1] not in rel]
                     return turtle.block(mine).encode(), lead + w_json.text(mine).encode()
 
                 kept_parts((f_ttl, f_json), key, own)
@@ -1036,7 +1036,7 @@ def write_rdf(
             w_json.end()
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc
-    return [ttl, trig, jsonld, nq]
+    return paths
 
 
 def _dataset_texts(turtle: _TurtleText, ng: NamedGraph) -> tuple[str, str]:
