@@ -259,7 +259,6 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     return merge(summaries)
 
 
-@without_gc  # tens of thousands of acyclic objects; see kg.gcpause
 def merge(summaries: Iterable[DocSummary]) -> KnowledgeGraph:
     """Merge documents' summaries (see :func:`summarize`) into one graph, in any order."""
     merger = Merger()

@@ -265,9 +265,10 @@ def write_outputs(
     the writing, the RDF files first (default: on Linux, for graphs of
     :data:`PARALLEL_MIN_DOCS` documents or more and at most
     :data:`FORK_MAX_EDGES` relations, with more than one core and free memory
-    for a second copy of this process; see :func:`_fork_rdf`). ``fragments`` is a cache folder where each document's
-    part of the outputs is kept for the next build (see
-    :mod:`kg.export.fragments`); the files are the same bytes without it.
+    for a second copy of this process; see :func:`_fork_rdf`). ``fragments`` is
+    a cache folder where each document's part of the outputs is kept for the
+    next build (see :mod:`kg.export.fragments`); the files are the same bytes
+    without it.
     Returns the written paths, sorted.
     """
     with paused():  # exports build many short-lived, acyclic objects; see kg.gcpause
