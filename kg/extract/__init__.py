@@ -17,7 +17,7 @@ from kg.extract.spans import Cover
 from kg.gcpause import without_gc
 from kg.types import Document, EntityType, Mention, Span
 
-__all__ = ["find_mentions", "document_context"]
+__all__ = ["find_mentions", "document_context", "scan_places"]
 
 #: Mention types that still count when nested in another name (江苏 in 江苏省政协).
 _NESTABLE = frozenset([EntityType.PLACE, EntityType.REGION])
@@ -32,6 +32,11 @@ def document_context(doc: Document) -> Context:
 def _scan(norm: str) -> dict[str, list[matcher.Hit]]:
     """The one automaton pass over a document's text (shared by context and mentions)."""
     return matcher.scan(norm)
+
+
+def scan_places(text: str) -> list[matcher.Hit]:
+    """Every division name in ``text``, overlapping, before the rules read them."""
+    return _scan(text)["place"]
 
 
 @lru_cache(maxsize=8)

@@ -51,14 +51,84 @@ class Division:
         return self.code[:2] + "0000"
 
 
+#: What the typed columns of the rule tables may hold: the contract's entity types,
+#: its relations, and the kinds the rules know. A value outside its set is an error
+#: that names the file, the line and the valid values (see :func:`tsv`).
+ENTITY_TYPES = frozenset(
+    [
+        "Place",
+        "Region",
+        "Agency",
+        "Company",
+        "Organization",
+        "Agreement",
+        "Plan",
+        "Cluster",
+        "Zone",
+        "Event",
+        "Person",
+    ]
+)
+PREDICATES = frozenset(
+    ["signed", "cooperatesWith", "locatedIn", "partOf", "issuedBy", "participatesIn", "establishedBy"]
+)
+#: Column checks of each table that has typed columns: column -> valid values.
+SCHEMAS: dict[str, dict[str, frozenset[str]]] = {
+    "abbreviations.tsv": {"type": ENTITY_TYPES},
+    "names.tsv": {"type": ENTITY_TYPES},
+    "suffixes.tsv": {"type": ENTITY_TYPES},
+    "titles.tsv": {"type": ENTITY_TYPES},
+    "place_templates.tsv": {"type": ENTITY_TYPES},
+    "jurisdiction.tsv": {
+        "type": ENTITY_TYPES | {""},
+        "level": frozenset(["province", "city", "county"]),
+    },
+    "triggers.tsv": {"relation": PREDICATES | {"held"}},
+    "boundaries.tsv": {"scope": frozenset(["all", "name", "title", "mechanism"])},
+    "person_cues.tsv": {"side": frozenset(["before", "after"])},
+    "relation_types.tsv": {
+        "predicate": PREDICATES,
+        "subject": ENTITY_TYPES,
+        "object": ENTITY_TYPES,
+    },
+    "deixis.tsv": {
+        "refers": frozenset(["home", "author", "parties", "meeting"]),
+        "level": frozenset(["", "province", "city", "county"]),
+    },
+    "cue_words.tsv": {"cue": frozenset(["plural", "respectively", "negation", "meeting-place"])},
+}
+
+
 @cache
 def tsv(name: str) -> list[dict[str, str]]:
-    """Rows of one TSV table (header line, tab-separated, a ``source`` column)."""
+    """Rows of one TSV table (header line, tab-separated, a ``source`` column), checked.
+
+    Every row must have a source, a value in every column of the header (empty
+    allowed) and, in the typed columns of :data:`SCHEMAS`, one of the valid values;
+    otherwise a :class:`DataError` names the file and line and what would be valid.
+    """
     path = data_file("gazetteer", name)
     with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
-    if rows and "source" not in rows[0]:
-        raise DataError(f"{path}: no source column")
+        reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        rows = list(reader)
+        header = reader.fieldnames or []
+    if "source" not in header:
+        raise DataError(f"{path}:1: no source column (columns: {', '.join(header)})")
+    checks = SCHEMAS.get(name, {})
+    for col in checks:
+        if col not in header:
+            raise DataError(f"{path}:1: no {col} column (columns: {', '.join(header)})")
+    for line, row in enumerate(rows, start=2):
+        if None in row or any(v is None for v in row.values()):
+            raise DataError(f"{path}:{line}: expected {len(header)} tab-separated columns")
+        if not row["source"].strip():
+            raise DataError(f"{path}:{line}: empty source")
+        for col, valid in checks.items():
+            if row[col] not in valid:
+                raise DataError(
+                    f"{path}:{line}: {col} {row[col]!r} is not one of "
+                    + ", ".join(sorted(v for v in valid if v))
+                )
     return rows
 
 

@@ -1,0 +1,352 @@
+"""Relation candidates and their features, for the learned relation scorer.
+
+A candidate is an ordered pair of mentions of two entities and a predicate
+their types allow (``data/gazetteer/relation_types.tsv``): both in one
+sentence, or one in the sentence before. Mentions are the names found in the
+text and the entities that deictic words point at (:mod:`kg.relations.frames`).
+What the scorer sees of a candidate (one string per feature):
+
+- the types, the order, and whether one mention lies inside the other (at its
+  start: a party that opens an event's name);
+- the text between: its exact form when short (与, 、, 和, nothing), its length,
+  how many names and clause breaks it holds, its words and the table words in
+  it (triggers with their relation, boundary verbs), the words around the pair;
+- coordination: both in one list (A、B和C), a numeral and classifier closing
+  the list (A、B、C三市), 分别 between two lists;
+- places: one contains the other (a qualifier, not a party), a mention after
+  在/于/赴 (where, not who);
+- frames: a mention reached through a deictic word (home, author, parties,
+  meeting), a pair across sentences;
+- the rules: whether the trigger rules state this relation (or another) for
+  the pair in this sentence or elsewhere in the document.
+
+Pure functions over the document's text, words and entities.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
+
+from kg.extract import tables
+from kg.extract.charfeatures import lexicon
+from kg.extract.spans import maximal
+from kg.relations.frames import Ref
+from kg.text.segment import sentences
+from kg.types import Entity, EntityType, Predicate, Relation, Span
+
+__all__ = ["Candidate", "Mentioned", "candidates", "type_pairs"]
+
+
+class Mentioned(NamedTuple):
+    """A mention of an entity in the text, or a deictic word that refers to one."""
+
+    start: int
+    end: int
+    entity: Entity
+    top: bool
+    via: str  # '' for a name, else home / author / parties / meeting
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One possible relation, with where it would be stated and what the scorer sees."""
+
+    subject: Entity
+    predicate: Predicate
+    object: Entity
+    evidence: Span
+    features: list[str] = field(default_factory=list)
+
+
+@cache
+def type_pairs() -> dict[tuple[EntityType, EntityType], tuple[Predicate, ...]]:
+    """(subject type, object type) -> the predicates allowed between them."""
+    out: dict[tuple[EntityType, EntityType], list[Predicate]] = {}
+    for r in tables.tsv("relation_types.tsv"):
+        key = (EntityType(r["subject"]), EntityType(r["object"]))
+        out.setdefault(key, []).append(Predicate(r["predicate"]))
+    return {k: tuple(sorted(set(v))) for k, v in out.items()}
+
+
+_JOINERS = frozenset(["、", "和", "与", "及", "以及", "同", "跟", ",", "，"])
+_LIST_GAP = frozenset(["、", "和", "与", "及", "以及", "同", "跟", ""])
+_NUMCLS = re.compile(r"(?:等)?(?:[两二三四五六七八九十]|\d{1,2})(?:个)?(?:市|省|县|区|地|方|城市|省区|省市)")
+_LOCATIVE = ("在", "于", "赴", "到", "至")
+_CLAUSE_BREAKS = frozenset(",，;；:：")
+
+
+def _bucket(n: int) -> str:
+    for limit, name in ((0, "0"), (1, "1"), (2, "2"), (5, "3-5"), (10, "6-10"), (20, "11-20")):
+        if n <= limit:
+            return name
+    return "21+" if n <= 40 else "41+"
+
+
+def _tail(name: str) -> str:
+    return name[-2:] if len(name) >= 2 else name
+
+
+class _Doc:
+    """What the features read of one document, computed once."""
+
+    def __init__(self, text: str, words: Sequence[str], rules: Iterable[Relation]) -> None:
+        self.text = text
+        # word index of each character, and the word starts
+        self.word_at = [0] * (len(text) + 1)
+        self.words = list(words)
+        self.starts: list[int] = []
+        k = 0
+        for i, w in enumerate(self.words):
+            self.starts.append(k)
+            for j in range(k, k + len(w)):
+                self.word_at[j] = i
+            k += len(w)
+        self.word_at[len(text)] = len(self.words)
+        self.starts.append(k)
+        ac, words_, tags = lexicon()
+        self.lex: list[tuple[int, int, str, tuple[str, ...]]] = [
+            (s, e, words_[i], tags[i]) for i, s, e in ac.find_matches_as_indexes(text)
+        ]
+        self.lex_starts = [t[0] for t in self.lex]
+        self.rule_sent: dict[tuple[str, str, str, int], str] = {}
+        self.rule_doc: dict[tuple[str, str], set[str]] = {}
+        for r in rules:
+            if r.evidence is None:
+                continue
+            key = (r.subject, r.object) if not r.predicate.symmetric else _sym(r.subject, r.object)
+            self.rule_doc.setdefault(key, set()).add(r.predicate.value)
+            self.rule_sent[(key[0], r.predicate.value, key[1], r.evidence.span.start)] = r.rule
+
+    def words_between(self, a: int, b: int) -> list[str]:
+        if b <= a:
+            return []
+        i, j = self.word_at[a], self.word_at[b]
+        return self.words[i:j]
+
+    def word_before(self, pos: int) -> str:
+        i = self.word_at[pos]
+        return self.words[i - 1] if i > 0 else "^"
+
+    def word_after(self, pos: int) -> str:
+        i = self.word_at[pos]
+        return self.words[i] if i < len(self.words) else "$"
+
+    def lex_between(self, a: int, b: int) -> list[tuple[str, tuple[str, ...]]]:
+        from bisect import bisect_left
+
+        out = []
+        for k in range(bisect_left(self.lex_starts, a), len(self.lex)):
+            s, e, w, tags = self.lex[k]
+            if s >= b:
+                break
+            if e <= b:
+                out.append((w, tags))
+        return out
+
+
+def _sym(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _locative(text: str, m: Mentioned, place_ends: dict[int, int]) -> bool:
+    start = m.start
+    while start in place_ends and place_ends[start] < start:
+        start = place_ends[start]
+    return text[max(0, start - 1) : start] in _LOCATIVE
+
+
+def _pair_features(
+    d: _Doc,
+    a: Mentioned,
+    b: Mentioned,
+    sent: Span,
+    place_ends: dict[int, int],
+    cross: bool,
+) -> list[str]:
+    text = d.text
+    f = ["bias", f"ts={a.entity.type.value}>{b.entity.type.value}"]
+    x, y = (a, b) if (a.start, a.end) <= (b.start, b.end) else (b, a)
+    f.append("ord=sf" if x is a else "ord=of")
+    if cross:
+        f.append("xs")
+    if a.start <= b.start and b.end <= a.end and (a.start, a.end) != (b.start, b.end):
+        f.append("nest=obj_in_sub" + ("@0" if a.start == b.start else ""))
+    elif b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end):
+        f.append("nest=sub_in_obj" + ("@0" if a.start == b.start else ""))
+        f.append("nest_sub_in=" + _tail(b.entity.name))
+    elif x.end <= y.start:
+        gap = text[x.end : y.start]
+        if len(gap) <= 2:
+            f.append("gap=" + gap)
+        f.append("dist=" + _bucket(len(gap)))
+        breaks = sum(1 for ch in gap if ch in _CLAUSE_BREAKS)
+        f.append("cl=" + _bucket(breaks))
+        if "。" in gap or "\n" in gap:
+            f.append("sentbreak")
+        ws = d.words_between(x.end, y.start)
+        if len(ws) <= 12:
+            for w in ws:
+                if w.strip():
+                    f.append("bw=" + w)
+        for w, tags in d.lex_between(x.end, y.start):
+            f.append("bl=" + w)
+            for t in tags:
+                f.append("bt=" + t)
+        f.append("bx=" + d.word_before(x.start))
+        f.append("ay=" + d.word_after(y.end))
+        f.append("ax=" + d.word_after(x.end))
+        f.append("by=" + d.word_before(y.start))
+        if "分别" in gap:
+            f.append("respectively")
+    else:
+        f.append("overlap")
+    # the clause words before the pair and after it
+    for w, tags in d.lex_between(sent.start, x.start):
+        for t in tags:
+            if t.startswith("trig:"):
+                f.append("tb=" + t)
+    for w, tags in d.lex_between(y.end, sent.end):
+        for t in tags:
+            if t.startswith("trig:"):
+                f.append("ta=" + t)
+    for m, side in ((a, "s"), (b, "o")):
+        if m.via:
+            f.append(f"via_{side}={m.via}")
+        if not m.top:
+            f.append(f"nested_{side}")
+        if m.entity.type == EntityType.PLACE and _locative(text, m, place_ends):
+            f.append(f"loc_{side}")
+    f.append("st=" + _tail(a.entity.name))
+    f.append("ot=" + _tail(b.entity.name))
+    ac, bc = a.entity.code, b.entity.code
+    if ac and bc:
+        if ac in tables.ancestors(bc):
+            f.append("anc=sub_contains_obj")
+        elif bc in tables.ancestors(ac):
+            f.append("anc=obj_contains_sub")
+    # numeral and classifier right after the later mention (A、B、C三市)
+    if _NUMCLS.match(text, y.end):
+        f.append("numcls_after")
+    return f
+
+
+#: Features that also count together with the pair's types (与 between two places
+#: says something else than between a person and an event).
+_CONJOINED = (
+    "gap=", "dist=", "bt=", "nest", "ord=", "cl=", "loc_", "via_", "anc=", "list",
+    "numcls", "respectively", "xs", "rule", "tb=", "ta=", "sentbreak",
+)
+
+
+def _conjoin(f: list[str]) -> list[str]:
+    ts = f[1]
+    return f + [ts + "|" + x for x in f[2:] if x.startswith(_CONJOINED)]
+
+
+def _allowed(
+    pairs: dict[tuple[EntityType, EntityType], tuple[Predicate, ...]],
+    s: EntityType,
+    o: EntityType,
+    swap: bool,
+) -> tuple[Predicate, ...]:
+    """The predicates of a pair in one order; a symmetric one only in text order."""
+    one = pairs.get((s, o), ())
+    if swap:
+        return tuple(p for p in one if not p.symmetric)
+    back = tuple(p for p in pairs.get((o, s), ()) if p.symmetric and p not in one)
+    return one + back
+
+
+def _in_list(text: str, ms: Sequence[Mentioned], i: int, j: int) -> bool:
+    """Whether mentions ``i`` < ``j`` (top names, text order) are joined by list words only."""
+    for k in range(i, j):
+        gap = text[ms[k].end : ms[k + 1].start]
+        if gap not in _LIST_GAP:
+            return False
+    return True
+
+
+def candidates(
+    text: str,
+    words: Sequence[str],
+    entities: Sequence[Entity],
+    refs: Sequence[Ref] = (),
+    rules: Iterable[Relation] = (),
+) -> list[Candidate]:
+    """Every relation candidate of a document, with its features."""
+    d = _Doc(text, words, rules)
+    pairs = type_pairs()
+    raw = sorted(
+        ((sp.start, sp.end, e) for e in entities for sp in e.mentions), key=lambda t: (t[0], -t[1])
+    )
+    top = maximal([(s, e) for s, e, _ in raw])
+    ms = [Mentioned(s, e, ent, t, "") for (s, e, ent), t in zip(raw, top, strict=True)]
+    ms += [Mentioned(r.start, r.end, r.entity, True, r.via) for r in refs]
+    ms.sort(key=lambda m: (m.start, -m.end, m.entity.id))
+    place_ends = {m.end: m.start for m in ms if m.top and m.entity.type == EntityType.PLACE}
+    out: list[Candidate] = []
+    previous: list[Mentioned] = []
+    prev_span: Span | None = None
+    k = 0
+    for sent in sentences(text):
+        cur: list[Mentioned] = []
+        while k < len(ms) and ms[k].start < sent.end:
+            if ms[k].start >= sent.start:
+                cur.append(ms[k])
+            k += 1
+        tops = [m for m in cur if m.top and not m.via]
+        list_of = {id(m): i for i, m in enumerate(tops)}
+        groups: list[tuple[list[Mentioned], list[Mentioned], bool, Span]] = [
+            (cur, cur, False, sent)
+        ]
+        if previous and prev_span is not None:
+            groups.append((previous, cur, True, Span(prev_span.start, sent.end)))
+        for left, right, cross, ev in groups:
+            for i, a in enumerate(left):
+                for j, b in enumerate(right):
+                    if a.entity.id == b.entity.id or (not cross and j <= i and left is right):
+                        continue
+                    for s, o, swap in ((a, b, False), (b, a, True)):
+                        preds = _allowed(pairs, s.entity.type, o.entity.type, swap)
+                        if not preds:
+                            continue
+                        base: list[str] | None = None
+                        for p in preds:
+                            if base is None:
+                                base = _pair_features(d, s, o, ev, place_ends, cross)
+                                ia, ib = list_of.get(id(a)), list_of.get(id(b))
+                                if ia is not None and ib is not None:
+                                    lo, hi = min(ia, ib), max(ia, ib)
+                                    if _in_list(text, tops, lo, hi):
+                                        base.append("list")
+                                        if _NUMCLS.match(text, tops[hi].end) or any(
+                                            _NUMCLS.match(text, tops[q].end)
+                                            for q in range(hi, min(hi + 4, len(tops)))
+                                            if _in_list(text, tops, hi, q)
+                                        ):
+                                            base.append("list_numcls")
+                            feats = list(base)
+                            key = (
+                                (s.entity.id, o.entity.id)
+                                if not p.symmetric
+                                else _sym(s.entity.id, o.entity.id)
+                            )
+                            said = d.rule_doc.get(key, set())
+                            rule = d.rule_sent.get((key[0], p.value, key[1], ev.start)) or (
+                                d.rule_sent.get((key[0], p.value, key[1], sent.start))
+                            )
+                            if rule:
+                                feats.append("rule=" + rule)
+                                feats.append("rule_here")
+                            elif p.value in said:
+                                feats.append("rule_elsewhere")
+                            for q in sorted(said - {p.value}):
+                                feats.append("rule_other=" + q)
+                            out.append(Candidate(s.entity, p, o.entity, ev, _conjoin(feats)))
+        previous = [m for m in cur if m.top]
+        prev_span = sent
+    return out

@@ -1,0 +1,162 @@
+"""Document frames: what deictic and anaphoric words refer to.
+
+Official writing names a party once and then points back at it: 我市/我省 is
+the author's own place, 我局/我委/我们 the author body, 双方/两市/三地 the
+parties named just before (often in the sentence before), 会上/仪式上 the
+meeting just named. A relation stated with such a word has one end that no
+name in the sentence holds. This module reads the words of
+``data/gazetteer/deixis.tsv`` and turns each occurrence into mentions of the
+entities it refers to, marked with how they were found (``via``), so that the
+relation candidates see them like names.
+
+- home: the document's own place at the level the word names (from the
+  publisher and the text, :func:`kg.extract.document_context`);
+- author: the body that publishes the document (metadata ``publisher``), else
+  the first agency named in the document;
+- parties: the most recent distinct parties (places, bodies, companies,
+  organisations) named before the word, as many as its count says (all of the
+  last list for 各方), at the level it names when it names one, a place never
+  beside the place that contains it;
+- meeting: the most recent event named before the word, else the document's
+  first event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import NamedTuple
+
+import ahocorasick_rs
+
+from kg.extract import document_context, tables
+from kg.resolve import normalise_name
+from kg.types import Document, Entity, EntityType
+
+__all__ = ["Ref", "Deixis", "deixis", "references"]
+
+_PARTY_TYPES = frozenset(
+    [EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION]
+)
+
+
+class Deixis(NamedTuple):
+    """One row of the deixis table."""
+
+    word: str
+    refers: str  # home, author, parties, meeting
+    level: str  # province, city, county or ''
+    count: int  # parties: how many (0: all of the last list)
+
+
+class Ref(NamedTuple):
+    """A deictic word at ``[start, end)`` that refers to ``entity``."""
+
+    start: int
+    end: int
+    entity: Entity
+    via: str
+
+
+
+
+@cache
+def deixis() -> tuple[ahocorasick_rs.AhoCorasick, tuple[Deixis, ...]]:
+    """The deixis table and an automaton over its words (longest match first)."""
+    rows: list[Deixis] = []
+    for r in tables.tsv("deixis.tsv"):
+        rows.append(Deixis(r["word"], r["refers"], r["level"], int(r["count"] or 0)))
+    rows.sort(key=lambda d: d.word)
+    ac = ahocorasick_rs.AhoCorasick(
+        [d.word for d in rows], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+    )
+    return ac, tuple(rows)
+
+
+def _author(doc: Document, entities: Sequence[Entity]) -> Entity | None:
+    publisher = normalise_name(doc.metadata.get("publisher", ""))
+    bodies = [e for e in entities if e.type in (EntityType.AGENCY, EntityType.ORGANIZATION)]
+    if publisher:
+        for e in bodies:
+            names = {normalise_name(e.name), *(normalise_name(a) for a in e.aliases)}
+            if publisher in names:
+                return e
+    agencies = [e for e in bodies if e.type == EntityType.AGENCY and e.mentions]
+    return min(agencies, key=lambda e: e.mentions[0].start) if agencies else None
+
+
+def _home(doc: Document, entities: Sequence[Entity]) -> dict[str, Entity]:
+    ctx = document_context(doc)
+    by_id = {e.id: e for e in entities}
+    out: dict[str, Entity] = {}
+    for level, code in ctx.home.items():
+        e = by_id.get(f"Place/{code}")
+        if e is not None:
+            out[level] = e
+    return out
+
+
+def _nested(a: Entity, b: Entity) -> bool:
+    return bool(
+        a.code
+        and b.code
+        and (a.code in tables.ancestors(b.code) or b.code in tables.ancestors(a.code))
+    )
+
+
+def references(doc: Document, entities: Sequence[Entity]) -> list[Ref]:
+    """Every deictic word of ``doc`` with the entities it refers to, in text order."""
+    text = doc.norm
+    ac, rows = deixis()
+    found = ac.find_matches_as_indexes(text)
+    if not found:
+        return []
+    home = _home(doc, entities)
+    author = _author(doc, entities)
+    spans = sorted(
+        ((sp.start, sp.end, e) for e in entities for sp in e.mentions),
+        key=lambda t: (t[0], -t[1]),
+    )
+    divs = tables.divisions()
+    out: list[Ref] = []
+    for idx, s, e in found:
+        d = rows[idx]
+        if d.refers == "home":
+            h = home.get(d.level) or (home.get("city") if d.level == "county" else None)
+            if h is not None:
+                out.append(Ref(s, e, h, "home"))
+        elif d.refers == "author":
+            if author is not None:
+                out.append(Ref(s, e, author, "author"))
+        elif d.refers == "meeting":
+            before = [t for t in spans if t[1] <= s and t[2].type == EntityType.EVENT]
+            if before:
+                out.append(Ref(s, e, before[-1][2], "meeting"))
+            else:
+                events = [t for t in spans if t[2].type == EntityType.EVENT]
+                if events:
+                    out.append(Ref(s, e, events[0][2], "meeting"))
+        else:
+            chosen: list[Entity] = []
+            for _s, _e, ent in reversed([t for t in spans if t[1] <= s]):
+                if ent.type not in _PARTY_TYPES or any(c.id == ent.id for c in chosen):
+                    continue
+                if d.level and (
+                    ent.type != EntityType.PLACE
+                    or not ent.code
+                    or divs[ent.code].level != d.level
+                    and not (d.level == "city" and ent.name.endswith("市"))
+                ):
+                    continue
+                if any(_nested(c, ent) for c in chosen):
+                    continue
+                chosen.append(ent)
+                if d.count and len(chosen) == d.count:
+                    break
+                if s - _e > 400:
+                    break
+            if d.count and len(chosen) != d.count:
+                continue
+            for ent in reversed(chosen):
+                out.append(Ref(s, e, ent, "parties"))
+    return out
