@@ -35,7 +35,7 @@ from pathlib import Path
 
 from kg import derived_cache
 
-__all__ = ["OffsetMap", "normalize"]
+__all__ = ["OffsetMap", "fold_width", "normalize"]
 
 #: Characters below this code point are looked up in a flat list (fast ``str.translate``);
 #: it covers the Basic Multilingual Plane and CJK extension B, where OpenCC's table lives.
@@ -49,6 +49,19 @@ def _base_map() -> dict[int, int]:
     table[0x00A0] = 0x20  # no-break space
     table[0x0D] = 0x0A  # carriage return
     return table
+
+
+_WIDTH = _base_map()
+
+
+def fold_width(text: str) -> str:
+    """Only the width and space part of :func:`normalize`: full-width ASCII forms become
+    ASCII and odd spaces a space; the script is kept as written.
+
+    >>> fold_width("（乾縣）：２０２４\u3000年")
+    '(乾縣):2024 年'
+    """
+    return text.translate(_WIDTH)
 
 
 def _opencc_entries(config: str) -> dict[str, list[str]]:
