@@ -628,26 +628,38 @@ def test_the_ends_of_a_long_text_are_read() -> None:
     assert parse_metadata(text, norm=normalize(text)) == meta
 
 
-def test_a_bad_label_table_is_a_one_line_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("table", "row", "expected"),
+    [
+        ("metadata_labels.tsv", "网址\twebsite\t0\ttoken\tcurated", "unknown field 'website'"),
+        (
+            "metadata_labels.tsv",
+            "网址\thost\tfirst\ttoken\tcurated",
+            "rank 'first' is not a number",
+        ),
+        ("metadata_words.tsv", "网\tmedia\tcurated", "unknown kind 'media'"),
+    ],
+)
+def test_a_bad_table_row_is_a_one_line_error(
+    table: str, row: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copytree(ROOT / "data" / "gazetteer", tmp_path / "gazetteer")
-    table = tmp_path / "gazetteer" / "metadata_labels.tsv"
-    table.write_text(
-        table.read_text(encoding="utf-8") + "网址\twebsite\t0\ttoken\tcurated\n", encoding="utf-8"
-    )
+    path = tmp_path / "gazetteer" / table
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, row]) + "\n", encoding="utf-8")
     monkeypatch.setenv("KG_DATA_DIR", str(tmp_path))
-    metadata_module._labels.cache_clear()
-    metadata_module._label_pattern.cache_clear()
+    caches = (metadata_module._labels, metadata_module._label_pattern, metadata_module._word_table)
+    for cached in caches:
+        cached.cache_clear()
     try:
         with pytest.raises(DataError) as err:
-            parse_metadata("网址: example\n")
+            parse_metadata("网址: example\n【某某网讯】两地签署合作协议。\n")
         message = str(err.value)
-        assert "\n" not in message and "unknown field 'website'" in message
-        assert "metadata_labels.tsv line" in message
+        assert "\n" not in message and expected in message
+        assert f"{table} line {len(lines) + 1}:" in message
     finally:
-        metadata_module._labels.cache_clear()
-        metadata_module._label_pattern.cache_clear()
+        for cached in caches:
+            cached.cache_clear()
 
 
 def test_every_table_row_has_a_source() -> None:

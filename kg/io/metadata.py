@@ -4,8 +4,8 @@
 conventions of Chinese official web pages and documents:
 
 - ``label: value`` fields on short lines, several to a line, the value perhaps on
-  the next line (``• 信息索引号:`` then ``113307000025923025/2024-00153``), a value
-  running straight into the next label (``来源: 四川在线编辑:邓强``). The labels and
+  the next line (``• 信息索引号:`` then ``11430000MB1234567X/2023-00042``), a value
+  running straight into the next label (``来源: 湖南在线编辑:王五``). The labels and
   the field each gives are the table ``data/gazetteer/metadata_labels.tsv``;
 - the unlabelled header block of government portals, one value per line (bulleted
   or not): index number, publishing agency, category, written date, published date;
@@ -14,24 +14,23 @@ conventions of Chinese official web pages and documents:
   a notice whose page starts with its addressee, the title of the document it
   issues (the heading after its signature); a second formal heading naming the
   proposal answered (subtitle); the proposal number, from the title or the opening
-  sentence (``(第22号代表建议)收悉``); the grade of a reply (``(B)类``);
+  sentence (``(第35号代表建议)收悉``); the grade of a reply (``(A)类``, ``…号(C)``);
 - the addressee (the salutation line) and the signature block that closes a letter
   or a notice: the date (signed_date, and the written date when no ``成文日期`` is
   given), and the body above it;
-- news conventions: a dateline (``2005年12月26日 07:17 东方早报``, ``[2012-01-05]``),
-  and a byline naming the outlet (``【文匯網訊】``, ``观点网讯``, ``封面新闻记者 某某``,
-  ``澎湃新闻(www.thepaper.cn)``); a wire dateline (``新华社上海4月10日电``) names the
+- news conventions: a dateline (``2021年03月05日 08:12 潇湘晨报``, ``[2019-06-02]``),
+  and a byline naming the outlet (``【东方网讯】``, ``晋城网讯``, ``红星新闻记者 王五``,
+  ``红星新闻(www.example.cn)``); a wire dateline (``新华社成都6月1日电``) names the
   agency that wrote the report, not the publisher, and is not read;
 - the publisher: the header's field, else the outlet of the dateline or byline,
   else the body that issues the document (``X关于…的通知``), else, on a document
   with a document number (文号), the body that signs it. A body named in short
   (``市发改委``) is given in the fullest form the document itself uses for it
-  (``金华市发展和改革委员会``, its signature), or else by the short-form table
-  ``data/gazetteer/bodies.tsv`` (``国家发展改革委`` -> ``国家发展和改革委员会``).
+  (``吉林市发展和改革委员会``, its signature), or else by the short-form table
+  ``data/gazetteer/bodies.tsv`` (``吉林省发展改革委`` -> ``吉林省发展和改革委员会``).
 
-Dates are read in the forms ``2024-02-28``, ``2024/2/28``, ``2024.2.28``,
-``2024年2月28日`` and ``二〇二四年二月二十八日``, and as ``28.02.2024`` when the day
-cannot be a month (over 12). The word lists are ``data/gazetteer/metadata_words.tsv``.
+Dates are read by :mod:`kg.io.dates` (``2024-02-28``, ``2024年2月28日``,
+``二〇二四年二月二十八日`` …). The word lists are ``data/gazetteer/metadata_words.tsv``.
 
 A field that is not found is left out, never guessed. Structure is read from the
 normalised text; every text value is copied from the text as written (traditional
@@ -61,13 +60,23 @@ signed_date 2017-05-11
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import NamedTuple
 
 from kg.errors import DataError
+from kg.io.dates import (
+    DATES,
+    TIME,
+    WEEKDAY,
+    date_at_start,
+    date_only,
+    find_date,
+    han_number,
+    iso_of,
+    parse_date,
+)
 from kg.resources import data_file
 from kg.text.normalize import fold_width, normalize
 from kg.types import METADATA_FIELDS
@@ -148,13 +157,24 @@ def _labels() -> dict[str, _Label]:
 
 
 @cache
+def _word_table() -> dict[str, tuple[str, ...]]:
+    """Kind -> its words, longest first, from ``metadata_words.tsv``."""
+    by_kind: dict[str, set[str]] = {kind: set() for kind in _WORD_KINDS}
+    for line, row in _rows("metadata_words.tsv", ("word", "kind")):
+        if row["kind"] not in by_kind:
+            raise DataError(
+                f"data/gazetteer/metadata_words.tsv line {line}: unknown kind {row['kind']!r}"
+                f" (valid: {', '.join(_WORD_KINDS)})"
+            )
+        by_kind[row["kind"]].add(row["word"])
+    return {
+        kind: tuple(sorted(words, key=lambda w: (-len(w), w))) for kind, words in by_kind.items()
+    }
+
+
 def _words(kind: str) -> tuple[str, ...]:
     """The words of one kind of ``metadata_words.tsv``, longest first."""
-    if kind not in _WORD_KINDS:
-        raise DataError(f"unknown word kind {kind!r} (valid: {', '.join(_WORD_KINDS)})")
-    words = [row["word"] for _, row in _rows("metadata_words.tsv", ("word", "kind"))]
-    kinds = [row["kind"] for _, row in _rows("metadata_words.tsv", ("word", "kind"))]
-    return tuple(sorted({w for w, k in zip(words, kinds, strict=True) if k == kind}, key=len)[::-1])
+    return _word_table()[kind]
 
 
 @cache
@@ -173,107 +193,6 @@ def _label_pattern() -> re.Pattern[str]:
     """A known label (spaces allowed between its characters) and its colon."""
     labels = sorted(_labels(), key=len, reverse=True)
     return re.compile("(" + "|".join(r"\s*".join(map(re.escape, k)) for k in labels) + r")\s*[::]")
-
-
-# ----------------------------------------------------------------------------- dates
-
-_ARABIC_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)\s*日?")
-#: Day first (17.05.2014): read only when the day cannot be a month.
-_DAY_FIRST_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])")
-_HAN_DIGITS = "〇一二三四五六七八九"
-_HAN_DATE = re.compile(
-    r"([〇零○O0一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
-    r"\s*([一二三四五六七八九十]{1,3})\s*日"
-)
-_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|\d{1,2}时\d{1,2}分(?:\d{1,2}秒)?")
-_WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
-
-
-def _han_number(s: str) -> int | None:
-    """A Chinese numeral below 10000 as an int (``十二`` -> 12, ``一百零五`` -> 105).
-
-    >>> _han_number("五"), _han_number("二十一"), _han_number("一百零五"), _han_number("二〇二一")
-    (5, 21, 105, 2021)
-    """
-    digits = {c: i for i, c in enumerate(_HAN_DIGITS)} | {"零": 0, "○": 0, "O": 0, "0": 0, "两": 2}
-    units = {"十": 10, "百": 100, "千": 1000}
-    if s and all(c in digits for c in s):  # digit by digit: 二〇二一
-        return int("".join(str(digits[c]) for c in s))
-    total, current = 0, 0
-    for c in s:
-        if c in digits:
-            current = digits[c]
-        elif c in units:
-            total += (current or 1) * units[c]
-            current = 0
-        else:
-            return None
-    return total + current if s else None
-
-
-def _iso(year: int, month: int, day: int) -> str | None:
-    try:
-        return _dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def _date_match(m: re.Match[str]) -> str | None:
-    if m.re is _HAN_DATE:
-        year, month, day = (_han_number(g) for g in m.groups())
-        if year is None or month is None or day is None:
-            return None
-        return _iso(year, month, day)
-    if m.re is _DAY_FIRST_DATE:
-        day, month, year = (int(g) for g in m.groups())
-        return _iso(year, month, day) if day > 12 else None
-    return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-
-
-def _find_date(s: str, start: int = 0) -> tuple[str, int, int] | None:
-    """The first date in ``s`` (ISO form, start, end), or None."""
-    best: tuple[str, int, int] | None = None
-    for pattern in (_ARABIC_DATE, _HAN_DATE, _DAY_FIRST_DATE):
-        for m in pattern.finditer(s, start):
-            if best is not None and m.start() >= best[1]:
-                break
-            iso = _date_match(m)
-            if iso:
-                best = (iso, m.start(), m.end())
-                break
-    return best
-
-
-def _date_at_start(s: str) -> tuple[str, int] | None:
-    """The ISO date a string starts with and where it ends, if it starts with one."""
-    for pattern in (_ARABIC_DATE, _HAN_DATE, _DAY_FIRST_DATE):
-        m = pattern.match(s)
-        if m:
-            iso = _date_match(m)
-            return (iso, m.end()) if iso else None
-    return None
-
-
-def parse_date(s: str) -> str | None:
-    """The ISO form of the date ``s`` starts with (after spaces), or None.
-
-    >>> parse_date("2024年9月21日"), parse_date("2019-12-17 21:37:23"), parse_date("二〇二一年七月十九日")
-    ('2024-09-21', '2019-12-17', '2021-07-19')
-    >>> parse_date("17.05.2014 08:32"), parse_date("02.03.2016"), parse_date("2024年13月1日")
-    ('2014-05-17', None, None)
-    """
-    found = _date_at_start(s.strip())
-    return found[0] if found else None
-
-
-def _date_only(s: str) -> str | None:
-    """The date of a line that holds a date (and perhaps a time) and nothing else."""
-    s = s.strip("[]【】() ")
-    found = _date_at_start(s)
-    if not found:
-        return None
-    rest = s[found[1] :].strip()
-    return found[0] if not rest or _TIME.fullmatch(rest) else None
 
 
 # ----------------------------------------------------------------------------- values
@@ -419,11 +338,17 @@ def _label_only(t: str) -> str | None:
     return key if key in _labels() else None
 
 
-def _outlet(v: _Val) -> _Val | None:
-    """``v`` when it names a news outlet (…日报, …网, …新闻), without a channel after it."""
+def _without_channel(v: _Val) -> _Val:
+    """An outlet's name without the channel after it (安徽日报-手机客户端 -> 安徽日报)."""
     m = re.search(r"[-·]", v.text)
     if m and v.text[m.end() :].endswith(_words("channel")):
-        v = v.cut(0, m.start())
+        return v.cut(0, m.start())
+    return v
+
+
+def _outlet(v: _Val) -> _Val | None:
+    """``v`` when it names a news outlet (…日报, …网, …新闻), without a channel after it."""
+    v = _without_channel(v)
     t = v.text
     if len(t) < 2 or t in _words("outlet") or t.startswith(_words("self")):
         return None
@@ -437,10 +362,7 @@ def _field_value(label: _Label, raw: _Val) -> _Val | str | None:
         return parse_date(raw.text)
     if label.kind == "text":
         return raw
-    token = raw.first_token()
-    m = re.search(r"[-·]", token.text)
-    if m and token.text[m.end() :].endswith(_words("channel")):
-        token = token.cut(0, m.start())
+    token = _without_channel(raw.first_token())
     if label.kind == "outlet":
         return _outlet(token)
     return token if token.text else None
@@ -527,7 +449,7 @@ def _header_block(lines: list[_Line]) -> tuple[list[_Offer], int]:
         names = dates = 0
         for line in lines[1:5]:
             t = line.text
-            if _date_only(t):
+            if date_only(t):
                 if dates == 2:
                     break
                 dates += 1
@@ -546,7 +468,7 @@ def _header_block(lines: list[_Line]) -> tuple[list[_Offer], int]:
             continue
         if _INDEX_NUMBER.match(item.text):
             offers.append(_Offer("index_number", item, 0))
-        elif (iso := _date_only(item.text)) is not None:
+        elif (iso := date_only(item.text)) is not None:
             field = next(date_fields, None)
             if field:
                 offers.append(_Offer(field, iso, 0))
@@ -608,18 +530,18 @@ def _dateline(line: _Line) -> tuple[str, _Val | None] | None:
                 continue
             a = f.value.pos[0] - line.val.pos[0]  # a line's offsets are contiguous
             drop(a, a + len(f.value.text), keep)
-            found = _date_at_start(f.value.text)
+            found = date_at_start(f.value.text)
             if found:
                 drop(a, a + found[1], owned)
     iso = None
-    for pattern in (_ARABIC_DATE, _HAN_DATE, _DAY_FIRST_DATE):
+    for pattern in DATES:
         for m in pattern.finditer(t):
             if not owned[m.start()] and iso is None:
-                iso = _date_match(m)
+                iso = iso_of(m)
             drop(m.start(), m.end(), keep)
     if iso is None:
         return None
-    for pattern in (_TIME, _WEEKDAY, _URL, _SEPARATORS):
+    for pattern in (TIME, WEEKDAY, _URL, _SEPARATORS):
         for m in pattern.finditer(t):
             drop(m.start(), m.end(), keep)
     pieces: list[_Val] = []
@@ -638,13 +560,13 @@ def _dateline(line: _Line) -> tuple[str, _Val | None] | None:
 
 
 def _is_byline(t: str) -> bool:
-    """A line naming the reporters: ``封面新闻记者 杨芮雯 陈彦霏``, ``首席记者 孔庆蕾``."""
+    """A line naming the reporters: ``红星新闻记者 王五 赵六``, ``首席记者 张三``."""
     return bool(re.match(r"^\S{0,12}记者(?:\s+\S{2,4})+$", t))
 
 
 def _is_header_line(t: str) -> bool:
     """A line of the page header: fields, a dateline, a document number, a grade."""
-    if _is_label_line(t) or _date_at_start(t.strip("[]【】() ")) or _is_doc_number_line(t):
+    if _is_label_line(t) or date_at_start(t.strip("[]【】() ")) or _is_doc_number_line(t):
         return True
     if _GRADE_LINE.match(t) or _is_separator(t):
         return True
@@ -696,7 +618,7 @@ def _clean_title(v: _Val) -> _Val:
     """Drop a trailing document number; join spaces a title cannot hold.
 
     A formal title holds no spaces (one inside it is a line-wrap or typing slip); a
-    headline keeps a space between two parts (…举行 韩正出席并致辞, “镇江协议” 加强…)
+    headline keeps a space between two parts (…举行 某某出席并致辞, “某某协议” 加强…)
     but not one beside a comma or a full stop; a closing full stop goes.
     """
     v = v.strip().strip("。").strip()
@@ -713,11 +635,11 @@ def _clean_title(v: _Val) -> _Val:
 
 def _timestamp_cut(v: _Val) -> tuple[_Val, str] | None:
     """A heading followed on its line by a date (and time): the heading and the date."""
-    found = _find_date(v.text)
+    found = find_date(v.text)
     if found is None or found[1] == 0:
         return None
     rest = v.text[found[2] :].strip()
-    if rest and not _TIME.fullmatch(rest):
+    if rest and not TIME.fullmatch(rest):
         return None
     head = v.cut(0, found[1]).strip()
     return (head, found[0]) if head.text and _heading_like(head.text) else None
@@ -820,7 +742,7 @@ def _proposal_number(*headings: str | None) -> str | None:
                 continue
             value = "".join(m.groups())
             if value[0] in _HAN_NUMERAL:
-                number = _han_number(value)
+                number = han_number(value)
                 if number is None:
                     continue
                 value = str(number)
@@ -884,7 +806,7 @@ def _body_name(t: str) -> bool:
 
 
 def _title_issuer(title: _Val | None) -> _Val | None:
-    """The body that issues a formal title: 福建省交通运输厅关于…, 仁寿县人民政府对…."""
+    """The body that issues a formal title: 贵州省交通运输厅关于…, 某某县人民政府对…."""
     if title is None:
         return None
     m = _ISSUER.match(title.text)
@@ -895,8 +817,8 @@ def _title_issuer(title: _Val | None) -> _Val | None:
 
 def _is_short_of(short: str, full: str) -> bool:
     """``short`` is an abbreviation of ``full``: its characters in order, the last one
-    from the word that ends ``full`` (市发改委 of 金华市发展和改革委员会, 市府办 of
-    江山市人民政府办公室, not 市政府 of 市人民政府办公室)."""
+    from the word that ends ``full`` (市发改委 of 吉林市发展和改革委员会, 市府办 of
+    某某市人民政府办公室, not 市政府 of 市人民政府办公室)."""
     ending = next((w for w in _words("agency") if full.endswith(w)), None)
     if ending is None or not 2 <= len(short) < len(full) or short[-1] not in ending:
         return False
@@ -964,7 +886,7 @@ def _signature(merged: list[_Line], addressee_no: int | None, body_no: int) -> _
     found = None
     if addressee_no is not None:
         for k, line in enumerate(merged):
-            if line.no > addressee_no and (iso := _date_only(line.text)):
+            if line.no > addressee_no and (iso := date_only(line.text)):
                 found = (iso, k)
                 break
     else:
@@ -973,7 +895,7 @@ def _signature(merged: list[_Line], addressee_no: int | None, body_no: int) -> _
             line = merged[k]
             if line.no <= body_no:
                 break
-            if iso := _date_only(line.text):
+            if iso := date_only(line.text):
                 found = (iso, k)
                 break
     if found is None:
@@ -1016,8 +938,8 @@ def parse_metadata(text: str, *, norm: str | None = None) -> dict[str, str]:
 
     >>> parse_metadata("“深莞惠+汕尾河源”联建新都市群\\n\\n2016-02-19\\n来源:广州日报\\n\\n正文。")
     {'publisher': '广州日报', 'published': '2016-02-19', 'title': '“深莞惠+汕尾河源”联建新都市群'}
-    >>> parse_metadata("港滬簽4份合作協議 達28共識\\n[2012-01-05]\\n【文匯網訊】據香港政府新聞網消息……")
-    {'publisher': '文匯網', 'published': '2012-01-05', 'title': '港滬簽4份合作協議 達28共識'}
+    >>> parse_metadata("粵港合作聯席會議舉行\\n[2019-06-02]\\n【東方網訊】兩地簽署合作協議……")
+    {'publisher': '東方網', 'published': '2019-06-02', 'title': '粵港合作聯席會議舉行'}
     """
     if norm is not None and len(norm) != len(text):
         raise ValueError("norm must be the normalised text, of the same length as text")
@@ -1073,17 +995,15 @@ def parse_metadata(text: str, *, norm: str | None = None) -> dict[str, str]:
         if _is_doc_number_line(t):
             has_doc_number = True
             rest = t[_DOC_NUMBER.match(t).end() :]  # type: ignore[union-attr]
-            offer("written", _date_only(rest), 1)
+            offer("written", date_only(rest), 1)
             grade = _GRADE_AFTER_NUMBER.search(t)
             if grade:
                 offer("category", line.val.cut(grade.start(1), grade.end(1)), 2)
         elif (grade := _GRADE_LINE.match(t)) is not None:
             offer("category", line.val.cut(grade.start(1), grade.end(1)), 2)
-        elif "published" not in fields or fields["published"][0] > 3:
-            found = _dateline(line)
-            if found:
-                offer("published", found[0], 3)
-                offer("publisher", found[1], 3)
+        elif (found := _dateline(line)) is not None:
+            offer("published", found[0], 3)
+            offer("publisher", found[1], 3)
 
     # The outlet named by a byline in the opening lines of the body.
     if body_at is not None:
