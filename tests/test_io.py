@@ -418,7 +418,14 @@ def test_discover_the_sample_corpus() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["kg.io.encoding", "kg.io.html_text", "kg.io.readers", "kg.io.discover", "kg.io.metadata"],
+    [
+        "kg.io.encoding",
+        "kg.io.html_text",
+        "kg.io.readers",
+        "kg.io.discover",
+        "kg.io.metadata",
+        "kg.io.dates",
+    ],
 )
 def test_docstring_examples_run(module: str) -> None:
     import doctest

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import random
+import re
 import time
 from pathlib import Path
 
@@ -11,7 +13,41 @@ from opencc import OpenCC
 
 from kg.text.normalize import OffsetMap, normalize
 
-DOCS = sorted((Path(__file__).resolve().parent.parent / "data" / "docs").glob("*.txt"))
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = sorted((ROOT / "data" / "docs").glob("*.txt"))
+
+
+def _traditional_only() -> frozenset[str]:
+    """Characters only traditional script writes, by OpenCC's own character tables: a
+    ``t2s`` key that is neither among its own simplified forms nor an ``s2t`` key."""
+    import opencc
+
+    folder = Path(opencc.__file__).resolve().parent / "dictionary"
+    t2s, s2t = {}, set()
+    with open(folder / "TSCharacters.txt", encoding="utf-8") as f:
+        for line in f:
+            key, _, values = line.rstrip("\n").partition("\t")
+            t2s[key] = values.split()
+    with open(folder / "STCharacters.txt", encoding="utf-8") as f:
+        s2t = {line.partition("\t")[0] for line in f}
+    return frozenset(k for k, v in t2s.items() if len(k) == 1 and k not in v and k not in s2t)
+
+
+TRADITIONAL_ONLY = _traditional_only()
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _traditional_share(text: str) -> float:
+    """The share of the Chinese characters of ``text`` that only traditional script writes."""
+    han = _HAN.findall(text)
+    return sum(c in TRADITIONAL_ONLY for c in han) / len(han) if han else 0.0
+
+
+#: The corpus by script, learnt from each text: simplified documents write no
+#: traditional-only character at all; traditional ones write a good share of them.
+SHARES = {p: _traditional_share(p.read_text(encoding="utf-8")) for p in DOCS}
+SIMPLIFIED = [p for p in DOCS if SHARES[p] == 0]
+TRADITIONAL = [p for p in DOCS if SHARES[p] >= 0.2]
 
 
 @pytest.mark.parametrize(
@@ -25,7 +61,10 @@ DOCS = sorted((Path(__file__).resolve().parent.parent / "data" / "docs").glob("*
         # OpenCC phrases of unchanged length override character by character conversion.
         ("陝西省乾縣", "陕西省乾县"),
         ("關於建議的答覆", "关于建议的答复"),
+        # 乾 and 於 are simplified characters too: converted only inside phrases.
         ("乾燥的天氣", "干燥的天气"),
+        ("乾安縣位於吉林省", "乾安县位于吉林省"),
+        ("乾坤", "乾坤"),
     ],
 )
 def test_traditional_sentences_become_simplified(traditional: str, simplified: str) -> None:
@@ -48,13 +87,46 @@ def test_width_spaces_and_line_ends(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
 
 
-@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+def test_every_corpus_document_is_in_one_script() -> None:
+    """The script of each document is clear from its text (no document mixes them)."""
+    assert SIMPLIFIED and TRADITIONAL
+    assert len(SIMPLIFIED) + len(TRADITIONAL) == len(DOCS)
+
+
+@pytest.mark.parametrize("path", SIMPLIFIED, ids=lambda p: p.name)
 def test_simplified_corpus_text_is_left_alone(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert normalize(text) == text
 
 
-@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TRADITIONAL, ids=lambda p: p.name)
+def test_traditional_corpus_text_becomes_simplified(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    norm = normalize(text)
+    assert len(norm) == len(text)
+    assert _traditional_share(norm) == 0
+    assert normalize(norm) == norm
+
+
+def test_division_names_are_kept() -> None:
+    """Every division name of the national table, and its traditional form, normalises
+    to the name itself (乾县 is not 干县)."""
+    s2t = OpenCC("s2t")
+    with open(ROOT / "data" / "gazetteer" / "adcodes.csv", encoding="utf-8", newline="") as f:
+        names = sorted({row["name"] for row in csv.DictReader(f)})
+    assert "乾县" in names and len(names) > 3000
+    assert [n for n in names if normalize(n) != n] == []
+    assert [n for n in names if normalize(s2t.convert(n)) != n] == []
+
+
+def test_normalising_twice_keeps_a_simplified_character() -> None:
+    """Regression: normalising twice turned the county 乾縣 into 干县."""
+    once = normalize("陝西省咸陽市乾縣")
+    assert once == "陕西省咸阳市乾县"
+    assert normalize(once) == once
+
+
+@pytest.mark.parametrize("path", SIMPLIFIED, ids=lambda p: p.name)
 def test_traditional_copy_keeps_length_and_comes_back_mostly(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     traditional = OpenCC("s2t").convert(text)
@@ -81,6 +153,25 @@ def test_normalising_is_idempotent_on_the_corpus() -> None:
     text = "".join(OpenCC("s2t").convert(p.read_text(encoding="utf-8")) for p in DOCS)
     once = normalize(text)
     assert normalize(once) == once
+
+
+def test_normalising_is_idempotent_on_every_opencc_entry() -> None:
+    """Every key and candidate of OpenCC's dictionaries, in either direction, is a fixed
+    point once normalised (a character map that maps into itself, phrases that convert
+    to what the map leaves alone)."""
+    import opencc
+
+    folder = Path(opencc.__file__).resolve().parent / "dictionary"
+    words: set[str] = set()
+    for name in ("TSCharacters.txt", "TSPhrases.txt", "STCharacters.txt", "STPhrases.txt"):
+        with open(folder / name, encoding="utf-8") as f:
+            for line in f:
+                key, _, values = line.rstrip("\n").partition("\t")
+                words.add(key)
+                words.update(values.split())
+    assert len(words) > 50_000
+    changed = [w for w in sorted(words) if normalize(normalize(w)) != normalize(w)]
+    assert changed == []
 
 
 def test_ten_megabytes_take_seconds_not_minutes() -> None:

@@ -135,7 +135,7 @@ def read_document(
         path=path_str,
         text=text,
         norm=norm,
-        metadata=parse_metadata(norm),
+        metadata=parse_metadata(text, norm=norm),
         encoding=encoding,
         name=name if name is not None else Path(path_str).name,
     )

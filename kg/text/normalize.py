@@ -4,8 +4,13 @@
 exactly the length of its input and an offset into one is an offset into the other:
 
 - traditional Chinese characters become simplified ones (OpenCC ``t2s``), but only
-  where OpenCC maps one character to one character; OpenCC's phrase entries of
-  unchanged length override the characters where they differ (乾縣 -> 乾县);
+  where OpenCC maps one character to one character, and never a character that is
+  itself simplified: one that OpenCC lists among its own simplified forms (乾 -> 干 or
+  乾, 於 -> 于 or 於) or that is a key of its simplified-to-traditional table. Such a
+  character is converted only inside a phrase that OpenCC lists with it: a ``t2s``
+  phrase entry, or an ``s2t`` phrase entry read backwards (乾燥 <- 干燥). Simplified
+  text is therefore left as it is (乾县, 乾安县 stay), and normalising twice gives
+  what normalising once gives;
 - full-width ASCII forms (U+FF01..U+FF5E) become ASCII, U+3000 (ideographic space)
   and U+00A0 (no-break space) become a space;
 - ``\\r`` becomes ``\\n``, so ``\\r\\n`` becomes ``\\n\\n`` (same length).
@@ -30,7 +35,7 @@ from pathlib import Path
 
 from kg import derived_cache
 
-__all__ = ["OffsetMap", "normalize"]
+__all__ = ["OffsetMap", "fold_width", "normalize"]
 
 #: Characters below this code point are looked up in a flat list (fast ``str.translate``);
 #: it covers the Basic Multilingual Plane and CJK extension B, where OpenCC's table lives.
@@ -46,16 +51,30 @@ def _base_map() -> dict[int, int]:
     return table
 
 
-def _opencc_keys() -> set[str]:
-    """Every key of OpenCC's ``t2s`` dictionaries (characters and phrases).
+_WIDTH = _base_map()
 
-    The dictionary files are named in OpenCC's own ``t2s.json`` configuration; a
-    character that is a key in none of them is left alone by OpenCC.
+
+def fold_width(text: str) -> str:
+    """Only the width and space part of :func:`normalize`: full-width ASCII forms become
+    ASCII and odd spaces a space; the script is kept as written.
+
+    >>> fold_width("（乾縣）：２０２４\u3000年")
+    '(乾縣):2024 年'
+    """
+    return text.translate(_WIDTH)
+
+
+def _opencc_entries(config: str) -> dict[str, list[str]]:
+    """Every entry of the dictionaries of one OpenCC configuration (``t2s``, ``s2t``):
+    key -> its candidates, the preferred one first.
+
+    The dictionary files are named in OpenCC's own ``<config>.json``; a character that
+    is a key in none of the ``t2s`` files is left alone by OpenCC.
     """
     import opencc
 
     root = Path(opencc.__file__).resolve().parent
-    config = json.loads((root / "config" / "t2s.json").read_text(encoding="utf-8"))
+    conf = json.loads((root / "config" / f"{config}.json").read_text(encoding="utf-8"))
     files: list[str] = []
 
     def collect(node: object) -> None:
@@ -68,15 +87,16 @@ def _opencc_keys() -> set[str]:
             for value in node:
                 collect(value)
 
-    collect(config.get("conversion_chain"))
-    keys: set[str] = set()
+    collect(conf.get("conversion_chain"))
+    entries: dict[str, list[str]] = {}
     for name in files:
         with open(root / "dictionary" / name, encoding="utf-8") as f:
             for line in f:
-                key = line.split("\t", 1)[0].strip()
+                key, _, values = line.rstrip("\n").partition("\t")
+                key = key.strip()
                 if key:
-                    keys.add(key)
-    return keys
+                    entries.setdefault(key, values.split())
+    return entries
 
 
 class _Tables:
@@ -85,7 +105,7 @@ class _Tables:
 
     ``flat[cp]`` is the code point that ``cp`` becomes. Phrases are OpenCC phrase
     entries whose conversion keeps their length but differs from converting their
-    characters one by one (乾縣 -> 乾县, not 干县; 答覆 -> 答复); ``triggers`` finds
+    characters one by one (乾燥 -> 干燥, 答覆 -> 答复); ``triggers`` finds
     the characters where the two differ, and ``by_trigger`` lists, for each such
     character, ``(offset in the phrase, phrase, conversion)``, longest phrase first.
     """
@@ -120,7 +140,7 @@ class _Tables:
 
 
 #: Part of the key of the kept tables (bump it to derive them afresh).
-_TABLES_FORMAT = "policy-kg normalize-t2s 1"
+_TABLES_FORMAT = "policy-kg normalize-t2s 2"
 
 _Derived = tuple[list[int], dict[str, list[tuple[int, str, str]]]]
 
@@ -158,21 +178,52 @@ def _derive_tables() -> _Derived:
     from opencc import OpenCC
 
     converter = OpenCC("t2s")
-    keys = _opencc_keys()
+    t2s = _opencc_entries("t2s")
+    s2t = _opencc_entries("s2t")
+    # A character that simplified text uses as it is: OpenCC offers it as one of its
+    # own simplified forms, or converts it to traditional (it is a simplified key).
+    simplified = {k for k, v in t2s.items() if len(k) == 1 and k in v}
+    simplified |= {k for k in s2t if len(k) == 1}
     flat = list(range(_TABLE_SIZE))
-    for ch in sorted(k for k in keys if len(k) == 1):
-        simplified = converter.convert(ch)
+    for ch in sorted(k for k in t2s if len(k) == 1):
+        if ch in simplified or ord(ch) >= _TABLE_SIZE:
+            continue
+        converted = converter.convert(ch)
         # Keep only one-to-one conversions: the length must never change.
-        if len(simplified) == 1 and simplified != ch and ord(ch) < _TABLE_SIZE:
-            flat[ord(ch)] = ord(simplified)
+        if len(converted) == 1 and converted != ch:
+            flat[ord(ch)] = ord(converted)
+    # A character is mapped only to one that stays as it is (normalising is idempotent).
+    for cp in range(_TABLE_SIZE):
+        target = flat[cp]
+        if target != cp and target < _TABLE_SIZE and flat[target] != target:
+            flat[cp] = cp
     for src, dst in _base_map().items():
         flat[src] = dst
+    phrases: dict[str, str] = {}
+    for phrase in sorted(k for k in t2s if len(k) > 1):
+        phrases[phrase] = converter.convert(phrase)
+    # s2t phrases read backwards decide the characters left out of the map above (乾燥
+    # <- 干燥); a traditional phrase two simplified ones give is left undecided.
+    backwards: dict[str, set[str]] = {}
+    for simple, candidates in s2t.items():
+        if len(simple) > 1:
+            for trad in candidates:
+                if len(trad) == len(simple) and any(c in simplified for c in trad):
+                    backwards.setdefault(trad, set()).add(simple)
+    for trad, simples in sorted(backwards.items()):
+        if len(simples) != 1 or trad in phrases:
+            continue
+        (simple,) = simples
+        per_char = trad.translate(flat)
+        if all(a == b or t in simplified for a, b, t in zip(per_char, simple, trad, strict=True)):
+            phrases[trad] = simple
     by_trigger: dict[str, list[tuple[int, str, str]]] = {}
-    for phrase in sorted(k for k in keys if len(k) > 1):
-        converted = converter.convert(phrase)
+    for phrase, converted in sorted(phrases.items()):
         per_char = phrase.translate(flat)
         if len(converted) != len(phrase) or converted == per_char:
             continue
+        if converted.translate(flat) != converted:
+            continue  # a conversion that normalising would change again
         for i, (a, b) in enumerate(zip(per_char, converted, strict=True)):
             if a != b:
                 by_trigger.setdefault(phrase[i], []).append((i, phrase, converted))
