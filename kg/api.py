@@ -213,15 +213,19 @@ class Graph:
         numbers as numbers and IRIs and text as strings (unbound variables left
         out): ``pandas.DataFrame(rows)`` makes a table. An ``ASK`` gives a bool,
         a ``CONSTRUCT`` a list of ``(subject, predicate, object)`` string triples.
+        Entity parameters take a canonical name, an alias or an id
+        (``party="郑州"`` is ``party="郑州市"``); an unknown name is an error listing
+        the closest names.
         """
-        from kg.query import bindings, run, saved_queries, saved_query
+        from kg.query import bindings, check_not_a_name, run, saved_queries, saved_query
 
         store = self._oxigraph()
         text = sparql.strip()
         if text in saved_queries():
             q = saved_query(text)
-            res = run(store, q.text, bindings(q, params))
+            res = run(store, q.text, bindings(q, params, store))
         else:
+            check_not_a_name(text)
             if params:
                 from kg.errors import KGError
 
