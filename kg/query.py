@@ -298,7 +298,9 @@ def _entity_iri_of(value: str) -> str | None:
     return None
 
 
-def resolve_entity(store: ox.Store, value: str, *, param: str = "entity") -> tuple[ox.NamedNode, ...]:
+def resolve_entity(
+    store: ox.Store, value: str, *, param: str = "entity"
+) -> tuple[ox.NamedNode, ...]:
     """The entities ``value`` names: by id or IRI, else canonical name, else alias, else
     the name without its 《》. An unknown name raises :class:`UnknownParameterValueError`
     with the closest names of the graph.
