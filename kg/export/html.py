@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import DataError, KGError, UnknownNameError
 from kg.export.atomic import write_text
-from kg.export.layout import layout
+from kg.export.layout import edge_groups, layout
 from kg.graph import Edge, KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
 
@@ -264,17 +264,7 @@ def _node_tooltip(node: Node, style: TypeStyle) -> str:
     return "\n".join(lines)
 
 
-def _edge_groups(graph: KnowledgeGraph) -> dict[tuple[str, str, str], list[Edge]]:
-    """Edges drawn as one line each: per (subject, predicate, object), symmetric ones unordered."""
-    groups: dict[tuple[str, str, str], list[Edge]] = {}
-    symmetric = {p for p in Predicate if p.symmetric}
-    for e in graph.edges:
-        s, o = e.subject, e.object
-        p = e.predicate
-        if p in symmetric and o < s:
-            s, o = o, s
-        groups.setdefault((s, p._value_, o), []).append(e)
-    return dict(sorted(groups.items()))
+_edge_groups = edge_groups
 
 
 def page_data(
