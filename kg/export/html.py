@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import DataError, KGError, UnknownNameError
 from kg.export.atomic import write_text
 from kg.export.layout import edge_groups, layout
-from kg.graph import Edge, KnowledgeGraph, Node
+from kg.graph import KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
 
 if TYPE_CHECKING:
