@@ -321,7 +321,13 @@ class Graph:
     def _info(self) -> BuildInfo:
         from kg.export.buildinfo import BuildInfo
 
-        return BuildInfo(read=self.read, skipped=tuple(self.skipped))
+        ents, rels = self.graph.counts()
+        return BuildInfo(
+            read=self.read,
+            skipped=tuple(self.skipped),
+            entities=tuple(ents.items()),
+            relations=tuple(rels.items()),
+        )
 
 
 def _term_text(t: Any) -> str:
