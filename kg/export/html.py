@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 #: Graphs with at most this many nodes settle with live physics, which then stops;
 #: larger ones keep their precomputed layout and open without any simulation.
 PHYSICS_MAX = 300
+#: The first view draws this many of the most connected entities (all of a smaller
+#: graph); the page lays out live any drawn part up to LIVE_LAYOUT_MAX entities.
+CORE_MAX = 40
+LIVE_LAYOUT_MAX = 600
 #: Above this many drawn edges, edge labels are left to the tooltips and the panel.
 EDGE_LABEL_MAX = 1500
 #: The fonts tried, in order, for Chinese labels.
@@ -303,7 +307,9 @@ def page_data(
             x=pos[n.id][0],
             y=pos[n.id][1],
             title=_node_tooltip(n, st),
-            # our own fields, read by the page's script (vis-network ignores them)
+            # our own fields, read by the page's script (vis-network ignores them);
+            # a numeric field more (e.g. kgConfidence) is filtered by state.min
+            kgName=n.name,
             kgType=n.type.value,
             kgAliases=list(n.aliases),
             kgCode=n.code,
@@ -357,9 +363,12 @@ def page_data(
     type_counts: dict[str, int] = {}
     for n in graph.nodes.values():
         type_counts[n.type.value] = type_counts.get(n.type.value, 0) + 1
-    pred_counts: dict[str, int] = {}
+    line_counts: dict[str, int] = {}
     for _, pred, _ in groups:
-        pred_counts[pred] = pred_counts.get(pred, 0) + 1
+        line_counts[pred] = line_counts.get(pred, 0) + 1
+    pred_counts: dict[str, int] = {}  # statements, as kg build counts them
+    for e in graph.edges:
+        pred_counts[e.predicate.value] = pred_counts.get(e.predicate.value, 0) + 1
     legend_types = [
         {
             "type": t.value,
@@ -378,6 +387,7 @@ def page_data(
             "color": rstyles[p.value].color,
             "directed": not p.symmetric,
             "count": pred_counts[p.value],
+            "lines": line_counts[p.value],
         }
         for p in Predicate
         if p.value in pred_counts
@@ -390,6 +400,9 @@ def page_data(
         "relations": legend_relations,
         "focus": sorted(focus_ids),
         "physics": physics,
+        "physicsMax": LIVE_LAYOUT_MAX,
+        "core": CORE_MAX,
+        "counts": {"entities": len(nodes), "relations": len(graph.edges), "lines": len(groups)},
         "options": _vis_options(
             physics=physics, large=not labelled or len(nodes) > 1000, types=legend_types
         ),
