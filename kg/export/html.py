@@ -403,10 +403,20 @@ def page_data(
         "physicsMax": LIVE_LAYOUT_MAX,
         "core": CORE_MAX,
         "counts": {"entities": len(nodes), "relations": len(graph.edges), "lines": len(groups)},
+        "outlines": _outlines(graph),
         "options": _vis_options(
             physics=physics, large=not labelled or len(nodes) > 1000, types=legend_types
         ),
     }
+
+
+def _outlines(graph: KnowledgeGraph) -> list[dict[str, Any]]:
+    """Province outlines for the geographic layout, when some place has coordinates."""
+    from kg.export.outlines import page_outlines
+
+    if not any(n.longitude is not None and n.latitude is not None for n in graph.nodes.values()):
+        return []
+    return page_outlines()
 
 
 def _node_color(fill: str, *, border: str = "#ffffff") -> dict[str, Any]:

@@ -222,9 +222,8 @@
         adjacency[e.to][e.from] = true;
       }
     });
-    var connected = Object.keys(passing).filter(function (id) {
-      return Object.keys(adjacency[id]).length > 0;
-    });
+    // entities with relations in the graph (even if the filters hide them all)
+    var connected = Object.keys(passing).filter(function (id) { return !!degree[id]; });
     var show = {};
     if (state.geo || state.all || state.doc !== null || connected.length <= data.core) {
       connected.forEach(function (id) { show[id] = true; });
@@ -294,7 +293,14 @@
 
   function fontSize(id) {
     var nb = adjacency[id] ? Object.keys(adjacency[id]).length : 0;
+    if (state.geo) {  // a map keeps its lettering and symbols the same size on screen
+      return Math.round(10 * (12 + Math.min(4, Math.sqrt(nb))) / network.getScale()) / 10;
+    }
     return Math.round(FONT + Math.min(8, 2 * Math.sqrt(nb)));
+  }
+
+  function geoSize(n) {
+    return Math.round(10 * (3 + 1.5 * Math.sqrt(n.kgDocs.length)) / network.getScale()) / 10;
   }
 
   var labelled = {};   // id -> label text drawn now
@@ -304,6 +310,9 @@
      the most connected first, each only if it overlaps no label already placed;
      the others show their name on hover. */
   function updateLabels() {
+    if (state.geo) {
+      nodes.update(nodeView.getIds().map(function (id) { return { id: id, size: geoSize(nodes.get(id)) }; }));
+    }
     var scale = network.getScale();
     var ids = nodeView.getIds().sort(byImportance);
     var pos = network.getPositions(ids);
@@ -313,7 +322,8 @@
     network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
     var changes = [];
     var want = {};
-    ids.forEach(function (id) {  // the entities themselves: no label covers one
+    ids.forEach(function (id) {  // the entities themselves: no label covers one (but map dots)
+      if (state.geo) { return; }
       var q = network.canvasToDOM(pos[id]);
       var r = (nodes.get(id).size || 10) * scale;
       placed.push([q.x - r, q.y - r, q.x + r, q.y + r]);
@@ -325,7 +335,7 @@
       var n = nodes.get(id);
       var w = 0;
       for (var i = 0; i < text.length; i++) { w += text.charCodeAt(i) > 255 ? px : px * 0.6; }
-      var top = p.y + (n.size || 10) * scale;
+      var top = p.y + (n.size || 10) * scale + 1;
       var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.25];
       var onScreen = box[2] > 0 && box[0] < canvas.width && box[3] > 0 && box[1] < canvas.height;
       var free = placed.every(function (b) {
@@ -341,10 +351,16 @@
     ids.forEach(function (id) {
       var size = fontSize(id);
       var n = nodes.get(id);
+      var change = null;
       if (labelled[id] !== want[id] || !n.font || n.font.size !== size) {
-        changes.push({ id: id, label: want[id], font: { size: size } });
+        change = { id: id, label: want[id], font: { size: size } };
         labelled[id] = want[id];
       }
+      if (state.geo && n.size !== geoSize(n)) {
+        change = change || { id: id };
+        change.size = geoSize(n);
+      }
+      if (change) { changes.push(change); }
     });
     if (changes.length) { nodes.update(changes); }
   }
@@ -560,14 +576,14 @@
       state.saved = network.getPositions();
       nodes.update(places.map(function (n) {
         var p = project(n.kgLon, n.kgLat);
-        return { id: n.id, x: p.x, y: p.y, size: Math.min(n.size, 5 + 2 * Math.sqrt(n.kgDocs.length)), kgSize: n.size };
+        return { id: n.id, x: p.x, y: p.y, kgSize: n.kgSize || n.size };
       }));
       state.geo = true;
     } else {
       var saved = state.saved || {};
       nodes.update(Object.keys(saved).map(function (id) {
         var n = nodes.get(id);
-        return { id: id, x: saved[id].x, y: saved[id].y, size: n.kgSize || n.size };
+        return { id: id, x: saved[id].x, y: saved[id].y, size: n.kgSize || n.size, font: { size: FONT } };
       }));
       state.geo = false;
     }
@@ -575,7 +591,17 @@
                          edges: { smooth: state.geo ? { enabled: false } : data.options.edges.smooth } });
     button.setAttribute("aria-pressed", state.geo ? "true" : "false");
     update({ layout: !state.geo ? true : false, done: null });
-    if (state.geo) { network.fit({ animation: false }); updateLabels(); }
+    if (state.geo) { fitMap(); }
+  }
+
+  /* The map fitted to the places in China (those abroad stay drawn, off the frame). */
+  function fitMap() {
+    var inside = nodeView.getIds().filter(function (id) {
+      var n = nodes.get(id);
+      return n.kgLon > 73 && n.kgLon < 136 && n.kgLat > 3 && n.kgLat < 54;
+    });
+    network.fit({ nodes: inside.length ? inside : nodeView.getIds(), animation: false });
+    updateLabels();
   }
 
   // ------------------------------------------------------------------ side panel
@@ -868,7 +894,7 @@
   });
   document.getElementById("kg-geo").addEventListener("click", toggleGeo);
   document.getElementById("kg-fit").addEventListener("click", function () {
-    network.fit({ animation: false }); updateLabels();
+    if (state.geo) { fitMap(); } else { network.fit({ animation: false }); updateLabels(); }
   });
   document.getElementById("kg-all").addEventListener("click", function () {
     state.all = !state.all; update();
