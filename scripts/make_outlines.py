@@ -63,7 +63,7 @@ def simplify(points: list[tuple[float, float]], tol: float) -> list[tuple[float,
 
 
 def area(ring: list[tuple[float, float]]) -> float:
-    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
+    return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True))) / 2
 
 
 def provinces() -> dict[str, str]:
