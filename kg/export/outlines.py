@@ -12,7 +12,10 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 
-from kg.resources import data_file
+from pathlib import Path
+
+from kg.errors import DataError
+from kg.resources import data_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +28,21 @@ class Outline:
     rings: tuple[tuple[tuple[float, float], ...], ...]
 
 
+def _table() -> Path:
+    """``map/provinces.tsv`` of the data folder (``KG_DATA_DIR``), else of the project's
+    own: a data folder made for other gazetteer tables need not copy the map."""
+    own = Path(__file__).resolve().parents[2] / "data"
+    for folder in (data_dir(), own):
+        path = folder / "map" / "provinces.tsv"
+        if path.is_file():
+            return path
+    raise DataError(f"map outlines {own / 'map' / 'provinces.tsv'} are missing")
+
+
 @cache
 def province_outlines() -> tuple[Outline, ...]:
     """Every provincial division of China, sorted by code."""
-    path = data_file("map", "provinces.tsv")
+    path = _table()
     with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader((ln for ln in f if not ln.startswith("#")), delimiter="\t"))
     out = []

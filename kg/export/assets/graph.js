@@ -306,6 +306,29 @@
   var labelled = {};   // id -> label text drawn now
   var hovered = null;
 
+  /* Boxes on screen, bucketed in a grid, to find overlaps quickly. */
+  function boxGrid() {
+    var CELL = 80, cells = {};
+    function each(b, f) {
+      for (var i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i++) {
+        for (var j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j++) {
+          if (f(i + "," + j)) { return true; }
+        }
+      }
+      return false;
+    }
+    return {
+      add: function (b) { each(b, function (k) { (cells[k] = cells[k] || []).push(b); return false; }); },
+      hits: function (b) {
+        return each(b, function (k) {
+          return (cells[k] || []).some(function (c) {
+            return !(b[2] < c[0] || c[2] < b[0] || b[3] < c[1] || c[3] < b[1]);
+          });
+        });
+      }
+    };
+  }
+
   /* Labels for the entities that matter at the current zoom, where they fit:
      the most connected first, each only if it overlaps no label already placed;
      the others show their name on hover. */
@@ -317,7 +340,7 @@
     var ids = nodeView.getIds().sort(byImportance);
     var pos = network.getPositions(ids);
     var canvas = container.getBoundingClientRect();
-    var placed = [];
+    var placed = boxGrid();
     var selected = {};
     network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
     var changes = [];
@@ -326,7 +349,7 @@
       if (state.geo) { return; }
       var q = network.canvasToDOM(pos[id]);
       var r = (nodes.get(id).size || 10) * scale;
-      placed.push([q.x - r, q.y - r, q.x + r, q.y + r]);
+      placed.add([q.x - r, q.y - r, q.x + r, q.y + r]);
     });
     ids.forEach(function (id) {
       var text = displayName(id);
@@ -338,12 +361,10 @@
       var top = p.y + (n.size || 10) * scale + 1;
       var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.25];
       var onScreen = box[2] > 0 && box[0] < canvas.width && box[3] > 0 && box[1] < canvas.height;
-      var free = placed.every(function (b) {
-        return box[2] < b[0] || b[2] < box[0] || box[3] < b[1] || b[3] < box[1];
-      });
+      var free = !placed.hits(box);
       if (selected[id] || id === hovered || (px >= 7 && free)) {
         want[id] = text;
-        if (onScreen) { placed.push(box); }
+        if (onScreen) { placed.add(box); }
       } else {
         want[id] = "";
       }
