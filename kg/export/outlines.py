@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-
 from pathlib import Path
 
 from kg.errors import DataError
