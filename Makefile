@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test setup lint typecheck unit browser-deps bench clean
+.PHONY: run test setup lint typecheck unit browser-deps bench notebooks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ unit: setup browser-deps
 	$(BIN)/python -m pytest
 
 test: lint typecheck unit
+
+# the notebooks run headless into out/notebooks/ (copies with outputs); notebooks/ is untouched
+notebooks: setup
+	$(BIN)/python scripts/run_notebooks.py --out out/notebooks
 
 bench: setup
 	$(BIN)/python bench/bench_build.py

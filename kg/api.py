@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Collection, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from kg.types import EntityType, Extraction
 if TYPE_CHECKING:
     import networkx as nx
     import pyoxigraph as ox
+    from pyvis.network import Network
     from rdflib import Dataset
 
     from kg.builder import BuildResult
@@ -116,15 +118,29 @@ class Graph:
 
     # ------------------------------------------------------------------ contents
 
+    def _names(self) -> dict[str, str]:
+        return {d.key: d.name for d in self.graph.documents}
+
+    def _public(self, node: Node) -> Node:
+        """A copy of ``node`` whose ``documents`` are file names (the graph keeps keys)."""
+        names = self._names()
+        return replace(node, documents=sorted(names.get(k, k) for k in node.documents))
+
     @property
     def entities(self) -> list[Node]:
-        """Every entity, sorted by id."""
-        return list(self.graph.nodes.values())
+        """Every entity, sorted by id; ``documents`` are the file names that mention it."""
+        names = self._names()
+        return [
+            replace(n, documents=sorted(names.get(k, k) for k in n.documents))
+            for n in self.graph.nodes.values()
+        ]
 
     @property
     def relations(self) -> list[Edge]:
-        """Every relation: those stated in the text, then the gazetteer's."""
-        return list(self.graph.edges)
+        """Every relation: those stated in the text, then the gazetteer's; ``document``
+        is the file name that states it."""
+        names = self._names()
+        return [replace(e, document=names.get(e.document, e.document)) for e in self.graph.edges]
 
     @property
     def extractions(self) -> list[Extraction]:
@@ -143,7 +159,7 @@ class Graph:
         """
         from kg.export.html import find_entities
 
-        return [self.graph.nodes[i] for i in find_entities(self.graph, name)]
+        return [self._public(self.graph.nodes[i]) for i in find_entities(self.graph, name)]
 
     def entity(self, name: str, type: EntityType | str | None = None) -> Node:
         """The one entity ``name`` denotes (of ``type`` when given).
@@ -165,7 +181,7 @@ class Graph:
         ids = {n.id for n in self.find(name)}
         return [
             e
-            for e in self.graph.edges
+            for e in self.relations
             if (e.subject in ids or e.object in ids)
             and (predicate is None or e.predicate.value == predicate)
         ]
@@ -185,6 +201,26 @@ class Graph:
     def networkx(self) -> nx.MultiDiGraph:
         """The graph as a networkx ``MultiDiGraph`` (see :meth:`KnowledgeGraph.networkx`)."""
         return self.graph.networkx()
+
+    def pyvis(
+        self,
+        *,
+        focus: str | None = None,
+        depth: int = 2,
+        types: Collection[str] | None = None,
+        **options: Any,
+    ) -> Network:
+        """The graph as a :class:`pyvis.network.Network` (optionally around ``focus``).
+
+        Types are drawn as colours and shapes, relations as coloured lines (arrows for
+        directed ones), each line's title lists its evidence sentences, HTML-escaped.
+        ``options`` go to ``Network(...)`` (``height``, ``heading``…). The network's
+        template inlines everything: ``net.write_html("g.html")`` writes one offline
+        file. See :func:`kg.export.pyvisnet.to_pyvis`.
+        """
+        from kg.export.pyvisnet import to_pyvis
+
+        return to_pyvis(self.graph, focus=focus, depth=depth, types=types, **options)
 
     def rdf(self) -> Dataset:
         """The graph as an rdflib ``Dataset``: one named graph per document."""
@@ -213,15 +249,19 @@ class Graph:
         numbers as numbers and IRIs and text as strings (unbound variables left
         out): ``pandas.DataFrame(rows)`` makes a table. An ``ASK`` gives a bool,
         a ``CONSTRUCT`` a list of ``(subject, predicate, object)`` string triples.
+        Entity parameters take a canonical name, an alias or an id
+        (``party="郑州"`` is ``party="郑州市"``); an unknown name is an error listing
+        the closest names.
         """
-        from kg.query import bindings, run, saved_queries, saved_query
+        from kg.query import bindings, check_not_a_name, run, saved_queries, saved_query
 
         store = self._oxigraph()
         text = sparql.strip()
         if text in saved_queries():
             q = saved_query(text)
-            res = run(store, q.text, bindings(q, params))
+            res = run(store, q.text, bindings(q, params, store))
         else:
+            check_not_a_name(text)
             if params:
                 from kg.errors import KGError
 
@@ -281,7 +321,13 @@ class Graph:
     def _info(self) -> BuildInfo:
         from kg.export.buildinfo import BuildInfo
 
-        return BuildInfo(read=self.read, skipped=tuple(self.skipped))
+        ents, rels = self.graph.counts()
+        return BuildInfo(
+            read=self.read,
+            skipped=tuple(self.skipped),
+            entities=tuple(ents.items()),
+            relations=tuple(rels.items()),
+        )
 
 
 def _term_text(t: Any) -> str:

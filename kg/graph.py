@@ -113,12 +113,16 @@ class KnowledgeGraph:
         """The graph as a networkx ``MultiDiGraph``.
 
         Nodes carry ``name``, ``type``, ``aliases``, ``code``, ``longitude``,
-        ``latitude``, ``documents`` and ``mentions``; edges carry ``predicate``,
-        ``source``, ``document``, ``sentence``, ``start`` and ``end``; the edge key
-        is the predicate.
+        ``latitude``, ``documents`` (file names) and ``mentions``; edges carry
+        ``predicate``, ``source_kind`` (``text`` or ``gazetteer``), ``document``
+        (file name), ``sentence``, ``start`` and ``end``; the edge key is
+        ``predicate|document key|start``. No attribute is named like an argument
+        of pyvis' ``add_node``/``add_edge`` (``source``, ``to``…), so
+        ``pyvis.network.Network().from_nx(g.networkx())`` works.
         """
         import networkx as nx
 
+        names = {d.key: d.name for d in self.documents}
         g = nx.MultiDiGraph()
         for n in self.nodes.values():
             g.add_node(
@@ -129,7 +133,7 @@ class KnowledgeGraph:
                 code=n.code,
                 longitude=n.longitude,
                 latitude=n.latitude,
-                documents=list(n.documents),
+                documents=sorted(names.get(k, k) for k in n.documents),
                 mentions=n.mentions,
             )
         for e in self.edges:
@@ -138,8 +142,8 @@ class KnowledgeGraph:
                 e.object,
                 key=f"{e.predicate.value}|{e.document}|{e.start}",
                 predicate=e.predicate.value,
-                source=e.source.value,
-                document=e.document,
+                source_kind=e.source.value,
+                document=names.get(e.document, e.document),
                 sentence=e.sentence,
                 start=e.start,
                 end=e.end,

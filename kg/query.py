@@ -11,15 +11,26 @@ description; ``# param NAME KIND DEFAULT`` lines declare parameters, which are
 bound to the query's ``?NAME`` variable as RDF terms by a ``VALUES`` block that
 opens the ``WHERE`` clause (values are escaped, never spliced into the text as such):
 
+- ``entity``: an entity, named by its canonical name, an alias or its id
+  (``Place/410100``, or its IRI); bound to the entity's IRI (to each of them when
+  the name denotes several). A name that denotes no entity is an error listing
+  the closest names.
+- ``document``: a document, by its file name (or the end of its path, or its
+  title); bound to its ``dcterms:identifier``. An unknown one is an error listing
+  the closest file names.
 - ``label``: a Chinese label, ``"…"@zh``
 - ``string``: a plain literal
 - ``iri``: an absolute IRI
 - ``integer``: an ``xsd:integer``
+
+Names are resolved through the graph itself (the store the query runs on), so
+``party=郑州``, ``party=郑州市`` and ``party=Place/410100`` give the same rows.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import re
@@ -31,12 +42,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KGError, OutputError, UnknownNameError
+from kg.types import EntityType
 from kg.vocab import PREFIXES
 
 #: Output formats of :func:`format_result`.
 FORMATS: tuple[str, ...] = ("table", "csv", "json")
 #: Kinds of saved-query parameters.
-PARAM_KINDS: tuple[str, ...] = ("label", "string", "iri", "integer")
+PARAM_KINDS: tuple[str, ...] = ("entity", "document", "label", "string", "iri", "integer")
+#: Kinds whose values are names looked up in the graph.
+NAME_KINDS: tuple[str, ...] = ("entity", "document")
 
 _QUERY_DIR = Path(__file__).resolve().parent / "queries"
 _PARAM_RE = re.compile(r"^#\s*param\s+(\w+)\s+(\w+)(?:\s+(.*?))?\s*$")
@@ -45,6 +59,18 @@ _IRI_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 class QueryError(KGError):
     """A SPARQL query cannot be parsed or run, or a parameter is wrong."""
+
+
+class UnknownParameterValueError(QueryError):
+    """A parameter names no entity (or document) of the graph; lists the closest names."""
+
+    def __init__(self, param: str, kind: str, value: str, close: Sequence[str]) -> None:
+        hint = f"; closest names: {', '.join(close)}" if close else ""
+        what = "entity has this name, alias or id" if kind == "entity" else "document has this name"
+        super().__init__(f"parameter {param}={value!r} matches nothing: no {what}{hint}")
+        self.param = param
+        self.value = value
+        self.close = tuple(close)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +151,50 @@ def saved_query(name: str) -> SavedQuery:
     return queries[name]
 
 
+_NAME_RE = re.compile(r"[A-Za-z][\w.-]*")
+
+
+def check_not_a_name(text: str) -> None:
+    """Refuse a saved query's name (or a near miss) given where SPARQL is expected.
+
+    ``kg query out cooperation-partners`` (``--saved`` forgotten) would otherwise be
+    reported as a SPARQL syntax error.
+
+    >>> check_not_a_name("SELECT * WHERE { ?s ?p ?o }")
+    >>> check_not_a_name("cooperation-partners")
+    Traceback (most recent call last):
+    ...
+    kg.query.QueryError: 'cooperation-partners' is a saved query, not SPARQL: run it with --saved cooperation-partners
+    """
+    name = text.strip()
+    if not _NAME_RE.fullmatch(name) or name.upper() in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+        return
+    queries = saved_queries()
+    if name in queries:
+        raise QueryError(f"{name!r} is a saved query, not SPARQL: run it with --saved {name}")
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise QueryError(
+        f"{name!r} is neither a SPARQL query nor a saved query{hint}; "
+        f"saved queries (run with --saved NAME): {', '.join(queries)}"
+    )
+
+
+def empty_note(query: SavedQuery, values: Mapping[str, str], terms: Mapping[str, Binding]) -> str:
+    """Why a saved query with parameters gave no rows: which parameter matched nothing."""
+    named = [p for p in query.params if p.name in terms]
+    if not named:
+        return "no rows"
+    parts = []
+    for p in named:
+        given = values.get(p.name, p.default)
+        bound = terms[p.name]
+        shown = ", ".join(_display(t) for t in (bound if isinstance(bound, tuple) else (bound,)))
+        parts.append(f"{p.name}={given} ({shown})" if shown != given else f"{p.name}={given}")
+    which = " and ".join(parts)
+    return f"no rows: nothing in the graph answers {query.name!r} for {which}"
+
+
 def parse_params(items: Sequence[str]) -> dict[str, str]:
     """``["city=郑州市", …]`` as a dict; a malformed item raises :class:`QueryError`.
 
@@ -155,19 +225,140 @@ def _term(kind: str, name: str, value: str) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(value)
 
 
-def bindings(query: SavedQuery, values: Mapping[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
-    """The RDF terms bound to a saved query's parameters (declared defaults filled in)."""
+Term = ox.NamedNode | ox.Literal
+#: A parameter's value: one term, or several (a name that denotes several entities).
+Binding = Term | tuple[Term, ...]
+
+
+def bindings(
+    query: SavedQuery, values: Mapping[str, str], store: ox.Store | None = None
+) -> dict[str, Binding]:
+    """The RDF terms bound to a saved query's parameters (declared defaults filled in).
+
+    Parameters of kind ``entity`` and ``document`` are names resolved in ``store``
+    (see :func:`resolve_entity` and :func:`resolve_document`); they need it.
+    """
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(declared))
     if unknown:
         raise UnknownNameError(f"parameter of query {query.name!r}", unknown[0], list(declared))
-    out: dict[str, ox.NamedNode | ox.Literal] = {}
+    out: dict[str, Binding] = {}
     for p in query.params:
         value = values.get(p.name, p.default)
         if value is None:
             raise QueryError(f"query {query.name!r} needs --param {p.name}=… ({p.kind})")
-        out[p.name] = _term(p.kind, p.name, value)
+        if p.kind in NAME_KINDS:
+            if store is None:
+                raise QueryError(f"parameter {p.name!r} is a name: it is resolved in a store")
+            resolve = resolve_entity if p.kind == "entity" else resolve_document
+            out[p.name] = resolve(store, value, param=p.name)
+        else:
+            out[p.name] = _term(p.kind, p.name, value)
     return out
+
+
+# ---------------------------------------------------------------------------
+# Names resolved through the graph
+# ---------------------------------------------------------------------------
+
+_ENTITY_CLASSES = " ".join(f"kgo:{t.value}" for t in EntityType)
+
+
+def _select(store: ox.Store, sparql: str) -> list[tuple[str, ...]]:
+    answer = store.query(sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QuerySolutions)
+    variables = [v.value for v in answer.variables]
+    return [tuple(_lexical(sol[v]) for v in variables) for sol in answer]
+
+
+def _bare(name: str) -> str:
+    return name.strip().strip('《》“”"').strip()
+
+
+def _closest(value: str, names: Sequence[str], n: int = 5) -> list[str]:
+    """Names containing ``value`` (shortest first), then the closest by spelling."""
+    q = _bare(value)
+    close = sorted({nm for nm in names if q and q in nm}, key=lambda nm: (len(nm), nm))[:n]
+    close += [nm for nm in difflib.get_close_matches(q, names, n=n, cutoff=0.5) if nm not in close]
+    return close[:n]
+
+
+def _entity_iri_of(value: str) -> str | None:
+    """The IRI that an id (``Place/410100``), an ``id:`` name or an IRI denotes, if any."""
+    from kg.export.rdf import ID_NS, _entity_iri
+
+    v = value.strip().removeprefix("<").removesuffix(">")
+    if v.startswith(ID_NS):
+        return v
+    if v.startswith("id:"):
+        return ID_NS + v[3:]
+    head, sep, tail = v.partition("/")
+    if sep and tail and head in {t.value for t in EntityType}:
+        return _entity_iri(v)
+    return None
+
+
+def resolve_entity(
+    store: ox.Store, value: str, *, param: str = "entity"
+) -> tuple[ox.NamedNode, ...]:
+    """The entities ``value`` names: by id or IRI, else canonical name, else alias, else
+    the name without its 《》. An unknown name raises :class:`UnknownParameterValueError`
+    with the closest names of the graph.
+    """
+    iri = _entity_iri_of(value)
+    if iri is not None:
+        ask = store.query(
+            f"ASK {{ {ox.NamedNode(iri)} rdfs:label ?l }}",
+            prefixes=dict(PREFIXES),
+            use_default_graph_as_union=True,
+        )
+        if bool(ask):
+            return (ox.NamedNode(iri),)
+    name = value.strip()
+    for prop in ("rdfs:label", "skos:altLabel"):
+        for candidate in dict.fromkeys((name, _bare(name), f"《{_bare(name)}》")):
+            if not candidate:
+                continue
+            lit = ox.Literal(candidate, language="zh")
+            rows = _select(
+                store,
+                f"SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {_ENTITY_CLASSES} }} "
+                f"?e {prop} {lit} ; a ?t }} ORDER BY ?e",
+            )
+            if rows:
+                return tuple(ox.NamedNode(r[0]) for r in rows)
+    names = [
+        r[0]
+        for r in _select(
+            store,
+            f"SELECT DISTINCT ?l WHERE {{ VALUES ?t {{ {_ENTITY_CLASSES} }} "
+            '?e a ?t ; rdfs:label|skos:altLabel ?l . FILTER(lang(?l) = "zh") }',
+        )
+    ]
+    raise UnknownParameterValueError(param, "entity", value, _closest(value, sorted(names)))
+
+
+def resolve_document(store: ox.Store, value: str, *, param: str = "document") -> ox.Literal:
+    """The identifier (file name) of the document ``value`` names: its file name, the
+    end of its path after a ``/``, or its title. An unknown one raises
+    :class:`UnknownParameterValueError` with the closest file names.
+    """
+    rows = _select(
+        store,
+        "SELECT ?id (SAMPLE(?t) AS ?title) WHERE { ?d a kgo:Document ; dcterms:identifier ?id . "
+        "OPTIONAL { ?d dcterms:title ?t } } GROUP BY ?id ORDER BY ?id",
+    )
+    v = value.strip()
+    for match in (
+        lambda i, t: i == v,
+        lambda i, t: i.endswith("/" + v),
+        lambda i, t: bool(t) and _bare(t) == _bare(v),
+    ):
+        found = [i for i, t in rows if match(i, t)]
+        if found:
+            return ox.Literal(found[0])
+    ids = [i for i, _ in rows]
+    raise UnknownParameterValueError(param, "document", value, _closest(value, ids))
 
 
 # ---------------------------------------------------------------------------
@@ -191,7 +382,7 @@ def load_store(out_dir: str | Path) -> ox.Store:
 _WHERE_RE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
-def with_values(sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+def with_values(sparql: str, params: Mapping[str, Binding]) -> str:
     r"""The query with ``VALUES ?name { term }`` opening its ``WHERE`` block.
 
     Terms are written in their N-Triples form, which escapes every character that
@@ -205,14 +396,17 @@ def with_values(sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal]) ->
     m = _WHERE_RE.search(sparql)
     if m is None:
         raise QueryError("a query with parameters needs a WHERE { … } block")
-    values = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in sorted(params.items()))
+    values = " ".join(
+        f"VALUES ?{k} {{ {' '.join(map(str, v if isinstance(v, tuple) else (v,)))} }}"
+        for k, v in sorted(params.items())
+    )
     return f"{sparql[: m.end()]} {values}{sparql[m.end() :]}"
 
 
 def run(
     store: ox.Store,
     sparql: str,
-    params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    params: Mapping[str, Binding] | None = None,
 ) -> QueryResult:
     """Run a SPARQL query (default graph = union of the named graphs).
 
@@ -244,7 +438,7 @@ def run(
 def run_saved(store: ox.Store, name: str, values: Mapping[str, str] | None = None) -> QueryResult:
     """Run a saved query by name with parameter values (strings, typed by the declaration)."""
     q = saved_query(name)
-    return run(store, q.text, bindings(q, values or {}))
+    return run(store, q.text, bindings(q, values or {}, store))
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ that ``sh:class`` sees the class hierarchy (a ``kgo:City`` is a ``kgo:Place``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,14 +94,28 @@ def ontology_graph() -> Graph:
     return _load(ontology_dir() / "policykg.ttl", "ontology")
 
 
-def validate_graph(data: Graph) -> ValidationReport:
-    """Validate an rdflib graph against the shapes; violations sorted by node and path."""
+#: ``progress(stage)``: told the stage a long validation is in, as a short phrase.
+Progress = Callable[[str], None]
+
+
+def _silent(stage: str) -> None:
+    return None
+
+
+def validate_graph(data: Graph, *, progress: Progress = _silent) -> ValidationReport:
+    """Validate an rdflib graph against the shapes; violations sorted by node and path.
+
+    ``progress`` is told each stage (loading the shapes, checking), for a status line.
+    """
     from pyshacl import validate
 
+    progress("loading the SHACL shapes and the ontology")
+    shapes, ontology = shapes_graph(), ontology_graph()
+    progress(f"checking {len(data):,} statements against the shapes")
     conforms, results, _ = validate(
         data,
-        shacl_graph=shapes_graph(),
-        ont_graph=ontology_graph(),
+        shacl_graph=shapes,
+        ont_graph=ontology,
         inference="none",
         advanced=True,
         abort_on_first=False,
@@ -123,12 +138,16 @@ def validate_graph(data: Graph) -> ValidationReport:
     return ValidationReport(bool(conforms), violations, len(data))
 
 
-def validate_dir(out_dir: str | Path) -> ValidationReport:
-    """Validate ``OUT_DIR/graph.ttl`` (as written by ``kg build``)."""
+def validate_dir(out_dir: str | Path, *, progress: Progress = _silent) -> ValidationReport:
+    """Validate ``OUT_DIR/graph.ttl`` (as written by ``kg build``).
+
+    ``progress`` is told each stage (reading, loading the shapes, checking).
+    """
     path = Path(out_dir) / "graph.ttl"
     if not path.is_file():
         raise OutputError(f"{path}: no graph.ttl here; run 'kg build DOCS --out {out_dir}' first")
-    return validate_graph(_load(path, "graph"))
+    progress(f"reading {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return validate_graph(_load(path, "graph"), progress=progress)
 
 
 __all__ = ["ValidationReport", "Violation", "validate_dir", "validate_graph"]

@@ -89,7 +89,7 @@ def test_to_html_and_export(g, tmp_path: Path) -> None:
     page = g.to_html(tmp_path / "ego.html", focus="郑州市", depth=1)
     assert page.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
     (gexf,) = g.export("gexf", tmp_path / "g.gexf")
-    assert nx.read_gexf(gexf).number_of_nodes() == 7
+    assert b"<node " in gexf.read_bytes() and gexf.read_bytes().count(b"<node ") == 7
     assert sorted(p.name for p in g.export("csv", tmp_path / "tables")) == [
         "edges.csv",
         "nodes.csv",

@@ -94,6 +94,10 @@ def test_clean_sample_build_exits_zero(tmp_path: Path) -> None:
     res = run_kg("build", str(DOCS), "--out", str(tmp_path / "out"))
     assert res.returncode == 0, res.stderr
     assert "skipped" not in res.stderr.split("documents:")[0]
+    # the last line names the page to open
+    assert res.stderr.rstrip().splitlines()[-1] == (
+        f"open {tmp_path / 'out' / 'graph.html'} in a browser to explore the graph"
+    )
 
 
 def test_two_builds_from_different_folders_are_byte_identical(tmp_path: Path) -> None:

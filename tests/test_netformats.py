@@ -22,9 +22,20 @@ def g():
     return graph()
 
 
+def read_gexf(data: io.BytesIO | Path) -> nx.MultiDiGraph:
+    """The GEXF file read by networkx, which reads no mixed graph: its undirected
+    edges (cooperatesWith) are read as directed ones; ``viz`` is left out."""
+    raw = data.read_bytes() if isinstance(data, Path) else data.read()
+    text = raw.replace(b' type="undirected"', b"")
+    h = nx.read_gexf(io.BytesIO(text))
+    for _, d in h.nodes(data=True):
+        d.pop("viz", None)
+    return h
+
+
 READERS = {
     "graphml": (netformats.graphml_bytes, nx.read_graphml),
-    "gexf": (netformats.gexf_bytes, nx.read_gexf),
+    "gexf": (netformats.gexf_bytes, read_gexf),
 }
 
 
@@ -128,7 +139,7 @@ def test_kg_export_to_an_explicit_path(g, tmp_path: Path) -> None:
     target = tmp_path / "gephi" / "zhengzhou.gexf"
     res = run_kg("export", str(tmp_path), "-f", "gexf", "--out", str(target))
     assert res.returncode == 0, res.stderr
-    assert nx.read_gexf(target).number_of_nodes() == len(g.nodes)
+    assert read_gexf(target).number_of_nodes() == len(g.nodes)
 
 
 def test_kg_export_without_a_build_says_what_is_missing(tmp_path: Path) -> None:
@@ -221,3 +232,29 @@ def test_an_empty_graph_is_valid_in_every_format(tmp_path: Path) -> None:
         assert (h.number_of_nodes(), h.number_of_edges()) == (0, 0)
     rows = netformats.nodes_csv(empty).decode("utf-8-sig").splitlines()
     assert rows == [",".join(netformats.NODE_COLUMNS)]
+
+
+def test_gexf_draws_types_as_viz_colours_at_positions_and_cooperation_undirected(g) -> None:
+    from lxml import etree
+
+    from kg.export.html import type_styles
+
+    root = etree.fromstring(netformats.gexf_bytes(g))
+    ns = {"g": "http://www.gexf.net/1.2draft", "viz": "http://www.gexf.net/1.2draft/viz"}
+    nodes = root.findall(".//g:node", ns)
+    assert len(nodes) == len(g.nodes)
+    places = set()
+    for node in nodes:
+        color = node.find("viz:color", ns)
+        pos = node.find("viz:position", ns)
+        assert color is not None and pos is not None
+        rgb = "#{:02x}{:02x}{:02x}".format(*(int(color.get(c)) for c in "rgb"))
+        assert rgb == type_styles()[g.nodes[node.get("id")].type.value].color
+        places.add((float(pos.get("x")), float(pos.get("y"))))
+    assert len(places) == len(nodes)  # every node has its own position
+    kinds = {}
+    for edge in root.findall(".//g:edge", ns):
+        relation = edge.get("label")
+        kinds.setdefault(relation, set()).add(edge.get("type", "directed"))
+    assert kinds["cooperatesWith"] == {"undirected"}
+    assert all(k == {"directed"} for r, k in kinds.items() if r != "cooperatesWith")

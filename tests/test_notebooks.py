@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -88,7 +89,9 @@ def test_notebook_runs_from_a_clean_kernel_and_shows_its_figures(
         timeout=900,
         resources={"metadata": {"path": str(path.parent)}},
     )
+    status_before = _git_status()
     client.execute()  # raises CellExecutionError on the first failing cell
+    assert _git_status() == status_before, "running the notebook changed files of the repository"
     code = [c for c in nb.cells if c.cell_type == "code"]
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors
@@ -98,3 +101,28 @@ def test_notebook_runs_from_a_clean_kernel_and_shows_its_figures(
     for c in drawing:
         pngs = [o for o in c.outputs if "image/png" in o.get("data", {})]
         assert pngs, f"no figure shown by: {c.source[:60]}"
+    # no section answers with an empty table
+    for c in code:
+        for o in c.outputs:
+            text = o.get("data", {}).get("text/plain", "")
+            assert not text.startswith("Empty DataFrame"), f"empty table from: {c.source[:60]}"
+
+
+def _git_status() -> str:
+    """``git status`` of the repository (untracked files included), or "" outside git."""
+    res = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return res.stdout if res.returncode == 0 else ""
+
+
+def test_headless_run_writes_copies_and_leaves_the_notebooks_alone(tmp_path: Path) -> None:
+    from scripts.run_notebooks import main
+
+    committed = {p: p.read_bytes() for p in NOTEBOOKS}
+    with pytest.raises(SystemExit):  # refuses to write over the notebooks
+        main(["--out", str(NOTEBOOK_DIR), str(NOTEBOOKS[0])])
+    assert {p: p.read_bytes() for p in NOTEBOOKS} == committed

@@ -15,6 +15,8 @@ from kg.errors import UnknownNameError
 from kg.export.rdf import write_rdf
 from kg.query import (
     QueryError,
+    UnknownParameterValueError,
+    _term,
     format_result,
     load_store,
     parse_params,
@@ -22,6 +24,7 @@ from kg.query import (
     run_saved,
     saved_queries,
     saved_query,
+    with_values,
 )
 
 SAMPLE_DOC = "000_ab73ab1b96b1d70f.txt"
@@ -71,8 +74,12 @@ def test_unknown_parameter_is_an_error(store):
 
 @pytest.mark.parametrize("bad", ['郑州市"@zh } } SELECT * WHERE { ?s ?p ?o', "郑州市\n}", "}"])
 def test_parameter_values_cannot_change_the_query(store, bad):
-    result = run_saved(store, "cooperation-partners", {"party": bad})
-    assert result.rows == ()
+    # a name is looked up as a literal (never pasted into the text): it names nothing
+    with pytest.raises(UnknownParameterValueError, match="matches nothing"):
+        run_saved(store, "cooperation-partners", {"party": bad})
+    # and a literal parameter stays one term, whatever it holds
+    text = with_values("SELECT ?x WHERE { ?x rdfs:label ?v }", {"v": _term("label", "v", bad)})
+    assert run(store, text).rows == ()
 
 
 def test_iri_parameter_is_checked():
@@ -296,3 +303,81 @@ def test_sample_document_statements(sample_store):
 def test_sample_relations_of_zhengzhou(sample_store):
     r = run_saved(sample_store, "relations-of", {"entity": "郑州市"})
     assert {"signed", "cooperatesWith"} <= set(r.values("relation"))
+
+
+# --- names resolved through the graph -------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["郑州市", "郑州", "Place/410100", "id:place/410100"])
+def test_entity_parameter_takes_a_name_an_alias_or_an_id(store, name):
+    r = run_saved(store, "cooperation-partners", {"party": name})
+    assert set(r.values("partnerName")) == {"青岛市", "埃德蒙顿市"}
+
+
+def test_unknown_entity_parameter_lists_the_closest_names(store):
+    with pytest.raises(UnknownParameterValueError) as exc:
+        run_saved(store, "agreements-signed", {"party": "郑洲市"})
+    message = str(exc.value)
+    assert message.startswith("parameter party='郑洲市' matches nothing")
+    assert "郑州市" in message.split("closest names:")[1]
+
+
+def test_document_parameter_takes_the_file_name_and_lists_close_ones(store):
+    r = run_saved(store, "document-statements", {"document": "002.txt"})
+    assert len(r.rows) == 3
+    with pytest.raises(UnknownParameterValueError, match="closest names: 002.txt"):
+        run_saved(store, "document-statements", {"document": "02.txt"})
+
+
+def test_cli_alias_gives_the_same_rows_as_the_canonical_name_on_the_sample(sample_rdf):
+    def rows(party: str) -> str:
+        r = run_kg(
+            "query", str(sample_rdf), "--saved", "cooperation-partners",
+            "--param", f"party={party}", "--format", "csv",
+        )  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    canonical = rows("郑州市")
+    assert len(canonical.splitlines()) > 1, "郑州市 has cooperation partners in the sample"
+    assert rows("郑州") == canonical
+    assert rows("Place/410100") == canonical
+
+
+def test_cli_unknown_name_is_an_error_line_with_close_names(out):
+    r = run_kg("query", str(out), "--saved", "cooperation-partners", "--param", "party=郑洲")
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: parameter party='郑洲' matches nothing")
+    assert r.stderr.rstrip().endswith("closest names: 郑州")  # the alias of 郑州市
+
+
+def test_cli_saved_name_without_saved_says_so(out):
+    r = run_kg("query", str(out), "cooperation-partners")
+    assert r.returncode == 1
+    assert r.stderr.strip() == (
+        "Error: 'cooperation-partners' is a saved query, not SPARQL: "
+        "run it with --saved cooperation-partners"
+    )
+    r = run_kg("query", str(out), "cooperation-partner")
+    assert r.returncode == 1
+    assert "neither a SPARQL query nor a saved query" in r.stderr
+    assert "did you mean cooperation-partners" in r.stderr
+    for name in saved_queries():
+        assert name in r.stderr
+
+
+def test_cli_says_which_parameter_matched_nothing(out):
+    r = run_kg("query", str(out), "--saved", "clusters-and-zones-in", "--param", "place=青岛")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.rstrip().endswith("(0 rows)")
+    assert "no rows" in r.stderr and "place=青岛 (id:place/370200)" in r.stderr
+
+
+def test_api_query_resolves_aliases_and_refuses_a_bare_unknown_name(out):
+    import kg
+
+    g = kg.Graph(sample_graph())
+    rows = g.query("cooperation-partners", party="郑州")
+    assert {r["partnerName"] for r in rows} == {"青岛市", "埃德蒙顿市"}
+    with pytest.raises(QueryError, match="did you mean cooperation-partners"):
+        g.query("cooperation-partner")

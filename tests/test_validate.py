@@ -150,3 +150,13 @@ def test_cli_usage_errors(args):
 def test_sample_build_conforms(sample_rdf):
     report = validate_dir(sample_rdf)
     assert report.conforms, report.text()[:3000]
+
+
+def test_cli_says_what_it_is_doing_on_stderr(tmp_path):
+    write_rdf(sample_graph(), tmp_path)
+    r = run_kg("validate", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    stages = r.stderr.splitlines()
+    assert stages[0].startswith(f"reading {tmp_path / 'graph.ttl'} (")
+    assert any(s.startswith("checking ") and "statements against the shapes" in s for s in stages)
+    assert run_kg("validate", "--quiet", str(tmp_path)).stderr == ""

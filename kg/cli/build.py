@@ -136,4 +136,7 @@ def command(
         if result.cache is not None:
             click.echo(str(result.cache), err=True)
         click.echo(f"wrote {len(written)} files to {out_dir}/", err=True)
+        page = Path(out_dir) / "graph.html"
+        if page in written or any(Path(w) == page for w in written):
+            click.echo(f"open {page} in a browser to explore the graph", err=True)
     sys.exit(1 if result.skipped else 0)

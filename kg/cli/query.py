@@ -55,6 +55,10 @@ def command(
     the entities and the gazetteer); kgo:, rdfs:, skos:, prov:, dcterms:, geo:
     and the other usual prefixes are predeclared.
 
+    A saved query's entity parameters take a canonical name, an alias or an id
+    (party=郑州, party=郑州市 and party=Place/410100 are the same); a name that
+    denotes nothing is an error listing the closest names.
+
     \b
     kg query out 'SELECT ?p WHERE { ?p a kgo:Place } LIMIT 5'
     kg query out --saved cooperation-partners --param party=郑州市
@@ -69,6 +73,8 @@ def command(
         raise click.UsageError("give either a SPARQL query or --saved NAME")
     from kg.query import (
         bindings,
+        check_not_a_name,
+        empty_note,
         format_result,
         load_store,
         parse_params,
@@ -77,12 +83,19 @@ def command(
     )
 
     values = parse_params(params)
+    q = None
     if saved is not None:
         q = saved_query(saved)
-        text, terms = q.text, bindings(q, values)
     else:
+        check_not_a_name(sparql or "")
         if values:
             raise click.UsageError("--param works with --saved queries only")
-        text, terms = sparql or "", {}
     store = load_store(out_dir)
-    click.echo(format_result(run(store, text, terms), fmt))
+    if q is not None:
+        text, terms = q.text, bindings(q, values, store)
+    else:
+        text, terms = sparql or "", {}
+    result = run(store, text, terms)
+    click.echo(format_result(result, fmt))
+    if q is not None and q.params and result.boolean is None and not result.rows:
+        click.echo(empty_note(q, values, terms), err=True)

@@ -9,14 +9,19 @@ import click
 
 @click.command("validate")
 @click.argument("out_dir", type=click.Path(file_okay=False))
-def command(out_dir: str) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr.")
+def command(out_dir: str, quiet: bool) -> None:
     """Validate OUT_DIR/graph.ttl against ontology/shapes.ttl (SHACL, with the ontology).
 
     Prints "conforms" or the list of violations (node, property, message).
-    Exit code 0 when the graph conforms, 1 when it does not.
+    Exit code 0 when the graph conforms, 1 when it does not. While it works
+    (some seconds for a few thousand entities), stderr shows the stage: a spinner
+    on a terminal, one line per stage otherwise.
     """
+    from kg.cli.common import StatusLine
     from kg.validate import validate_dir
 
-    report = validate_dir(out_dir)
+    with StatusLine(disable=quiet) as status:
+        report = validate_dir(out_dir, progress=status)
     click.echo(report.text())
     sys.exit(0 if report.conforms else 1)

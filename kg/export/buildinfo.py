@@ -5,7 +5,13 @@
 build saves this small file (deterministic: sorted, no timestamps)::
 
     {"format": "policy-kg build", "version": 1, "documents_read": 33,
-     "skipped": [{"path": "empty.txt", "reason": "empty file"}]}
+     "skipped": [{"path": "empty.txt", "reason": "empty file"}],
+     "entities": {"total": 7, "by_type": {"Place": 5, …}},
+     "relations": {"total": 9, "by_type": {"cooperatesWith": 3, …}}}
+
+The counts are those ``kg build`` prints (a relation counted once per document
+that states it) and those the HTML page shows; files written before they were
+added have none (``None`` here).
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ class BuildInfo:
 
     read: int
     skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    #: entities by type and relations by predicate (sorted), when known
+    entities: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
+    relations: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
 
 
 def skipped_name(skip: Skipped) -> str:
@@ -38,7 +47,13 @@ def skipped_name(skip: Skipped) -> str:
 def from_result(result: BuildResult) -> BuildInfo:
     """The :class:`BuildInfo` of a :class:`kg.builder.BuildResult`."""
     pairs = sorted((skipped_name(s), str(s.reason)) for s in result.skipped)
-    return BuildInfo(read=result.read, skipped=tuple(pairs))
+    ents, rels = result.graph.counts()
+    return BuildInfo(
+        read=result.read,
+        skipped=tuple(pairs),
+        entities=tuple(ents.items()),
+        relations=tuple(rels.items()),
+    )
 
 
 def dumps(info: BuildInfo) -> str:
@@ -49,6 +64,9 @@ def dumps(info: BuildInfo) -> str:
         "documents_read": info.read,
         "skipped": [{"path": p, "reason": r} for p, r in info.skipped],
     }
+    for name, counts in (("entities", info.entities), ("relations", info.relations)):
+        if counts is not None:
+            data[name] = {"total": sum(n for _, n in counts), "by_type": dict(counts)}
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
@@ -66,7 +84,7 @@ def read_build_info(path: str | Path) -> BuildInfo:
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "build.json"
     >>> _ = write_build_info(BuildInfo(2, (("x.bin", "binary file"),)), p)
     >>> read_build_info(p)
-    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),))
+    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),), entities=None, relations=None)
     """
     path = Path(path)
     try:
@@ -79,6 +97,16 @@ def read_build_info(path: str | Path) -> BuildInfo:
         if data["format"] != FORMAT or data["version"] != VERSION:
             raise ValueError(f"format {data['format']!r} version {data['version']!r}")
         skipped = tuple(sorted((str(s["path"]), str(s["reason"])) for s in data["skipped"]))
-        return BuildInfo(read=int(data["documents_read"]), skipped=skipped)
+        counts = {
+            name: tuple(sorted((str(k), int(v)) for k, v in data[name]["by_type"].items()))
+            for name in ("entities", "relations")
+            if name in data
+        }
+        return BuildInfo(
+            read=int(data["documents_read"]),
+            skipped=skipped,
+            entities=counts.get("entities"),
+            relations=counts.get("relations"),
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{path}: not a policy-kg build.json: {exc}") from exc

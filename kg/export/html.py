@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import DataError, KGError, UnknownNameError
 from kg.export.atomic import write_text
-from kg.export.layout import layout
-from kg.graph import Edge, KnowledgeGraph, Node
+from kg.export.layout import edge_groups, layout
+from kg.graph import KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
 
 if TYPE_CHECKING:
@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 #: Graphs with at most this many nodes settle with live physics, which then stops;
 #: larger ones keep their precomputed layout and open without any simulation.
 PHYSICS_MAX = 300
+#: The first view draws this many of the most connected entities (all of a smaller
+#: graph); the page lays out live any drawn part up to LIVE_LAYOUT_MAX entities.
+CORE_MAX = 40
+LIVE_LAYOUT_MAX = 600
 #: Above this many drawn edges, edge labels are left to the tooltips and the panel.
 EDGE_LABEL_MAX = 1500
 #: The fonts tried, in order, for Chinese labels.
@@ -264,17 +268,7 @@ def _node_tooltip(node: Node, style: TypeStyle) -> str:
     return "\n".join(lines)
 
 
-def _edge_groups(graph: KnowledgeGraph) -> dict[tuple[str, str, str], list[Edge]]:
-    """Edges drawn as one line each: per (subject, predicate, object), symmetric ones unordered."""
-    groups: dict[tuple[str, str, str], list[Edge]] = {}
-    symmetric = {p for p in Predicate if p.symmetric}
-    for e in graph.edges:
-        s, o = e.subject, e.object
-        p = e.predicate
-        if p in symmetric and o < s:
-            s, o = o, s
-        groups.setdefault((s, p._value_, o), []).append(e)
-    return dict(sorted(groups.items()))
+_edge_groups = edge_groups
 
 
 def page_data(
@@ -313,7 +307,9 @@ def page_data(
             x=pos[n.id][0],
             y=pos[n.id][1],
             title=_node_tooltip(n, st),
-            # our own fields, read by the page's script (vis-network ignores them)
+            # our own fields, read by the page's script (vis-network ignores them);
+            # a numeric field more (e.g. kgConfidence) is filtered by state.min
+            kgName=n.name,
             kgType=n.type.value,
             kgAliases=list(n.aliases),
             kgCode=n.code,
@@ -367,9 +363,12 @@ def page_data(
     type_counts: dict[str, int] = {}
     for n in graph.nodes.values():
         type_counts[n.type.value] = type_counts.get(n.type.value, 0) + 1
-    pred_counts: dict[str, int] = {}
+    line_counts: dict[str, int] = {}
     for _, pred, _ in groups:
-        pred_counts[pred] = pred_counts.get(pred, 0) + 1
+        line_counts[pred] = line_counts.get(pred, 0) + 1
+    pred_counts: dict[str, int] = {}  # statements, as kg build counts them
+    for e in graph.edges:
+        pred_counts[e.predicate.value] = pred_counts.get(e.predicate.value, 0) + 1
     legend_types = [
         {
             "type": t.value,
@@ -388,6 +387,7 @@ def page_data(
             "color": rstyles[p.value].color,
             "directed": not p.symmetric,
             "count": pred_counts[p.value],
+            "lines": line_counts[p.value],
         }
         for p in Predicate
         if p.value in pred_counts
@@ -400,10 +400,23 @@ def page_data(
         "relations": legend_relations,
         "focus": sorted(focus_ids),
         "physics": physics,
+        "physicsMax": LIVE_LAYOUT_MAX,
+        "core": CORE_MAX,
+        "counts": {"entities": len(nodes), "relations": len(graph.edges), "lines": len(groups)},
+        "outlines": _outlines(graph),
         "options": _vis_options(
             physics=physics, large=not labelled or len(nodes) > 1000, types=legend_types
         ),
     }
+
+
+def _outlines(graph: KnowledgeGraph) -> list[dict[str, Any]]:
+    """Province outlines for the geographic layout, when some place has coordinates."""
+    from kg.export.outlines import page_outlines
+
+    if not any(n.longitude is not None and n.latitude is not None for n in graph.nodes.values()):
+        return []
+    return page_outlines()
 
 
 def _node_color(fill: str, *, border: str = "#ffffff") -> dict[str, Any]:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
+from kg.graph import Edge, KnowledgeGraph
+from kg.types import Predicate
+
 #: Components larger than this get the linear-time radial layout.
 SPRING_MAX = 400
 #: Fixed seed of the spring layout.
@@ -184,3 +187,26 @@ def layout(
         cy = (min(p[1] for p in placed.values()) + max(p[1] for p in placed.values())) / 2
         placed = {n: (round(p[0] - cx, 1), round(p[1] - cy, 1)) for n, p in placed.items()}
     return placed
+
+
+def edge_groups(graph: KnowledgeGraph) -> dict[tuple[str, str, str], list[Edge]]:
+    """Edges drawn as one line each: per (subject, predicate, object), symmetric ones
+    unordered (the smaller id first); sorted."""
+    groups: dict[tuple[str, str, str], list[Edge]] = {}
+    symmetric = {p for p in Predicate if p.symmetric}
+    for e in graph.edges:
+        s, o = e.subject, e.object
+        p = e.predicate
+        if p in symmetric and o < s:
+            s, o = o, s
+        groups.setdefault((s, p._value_, o), []).append(e)
+    return dict(sorted(groups.items()))
+
+
+def graph_layout(
+    graph: KnowledgeGraph, *, remember: Remember | None = None
+) -> dict[Hashable, tuple[float, float]]:
+    """:func:`layout` of a knowledge graph's entities, joined by its drawn lines
+    (the positions of the HTML page's whole-graph view and of GEXF's ``viz``)."""
+    groups = edge_groups(graph)
+    return layout(list(graph.nodes), [(k[0], k[2]) for k in groups], remember=remember)

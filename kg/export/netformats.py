@@ -16,6 +16,13 @@ Edge ids are stable: ``e<document key>-<n>`` for the n-th relation stated in a
 document (``g…`` for gazetteer facts), so an edge keeps its id while its
 document is unchanged, and files are byte-identical from one build to the
 next; the GEXF header carries no date.
+
+GEXF also carries what Gephi draws: each node's ``viz`` colour and shape (those
+of its type on the HTML page), size (grows with its documents) and position (the
+HTML page's whole-graph layout, seeded); relations that go both ways
+(``cooperatesWith``) are ``type="undirected"`` edges in an otherwise directed
+graph, which Gephi reads as a mixed graph. (networkx reads no mixed GEXF: read
+``graph.graphml`` there, or ``graph.json``.)
 CSV files are UTF-8 with a byte-order mark, so spreadsheet software shows the
 Chinese names.
 """
@@ -305,12 +312,24 @@ def graphml_bytes(graph: KnowledgeGraph) -> bytes:
 _GEXF_HEAD = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
     '<gexf xmlns="http://www.gexf.net/1.2draft" '
+    'xmlns:viz="http://www.gexf.net/1.2draft/viz" '
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
     'xsi:schemaLocation="http://www.gexf.net/1.2draft '
     'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
     "  <meta>\n    <creator>policy-kg</creator>\n  </meta>\n"
     '  <graph defaultedgetype="directed" mode="static" name="">\n'
 )
+
+
+#: GEXF's viz shapes for the page's vis-network shapes (GEXF has disc, square,
+#: triangle, diamond and image).
+_GEXF_SHAPES = {
+    "dot": "disc",
+    "square": "square",
+    "triangle": "triangle",
+    "triangleDown": "triangle",
+    "diamond": "diamond",
+}
 
 
 def iter_gexf(graph: KnowledgeGraph, fragments: Fragments | None = None) -> Iterator[str]:
@@ -349,15 +368,29 @@ def _gexf_pieces(
         return f"{pad}<attvalues>\n{rows}{pad}</attvalues>\n" if rows else ""
 
     def pieces() -> Iterator[str | bytes | Part]:
+        from kg.export.html import _node_size, type_styles
+        from kg.export.layout import graph_layout
+
+        styles = type_styles()
+        pos = graph_layout(graph)
         yield _GEXF_HEAD
         yield declare("edge", edge_spec, attr_ids)
         yield declare("node", NODE_ATTRIBUTES[1:], node_ids)
         yield "    <nodes>\n"
         for node in graph.nodes.values():
             attrs = node_attributes(node, names)
+            st = styles[node.type.value]
+            r, g_, b = (int(st.color[i : i + 2], 16) for i in (1, 3, 5))
+            x, y = pos[node.id]
+            viz = (
+                f'        <viz:color r="{r}" g="{g_}" b="{b}" />\n'
+                f'        <viz:size value="{_node_size(len(node.documents))}" />\n'
+                f'        <viz:shape value="{_GEXF_SHAPES.get(st.shape, "disc")}" />\n'
+                f'        <viz:position x="{x}" y="{-y}" z="0.0" />\n'
+            )
             yield (
                 f'      <node id="{_attr(node.id)}" label="{_attr(attrs["label"])}">\n'
-                f"{attvalues(attrs, node_ids, '        ')}      </node>\n"
+                f"{attvalues(attrs, node_ids, '        ')}{viz}      </node>\n"
             )
         yield "    </nodes>\n    <edges>\n"
         yield from _edge_parts(graph, fragments, edge)
@@ -366,9 +399,10 @@ def _gexf_pieces(
     def edge(e: Edge, edge_id: str) -> str:
         attrs = edge_attributes(e, names)
         attrs["networkx_key"] = edge_id = _attr(edge_id)  # the same id again
+        kind = ' type="undirected"' if e.predicate.symmetric else ""
         return (
             f'      <edge source="{_attr(e.subject)}" target="{_attr(e.object)}" '
-            f'id="{edge_id}" label="{_attr(attrs["label"])}">\n'
+            f'id="{edge_id}"{kind} label="{_attr(attrs["label"])}">\n'
             f"{attvalues(attrs, attr_ids, '        ')}      </edge>\n"
         )
 

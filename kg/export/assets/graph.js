@@ -4,9 +4,23 @@
  * Every string that comes from a document is put into the page with
  * textContent or as a text node, never as HTML.
  *
+ * What is drawn: the first view shows the most connected entities (data.core
+ * of them; the whole graph when it is no larger), labelled where the labels fit
+ * at the current zoom (the others on hover); the neighbours of an entity are
+ * folded into it ("+3" after its name) until it is expanded (double-click, or
+ * the button in the side panel). "显示全部" draws every connected entity.
+ * Entities without relations are listed (and searchable) in the left panel.
+ * Every change of filter or view lays the drawn part out anew.
+ *
+ * Filters compose in nodePasses/edgePasses: entity types, relations, one
+ * document, and minimum values of numeric fields (state.min, e.g. a future
+ * kgConfidence on nodes and edges: set state.min.kgConfidence and call update()).
+ *
  * Globals for tests and scripting: kgNodes, kgEdges (vis DataSets),
  * kgNetwork (vis Network), kgReady (true once the layout has settled and the
- * first frame is drawn), kgReadyTime (ms since navigation start), kgSelect(id).
+ * first frame is drawn), kgReadyTime (ms since navigation start), kgSelect(id),
+ * kgSearch(text), kgExpand(id), kgVisible() (ids drawn), kgLabelSizes()
+ * (on-screen font size in px of each label drawn inside the canvas).
  */
 (function () {
   "use strict";
@@ -19,26 +33,40 @@
   data.types.forEach(function (t) { typeInfo[t.type] = t; });
   var relInfo = {};
   data.relations.forEach(function (r) { relInfo[r.predicate] = r; });
+  var FONT = data.options.nodes.font.size;
+  var PHYSICS_MAX = data.physicsMax;   // drawn entities up to which a layout is computed live
 
-  // entities without any relation: hidden by default when the graph has relations
+  // entities without any relation: listed on the left, drawn only when asked for
   var degree = {};
   data.edges.forEach(function (e) {
     degree[e.from] = (degree[e.from] || 0) + 1;
     degree[e.to] = (degree[e.to] || 0) + 1;
   });
-  var isolatedCount = data.nodes.filter(function (n) { return !degree[n.id]; }).length;
-
+  var isolatedIds = data.nodes.filter(function (n) { return !degree[n.id]; })
+    .map(function (n) { return n.id; });
+  var isolatedCount = isolatedIds.length;
   var isolatedDefault = !(isolatedCount > 0 && data.edges.length > 0);
-  var state = {
-    isolated: isolatedDefault,  // unconnected entities shown
-    types: {},      // entity type -> shown
-    relations: {},  // predicate -> shown
-    doc: null,      // document index or null for all
-    geo: false,
-    saved: null     // positions before the geographic layout
-  };
-  data.types.forEach(function (t) { state.types[t.type] = true; });
-  data.relations.forEach(function (r) { state.relations[r.predicate] = true; });
+
+  function freshState() {
+    var st = {
+      isolated: isolatedDefault,  // unconnected entities drawn
+      types: {},      // entity type -> shown
+      relations: {},  // predicate -> shown
+      doc: null,      // document index or null for all
+      min: {},        // numeric field -> minimum value (nodes and edges that have the field)
+      geo: false,
+      all: false,     // every connected entity, not only the most connected ones
+      expanded: {},   // id -> true: its neighbours are drawn
+      pinned: {}      // id -> true: drawn whatever the view (found by search, picked from a list)
+    };
+    data.types.forEach(function (t) { st.types[t.type] = true; });
+    data.relations.forEach(function (r) { st.relations[r.predicate] = true; });
+    data.focus.forEach(function (id) { st.pinned[id] = true; st.expanded[id] = true; });
+    return st;
+  }
+  var state = freshState();
+  var visible = {};   // id -> true: the entities drawn now
+  var hidden = {};    // id -> number of neighbours of a drawn entity that are not drawn
 
   // ------------------------------------------------------------------ helpers
 
@@ -139,105 +167,259 @@
 
   function namesOf(id) {
     var n = nodes.get(id);
-    return n ? [n.label].concat(n.kgAliases || []) : [];
+    return n ? [n.kgName].concat(n.kgAliases || []) : [];
   }
 
-  // ------------------------------------------------------------------ filters
+  // ------------------------------------------------------------------ what is drawn
 
   function hasCoords(n) { return n.kgLon !== null && n.kgLon !== undefined && n.kgLat !== null && n.kgLat !== undefined; }
 
-  function nodeShown(n) {
+  function passesMin(item) {
+    return Object.keys(state.min).every(function (k) {
+      return item[k] === undefined || item[k] === null || item[k] >= state.min[k];
+    });
+  }
+
+  /* The filters alone (types, document, minimums), whatever the view. */
+  function nodePasses(n) {
     if (!state.types[n.kgType]) { return false; }
-    if (!state.isolated && !state.geo && !degree[n.id]) { return false; }
     if (state.doc !== null && n.kgDocs.indexOf(state.doc) < 0) { return false; }
     if (state.geo && !(n.kgType === "Place" && hasCoords(n))) { return false; }
-    return true;
+    return passesMin(n);
   }
 
-  function edgeShown(e) {
+  function edgePasses(e) {
     if (!state.relations[e.kgPredicate]) { return false; }
     if (state.doc !== null && e.kgDocs.indexOf(state.doc) < 0) { return false; }
-    return true;
+    return passesMin(e);
   }
 
-  var nodeView = new vis.DataView(nodes, { filter: nodeShown });
-  var edgeView = new vis.DataView(edges, { filter: edgeShown });
+  function importance(id) {
+    var n = nodes.get(id);
+    return [-(adjacency[id] ? Object.keys(adjacency[id]).length : 0), -n.kgDocs.length, id];
+  }
 
-  function refresh() {
-    nodeView.refresh();
-    edgeView.refresh();
-    updateStatus();
+  function byImportance(a, b) {
+    var x = importance(a), y = importance(b);
+    for (var i = 0; i < x.length; i++) {
+      if (x[i] < y[i]) { return -1; }
+      if (x[i] > y[i]) { return 1; }
+    }
+    return 0;
+  }
+
+  var adjacency = {};  // id -> {neighbour id: true}, over entities and relations that pass
+
+  /* Decide which entities are drawn: the filters, then the view. */
+  function computeVisible() {
+    var passing = {};
+    nodes.forEach(function (n) { if (nodePasses(n)) { passing[n.id] = true; } });
+    adjacency = {};
+    Object.keys(passing).forEach(function (id) { adjacency[id] = {}; });
+    edges.forEach(function (e) {
+      if (passing[e.from] && passing[e.to] && e.from !== e.to && edgePasses(e)) {
+        adjacency[e.from][e.to] = true;
+        adjacency[e.to][e.from] = true;
+      }
+    });
+    // entities with relations in the graph (even if the filters hide them all)
+    var connected = Object.keys(passing).filter(function (id) { return !!degree[id]; });
+    var show = {};
+    if (state.geo || state.all || state.doc !== null || connected.length <= data.core) {
+      connected.forEach(function (id) { show[id] = true; });
+    } else {
+      connected.sort(byImportance).slice(0, data.core).forEach(function (id) { show[id] = true; });
+    }
+    Object.keys(passing).forEach(function (id) {
+      if (state.pinned[id] || (state.geo && passing[id])) { show[id] = true; }
+      if (state.isolated && !degree[id]) { show[id] = true; }
+    });
+    Object.keys(state.expanded).forEach(function (id) {
+      if (!passing[id]) { return; }
+      show[id] = true;
+      Object.keys(adjacency[id]).forEach(function (nb) { show[nb] = true; });
+    });
+    visible = show;
+    hidden = {};
+    Object.keys(show).forEach(function (id) {
+      var k = 0;
+      Object.keys(adjacency[id] || {}).forEach(function (nb) { if (!show[nb]) { k += 1; } });
+      hidden[id] = k;
+    });
+  }
+
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !!visible[n.id]; } });
+  var edgeView = new vis.DataView(edges, {
+    filter: function (e) { return !!(visible[e.from] && visible[e.to]) && edgePasses(e); }
+  });
+
+  // ------------------------------------------------------------------ counts
+
+  function countsLine() {
+    var c = data.counts;
+    var text = "共 " + c.entities + " 个实体，" + c.relations + " 条关系（来自 " + docs.length +
+      " 篇文件；同一关系出现在多篇文件中时计多次，图上画成 " + c.lines + " 条线）";
+    return text;
   }
 
   function updateStatus() {
-    var shownIds = {};
-    nodeView.getIds().forEach(function (id) { shownIds[id] = true; });
-    var shownEdges = edgeView.get().filter(function (e) { return shownIds[e.from] && shownIds[e.to]; }).length;
+    var shownEdges = edgeView.length;
     var text = "显示 " + nodeView.length + " / " + nodes.length + " 个实体，" +
-      shownEdges + " / " + edges.length + " 条关系";
+      shownEdges + " / " + edges.length + " 条线";
+    var connected = Object.keys(adjacency).filter(function (id) {
+      return Object.keys(adjacency[id]).length > 0;
+    }).length;
+    if (!state.all && !state.geo && state.doc === null && connected > data.core) {
+      text += "。首屏只画关系最多的 " + data.core + " 个实体：双击节点展开其邻居，或点“显示全部”";
+    }
     if (!state.isolated && !state.geo && isolatedCount) {
-      text += "（" + isolatedCount + " 个无关系的实体未显示）";
+      text += "（" + isolatedCount + " 个无关系的实体列在左侧）";
     }
     if (state.geo) {
-      var hidden = nodes.length - nodeView.length;
-      text += "。地理布局：只显示有坐标的地点（隐藏 " + hidden + " 个）";
+      text += "。地理布局：只显示有坐标的地点";
     }
     document.getElementById("kg-status").textContent = text;
+    var all = document.getElementById("kg-all");
+    all.setAttribute("aria-pressed", state.all ? "true" : "false");
   }
 
-  function buildFilters() {
-    var tl = document.getElementById("kg-types");
-    data.types.forEach(function (t) {
-      var box = el("input", { type: "checkbox", "data-type": t.type });
-      box.checked = true;
-      box.addEventListener("change", function () { state.types[t.type] = box.checked; refresh(); });
-      tl.appendChild(el("li", null, [el("label", null, [
-        box, shapeIcon(t.shape, t.color), el("span", { text: t.label + " " + t.type }),
-        el("span", { className: "count", text: String(t.count) })
-      ])]));
-    });
-    var rl = document.getElementById("kg-relations");
-    data.relations.forEach(function (r) {
-      var box = el("input", { type: "checkbox", "data-predicate": r.predicate });
-      box.checked = true;
-      box.addEventListener("change", function () { state.relations[r.predicate] = box.checked; refresh(); });
-      rl.appendChild(el("li", null, [el("label", null, [
-        box, lineIcon(r.color, r.directed), el("span", { text: r.label + " " + r.predicate }),
-        el("span", { className: "count", text: String(r.count) })
-      ])]));
-    });
-    var iso = document.getElementById("kg-isolated");
-    iso.checked = state.isolated;
-    document.getElementById("kg-isolated-count").textContent = String(isolatedCount);
-    iso.addEventListener("change", function () { state.isolated = iso.checked; refresh(); });
-    var sel = document.getElementById("kg-document");
-    docs.forEach(function (d, i) {
-      var o = document.createElement("option");
-      o.value = String(i);
-      o.textContent = docLabel(i) + (d.title ? " (" + d.name + ")" : "");
-      sel.appendChild(o);
-    });
-    sel.addEventListener("change", function () {
-      state.doc = sel.value === "" ? null : parseInt(sel.value, 10);
-      refresh();
-    });
+  // ------------------------------------------------------------------ labels
+
+  function displayName(id) {
+    var n = nodes.get(id);
+    var k = hidden[id] || 0;
+    return n.kgName + (k > 0 && !state.geo ? " +" + k : "");
   }
 
-  function resetFilters() {
-    Object.keys(state.types).forEach(function (t) { state.types[t] = true; });
-    Object.keys(state.relations).forEach(function (p) { state.relations[p] = true; });
-    state.doc = null;
-    document.querySelectorAll("#kg-types input, #kg-relations input").forEach(function (b) { b.checked = true; });
-    state.isolated = isolatedDefault;
-    document.getElementById("kg-isolated").checked = isolatedDefault;
-    document.getElementById("kg-document").value = "";
-    if (state.geo) { toggleGeo(); } else { refresh(); }
+  function fontSize(id) {
+    var nb = adjacency[id] ? Object.keys(adjacency[id]).length : 0;
+    if (state.geo) {  // a map keeps its lettering and symbols the same size on screen
+      return Math.round(10 * (12 + Math.min(4, Math.sqrt(nb))) / network.getScale()) / 10;
+    }
+    return Math.round(FONT + Math.min(8, 2 * Math.sqrt(nb)));
   }
 
-  // ------------------------------------------------------------------ network
+  function geoSize(n) {
+    return Math.round(10 * (3 + 1.5 * Math.sqrt(n.kgDocs.length)) / network.getScale()) / 10;
+  }
+
+  var labelled = {};   // id -> label text drawn now
+  var hovered = null;
+
+  /* Boxes on screen, bucketed in a grid, to find overlaps quickly. */
+  function boxGrid() {
+    var CELL = 80, cells = {};
+    function each(b, f) {
+      for (var i = Math.floor(b[0] / CELL); i <= Math.floor(b[2] / CELL); i++) {
+        for (var j = Math.floor(b[1] / CELL); j <= Math.floor(b[3] / CELL); j++) {
+          if (f(i + "," + j)) { return true; }
+        }
+      }
+      return false;
+    }
+    return {
+      add: function (b) { each(b, function (k) { (cells[k] = cells[k] || []).push(b); return false; }); },
+      hits: function (b) {
+        return each(b, function (k) {
+          return (cells[k] || []).some(function (c) {
+            return !(b[2] < c[0] || c[2] < b[0] || b[3] < c[1] || c[3] < b[1]);
+          });
+        });
+      }
+    };
+  }
+
+  /* Labels for the entities that matter at the current zoom, where they fit:
+     the most connected first, each only if it overlaps no label already placed;
+     the others show their name on hover. */
+  function updateLabels() {
+    if (state.geo) {
+      nodes.update(nodeView.getIds().map(function (id) { return { id: id, size: geoSize(nodes.get(id)) }; }));
+    }
+    var scale = network.getScale();
+    var ids = nodeView.getIds().sort(byImportance);
+    var pos = network.getPositions(ids);
+    var canvas = container.getBoundingClientRect();
+    var placed = boxGrid();
+    var selected = {};
+    network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
+    var changes = [];
+    var want = {};
+    ids.forEach(function (id) {  // the entities themselves: no label covers one (but map dots)
+      if (state.geo) { return; }
+      var q = network.canvasToDOM(pos[id]);
+      var r = (nodes.get(id).size || 10) * scale;
+      placed.add([q.x - r, q.y - r, q.x + r, q.y + r]);
+    });
+    ids.forEach(function (id) {
+      var text = displayName(id);
+      var px = fontSize(id) * scale;
+      var p = network.canvasToDOM(pos[id]);
+      var n = nodes.get(id);
+      var w = 0;
+      for (var i = 0; i < text.length; i++) { w += text.charCodeAt(i) > 255 ? px : px * 0.6; }
+      var top = p.y + (n.size || 10) * scale + 1;
+      var box = [p.x - w / 2, top, p.x + w / 2, top + px * 1.25];
+      var onScreen = box[2] > 0 && box[0] < canvas.width && box[3] > 0 && box[1] < canvas.height;
+      var free = !placed.hits(box);
+      if (selected[id] || id === hovered || (px >= 7 && free)) {
+        want[id] = text;
+        if (onScreen) { placed.add(box); }
+      } else {
+        want[id] = "";
+      }
+    });
+    ids.forEach(function (id) {
+      var size = fontSize(id);
+      var n = nodes.get(id);
+      var change = null;
+      if (labelled[id] !== want[id] || !n.font || n.font.size !== size) {
+        change = { id: id, label: want[id], font: { size: size } };
+        labelled[id] = want[id];
+      }
+      if (state.geo && n.size !== geoSize(n)) {
+        change = change || { id: id };
+        change.size = geoSize(n);
+      }
+      if (change) { changes.push(change); }
+    });
+    if (changes.length) { nodes.update(changes); }
+  }
+
+  /* Font size in screen pixels of each label drawn inside the canvas. */
+  function labelSizes() {
+    var scale = network.getScale();
+    var canvas = container.getBoundingClientRect();
+    var ids = nodeView.getIds();
+    var pos = network.getPositions(ids);
+    var out = {};
+    ids.forEach(function (id) {
+      var n = nodes.get(id);
+      if (!n.label) { return; }
+      var p = network.canvasToDOM(pos[id]);
+      if (p.x < 0 || p.y < 0 || p.x > canvas.width || p.y > canvas.height) { return; }
+      out[id] = ((n.font && n.font.size) || FONT) * scale;
+    });
+    return out;
+  }
+
+  var labelTimer = null;
+  function labelsSoon() {
+    if (labelTimer) { clearTimeout(labelTimer); }
+    labelTimer = setTimeout(function () { labelTimer = null; updateLabels(); }, 120);
+  }
+
+  // ------------------------------------------------------------------ network and layout
 
   var container = document.getElementById("kg-network");
-  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
+  computeVisible();
+  nodeView.refresh();
+  edgeView.refresh();
+  var startPhysics = nodeView.length <= PHYSICS_MAX;
+  var options = JSON.parse(JSON.stringify(data.options));
+  options.physics.enabled = startPhysics;
+  options.physics.stabilization.enabled = startPhysics;
+  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
 
   function markReady() {
     if (window.kgReady) { return; }
@@ -246,55 +428,201 @@
     document.body.setAttribute("data-ready", "1");
   }
 
-  if (data.physics) {
+  var settling = false;
+  /* Lay the drawn part out again: a short physics run from where the entities are
+     (each new one next to a drawn neighbour), then fit; a large part keeps the
+     precomputed, seeded positions. */
+  function relayout(done) {
+    var n = nodeView.length;
+    var finish = function () {
+      network.setOptions({ physics: { enabled: false } });
+      network.fit({ animation: false });
+      updateLabels();
+      settling = false;
+      if (done) { done(); }
+    };
+    if (state.geo || n > PHYSICS_MAX || n === 0) {
+      network.setOptions({ physics: { enabled: false } });
+      finish();
+      return;
+    }
+    settling = true;
+    network.setOptions({ physics: { enabled: true, stabilization: { enabled: true, iterations: 300, fit: true } } });
+    network.once("stabilizationIterationsDone", finish);
+    network.stabilize(n > 150 ? 200 : 300);
+  }
+
+  /* Place entities about to be drawn next to a drawn neighbour (around it). */
+  function placeNear(before) {
+    var pos = network.getPositions(Object.keys(before));
+    var byAnchor = {};
+    Object.keys(visible).forEach(function (id) {
+      if (before[id]) { return; }
+      var anchor = Object.keys(adjacency[id] || {}).filter(function (nb) { return before[nb]; }).sort(byImportance)[0];
+      if (anchor) { (byAnchor[anchor] = byAnchor[anchor] || []).push(id); }
+    });
+    var moves = [];
+    Object.keys(byAnchor).forEach(function (anchor) {
+      var list = byAnchor[anchor].sort();
+      var r = 90 + 12 * Math.sqrt(list.length) * 6;
+      list.forEach(function (id, i) {
+        var a = 2 * Math.PI * i / list.length;
+        moves.push({ id: id, x: pos[anchor].x + r * Math.cos(a), y: pos[anchor].y + r * Math.sin(a) });
+      });
+    });
+    if (moves.length) { nodes.update(moves); }
+  }
+
+  /* Keep the drawn positions in the data, so that an entity hidden and drawn again
+     comes back where it was. */
+  function remember() {
+    var pos = network.getPositions(nodeView.getIds());
+    nodes.update(Object.keys(pos).map(function (id) { return { id: id, x: pos[id].x, y: pos[id].y }; }));
+  }
+
+  /* Apply the state: what is drawn, the counts, the layout and the labels. */
+  function update(options) {
+    var opts = options || {};
+    if (!state.geo) { remember(); }
+    var before = {};
+    Object.keys(visible).forEach(function (id) { before[id] = true; });
+    computeVisible();
+    if (!state.geo) { placeNear(before); }
+    nodeView.refresh();
+    edgeView.refresh();
+    updateStatus();
+    if (opts.layout === false) { updateLabels(); if (opts.done) { opts.done(); } }
+    else { relayout(opts.done); }
+  }
+
+  function expand(id, open) {
+    var was = !!state.expanded[id];
+    var now = open === undefined ? !was : open;
+    if (now) { state.expanded[id] = true; } else { delete state.expanded[id]; }
+    state.pinned[id] = true;
+    update();
+    return now;
+  }
+
+  function expandControl(id) {
+    var k = hidden[id] || 0;
+    var open = !!state.expanded[id];
+    var b = el("button", { type: "button", className: "kg-expand", "data-id": id,
+      text: open ? "收起邻居 Fold neighbours" : "展开邻居 Expand neighbours (+" + k + ")" });
+    if (!open && k === 0) { b.disabled = true; }
+    b.addEventListener("click", function () { expand(id); showNode(id); });
+    return b;
+  }
+
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length) { expand(params.nodes[0]); showNode(params.nodes[0]); }
+  });
+  network.on("zoom", labelsSoon);
+  network.on("dragEnd", function () { if (!settling) { labelsSoon(); } });
+  network.on("hoverNode", function (params) {
+    hovered = params.node;
+    nodes.update({ id: params.node, label: displayName(params.node) });
+    labelled[params.node] = displayName(params.node);
+  });
+  network.on("blurNode", function () { hovered = null; labelsSoon(); });
+
+  if (startPhysics) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      network.fit();
+      network.fit({ animation: false });
+      updateLabels();
       network.once("afterDrawing", markReady);
       network.redraw();
     });
   } else {
-    network.once("afterDrawing", markReady);
+    network.once("afterDrawing", function () {
+      updateLabels();
+      network.once("afterDrawing", markReady);
+      network.redraw();
+    });
   }
 
   // ------------------------------------------------------------------ geographic layout
 
+  var outlines = data.outlines || [];
+  var proj = null;   // lon/lat -> canvas units of the geographic layout
+
+  function project(lon, lat) {
+    return { x: (lon - proj.lon0) * proj.cos * proj.k, y: -(lat - proj.lat0) * proj.k };
+  }
+
+  network.on("beforeDrawing", function (ctx) {
+    if (!state.geo || !proj || !outlines.length) { return; }
+    ctx.save();
+    ctx.lineJoin = "round";
+    outlines.forEach(function (o) {
+      ctx.beginPath();
+      o.rings.forEach(function (ring) {
+        for (var i = 0; i < ring.length; i += 2) {
+          var p = project(ring[i], ring[i + 1]);
+          if (i === 0) { ctx.moveTo(p.x, p.y); } else { ctx.lineTo(p.x, p.y); }
+        }
+        ctx.closePath();
+      });
+      ctx.fillStyle = o.level === "province" ? "#f3f1ea" : "rgba(0,0,0,0)";
+      ctx.fill("evenodd");
+      ctx.lineWidth = (o.level === "province" ? 1.2 : 0.6) / network.getScale();
+      ctx.strokeStyle = o.level === "province" ? "#9a9486" : "#c9c4b8";
+      ctx.stroke();
+    });
+    ctx.fillStyle = "#8d877a";
+    ctx.textAlign = "center";
+    ctx.font = (12 / network.getScale()) + "px " + data.options.nodes.font.face;
+    outlines.forEach(function (o) {
+      if (o.level !== "province" || !o.label) { return; }
+      var p = project(o.label[0], o.label[1]);
+      ctx.fillText(o.name, p.x, p.y);
+    });
+    ctx.restore();
+  });
+
   function toggleGeo() {
     var button = document.getElementById("kg-geo");
     if (!state.geo) {
-      state.saved = network.getPositions();
       var places = nodes.get({ filter: function (n) { return n.kgType === "Place" && hasCoords(n); } });
       if (places.length === 0) {
         document.getElementById("kg-status").textContent = "没有带坐标的地点，无法使用地理布局。";
         return;
       }
-      var lon0 = 0, lat0 = 0, minLon = Infinity, maxLon = -Infinity, minLat = Infinity, maxLat = -Infinity;
-      places.forEach(function (n) {
-        lon0 += n.kgLon; lat0 += n.kgLat;
-        minLon = Math.min(minLon, n.kgLon); maxLon = Math.max(maxLon, n.kgLon);
-        minLat = Math.min(minLat, n.kgLat); maxLat = Math.max(maxLat, n.kgLat);
-      });
+      remember();
+      var lon0 = 0, lat0 = 0;
+      places.forEach(function (n) { lon0 += n.kgLon; lat0 += n.kgLat; });
       lon0 /= places.length; lat0 /= places.length;
-      var cosLat = Math.cos(lat0 * Math.PI / 180);
-      var span = Math.max((maxLon - minLon) * cosLat, maxLat - minLat, 0.05);
-      var scale = Math.max(900, 70 * Math.sqrt(places.length)) / span;  // pixels per degree
+      proj = { lon0: lon0, lat0: lat0, cos: Math.cos(lat0 * Math.PI / 180), k: 120 };  // units per degree
+      state.saved = network.getPositions();
       nodes.update(places.map(function (n) {
-        return { id: n.id, x: (n.kgLon - lon0) * cosLat * scale, y: -(n.kgLat - lat0) * scale };
+        var p = project(n.kgLon, n.kgLat);
+        return { id: n.id, x: p.x, y: p.y, kgSize: n.kgSize || n.size };
       }));
       state.geo = true;
     } else {
       var saved = state.saved || {};
       nodes.update(Object.keys(saved).map(function (id) {
-        return { id: id, x: saved[id].x, y: saved[id].y };
+        var n = nodes.get(id);
+        return { id: id, x: saved[id].x, y: saved[id].y, size: n.kgSize || n.size, font: { size: FONT } };
       }));
       state.geo = false;
     }
-    // straight edges on the map; the usual curves otherwise
     network.setOptions({ physics: { enabled: false },
                          edges: { smooth: state.geo ? { enabled: false } : data.options.edges.smooth } });
     button.setAttribute("aria-pressed", state.geo ? "true" : "false");
-    refresh();
-    network.fit();
+    update({ layout: !state.geo ? true : false, done: null });
+    if (state.geo) { fitMap(); }
+  }
+
+  /* The map fitted to the places in China (those abroad stay drawn, off the frame). */
+  function fitMap() {
+    var inside = nodeView.getIds().filter(function (id) {
+      var n = nodes.get(id);
+      return n.kgLon > 73 && n.kgLon < 136 && n.kgLat > 3 && n.kgLat < 54;
+    });
+    network.fit({ nodes: inside.length ? inside : nodeView.getIds(), animation: false });
+    updateLabels();
   }
 
   // ------------------------------------------------------------------ side panel
@@ -303,7 +631,7 @@
 
   function nodeLink(id) {
     var n = nodes.get(id);
-    var b = el("button", { type: "button", className: "kg-link", text: n ? n.label : id });
+    var b = el("button", { type: "button", className: "kg-link", text: n ? n.kgName : id });
     b.addEventListener("click", function () { selectNode(id); });
     return b;
   }
@@ -352,16 +680,17 @@
     var n = nodes.get(id);
     if (!n) { return; }
     clear(details);
-    details.appendChild(el("h2", { text: n.label }));
+    details.appendChild(el("h2", { text: n.kgName }));
     details.appendChild(typeBadge(n.kgType));
     var dl = el("dl", { className: "kg-fields" });
     function field(k, v) { dl.appendChild(el("dt", { text: k })); dl.appendChild(el("dd", { text: v })); }
-    field("名称", n.label);
+    field("名称", n.kgName);
     field("别名", n.kgAliases.length ? n.kgAliases.join("、") : "—");
     if (n.kgCode) { field("区划代码", n.kgCode); }
     if (hasCoords(n)) { field("坐标", n.kgLon.toFixed(4) + ", " + n.kgLat.toFixed(4)); }
     field("ID", n.id);
     details.appendChild(dl);
+    details.appendChild(expandControl(id));
 
     details.appendChild(el("h3", { text: "文件 Documents (" + n.kgDocs.length + ")" }));
     var ol = el("ol", { className: "kg-docs" });
@@ -404,28 +733,101 @@
     else { showHint(); }
   });
 
+  // ------------------------------------------------------------------ filters
+
+  function buildFilters() {
+    var tl = document.getElementById("kg-types");
+    data.types.forEach(function (t) {
+      var box = el("input", { type: "checkbox", "data-type": t.type });
+      box.checked = true;
+      box.addEventListener("change", function () { state.types[t.type] = box.checked; update(); });
+      tl.appendChild(el("li", null, [el("label", null, [
+        box, shapeIcon(t.shape, t.color), el("span", { text: t.label + " " + t.type }),
+        el("span", { className: "count", "data-type": t.type, text: String(t.count) })
+      ])]));
+    });
+    var rl = document.getElementById("kg-relations");
+    data.relations.forEach(function (r) {
+      var box = el("input", { type: "checkbox", "data-predicate": r.predicate });
+      box.checked = true;
+      box.addEventListener("change", function () { state.relations[r.predicate] = box.checked; update(); });
+      rl.appendChild(el("li", null, [el("label", { title: r.count + " 条陈述，画成 " + r.lines + " 条线" }, [
+        box, lineIcon(r.color, r.directed), el("span", { text: r.label + " " + r.predicate }),
+        el("span", { className: "count", "data-predicate": r.predicate, text: String(r.count) })
+      ])]));
+    });
+    var iso = document.getElementById("kg-isolated");
+    iso.checked = state.isolated;
+    document.getElementById("kg-isolated-count").textContent = String(isolatedCount);
+    iso.addEventListener("change", function () { state.isolated = iso.checked; update(); });
+    var sel = document.getElementById("kg-document");
+    docs.forEach(function (d, i) {
+      var o = document.createElement("option");
+      o.value = String(i);
+      o.textContent = docLabel(i) + (d.title ? " (" + d.name + ")" : "");
+      sel.appendChild(o);
+    });
+    sel.addEventListener("change", function () {
+      state.doc = sel.value === "" ? null : parseInt(sel.value, 10);
+      update();
+    });
+    document.getElementById("kg-counts").textContent = countsLine();
+  }
+
+  // ------------------------------------------------------------------ entities without relations
+
+  function buildIsolatedList() {
+    var box = document.getElementById("kg-isolated-list");
+    var list = document.getElementById("kg-isolated-items");
+    var filter = document.getElementById("kg-isolated-filter");
+    if (!isolatedCount) { box.hidden = true; return; }
+    document.getElementById("kg-isolated-summary-count").textContent = String(isolatedCount);
+    var items = isolatedIds.slice().sort(function (a, b) {
+      var x = nodes.get(a), y = nodes.get(b);
+      return x.kgType < y.kgType ? -1 : x.kgType > y.kgType ? 1 : (x.kgName < y.kgName ? -1 : x.kgName > y.kgName ? 1 : 0);
+    }).map(function (id) {
+      var n = nodes.get(id);
+      var t = typeInfo[n.kgType] || { shape: "dot", color: "#999" };
+      var b = el("button", { type: "button", className: "kg-link", "data-id": id, text: n.kgName });
+      b.addEventListener("click", function () { selectNode(id); });
+      var li = el("li", null, [shapeIcon(t.shape, t.color), b]);
+      li.setAttribute("data-names", [n.kgName].concat(n.kgAliases).join("\n").toLowerCase());
+      list.appendChild(li);
+      return li;
+    });
+    filter.addEventListener("input", function () {
+      var q = filter.value.trim().toLowerCase();
+      items.forEach(function (li) { li.hidden = q !== "" && li.getAttribute("data-names").indexOf(q) < 0; });
+    });
+  }
+
   // ------------------------------------------------------------------ search
 
+  /* Draw and select an entity (its filters opened if needed), with its neighbours. */
   function selectNode(id) {
     var n = nodes.get(id);
     if (!n) { return false; }
-    if (!nodeShown(n)) {  // make it visible: its type, all documents, the ordinary layout
+    if (!nodePasses(n)) {  // open its type and the whole corpus; leave the map if needed
       state.types[n.kgType] = true;
-      if (!degree[id]) {
-        state.isolated = true;
-        document.getElementById("kg-isolated").checked = true;
-      }
       var box = document.querySelector('#kg-types input[data-type="' + n.kgType + '"]');
       if (box) { box.checked = true; }
       if (state.doc !== null && n.kgDocs.indexOf(state.doc) < 0) {
         state.doc = null;
         document.getElementById("kg-document").value = "";
       }
-      if (state.geo && !(n.kgType === "Place" && hasCoords(n))) { toggleGeo(); } else { refresh(); }
+      if (state.geo && !(n.kgType === "Place" && hasCoords(n))) { toggleGeo(); }
     }
-    network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 300 } });
-    showNode(id);
+    state.pinned[id] = true;
+    if (!state.geo) { state.expanded[id] = true; }
+    var finish = function () {
+      network.selectNodes([id]);
+      // close enough that labels read (12 px and more), never further out than now
+      var scale = Math.max(network.getScale(), 13 / fontSize(id), state.geo ? 1.0 : 0.9);
+      network.moveTo({ position: network.getPositions([id])[id], scale: scale, animation: false });
+      updateLabels();
+      showNode(id);
+    };
+    update({ layout: !state.geo, done: finish });
     return true;
   }
 
@@ -437,12 +839,12 @@
     if (!q) { return []; }
     var exact = [], partial = [];
     nodes.forEach(function (n) {
-      var names = [n.label].concat(n.kgAliases).map(function (s) { return s.toLowerCase(); });
+      var names = [n.kgName].concat(n.kgAliases).map(function (s) { return s.toLowerCase(); });
       if (n.id.toLowerCase() === q || names.indexOf(q) >= 0) { exact.push(n); }
       else if (names.some(function (s) { return s.indexOf(q) >= 0; })) { partial.push(n); }
     });
     function rank(a, b) {
-      return (b.kgDocs.length - a.kgDocs.length) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0);
+      return (b.kgDocs.length - a.kgDocs.length) || (a.kgName < b.kgName ? -1 : a.kgName > b.kgName ? 1 : 0);
     }
     exact.sort(rank); partial.sort(rank);
     var found = exact.concat(partial);
@@ -471,7 +873,7 @@
     var seen = {};
     var frag = document.createDocumentFragment();
     nodes.forEach(function (n) {
-      [n.label].concat(n.kgAliases).forEach(function (s) {
+      [n.kgName].concat(n.kgAliases).forEach(function (s) {
         if (seen[s]) { return; }
         seen[s] = true;
         var o = document.createElement("option");
@@ -482,15 +884,46 @@
     list.appendChild(frag);
   }
 
+  // ------------------------------------------------------------------ reset
+
+  /* Back to the first view: every filter, expansion, search and selection cleared. */
+  function resetAll() {
+    var wasGeo = state.geo;
+    if (wasGeo) { toggleGeo(); }
+    state = freshState();
+    document.querySelectorAll("#kg-types input, #kg-relations input").forEach(function (b) { b.checked = true; });
+    document.getElementById("kg-isolated").checked = state.isolated;
+    document.getElementById("kg-document").value = "";
+    document.getElementById("kg-search-input").value = "";
+    var filter = document.getElementById("kg-isolated-filter");
+    filter.value = "";
+    filter.dispatchEvent(new Event("input"));
+    var results = document.getElementById("kg-results");
+    clear(results);
+    results.hidden = true;
+    network.unselectAll();
+    showHint();
+    // the first view's layout again: the positions it started from
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, x: n.x, y: n.y, size: n.size }; }));
+    visible = {};
+    update();
+  }
+
   document.getElementById("kg-search").addEventListener("submit", function (ev) {
     ev.preventDefault();
     search(document.getElementById("kg-search-input").value);
   });
   document.getElementById("kg-geo").addEventListener("click", toggleGeo);
-  document.getElementById("kg-fit").addEventListener("click", function () { network.fit(); });
-  document.getElementById("kg-reset").addEventListener("click", resetFilters);
+  document.getElementById("kg-fit").addEventListener("click", function () {
+    if (state.geo) { fitMap(); } else { network.fit({ animation: false }); updateLabels(); }
+  });
+  document.getElementById("kg-all").addEventListener("click", function () {
+    state.all = !state.all; update();
+  });
+  document.getElementById("kg-reset").addEventListener("click", resetAll);
 
   buildFilters();
+  buildIsolatedList();
   updateStatus();
   // the name list for the search box can wait until the graph is on screen
   network.once("afterDrawing", function () { setTimeout(fillNames, 0); });
@@ -504,4 +937,7 @@
   window.kgNetwork = network;
   window.kgSelect = selectNode;
   window.kgSearch = search;
+  window.kgExpand = expand;
+  window.kgVisible = function () { return nodeView.getIds(); };
+  window.kgLabelSizes = labelSizes;
 })();
