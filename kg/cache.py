@@ -4,8 +4,8 @@ An entry is keyed by the SHA-256 of the cache format, the pipeline version, a
 digest of the data tables the extraction reads (``data/gazetteer/`` under
 :func:`kg.resources.data_dir`), the document's display name and the file's
 bytes: change any of them and the key changes, so a new
-:data:`kg.pipeline.PIPELINE_VERSION` or an edited gazetteer table invalidates
-every entry without a sweep.
+:func:`kg.pipeline.pipeline_version` (a digest of the extraction code and the
+shipped models) or an edited gazetteer table invalidates every entry without a sweep.
 
 Every entry lives in one SQLite database in the cache folder
 (:data:`DB_NAME`, table ``entries(key, value)``), read and written in batches:
@@ -128,9 +128,9 @@ def cache_key(data: bytes, name: str, version: str | None = None, tables: str | 
     False
     """
     if version is None:
-        from kg.pipeline import PIPELINE_VERSION
+        from kg.pipeline import pipeline_version
 
-        version = PIPELINE_VERSION
+        version = pipeline_version()
     if tables is None:
         tables = tables_digest()
     h = hashlib.sha256()

@@ -1,17 +1,62 @@
 """The one way through: Document -> mentions -> entities -> relations -> Extraction.
 
-No I/O here: reading lives in :mod:`kg.io`, writing in :mod:`kg.export`.
+No I/O here beyond loading the shipped models and tables once: reading lives in
+:mod:`kg.io`, writing in :mod:`kg.export`.
+
+1. the rules find mentions (gazetteer, tables, patterns: :mod:`kg.extract`);
+2. the CRF tagger reads the text and the rules' mentions and decides the names
+   (:mod:`kg.extract.tagger`, :mod:`kg.extract.combine`);
+3. mentions resolve into entities (:mod:`kg.resolve`);
+4. relation candidates, with the trigger rules' findings and the document's
+   frames among their features, are scored by the learned relation models
+   (:mod:`kg.relations`).
+
+``models`` picks the learned parts: by default the shipped ones
+(:func:`kg.models.shipped`); :class:`kg.models.Models` with no parts gives the
+rules alone.
 """
 
 from __future__ import annotations
 
-from kg.types import Document, Extraction
+import hashlib
+from functools import cache
+from pathlib import Path
 
-#: Bumped whenever extraction output may change; keys the per-document cache.
-PIPELINE_VERSION = "2"
+from kg.extract import document_context, find_mentions, scan_places
+from kg.extract.charfeatures import char_features
+from kg.extract.combine import combine
+from kg.extract.segmenter import cut
+from kg.models import Models, shipped
+from kg.relations import find_relations
+from kg.resolve import resolve
+from kg.types import Document, Extraction, Mention
+
+__all__ = ["extract", "mentions", "pipeline_version"]
+
+#: The packages whose code decides what extraction gives (their source is digested).
+_EXTRACTION_CODE = (
+    "types.py",
+    "pipeline.py",
+    "io",
+    "text",
+    "extract",
+    "resolve",
+    "relations",
+    "models",
+)
 
 
-def extract(doc: Document) -> Extraction:
+def mentions(doc: Document, models: Models, words: list[str] | None = None) -> list[Mention]:
+    """The document's mentions: the tagger's names with what the rules add inside them."""
+    rule_mentions = find_mentions(doc)
+    if models.tagger is None:
+        return rule_mentions
+    feats = char_features(doc.norm, rule_mentions, scan_places(doc.norm), words)
+    tagged = models.tagger.tag(feats)
+    return combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
+
+
+def extract(doc: Document, *, models: Models | None = None) -> Extraction:
     """Extract the entities and relations of one document.
 
     >>> from kg.text.normalize import normalize
@@ -19,12 +64,30 @@ def extract(doc: Document) -> Extraction:
     >>> ex = extract(Document(path="x.txt", text=t, norm=normalize(t)))
     >>> sorted(e.name for e in ex.entities if e.type == "Place")
     ['开封市', '郑州市']
+    >>> all(0 <= r.confidence <= 1 for r in ex.relations)
+    True
     """
-    from kg.extract import find_mentions
-    from kg.relations import find_relations
-    from kg.resolve import resolve
-
-    mentions = find_mentions(doc)
-    entities = resolve(doc, mentions)
-    relations = find_relations(doc, entities)
+    m = shipped() if models is None else models
+    words = cut(doc.norm) if not m.rules_only else None
+    entities = resolve(doc, mentions(doc, m, words))
+    relations = find_relations(doc, entities, model=m.relations, words=words)
     return Extraction(document=doc, entities=tuple(entities), relations=tuple(relations))
+
+
+@cache
+def pipeline_version() -> str:
+    """A digest of the extraction code, the data tables and the shipped models: the part of
+    every cache key that says which pipeline made an entry (no version to bump by hand)."""
+    root = Path(__file__).resolve().parent
+    files: list[Path] = []
+    for part in _EXTRACTION_CODE:
+        p = root / part
+        files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
+    files += [f for f in sorted((root / "models").iterdir()) if f.suffix in (".crfsuite", ".json")]
+    h = hashlib.sha256()
+    for f in files:
+        data = f.read_bytes()
+        h.update(
+            f.relative_to(root).as_posix().encode() + b"\0" + len(data).to_bytes(8, "big") + data
+        )
+    return h.hexdigest()[:32]

@@ -146,7 +146,8 @@ class Mention:
     """A typed surface string found in a document, before resolution.
 
     ``canonical`` and ``code`` are hints from the extractor (a gazetteer knows the
-    full form and division code of 郑州); ``rule`` names the extractor that found it.
+    full form and division code of 郑州); ``rule`` names the extractor that found it;
+    ``confidence`` is the tagger's probability that the name is right (0-1).
     """
 
     __reduce__ = _reduce_positional
@@ -157,6 +158,7 @@ class Mention:
     rule: str
     canonical: str | None = None
     code: str | None = None
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,7 @@ class Entity:
 
     ``id`` is a stable key such as ``Place/410100`` or ``Agency/郑州市发展和改革委员会``:
     the same thing has the same id in every document and on every machine.
+    ``confidence`` is the highest confidence among its mentions (0-1).
     """
 
     __reduce__ = _reduce_positional
@@ -177,6 +180,7 @@ class Entity:
     longitude: float | None = None
     latitude: float | None = None
     mentions: tuple[Span, ...] = ()
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +196,11 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """A typed edge between two entity ids, with its evidence when from the text."""
+    """A typed edge between two entity ids, with its evidence when from the text.
+
+    ``confidence`` is the relation scorer's probability that the text states it
+    (0-1; 1 for what the gazetteer knows).
+    """
 
     __reduce__ = _reduce_positional
 
@@ -202,6 +210,7 @@ class Relation:
     source: Source = Source.TEXT
     evidence: Evidence | None = None
     rule: str = ""
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "build",
     "extract",
     "eval",
+    "train",
     "report",
     "export",
     "validate",

@@ -220,11 +220,11 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
     from kg.cache import tables_digest
     from kg.export.fragments import code_digest, digest, kept_file
     from kg.export.jsonl import to_jsonl
-    from kg.pipeline import PIPELINE_VERSION
+    from kg.pipeline import pipeline_version
 
     code = b""
     if parts is not None:
-        code = digest(code_digest("kg.export.jsonl"), PIPELINE_VERSION, tables_digest())
+        code = digest(code_digest("kg.export.jsonl"), pipeline_version(), tables_digest())
     summaries = getattr(extractions, "summaries", None)
     made_beside: Callable[[int], bytes | None] = getattr(extractions, "line", lambda i: None)
     if summaries is not None:  # display name, key and encoding without reading them

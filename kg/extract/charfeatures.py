@@ -89,11 +89,13 @@ def char_features(
     text: str,
     mentions: Sequence[Mention],
     place_hits: Sequence[Hit] = (),
+    words: Sequence[str] | None = None,
 ) -> list[list[str]]:
     """Feature strings of every character of ``text`` (the normalised text).
 
     ``mentions`` are the rules' mentions of the document (any nesting);
-    ``place_hits`` the raw gazetteer hits of division names.
+    ``place_hits`` the raw gazetteer hits of division names; ``words`` the text's
+    jieba words (cut here when not given).
 
     >>> from kg.types import Span
     >>> m = [Mention(Span(0, 3), "郑州市", EntityType.PLACE, "place", "郑州市", "410100")]
@@ -113,7 +115,7 @@ def char_features(
     word_of = [""] * n
     common = tables.common_words()
     k = 0
-    for w in segmenter.cut(text):
+    for w in segmenter.cut(text) if words is None else words:
         L = len(w)
         for j in range(L):
             wpos[k + j] = "S" if L == 1 else ("B" if j == 0 else ("E" if j == L - 1 else "M"))

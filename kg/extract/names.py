@@ -362,12 +362,14 @@ def suffix_mentions(
             continue  # 上海浦东新区: the division itself
         if typ == "Agency" and any(name.startswith(p) for p in parties):
             typ = "Organization"
-        canonical = _canonical(name, typ, ctx)
+        canonical = canonical_form(name, typ, ctx)
         out.append(Mention(Span(s, end), name, EntityType(typ), "suffix", canonical))
     return out
 
 
-def _canonical(name: str, typ: str, ctx: Context) -> str:
+def canonical_form(name: str, typ: str, ctx: Context) -> str:
+    """The official form of a name: scale words dropped, bodies written out, the level
+    word of a body or zone read as the document's own (市发改委 -> 郑州市发展和改革委员会)."""
     name = _SCALE.sub("", name)
     if typ in ("Agency", "Organization", "Zone"):
         name = expand_bodies(_SESSION.sub("", name))

@@ -70,7 +70,15 @@ ENTITY_TYPES = frozenset(
     ]
 )
 PREDICATES = frozenset(
-    ["signed", "cooperatesWith", "locatedIn", "partOf", "issuedBy", "participatesIn", "establishedBy"]
+    [
+        "signed",
+        "cooperatesWith",
+        "locatedIn",
+        "partOf",
+        "issuedBy",
+        "participatesIn",
+        "establishedBy",
+    ]
 )
 #: Column checks of each table that has typed columns: column -> valid values.
 SCHEMAS: dict[str, dict[str, frozenset[str]]] = {

@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
 import ahocorasick_rs
 
 from kg.extract import document_context, tables
+from kg.extract.segmenter import cut
 from kg.extract.spans import Sorted, maximal
 from kg.gcpause import without_gc
+from kg.relations.candidates import candidates
+from kg.relations.frames import references
+from kg.relations.scorer import RelationModel, best_per_relation
 from kg.text.segment import clauses, sentences
 from kg.types import Document, Entity, EntityType, Evidence, Predicate, Relation, Source, Span
 
-__all__ = ["find_relations"]
+__all__ = ["find_relations", "rule_relations"]
 
 P, A, C, ORG = EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION
 PARTIES = frozenset([P, A, C, ORG])
@@ -81,9 +86,51 @@ class _Out:
         self.rels.append(Relation(a, pred, b, Source.TEXT, ev, rule))
 
 
+def find_relations(
+    doc: Document,
+    entities: list[Entity],
+    *,
+    model: RelationModel | None = None,
+    words: Sequence[str] | None = None,
+) -> list[Relation]:
+    """Relations stated in ``doc`` between ``entities`` (plus gazetteer containment).
+
+    With a relation ``model``, the candidates of :mod:`kg.relations.candidates`
+    (the trigger rules' findings among their features) are scored by it and
+    those over their predicate's threshold kept, each with its probability as
+    confidence; without one, the trigger rules' findings themselves.
+    """
+    rules = rule_relations(doc, entities)
+    if model is None:
+        return rules
+    refs = references(doc, entities) if model.frames else []
+    cands = candidates(doc.norm, cut(doc.norm) if words is None else words, entities, refs, rules)
+    out: list[Relation] = []
+    for s in best_per_relation(model.score(cands)):
+        if s.probability < s.threshold:
+            continue
+        c = s.candidate
+        a, b = c.subject.id, c.object.id
+        if c.predicate.symmetric and b < a:
+            a, b = b, a
+        ev = Evidence(doc.path, doc.text[c.evidence.start : c.evidence.end], c.evidence)
+        conf = float(f"{s.probability:.4f}")
+        out.append(Relation(a, c.predicate, b, Source.TEXT, ev, "scorer", conf))
+    out.sort(
+        key=lambda r: (
+            r.evidence.span.start if r.evidence else -1,
+            r.subject,
+            r.predicate.value,
+            r.object,
+        )
+    )
+    out.extend(r for r in rules if r.source == Source.GAZETTEER)
+    return out
+
+
 @without_gc
-def find_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
-    """Relations stated in ``doc`` between ``entities`` (plus gazetteer containment)."""
+def rule_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
+    """Relations the trigger rules find in ``doc`` (plus gazetteer containment)."""
     text = doc.norm
     ms = _mentions(entities)
     home = _home(doc, entities)

@@ -74,7 +74,9 @@ def type_pairs() -> dict[tuple[EntityType, EntityType], tuple[Predicate, ...]]:
 
 _JOINERS = frozenset(["、", "和", "与", "及", "以及", "同", "跟", ",", "，"])
 _LIST_GAP = frozenset(["、", "和", "与", "及", "以及", "同", "跟", ""])
-_NUMCLS = re.compile(r"(?:等)?(?:[两二三四五六七八九十]|\d{1,2})(?:个)?(?:市|省|县|区|地|方|城市|省区|省市)")
+_NUMCLS = re.compile(
+    r"(?:等)?(?:[两二三四五六七八九十]|\d{1,2})(?:个)?(?:市|省|县|区|地|方|城市|省区|省市)"
+)
 _LOCATIVE = ("在", "于", "赴", "到", "至")
 _CLAUSE_BREAKS = frozenset(",，;；:：")
 
@@ -205,11 +207,11 @@ def _pair_features(
     else:
         f.append("overlap")
     # the clause words before the pair and after it
-    for w, tags in d.lex_between(sent.start, x.start):
+    for _w, tags in d.lex_between(sent.start, x.start):
         for t in tags:
             if t.startswith("trig:"):
                 f.append("tb=" + t)
-    for w, tags in d.lex_between(y.end, sent.end):
+    for _w, tags in d.lex_between(y.end, sent.end):
         for t in tags:
             if t.startswith("trig:"):
                 f.append("ta=" + t)
@@ -237,8 +239,23 @@ def _pair_features(
 #: Features that also count together with the pair's types (与 between two places
 #: says something else than between a person and an event).
 _CONJOINED = (
-    "gap=", "dist=", "bt=", "nest", "ord=", "cl=", "loc_", "via_", "anc=", "list",
-    "numcls", "respectively", "xs", "rule", "tb=", "ta=", "sentbreak",
+    "gap=",
+    "dist=",
+    "bt=",
+    "nest",
+    "ord=",
+    "cl=",
+    "loc_",
+    "via_",
+    "anc=",
+    "list",
+    "numcls",
+    "respectively",
+    "xs",
+    "rule",
+    "tb=",
+    "ta=",
+    "sentbreak",
 )
 
 

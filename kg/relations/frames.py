@@ -46,7 +46,7 @@ class Deixis(NamedTuple):
     word: str
     refers: str  # home, author, parties, meeting
     level: str  # province, city, county or ''
-    count: int  # parties: how many (0: all of the last list)
+    number: int  # parties: how many (0: all of the last list)
 
 
 class Ref(NamedTuple):
@@ -56,8 +56,6 @@ class Ref(NamedTuple):
     end: int
     entity: Entity
     via: str
-
-
 
 
 @cache
@@ -151,11 +149,11 @@ def references(doc: Document, entities: Sequence[Entity]) -> list[Ref]:
                 if any(_nested(c, ent) for c in chosen):
                     continue
                 chosen.append(ent)
-                if d.count and len(chosen) == d.count:
+                if d.number and len(chosen) == d.number:
                     break
                 if s - _e > 400:
                     break
-            if d.count and len(chosen) != d.count:
+            if d.number and len(chosen) != d.number:
                 continue
             for ent in reversed(chosen):
                 out.append(Ref(s, e, ent, "parties"))

@@ -41,9 +41,11 @@ class PredicateModel:
 
 @dataclass(frozen=True, slots=True)
 class RelationModel:
-    """The per-predicate models."""
+    """The per-predicate models; ``frames``: whether candidates include the document's
+    frames (deictic words), as they did in training."""
 
     predicates: Mapping[Predicate, PredicateModel]
+    frames: bool = True
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any], where: str = "relation model") -> RelationModel:
@@ -54,7 +56,7 @@ class RelationModel:
             preds[Predicate(name)] = PredicateModel(
                 float(m["bias"]), float(m["threshold"]), dict(m["weights"])
             )
-        return cls(preds)
+        return cls(preds, bool(obj.get("frames", True)))
 
     @classmethod
     def load(cls, path: Path) -> RelationModel:

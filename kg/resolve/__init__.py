@@ -82,7 +82,8 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
                 seen.add(s)
                 aliases.append(s)
         spans = tuple(dict.fromkeys(m.span for m in ms))  # ms is in text order
-        out.append(Entity(k, name, typ, tuple(aliases), code, lon, lat, spans))
+        conf = max(m.confidence for m in ms)
+        out.append(Entity(k, name, typ, tuple(aliases), code, lon, lat, spans, conf))
     out.sort(key=lambda e: (e.mentions[0].start if e.mentions else 0, e.id))
     return out
 

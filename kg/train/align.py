@@ -82,9 +82,9 @@ def align(
     [(0, 3, 'Place', False), (0, 5, 'Agency', True), (6, 8, 'Place', True)]
     """
     cands: list[tuple[int, int, int]] = []  # (start, end, entity index)
-    for i, e in enumerate(entities):
+    for i, ent in enumerate(entities):
         seen: set[tuple[int, int]] = set()
-        for form in _forms(e):
+        for form in _forms(ent):
             for hay in (text, norm) if norm != text else (text,):
                 for k in _occurrences(hay, form):
                     span = (k, k + len(form))
@@ -109,11 +109,12 @@ def align(
             continue
         if not inside_of:
             taken.append((s, e, i))
-        elif i not in inside_of and all(
-            not (ns <= s and e <= ne) or ni != i for ns, ne, ni in nested
+        elif (
+            i not in inside_of
+            and all(not (ns <= s and e <= ne) or ni != i for ns, ne, ni in nested)
+            and not any((ns, ne) == (s, e) for ns, ne, _ in nested)
         ):
-            if not any((ns, ne) == (s, e) for ns, ne, _ in nested):
-                nested.append((s, e, i))
+            nested.append((s, e, i))
     out = [GoldMention(s, e, i, EntityType(entities[i]["type"]), True) for s, e, i in taken]
     out += [GoldMention(s, e, i, EntityType(entities[i]["type"]), False) for s, e, i in nested]
     out.sort(key=lambda m: (m.start, -m.end, not m.top))

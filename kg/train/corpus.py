@@ -42,7 +42,9 @@ class TrainDoc:
     words: list[str]
 
 
-def gold_entities(doc: Document, gold: Mapping[str, Any], aligned: Sequence[GoldMention]) -> list[Entity]:
+def gold_entities(
+    doc: Document, gold: Mapping[str, Any], aligned: Sequence[GoldMention]
+) -> list[Entity]:
     """The gold entities as :class:`Entity` objects with the spans where they occur."""
     spans: dict[int, list[Span]] = {}
     for m in aligned:
@@ -51,7 +53,11 @@ def gold_entities(doc: Document, gold: Mapping[str, Any], aligned: Sequence[Gold
     for i, g in enumerate(gold.get("entities", [])):
         typ = EntityType(g["type"])
         code = g.get("code") or None
-        eid = f"Place/{code}" if typ == EntityType.PLACE and code else f"{typ.value}/{normalise_name(g['name'])}"
+        eid = (
+            f"Place/{code}"
+            if typ == EntityType.PLACE and code
+            else f"{typ.value}/{normalise_name(g['name'])}"
+        )
         aliases = tuple(dict.fromkeys([g["name"], *(g.get("aliases") or [])]))
         ms = tuple(sorted(set(spans.get(i, [])), key=lambda s: (s.start, s.end)))
         out.append(Entity(eid, g["name"], typ, aliases, code, None, None, ms))

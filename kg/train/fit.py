@@ -15,7 +15,7 @@ from typing import Any
 import pycrfsuite
 
 from kg.evaluate import normalise_name
-from kg.relations import find_relations
+from kg.relations import rule_relations
 from kg.relations.candidates import Candidate, candidates
 from kg.relations.frames import references
 from kg.relations.scorer import FORMAT, Scored, best_per_relation
@@ -53,11 +53,13 @@ def fit_tagger(docs: Sequence[TrainDoc], path: Path) -> None:
     trainer.train(str(path))
 
 
-def doc_candidates(d: TrainDoc, entities: Sequence[Entity]) -> list[Candidate]:
+def doc_candidates(
+    d: TrainDoc, entities: Sequence[Entity], *, frames: bool = True
+) -> list[Candidate]:
     """The relation candidates of a training document over the given entities."""
     ents = list(entities)
-    rules = find_relations(d.doc, ents)
-    refs = references(d.doc, ents)
+    rules = rule_relations(d.doc, ents)
+    refs = references(d.doc, ents) if frames else []
     return candidates(d.doc.norm, d.words, ents, refs, rules)
 
 
@@ -80,7 +82,9 @@ def gold_keys(gold: Mapping[str, Any]) -> list[tuple[str, frozenset[str], frozen
     def ref(x: str) -> frozenset[str]:
         return by_name.get(normalise_name(x), frozenset({normalise_name(x)}))
 
-    return [(r["predicate"], ref(r["subject"]), ref(r["object"])) for r in gold.get("relations", [])]
+    return [
+        (r["predicate"], ref(r["subject"]), ref(r["object"])) for r in gold.get("relations", [])
+    ]
 
 
 def labelled(gold: Mapping[str, Any]) -> Callable[[Entity, Predicate, Entity], bool]:
@@ -128,7 +132,9 @@ def fit_relation_model(
             lr.fit(X, ys)
         names = vec.get_feature_names_out()
         weights = {
-            str(n): _round(float(w)) for n, w in zip(names, lr.coef_[0], strict=True) if abs(w) >= 1e-6
+            str(n): _round(float(w))
+            for n, w in zip(names, lr.coef_[0], strict=True)
+            if abs(w) >= 1e-6
         }
         thr = (thresholds or {}).get(p, 0.5)
         out["predicates"][p.value] = {
