@@ -6,6 +6,10 @@ build saves this small file (deterministic: sorted, no timestamps)::
 
     {"format": "policy-kg build", "version": 1, "documents_read": 33,
      "skipped": [{"path": "empty.txt", "reason": "empty file"}]}
+
+Documents read with a warning (a few invalid bytes replaced) are listed under
+``"warnings"`` (``[{"path": …, "warning": …}]``), a key present only when there
+are some.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class BuildInfo:
-    """Documents read, and the skipped files as ``(name, reason)`` pairs, sorted."""
+    """Documents read, the skipped files as ``(name, reason)`` pairs, sorted, and the
+    documents read with a warning as ``(name, warning)`` pairs, sorted."""
 
     read: int
     skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    warnings: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
 
 def skipped_name(skip: Skipped) -> str:
@@ -38,17 +44,21 @@ def skipped_name(skip: Skipped) -> str:
 def from_result(result: BuildResult) -> BuildInfo:
     """The :class:`BuildInfo` of a :class:`kg.builder.BuildResult`."""
     pairs = sorted((skipped_name(s), str(s.reason)) for s in result.skipped)
-    return BuildInfo(read=result.read, skipped=tuple(pairs))
+    return BuildInfo(
+        read=result.read, skipped=tuple(pairs), warnings=tuple(sorted(result.warnings))
+    )
 
 
 def dumps(info: BuildInfo) -> str:
     """``info`` as deterministic JSON text."""
-    data = {
+    data: dict[str, object] = {
         "format": FORMAT,
         "version": VERSION,
         "documents_read": info.read,
         "skipped": [{"path": p, "reason": r} for p, r in info.skipped],
     }
+    if info.warnings:
+        data["warnings"] = [{"path": p, "warning": w} for p, w in info.warnings]
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
@@ -79,6 +89,9 @@ def read_build_info(path: str | Path) -> BuildInfo:
         if data["format"] != FORMAT or data["version"] != VERSION:
             raise ValueError(f"format {data['format']!r} version {data['version']!r}")
         skipped = tuple(sorted((str(s["path"]), str(s["reason"])) for s in data["skipped"]))
-        return BuildInfo(read=int(data["documents_read"]), skipped=skipped)
+        warnings = tuple(
+            sorted((str(w["path"]), str(w["warning"])) for w in data.get("warnings", []))
+        )
+        return BuildInfo(read=int(data["documents_read"]), skipped=skipped, warnings=warnings)
     except (KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{path}: not a policy-kg build.json: {exc}") from exc
