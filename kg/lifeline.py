@@ -64,3 +64,26 @@ def end_with(pid: int) -> None:
         os._exit(ORPHANED)
 
     threading.Thread(target=watch, name="kg-lifeline", daemon=True).start()
+
+
+#: Run by a launcher process: ask the kernel to kill this process when its parent
+#: (thread) ends, check that the parent is still the one expected, then become the
+#: program to run (the request survives ``exec``).
+_LAUNCH = (
+    "import ctypes, os, signal, sys\n"
+    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)\n"  # PR_SET_PDEATHSIG
+    "if os.getppid() != int(sys.argv[1]): sys.exit(70)\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
+
+
+def killed_with_parent(argv: list[str]) -> list[str]:
+    """The command line that runs ``argv`` so that the kernel kills it when the thread
+    that starts it ends (Linux; elsewhere ``argv`` itself). Start it from a thread that
+    lives as long as the program should: the main thread, or one made for it.
+    """
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return list(argv)
+    return [sys.executable, "-c", _LAUNCH, str(os.getpid()), *argv]
