@@ -264,12 +264,19 @@ def scan(
             if walk.leave_out(top or (arg,), arg):
                 continue
             walk.run(arg, top)
+            found = []
             for parts, path, link, real_path in sorted(walk.files):
                 # inside a folder walked without following links, only a file
                 # that is itself a link (or lies under one) has another real path
                 key = real_path if link else os.path.join(real, *parts[len(top) :])
                 if link and real_path is None:
                     key = os.path.realpath(path)
+                found.append((parts, path, link, key))
+            # a file also reached through a link is read under its own name
+            own = {key for _, _, link, key in found if not link}
+            for parts, path, link, key in found:
+                if link and key in own:
+                    continue
                 _add(listing.items, seen, path, "/".join(parts), key)
             for parts, path, reason in sorted(walk.skips):
                 listing.skipped.append((path, "/".join(parts), reason))
@@ -277,6 +284,7 @@ def scan(
             _add(listing.items, seen, arg, Path(arg).name)
         else:
             listing.skipped.append((arg, Path(arg).name, _kind_reason(st.st_mode)))
+    listing.notes.sort()
     return listing
 
 
