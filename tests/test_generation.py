@@ -309,6 +309,37 @@ def test_kill_9_while_writing_keeps_the_previous_outputs_and_the_next_build_clea
     assert _outputs(out) == _outputs(fresh)
 
 
+@needs_proc
+def test_sigterm_while_writing_removes_the_staging_folder_at_once(tmp_path: Path) -> None:
+    docs = _corpus(tmp_path / "docs", 300)
+    out = tmp_path / "out"
+    first = run_kg("build", str(docs), "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    before = _outputs(out)
+    _corpus(docs, 300, tag="改")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "build", str(docs), "--out", str(out), "-q"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+    def writing() -> bool:
+        return any(p.is_file() for p in out.glob(".kg-staging-*/*")) or proc.poll() is not None
+
+    _wait_until(writing, "the build to write its outputs", every=0.002)
+    assert proc.poll() is None, "the build ended before it could be stopped while writing"
+    proc.terminate()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == (
+        f"Error: stopped by SIGTERM; the previous outputs in {out} are unchanged"
+    )
+    assert _outputs(out) == before
+    assert not list(out.glob(".kg-staging-*"))
+
+
 # ---------------------------------------------------------------------------- nothing stale
 
 

@@ -45,10 +45,11 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temps(folder: str | Path) -> list[Path]:
+def remove_stale_temps(folder: str | Path, *, prefix: str = "", legacy: bool = True) -> list[Path]:
     """Delete the temporary files that killed processes left in ``folder`` (only this
-    user's: those of a process that no longer runs, and unnamed ones of earlier
-    versions older than :data:`OLD_TEMP_AGE_S`); returns them."""
+    user's: those of a process that no longer runs, and, with ``legacy``, ones of
+    earlier versions without a process id older than :data:`OLD_TEMP_AGE_S`), of
+    outputs whose names start with ``prefix``; returns them."""
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
@@ -58,7 +59,7 @@ def remove_stale_temps(folder: str | Path) -> list[Path]:
     now = time.time()
     for entry in entries:
         name = entry.name
-        if not (name.startswith(".") and name.endswith(".tmp")):
+        if not (name.startswith("." + prefix) and name.endswith(".tmp")):
             continue
         try:
             st = entry.stat(follow_symlinks=False)
@@ -70,7 +71,7 @@ def remove_stale_temps(folder: str | Path) -> list[Path]:
         if m is not None:
             if process_alive(int(m.group(1))):
                 continue
-        elif not _OLD_TEMP.match(name) or now - st.st_mtime < OLD_TEMP_AGE_S:
+        elif not legacy or not _OLD_TEMP.match(name) or now - st.st_mtime < OLD_TEMP_AGE_S:
             continue
         with contextlib.suppress(OSError):
             os.unlink(entry.path)

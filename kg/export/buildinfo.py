@@ -76,7 +76,7 @@ def read_build_info(path: str | Path) -> BuildInfo:
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "build.json"
     >>> _ = write_build_info(BuildInfo(2, (("x.bin", "binary file"),)), p)
     >>> read_build_info(p)
-    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),))
+    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),), warnings=())
     """
     path = Path(path)
     try:
