@@ -100,7 +100,8 @@ def command(
 
     Exit status: 0 when every file was read, 1 when some were skipped (the
     outputs are complete), 2 for usage errors, 3 when the build failed (the
-    previous outputs are intact).
+    previous outputs are intact), 130 when interrupted (Ctrl-C, SIGTERM,
+    SIGHUP; the previous outputs are intact).
 
     Extraction runs in parallel and each document's extraction is cached
     (in OUT/.cache unless --cache or --no-cache), so a rebuild re-extracts only
