@@ -319,8 +319,10 @@ class Graph:
         return write_outputs(result, Path(out_dir), info=self._info())
 
     def _info(self) -> BuildInfo:
-        from kg.export.buildinfo import BuildInfo
+        from kg.export.buildinfo import BuildInfo, from_result
 
+        if self._result is not None:  # built in this session: its warnings too
+            return from_result(self._result)
         ents, rels = self.graph.counts()
         return BuildInfo(
             read=self.read,

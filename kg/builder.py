@@ -16,8 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from kg.cache import (
     CacheStats,
@@ -39,6 +38,9 @@ from kg.executors import PARALLEL_MIN_DOCS, start_worker_server_for
 from kg.gcpause import paused
 from kg.graph import DocSummary, KnowledgeGraph, Merger, build_graph, summarize
 from kg.types import Extraction
+
+if TYPE_CHECKING:
+    from kg.io.discover import Listing
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,13 +125,18 @@ class Extractions(Sequence[Extraction]):
 class BuildResult:
     """What a build made: the graph, the per-document extractions, the skipped files.
 
-    ``cache`` counts cache hits and misses when the build used a cache.
+    ``cache`` counts cache hits and misses when the build used a cache;
+    ``warnings`` are ``(display name, message)`` pairs for documents read with
+    some doubt (invalid bytes replaced); ``notes`` say which folders of the
+    input were left out as output folders.
     """
 
     graph: KnowledgeGraph
     extractions: Sequence[Extraction] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     cache: CacheStats | None = None
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def read(self) -> int:
@@ -167,16 +174,27 @@ def extract_batch_pickled(batch: list[tuple[str, str]]) -> list[bytes]:
 
 
 def _cache_keys(items: Sequence[tuple[str, str]]) -> list[str | None]:
-    """The cache key of each item (``None``: the file cannot be read; the reader will say why)."""
+    """The cache key of each item (``None``: the file cannot be read; the reader will say why).
+
+    A file of an unsupported type, over the size limit or not a regular file
+    (a named pipe would block) is never opened here: its reader names it.
+    """
+    from kg.io.readers import MAX_BYTES, SUPPORTED_SUFFIXES, check_file, suffix_of
+
     keys: list[str | None] = []
     tables = tables_digest()
     for path, name in items:
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
+        if suffix_of(path) not in SUPPORTED_SUFFIXES:
             keys.append(None)
             continue
-        keys.append(cache_key(data, name, tables=tables))
+        try:
+            check_file(path, MAX_BYTES)
+            with open(path, "rb") as f:
+                data = f.read(MAX_BYTES + 1)
+        except (InputError, OSError):
+            keys.append(None)
+            continue
+        keys.append(cache_key(data, name, tables=tables) if len(data) <= MAX_BYTES else None)
     return keys
 
 
@@ -380,10 +398,25 @@ def open_cache(cache_dir: str | os.PathLike[str] | None) -> ExtractionCache | No
     return None if cache_dir is None else ExtractionCache(cache_dir)
 
 
+def reading_warnings(extractions: Extractions | Sequence[Extraction]) -> list[tuple[str, str]]:
+    """``(display name, message)`` for each document read with invalid bytes replaced."""
+    from kg.io.encoding import replaced_positions
+
+    summaries = getattr(extractions, "summaries", None)
+    if summaries is not None:
+        pairs = [(s[0], s[4]) for s in summaries]
+    else:
+        pairs = [(x.document.display_name, x.document.encoding) for x in extractions]
+    return sorted((name, note) for name, enc in pairs if (note := replaced_positions(enc)))
+
+
 def build(
     paths: Iterable[str],
     *,
     items: Sequence[tuple[str, str]] | None = None,
+    listed: Listing | None = None,
+    follow_links: bool = False,
+    exclude: Sequence[str | os.PathLike[str]] = (),
     progress: Callable[[int], object] | None = None,
     jobs: int | None = None,
     executor: str = "local",
@@ -394,15 +427,22 @@ def build(
     """Read every document under ``paths`` (files or folders) and build one graph.
 
     ``items`` are the ``(path, display_name)`` pairs when the caller has already
-    listed the files (see :func:`kg.io.discover`). ``jobs``, ``executor`` and
+    listed the files (see :func:`kg.io.discover`), ``listed`` the whole
+    :class:`~kg.io.discover.Listing` (its entries not read count as skipped);
+    otherwise ``paths`` are scanned, following links out of the input folders
+    with ``follow_links`` and never reading the folders in ``exclude``
+    (see :func:`kg.io.discover.scan`). ``jobs``, ``executor`` and
     ``scheduler`` say where extraction runs, ``cache_dir`` where extractions
     are kept between builds, ``meanwhile`` what to do while workers extract
     (see :func:`extract_paths`); none of them changes the result.
     """
-    from kg.io import discover
+    from kg.io.discover import scan
 
+    if listed is None and items is None:
+        listed = scan(list(paths), follow_links=follow_links, exclude=exclude)
     if items is None:
-        items = discover(list(paths))
+        assert listed is not None
+        items = listed.items
     cache = open_cache(cache_dir)
     try:
         extractions, skipped = extract_paths(
@@ -417,9 +457,13 @@ def build(
     finally:
         if cache is not None:
             cache.close()
+    if listed is not None:
+        skipped = [Skipped(path, reason, name) for path, name, reason in listed.skipped] + skipped
     return BuildResult(
         graph=build_graph(extractions),
         extractions=extractions,
         skipped=skipped,
         cache=cache.stats if cache is not None else None,
+        warnings=reading_warnings(extractions),
+        notes=list(listed.notes) if listed is not None else [],
     )

@@ -92,8 +92,10 @@ def read(path: Path, key: str) -> Any:
 def write(path: Path, key: str, table: Any) -> bool:
     """Keep ``table`` (built of marshal's types) in ``path`` under ``key``, atomically;
     False when it cannot be written."""
-    from kg.export.atomic import atomic_open
+    from kg.export.atomic import atomic_open, remove_stale_temps
 
+    # what processes killed while writing a table left (this project's files only)
+    remove_stale_temps(path.parent, prefix="policy-kg.", legacy=False)
     payload = marshal.dumps(table)
     data = marshal.dumps((FORMAT, key, hashlib.sha256(payload).hexdigest(), payload))
     try:

@@ -109,6 +109,7 @@ class ProcessPool:
     imported policy-kg and loaded its tables once (:mod:`kg.warmup`), so each
     starts quickly and no lock held by a
     thread of the calling process (a progress bar's monitor) is inherited.
+    Each worker ends with the calling process (:func:`kg.lifeline.end_with`).
     """
 
     max_batch = LOCAL_MAX_BATCH
@@ -124,8 +125,17 @@ class ProcessPool:
         # the server starts now if not yet started: it loads the tables (most of
         # a second) while the caller does other work; the first submit waits
         # only for the rest
+        from kg.lifeline import end_with
+
         ctx = mp.get_context("forkserver" if start_worker_server() else "spawn")
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        # each worker ends when this process ends, even by kill -9 (see kg.lifeline):
+        # then nothing holds the server and the resource tracker, and they end too
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=ctx,
+            initializer=end_with,
+            initargs=(os.getpid(),),
+        )
         return self
 
     def map_unordered(

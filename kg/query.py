@@ -25,6 +25,10 @@ opens the ``WHERE`` clause (values are escaped, never spliced into the text as s
 
 Names are resolved through the graph itself (the store the query runs on), so
 ``party=郑州``, ``party=郑州市`` and ``party=Place/410100`` give the same rows.
+
+A query with a ``SERVICE`` clause (which would send requests to other endpoints,
+from this machine) is refused unless ``allow_service``; ``timeout`` bounds how
+long a query may run.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -71,6 +76,50 @@ class UnknownParameterValueError(QueryError):
         self.param = param
         self.value = value
         self.close = tuple(close)
+
+
+#: The reason given for a query with a SERVICE clause.
+SERVICE_REFUSED = (
+    "SERVICE is refused: queries here do not reach other endpoints (--allow-service allows it)"
+)
+
+# What a SPARQL text holds that is no keyword: strings, IRIs, comments (see uses_service)
+_NOT_KEYWORDS = re.compile(
+    "|".join(
+        (
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"(?:[^"\\\n]|\\.)*"',
+            r"'(?:[^'\\\n]|\\.)*'",
+            r"<[^<>\"{}|^`\\\x00-\x20]*>",
+            r"#[^\n]*",
+        )
+    ),
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"(?<![\w:?$-])SERVICE(?![\w:-])", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def uses_service(sparql: str) -> bool:
+    """Whether the query or update ``sparql`` has a ``SERVICE`` clause (the keyword
+    outside strings, IRIs and comments, also when written with ``\\u`` escapes).
+
+    >>> uses_service("SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service WHERE { ?s ex:SERVICE "SERVICE" } # SERVICE')
+    False
+    >>> uses_service("SELECT * WHERE { \\u0053ERVICE <http://x/> { ?s ?p ?o } }")
+    True
+    """
+
+    def unescape(m: re.Match[str]) -> str:
+        return chr(int(m.group(1) or m.group(2), 16))
+
+    for text in {sparql, _CODEPOINT.sub(unescape, sparql)}:
+        if _SERVICE.search(_NOT_KEYWORDS.sub(" ", text)):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,38 +456,70 @@ def run(
     store: ox.Store,
     sparql: str,
     params: Mapping[str, Binding] | None = None,
+    *,
+    timeout: float | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a SPARQL query (default graph = union of the named graphs).
 
     ``params`` bind variables to RDF terms through a ``VALUES`` block (see
     :func:`with_values`); values are never spliced into the text as such.
+    A ``SERVICE`` clause is refused unless ``allow_service``. With ``timeout``
+    (seconds), a query still running then raises :class:`QueryError`; the
+    engine cannot be stopped inside this process, so the query goes on in a
+    background thread until it ends (``kg query`` exits at once). The query
+    runs in a thread in any case, so that Ctrl-C (``KeyboardInterrupt``) stops
+    the wait for it.
     """
     for k in params or {}:
         if not re.fullmatch(r"\w+", k):
             raise QueryError(f"bad parameter name {k!r}")
+    if not allow_service and uses_service(sparql):
+        raise QueryError(SERVICE_REFUSED)
+    import threading
+
+    outcome: list[QueryResult | BaseException] = []
+    done = threading.Event()
+
+    def evaluate() -> None:
+        try:
+            outcome.append(_evaluate(store, with_values(sparql, params or {})))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=evaluate, name="kg-query", daemon=True).start()
+    if not done.wait(timeout):
+        raise QueryError(f"the query ran longer than {timeout:g} s (--timeout)")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _evaluate(store: ox.Store, sparql: str) -> QueryResult:
     try:
-        answer = store.query(
-            with_values(sparql, params or {}),
-            prefixes=dict(PREFIXES),
-            use_default_graph_as_union=True,
-        )
+        answer = store.query(sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            return QueryResult(triples=tuple(answer))
+        variables = tuple(v.value for v in answer.variables)
+        rows = tuple(tuple(sol[v] for v in variables) for sol in answer)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         raise QueryError(f"SPARQL query failed: {exc}") from exc
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult(boolean=bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        return QueryResult(triples=tuple(answer))
-    variables = tuple(v.value for v in answer.variables)
-    rows = tuple(tuple(sol[v] for v in variables) for sol in answer)
     return QueryResult(variables=variables, rows=rows)
 
 
-def run_saved(store: ox.Store, name: str, values: Mapping[str, str] | None = None) -> QueryResult:
-    """Run a saved query by name with parameter values (strings, typed by the declaration)."""
+def run_saved(
+    store: ox.Store, name: str, values: Mapping[str, str] | None = None, **options: Any
+) -> QueryResult:
+    """Run a saved query by name with parameter values (strings, typed by the declaration);
+    ``options`` as for :func:`run`."""
     q = saved_query(name)
-    return run(store, q.text, bindings(q, values or {}, store))
+    return run(store, q.text, bindings(q, values or {}, store), **options)
 
 
 # ---------------------------------------------------------------------------

@@ -35,11 +35,27 @@ def test_parallel_and_sequential_outputs_are_identical(result: BuildResult, tmp_
 
 @needs_fork
 def test_an_error_in_the_rdf_process_reaches_the_caller(
+    result: BuildResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.export.rdf
+
+    def broken(*args: object, **kwargs: object) -> list[Path]:
+        raise ValueError("the Turtle writer broke")
+
+    monkeypatch.setattr(kg.export.rdf, "write_rdf", broken)  # inherited by the fork
+    out = tmp_path / "out"
+    with pytest.raises(OutputError, match="cannot write RDF: the Turtle writer broke"):
+        write_outputs(result, out, parallel=True)
+    # the other outputs were written meanwhile, into the staging folder, which is gone:
+    # none replaced the (here: missing) previous ones
+    assert list(out.iterdir()) == []
+
+
+def test_a_folder_in_the_way_of_an_output_fails_before_any_output_is_replaced(
     result: BuildResult, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
     (out / "graph.ttl").mkdir(parents=True)  # a folder where the Turtle file should go
-    with pytest.raises(OutputError, match="cannot write RDF"):
-        write_outputs(result, out, parallel=True)
-    assert (out / "report.md").exists()  # the other outputs were written meanwhile
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+    with pytest.raises(OutputError, match="graph.ttl: a folder is in the way"):
+        write_outputs(result, out, parallel=False)
+    assert [p.name for p in out.iterdir()] == ["graph.ttl"]

@@ -46,7 +46,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KGError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            from kg.cli.common import shown
+
+            click.echo(f"Error: {shown(exc)}", err=True)
             sys.exit(1)
 
 

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import input_paths, progress_bar
+from kg.cli.common import input_paths, progress_bar, shown, stop_signals_interrupt
+
+#: Exit statuses of ``kg build``.
+EXIT_OK = 0  # every input read, outputs written
+EXIT_SKIPPED = 1  # some inputs skipped (named on stderr), outputs complete
+EXIT_USAGE = 2  # a usage error (click's)
+EXIT_FAILED = 3  # the build failed; the previous outputs are intact
+EXIT_INTERRUPTED = 130  # Ctrl-C, SIGTERM or SIGHUP; the previous outputs are intact
 
 
 @click.command("build")
@@ -59,6 +66,12 @@ from kg.cli.common import input_paths, progress_bar
     default=None,
     help="Also write the graph as N N-Quads files, OUT/shards/part-0000.nq …, for bulk loading.",
 )
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Follow symbolic links that lead outside the input folders "
+    "[default: name them as skipped].",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def command(
     paths: tuple[str, ...],
@@ -69,26 +82,93 @@ def command(
     executor: str,
     scheduler: str | None,
     shards: int | None,
+    follow_links: bool,
     quiet: bool,
 ) -> None:
     """Build the knowledge graph of the documents under PATHS (files or folders).
 
     Reads .txt (any common Chinese encoding), .html/.htm and .docx files,
-    recursively. Files that cannot be read are named on stderr with the reason
-    and skipped; the others are still processed. Exit status: 0 when every file
-    was read, 1 when some were skipped, 2 for usage errors.
+    recursively. Every file and folder is either read or named on stderr with
+    the reason it is not (unreadable, unsupported, too large, a link leading
+    outside the input, a named pipe); the others are still processed. The
+    output folder, and any folder holding a build.json of policy-kg, is never
+    read as input.
+
+    The outputs replace the previous ones in OUT together, once all are
+    written; on any error the previous ones stay as they were. One build at a
+    time writes into a folder: a second one is refused.
+
+    Exit status: 0 when every file was read, 1 when some were skipped (the
+    outputs are complete), 2 for usage errors, 3 when the build failed (the
+    previous outputs are intact), 130 when interrupted (Ctrl-C, SIGTERM,
+    SIGHUP; the previous outputs are intact).
 
     Extraction runs in parallel and each document's extraction is cached
     (in OUT/.cache unless --cache or --no-cache), so a rebuild re-extracts only
     the documents that changed. Neither changes a byte of the outputs.
     """
-    from kg.io import discover
+    from kg.errors import KGError
 
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     if no_cache and cache_dir:
         raise click.UsageError("--cache and --no-cache exclude each other")
-    items = discover(list(paths))
+    try:
+        with stop_signals_interrupt():
+            code = _build(
+                paths,
+                out_dir,
+                jobs,
+                cache_dir,
+                no_cache,
+                executor,
+                scheduler,
+                shards,
+                follow_links,
+                quiet,
+            )
+    except KGError as exc:
+        _fail(f"{exc}", out_dir)
+    except OSError as exc:  # a full disk, a folder that cannot be written
+        where = exc.filename or out_dir
+        _fail(f"{where}: {exc.strerror or exc}", out_dir)
+    except MemoryError:
+        _fail("out of memory", out_dir)
+    except KeyboardInterrupt as exc:
+        why = "interrupted" if not str(exc) else f"stopped by {exc}"
+        click.echo(f"Error: {why}; {_intact(out_dir)}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    sys.exit(code)
+
+
+def _intact(out_dir: str) -> str:
+    return f"the previous outputs in {shown(out_dir)} are unchanged"
+
+
+def _fail(message: str, out_dir: str) -> None:
+    click.echo(f"Error: {shown(message)}; {_intact(out_dir)}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+def _build(
+    paths: tuple[str, ...],
+    out_dir: str,
+    jobs: int | None,
+    cache_dir: str | None,
+    no_cache: bool,
+    executor: str,
+    scheduler: str | None,
+    shards: int | None,
+    follow_links: bool,
+    quiet: bool,
+) -> int:
+    """The build itself; returns the exit status."""
+    from kg.io.discover import scan
+
+    listed = scan(list(paths), follow_links=follow_links, exclude=[out_dir])
+    for note in listed.notes:
+        click.echo(f"note: {shown(note)}", err=True)
+    items = listed.items
     if executor == "local":
         from kg.executors import start_worker_server_for
 
@@ -97,13 +177,15 @@ def command(
 
     from kg.builder import build
     from kg.cache import DEFAULT_DIRNAME
+    from kg.export.generation import output_lock
     from kg.export.outputs import prepare, write_outputs
 
     cache = None if no_cache else (cache_dir or str(Path(out_dir) / DEFAULT_DIRNAME))
-    with progress_bar(len(items), "reading", disable=quiet) as bar:
+    # held from the start: a second build into OUT is refused before it extracts
+    with output_lock(out_dir), progress_bar(len(items), "reading", disable=quiet) as bar:
         result = build(
             paths,
-            items=items,
+            listed=listed,
             progress=bar.update,
             jobs=jobs,
             executor=executor,
@@ -111,19 +193,18 @@ def command(
             cache_dir=cache,
             meanwhile=functools.partial(prepare, cache),
         )
-    if executor == "local":
-        from kg.executors import stop_worker_server_soon
+        bar.close()
+        if executor == "local":
+            from kg.executors import stop_worker_server_soon
 
-        # this process only writes and ends now: the server the workers were
-        # forked from ends meanwhile, not after it
-        stop_worker_server_soon()
-    for s in result.skipped:
-        click.echo(f"skipped {s.path}: {s.reason}", err=True)
-    written = write_outputs(result, out_dir, fragments=cache)
-    if shards:
-        from kg.export.shards import write_shards
-
-        written += write_shards(result.graph, Path(out_dir) / "shards", shards)
+            # this process only writes and ends now: the server the workers were
+            # forked from ends meanwhile, not after it
+            stop_worker_server_soon()
+        for s in result.skipped:
+            click.echo(f"skipped {shown(s.path)}: {shown(s.reason)}", err=True)
+        for name, warning in result.warnings:
+            click.echo(f"warning {shown(name)}: {shown(warning)}", err=True)
+        written = write_outputs(result, out_dir, fragments=cache, shards=shards)
     if not quiet:
         ents, rels = result.graph.counts()
         click.echo(
@@ -135,8 +216,8 @@ def command(
         click.echo("relations by type: " + ", ".join(f"{k} {v}" for k, v in rels.items()), err=True)
         if result.cache is not None:
             click.echo(str(result.cache), err=True)
-        click.echo(f"wrote {len(written)} files to {out_dir}/", err=True)
+        click.echo(f"wrote {len(written)} files to {shown(out_dir)}/", err=True)
         page = Path(out_dir) / "graph.html"
         if page in written or any(Path(w) == page for w in written):
-            click.echo(f"open {page} in a browser to explore the graph", err=True)
-    sys.exit(1 if result.skipped else 0)
+            click.echo(f"open {shown(page)} in a browser to explore the graph", err=True)
+    return EXIT_SKIPPED if result.skipped else EXIT_OK

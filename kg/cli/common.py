@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import re
+import signal
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -92,3 +95,65 @@ class StatusLine:
             self._thread.join()
             self._stream.write("\r\033[K")
             self._stream.flush()
+
+
+#: Characters a terminal would act on instead of showing: C0 and C1 controls
+#: (escape sequences), DEL, and the marks that reorder text (bidirectional overrides).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: object) -> str:
+    r"""``text`` safe to print on a terminal: every control character written as an
+    escape (``\x1b``, ``\n``), so that a file name cannot move the cursor, change
+    colours or hide what follows; Chinese and other printable text is left as it is.
+
+    >>> shown("docs/\x1b[31m红.txt")
+    'docs/\\x1b[31m红.txt'
+    >>> shown("a\nb\u202ec")
+    'a\\nb\\u202ec'
+    """
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch)
+    if named:
+        return named
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that every ``finally`` and ``with``
+    block on the way out runs (staging folders removed, servers stopped)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def stop_signals_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP interrupt like Ctrl-C (SIGINT) does.
+
+    Only in the main thread (where Python runs signal handlers); the previous
+    handlers come back after the block.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            previous[sig] = signal.signal(sig, _raise_stopped)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

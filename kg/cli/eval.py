@@ -128,19 +128,23 @@ def command(
     --cv every document is extracted by models that never saw its fold.
     """
     from kg.builder import Skipped, process_path
+    from kg.cli.common import shown
     from kg.evaluate import format_line, per_type, score_corpus
     from kg.export.jsonl import extraction_to_dict
-    from kg.io import discover
+    from kg.io.discover import scan
 
     golds = _load_gold(gold_dir)
+    preds: dict[str, dict[str, Any]] = {}
     if cv:
         preds = _cross_validate(paths, gold_dir, folds_file, ablation)
     else:
-        preds = {}
-        for path, name in discover(list(paths)):
+        listed = scan(list(paths))
+        for path, _, reason in listed.skipped:
+            click.echo(f"skipped {shown(path)}: {shown(reason)}", err=True)
+        for path, name in listed.items:
             res = process_path(path, name)
             if isinstance(res, Skipped):
-                click.echo(f"skipped {res.path}: {res.reason}", err=True)
+                click.echo(f"skipped {shown(res.path)}: {shown(res.reason)}", err=True)
                 continue
             preds[res.document.stem] = extraction_to_dict(res)
     total, rows = score_corpus(preds, golds)

@@ -28,15 +28,19 @@ def command(paths: tuple[str, ...], fmt: str) -> None:
     status 1 when some file was skipped.
     """
     from kg.builder import Skipped, process_path
+    from kg.cli.common import shown
     from kg.export.jsonl import extraction_to_dict
-    from kg.io import discover
+    from kg.io.discover import scan
 
-    skipped = 0
+    listed = scan(list(paths))
+    for path, _, reason in listed.skipped:
+        click.echo(f"skipped {shown(path)}: {shown(reason)}", err=True)
+    skipped = len(listed.skipped)
     out = sys.stdout
-    for path, name in discover(list(paths)):
+    for path, name in listed.items:
         res = process_path(path, name)
         if isinstance(res, Skipped):
-            click.echo(f"skipped {res.path}: {res.reason}", err=True)
+            click.echo(f"skipped {shown(res.path)}: {shown(res.reason)}", err=True)
             skipped += 1
             continue
         out.write(json.dumps(extraction_to_dict(res), ensure_ascii=False) + "\n")

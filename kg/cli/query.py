@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from kg.query import FORMATS
@@ -41,6 +43,19 @@ def _list() -> str:
     help="table (aligned, prefixed IRIs), csv (lexical values) or json (SPARQL 1.1 results).",
 )
 @click.option("--list", "list_", is_flag=True, help="List the saved queries and exit.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a query still running after this long.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE clauses query other endpoints [default: refused].",
+)
 def command(
     out_dir: str | None,
     sparql: str | None,
@@ -48,6 +63,8 @@ def command(
     params: tuple[str, ...],
     fmt: str,
     list_: bool,
+    timeout: float,
+    allow_service: bool,
 ) -> None:
     """Run a SPARQL query over OUT_DIR/graph.trig.
 
@@ -63,6 +80,9 @@ def command(
     kg query out 'SELECT ?p WHERE { ?p a kgo:Place } LIMIT 5'
     kg query out --saved cooperation-partners --param party=郑州市
     kg query --list
+
+    A query with a SERVICE clause is refused unless --allow-service; a query
+    still running after --timeout seconds is given up; Ctrl-C stops one.
     """
     if list_:
         click.echo(_list())
@@ -90,12 +110,16 @@ def command(
         check_not_a_name(sparql or "")
         if values:
             raise click.UsageError("--param works with --saved queries only")
-    store = load_store(out_dir)
-    if q is not None:
-        text, terms = q.text, bindings(q, values, store)
-    else:
-        text, terms = sparql or "", {}
-    result = run(store, text, terms)
+    try:
+        store = load_store(out_dir)
+        if q is not None:
+            text, terms = q.text, bindings(q, values, store)
+        else:
+            text, terms = sparql or "", {}
+        result = run(store, text, terms, timeout=timeout, allow_service=allow_service)
+    except KeyboardInterrupt:
+        click.echo("Error: interrupted", err=True)
+        sys.exit(130)  # the query's thread ends with the process
     click.echo(format_result(result, fmt))
     if q is not None and q.params and result.boolean is None and not result.rows:
         click.echo(empty_note(q, values, terms), err=True)

@@ -12,6 +12,10 @@ build saves this small file (deterministic: sorted, no timestamps)::
 The counts are those ``kg build`` prints (a relation counted once per document
 that states it) and those the HTML page shows; files written before they were
 added have none (``None`` here).
+
+Documents read with a warning (a few invalid bytes replaced) are listed under
+``"warnings"`` (``[{"path": …, "warning": …}]``), a key present only when there
+are some.
 """
 
 from __future__ import annotations
@@ -30,10 +34,12 @@ VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class BuildInfo:
-    """Documents read, and the skipped files as ``(name, reason)`` pairs, sorted."""
+    """Documents read, the skipped files as ``(name, reason)`` pairs, sorted, and the
+    documents read with a warning as ``(name, warning)`` pairs, sorted."""
 
     read: int
     skipped: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    warnings: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     #: entities by type and relations by predicate (sorted), when known
     entities: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
     relations: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
@@ -51,6 +57,7 @@ def from_result(result: BuildResult) -> BuildInfo:
     return BuildInfo(
         read=result.read,
         skipped=tuple(pairs),
+        warnings=tuple(sorted(result.warnings)),
         entities=tuple(ents.items()),
         relations=tuple(rels.items()),
     )
@@ -58,7 +65,7 @@ def from_result(result: BuildResult) -> BuildInfo:
 
 def dumps(info: BuildInfo) -> str:
     """``info`` as deterministic JSON text."""
-    data = {
+    data: dict[str, object] = {
         "format": FORMAT,
         "version": VERSION,
         "documents_read": info.read,
@@ -67,6 +74,8 @@ def dumps(info: BuildInfo) -> str:
     for name, counts in (("entities", info.entities), ("relations", info.relations)):
         if counts is not None:
             data[name] = {"total": sum(n for _, n in counts), "by_type": dict(counts)}
+    if info.warnings:
+        data["warnings"] = [{"path": p, "warning": w} for p, w in info.warnings]
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
@@ -84,7 +93,7 @@ def read_build_info(path: str | Path) -> BuildInfo:
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "build.json"
     >>> _ = write_build_info(BuildInfo(2, (("x.bin", "binary file"),)), p)
     >>> read_build_info(p)
-    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),), entities=None, relations=None)
+    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),), warnings=(), entities=None, relations=None)
     """
     path = Path(path)
     try:
@@ -102,9 +111,13 @@ def read_build_info(path: str | Path) -> BuildInfo:
             for name in ("entities", "relations")
             if name in data
         }
+        warnings = tuple(
+            sorted((str(w["path"]), str(w["warning"])) for w in data.get("warnings", []))
+        )
         return BuildInfo(
             read=int(data["documents_read"]),
             skipped=skipped,
+            warnings=warnings,
             entities=counts.get("entities"),
             relations=counts.get("relations"),
         )

@@ -13,16 +13,19 @@ The previous build's output file is itself the store of its parts: a
 :class:`KeptFile` writes the new file part by part, copying the parts whose
 keys the previous file holds from that file (by the kernel, without passing
 through Python where the platform allows) and making only the others. The
-index of each file (key -> offset and length) lives in the cache folder
-(``<cache>/fragments/<file name>.idx``) and is trusted only while the output
-file is the one it describes (same inode, size and modification time); a file
-that was edited, replaced or removed has every part made again.
+index of each file (key -> offset, length and CRC-32 of the part's bytes) lives
+in the cache folder (``<cache>/fragments/<file name>.idx``, itself under a
+checksum). Nothing kept is trusted: before a part is copied, its bytes in the
+previous file are checked against the CRC-32 the index holds, so a part of an
+output edited in place (even with its modification time kept) is made again,
+never copied forward; a damaged index counts as none.
 
 A :class:`FragmentStore` keeps other made pieces by key in a file of their
 own (``<cache>/fragments/<name>.bin``): the pinyin of names and the layout of
 the HTML graph's components. A build reads the previous store and writes a
 new one through a temporary file renamed at the end; a store that cannot be
-read is treated as empty and replaced.
+read is treated as empty and replaced, and an entry whose bytes no longer
+match its CRC-32 is made again.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import marshal
 import os
 import struct
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -46,9 +50,10 @@ from kg.types import Source
 if TYPE_CHECKING:
     from kg.graph import Edge, KnowledgeGraph
 
-#: The last 16 bytes of a store: the offset of its index, then this mark.
-_MAGIC = b"kgfrag01"
-_FOOTER = struct.Struct("<Q8s")
+#: The last 20 bytes of a store: the offset of its index, the CRC-32 of the index's
+#: bytes, then this mark.
+_MAGIC = b"kgfrag02"
+_FOOTER = struct.Struct("<QI8s")
 
 #: The folder of the stores inside the cache folder.
 DIRNAME = "fragments"
@@ -130,9 +135,9 @@ class FragmentStore:
         self.path = Path(path)
         self.hits = 0
         self.misses = 0
-        self._old: dict[bytes, tuple[int, tuple[int, ...]]] = {}
+        self._old: dict[bytes, tuple[int, tuple[int, ...], int]] = {}
         self._file: IO[bytes] | None = None
-        self._new: dict[bytes, tuple[int, tuple[int, ...]]] = {}
+        self._new: dict[bytes, tuple[int, tuple[int, ...], int]] = {}
         self._writing = contextlib.ExitStack()
         self._out: IO[bytes] | None = None
         self._pos = 0
@@ -148,22 +153,26 @@ class FragmentStore:
             size = os.fstat(f.fileno()).st_size
             if size < _FOOTER.size:
                 raise ValueError("too short")
-            at, magic = _FOOTER.unpack(_pread(f, _FOOTER.size, size - _FOOTER.size))
+            at, crc, magic = _FOOTER.unpack(_pread(f, _FOOTER.size, size - _FOOTER.size))
             if magic != _MAGIC or at > size - _FOOTER.size:
                 raise ValueError("not a fragment store")
-            index = marshal.loads(_pread(f, size - _FOOTER.size - at, at))
+            raw = _pread(f, size - _FOOTER.size - at, at)
+            if zlib.crc32(raw) != crc:
+                raise ValueError("damaged index")
+            index = marshal.loads(raw)
             if not isinstance(index, dict):
                 raise ValueError("bad index")
-            for offset, lengths in index.values():
-                if offset + sum(lengths) > at:
+            for offset, lengths, _ in index.values():
+                if offset < 0 or any(n < 0 for n in lengths) or offset + sum(lengths) > at:
                     raise ValueError("index points past the data")
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             f.close()
             return
         self._file, self._old = f, index
 
-    def _read_old(self, key: bytes) -> tuple[tuple[bytes, ...], bytes, tuple[int, ...]] | None:
-        """The parts under ``key`` (UTF-8), with their bytes as stored and their lengths.
+    def _read_old(self, key: bytes) -> tuple[tuple[bytes, ...], bytes, tuple[int, ...], int] | None:
+        """The parts under ``key`` (UTF-8), with their bytes as stored, their lengths and
+        the CRC-32 of those bytes; None when absent or damaged (the CRC-32 differs).
 
         Read with ``pread``, not through a memory map: the pages of a large
         store would otherwise count as the build's memory.
@@ -171,20 +180,20 @@ class FragmentStore:
         hit = self._old.get(key)
         if hit is None or self._file is None:
             return None
-        offset, lengths = hit
+        offset, lengths, crc = hit
         total = sum(lengths)
         try:
             raw = _pread(self._file, total, offset)
         except OSError:
             return None
-        if len(raw) != total:
+        if len(raw) != total or zlib.crc32(raw) != crc:
             return None
         out = []
         at = 0
         for n in lengths:
             out.append(raw[at : at + n])
             at += n
-        return tuple(out), raw, lengths
+        return tuple(out), raw, lengths, crc
 
     # -- writing this build's parts -------------------------------------------
 
@@ -217,14 +226,15 @@ class FragmentStore:
             if old is None:
                 lengths = tuple(len(b) for b in encoded)
                 raw = b"".join(encoded)
+                crc = zlib.crc32(raw)
             else:
-                _, raw, lengths = old
+                _, raw, lengths, crc = old
             try:
                 self._out.write(raw)
             except OSError as exc:
                 self._drop(exc)
             else:
-                self._new[key] = (self._pos, lengths)
+                self._new[key] = (self._pos, lengths, crc)
                 self._pos += len(raw)
         return encoded
 
@@ -243,8 +253,9 @@ class FragmentStore:
             self._drop(exc)
             return
         try:
-            self._out.write(marshal.dumps(self._new))
-            self._out.write(_FOOTER.pack(self._pos, _MAGIC))
+            index = marshal.dumps(self._new)
+            self._out.write(index)
+            self._out.write(_FOOTER.pack(self._pos, zlib.crc32(index), _MAGIC))
         except OSError as err:  # the store is only a help: the outputs are written anyway
             self._drop(err)
             return
@@ -258,44 +269,95 @@ class FragmentStore:
 
 
 #: The mark of an output file's index (see :class:`KeptFile`).
-_INDEX_MAGIC = "kgkept01"
+_INDEX_MAGIC = "kgkept02"
 
 #: Errors that mean "this kernel or file system cannot copy between these files".
 _NO_COPY_RANGE = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EPERM}
 
+#: An index entry: offset, length and CRC-32 of a part's bytes.
+_Entry = tuple[int, int, int]
 
-def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
-    """What tells a file apart from an edited or replaced one: device, inode, size and
-    modification time (to the nanosecond)."""
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+def read_index(path: Path) -> tuple[int, dict[bytes, _Entry]] | None:
+    """The size of the file an index describes and its parts, or None when the index is
+    missing, damaged (its checksum differs) or of another format."""
+    try:
+        magic, crc, payload = marshal.loads(path.read_bytes())
+        if magic != _INDEX_MAGIC or type(payload) is not bytes or zlib.crc32(payload) != crc:
+            return None
+        size, parts = marshal.loads(payload)
+        if type(size) is not int or not isinstance(parts, dict):
+            return None
+        for key, (offset, n, part_crc) in parts.items():
+            if type(key) is not bytes or not (type(offset) is type(n) is type(part_crc) is int):
+                return None
+            if offset < 0 or n < 0 or offset + n > size:
+                return None
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return size, parts
+
+
+def write_index(path: Path, size: int, parts: dict[bytes, _Entry]) -> None:
+    """Keep the index of a file of ``size`` bytes (see :func:`read_index`), atomically."""
+    from kg.export.atomic import atomic_open
+
+    payload = marshal.dumps((size, parts))
+    with atomic_open(path, "wb", encoding=None, durable=False, mode_bits=0o600) as f:
+        f.write(marshal.dumps((_INDEX_MAGIC, zlib.crc32(payload), payload)))
+
+
+def verified(src: IO[bytes], parts: dict[bytes, _Entry]) -> dict[bytes, _Entry]:
+    """The parts of ``parts`` whose bytes in ``src`` still have their CRC-32 (read in
+    file order; a part edited since it was written is left out, to be made again)."""
+    good: dict[bytes, _Entry] = {}
+    for key, entry in sorted(parts.items(), key=lambda kv: kv[1][0]):
+        offset, n, crc = entry
+        crc_now, at = 0, offset
+        while at < offset + n:
+            chunk = _pread(src, min(offset + n - at, 1 << 22), at)
+            if not chunk:
+                break
+            crc_now = zlib.crc32(chunk, crc_now)
+            at += len(chunk)
+        if at == offset + n and crc_now == crc:
+            good[key] = entry
+    return good
 
 
 class KeptFile:
     """An output file written part by part, each part under a key (a :func:`digest`
     of everything that makes it); a part that the previous build wrote to this
-    same file under the same key is copied from that file instead of made again.
+    file under the same key is copied from the previous file instead of made again.
 
-    The previous file is the one at the output's path when writing starts; its
-    index (key -> offset and length, in ``index``, a file of the cache folder)
-    is trusted only while that file is unchanged since it was written (same
-    device, inode, size and modification time), otherwise every part is made.
+    The previous file is ``previous`` (default: the one at the output's path when
+    writing starts; a build writing into a staging folder names the one in the
+    output folder). Its index (key -> offset, length and CRC-32, in ``index``, a
+    file of the cache folder) is used only for a file of the size it records,
+    and a part only when its bytes there still have their CRC-32 (every kept
+    part is read once and checked before the writing starts): a damaged index,
+    a changed or removed file, an edited part are made again, never copied.
     Consecutive copied parts are copied in one piece, by the kernel where it
-    can (``os.copy_file_range``), so unchanged parts never pass through Python.
+    can (``os.copy_file_range``), so unchanged parts never pass through Python
+    a second time.
 
     Use through :func:`kept_file`, which writes the new index once the new file
     has replaced the old one.
     """
 
-    def __init__(self, f: IO[bytes], path: Path, index: Path | None) -> None:
+    def __init__(
+        self, f: IO[bytes], path: Path, index: Path | None, previous: Path | None = None
+    ) -> None:
         self.f = f
         self.path = path
+        self.previous = previous if previous is not None else path
         self.index = index
         self.hits = 0
         self.misses = 0
         self._pos = 0
-        self._old: dict[bytes, tuple[int, int]] = {}
+        self._old: dict[bytes, _Entry] = {}
         self._src: IO[bytes] | None = None
-        self._new: dict[bytes, tuple[int, int]] = {}
+        self._new: dict[bytes, _Entry] = {}
         self._run: tuple[int, int] | None = None  # a copy not made yet: (offset, length)
         self._copy_range = hasattr(os, "copy_file_range")
         if index is not None:
@@ -303,24 +365,22 @@ class KeptFile:
 
     def _open_old(self) -> None:
         assert self.index is not None
+        found = read_index(self.index)
+        if found is None:
+            return
+        size, parts = found
         try:
-            data = self.index.read_bytes()
-            magic, identity, parts = marshal.loads(data)
-            if magic != _INDEX_MAGIC or not isinstance(parts, dict):
-                return
-            src = open(self.path, "rb")  # noqa: SIM115 - kept open for the copies
-        except (OSError, ValueError, EOFError, TypeError):
+            src = open(self.previous, "rb")  # noqa: SIM115 - kept open for the copies
+        except OSError:
             return
         try:
-            st = os.fstat(src.fileno())
-            if tuple(identity) != _identity(st) or any(
-                o < 0 or n < 0 or o + n > st.st_size for o, n in parts.values()
-            ):
+            if os.fstat(src.fileno()).st_size != size:
                 raise ValueError("the file changed since its index was written")
-        except (OSError, ValueError, TypeError):
+            good = verified(src, parts)
+        except (OSError, ValueError):
             src.close()
             return
-        self._src, self._old = src, parts
+        self._src, self._old = src, good
 
     def has(self, key: bytes) -> bool:
         """Whether the previous file holds the part ``key``."""
@@ -341,14 +401,14 @@ class KeptFile:
             self.add(key, made.encode("utf-8") if isinstance(made, str) else made)
             return
         self.hits += 1
-        offset, n = hit
+        offset, n, crc = hit
         if self._run is not None and self._run[0] + self._run[1] == offset:
             self._run = (self._run[0], self._run[1] + n)
         else:
             if self._run is not None:
                 self._copy()
             self._run = (offset, n)
-        self._new.setdefault(key, (self._pos, n))
+        self._new.setdefault(key, (self._pos, n, crc))
         self._pos += n
 
     def add(self, key: bytes, data: bytes) -> None:
@@ -356,7 +416,7 @@ class KeptFile:
         self.misses += 1
         start = self._pos
         self.write(data)
-        self._new.setdefault(key, (start, len(data)))
+        self._new.setdefault(key, (start, len(data), zlib.crc32(data)))
 
     def _copy(self) -> None:
         """Copy the pending run of parts from the previous file."""
@@ -381,7 +441,7 @@ class KeptFile:
         while n > 0:  # no copy in the kernel: through this process, in pieces
             chunk = _pread(self._src, min(n, 1 << 20), offset)
             if not chunk:
-                raise OSError(errno.EIO, f"{self.path}: the previous file ended early")
+                raise OSError(errno.EIO, f"{self.previous}: the previous file ended early")
             self.f.write(chunk)
             offset, n = offset + len(chunk), n - len(chunk)
 
@@ -396,15 +456,11 @@ class KeptFile:
             self._src = None
 
     def save_index(self) -> None:
-        """Keep the index of the new file (now at the output's path) for the next build."""
+        """Keep the index of the new file for the next build."""
         if self.index is None:
             return
-        from kg.export.atomic import atomic_open
-
         with contextlib.suppress(OSError):
-            identity = _identity(os.stat(self.path))
-            with atomic_open(self.index, "wb", encoding=None, durable=False, mode_bits=0o600) as f:
-                f.write(marshal.dumps((_INDEX_MAGIC, identity, self._new)))
+            write_index(self.index, os.stat(self.path).st_size, self._new)
 
 
 def index_path(folder: str | os.PathLike[str], output: str | os.PathLike[str]) -> Path:
@@ -415,13 +471,15 @@ def index_path(folder: str | os.PathLike[str], output: str | os.PathLike[str]) -
 @contextlib.contextmanager
 def kept_file(path: str | os.PathLike[str], fragments: Fragments | None) -> Iterator[KeptFile]:
     """Write the output ``path`` atomically as a :class:`KeptFile` (without ``fragments``,
-    a cache folder, every part is made and no index is kept)."""
+    a cache folder, every part is made and no index is kept). The previous file is
+    the one at ``path``, or in ``fragments.previous`` when the outputs are staged."""
     from kg.export.atomic import atomic_open
 
     path = Path(path)
     index = index_path(fragments.folder, path) if fragments is not None else None
+    previous = fragments.previous_of(path) if fragments is not None else None
     with atomic_open(path, "wb", encoding=None) as f:
-        out = KeptFile(f, path, index)
+        out = KeptFile(f, path, index, previous)
         try:
             yield out
             out.finish()
@@ -496,12 +554,29 @@ class Fragments:
     """A build's parts kept in ``folder``, and what every edge list shares: the runs of edges.
 
     :meth:`edge_runs` computes the runs (with their digests) once for all
-    formats of one graph.
+    formats of one graph. A build that writes its outputs into a ``staging``
+    folder finds the previous build's files in ``previous`` (the output folder).
     """
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        staging: str | os.PathLike[str] | None = None,
+        previous: str | os.PathLike[str] | None = None,
+    ) -> None:
         self.folder = Path(folder)
+        self.staging = Path(staging) if staging is not None else None
+        self.previous = Path(previous) if previous is not None else None
         self._runs: tuple[KnowledgeGraph, list[tuple[int, int, bytes]]] | None = None
+
+    def previous_of(self, path: Path) -> Path:
+        """The previous build's file of the output written at ``path``: in
+        :attr:`previous` when ``path`` lies in the staging folder, else ``path`` itself."""
+        if self.staging is not None and self.previous is not None:
+            with contextlib.suppress(ValueError):
+                return self.previous / path.relative_to(self.staging)
+        return path
 
     #: Stores that earlier versions kept output parts in (now kept in the outputs).
     OBSOLETE = ("rdf-ttl", "rdf-trig", "json", "graphml", "gexf", "csv", "jsonl")

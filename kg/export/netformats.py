@@ -24,7 +24,9 @@ HTML page's whole-graph layout, seeded); relations that go both ways
 graph, which Gephi reads as a mixed graph. (networkx reads no mixed GEXF: read
 ``graph.graphml`` there, or ``graph.json``.)
 CSV files are UTF-8 with a byte-order mark, so spreadsheet software shows the
-Chinese names.
+Chinese names; a cell a spreadsheet would evaluate as a formula (it starts with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return, and is not a plain number)
+gets a leading apostrophe (:func:`neutralise`, OWASP's rule against CSV injection).
 """
 
 from __future__ import annotations
@@ -416,6 +418,29 @@ def gexf_bytes(graph: KnowledgeGraph) -> bytes:
 
 # --------------------------------------------------------------------------- CSV
 
+#: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it without evaluating it: a cell that starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe
+    (the OWASP rule), unless it is a plain number (a negative longitude stays a number).
+
+    >>> neutralise("=HYPERLINK(A1)"), neutralise("-12.5"), neutralise("郑州市")
+    ("'=HYPERLINK(A1)", '-12.5', '郑州市')
+    >>> neutralise("@SUM(A1)"), neutralise("-1+2")
+    ("'@SUM(A1)", "'-1+2")
+    """
+    if cell.startswith(FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _safe(row: list[str]) -> list[str]:
+    return [neutralise(c) for c in row]
+
 
 def _num(v: float | None) -> str:
     return "" if v is None else repr(float(v))
@@ -425,28 +450,32 @@ def _node_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
     names = _doc_names(graph)
     for n in graph.nodes.values():
         has_xy = n.longitude is not None and n.latitude is not None
-        yield [
-            n.id,
-            n.name,
-            n.type.value,
-            n.code or "",
-            _num(n.longitude) if has_xy else "",
-            _num(n.latitude) if has_xy else "",
-            SEP.join(n.aliases),
-            SEP.join(names.get(k, k) for k in n.documents),
-        ]
+        yield _safe(
+            [
+                n.id,
+                n.name,
+                n.type.value,
+                n.code or "",
+                _num(n.longitude) if has_xy else "",
+                _num(n.latitude) if has_xy else "",
+                SEP.join(n.aliases),
+                SEP.join(names.get(k, k) for k in n.documents),
+            ]
+        )
 
 
 def _edge_row(e: Edge, names: dict[str, str]) -> list[str]:
     a = edge_attributes(e, names)  # the relation and its kind, read once
-    return [
-        e.subject,
-        e.object,
-        a["relation"],
-        a["source_kind"],
-        a.get("document", ""),
-        a.get("evidence", ""),
-    ]
+    return _safe(
+        [
+            e.subject,
+            e.object,
+            a["relation"],
+            a["source_kind"],
+            a.get("document", ""),
+            a.get("evidence", ""),
+        ]
+    )
 
 
 def _edge_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:

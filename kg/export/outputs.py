@@ -85,6 +85,9 @@ class _Forked:
         if pid == 0:  # the child: never returns into the caller's code
             code = 1
             try:
+                from kg.lifeline import end_with
+
+                end_with(os.getppid())  # a killed build leaves no writer behind
                 os.close(r)
                 try:
                     payload = pickle.dumps((True, [str(p) for p in fn(graph, out)]))
@@ -253,6 +256,7 @@ def write_outputs(
     info: BuildInfo | None = None,
     parallel: bool | None = None,
     fragments: str | os.PathLike[str] | None = None,
+    shards: int | None = None,
 ) -> list[Path]:
     """Write RDF, graph JSON, the HTML graph, network formats, the extractions and the report.
 
@@ -268,11 +272,32 @@ def write_outputs(
     for a second copy of this process; see :func:`_fork_rdf`). ``fragments`` is
     a cache folder where each document's part of the outputs is kept for the
     next build (see :mod:`kg.export.fragments`); the files are the same bytes
-    without it.
+    without it. ``shards`` also writes the RDF dataset as that many N-Quads files
+    in ``shards/`` (see :mod:`kg.export.shards`).
+
+    The outputs are one generation (:mod:`kg.export.generation`): written into a
+    staging folder, they replace the previous ones together once all are
+    written, or, on any error, not at all. A second build writing into the same
+    folder meanwhile is refused (:class:`~kg.export.generation.OutputBusy`).
     Returns the written paths, sorted.
     """
-    with paused():  # exports build many short-lived, acyclic objects; see kg.gcpause
-        return _write_outputs(result, Path(out_dir), info, parallel, fragments)
+    from kg.export.generation import Generation
+
+    out = Path(out_dir)
+    with paused(), Generation(out) as gen:  # paused: see kg.gcpause
+        parts = None
+        if fragments is not None:
+            from kg.export.atomic import remove_stale_temps
+            from kg.export.fragments import DIRNAME
+
+            remove_stale_temps(Path(fragments) / DIRNAME)
+            parts = Fragments(fragments, staging=gen.staging, previous=out)
+        written = _write_outputs(result, gen.staging, info, parallel, parts)
+        if shards:
+            from kg.export.shards import write_shards
+
+            written += write_shards(result.graph, gen.staging / "shards", shards)
+        return gen.commit(written)
 
 
 def _write_outputs(
@@ -280,7 +305,7 @@ def _write_outputs(
     out: Path,
     info: BuildInfo | None,
     parallel: bool | None,
-    fragments: str | os.PathLike[str] | None,
+    parts: Fragments | None,
 ) -> list[Path]:
     from kg.export.atomic import write_text
     from kg.export.buildinfo import from_result, write_build_info
@@ -292,7 +317,6 @@ def _write_outputs(
     out.mkdir(parents=True, exist_ok=True)
     graph = result.graph
     build_info = info or from_result(result)
-    parts = Fragments(fragments) if fragments is not None else None
     if parts is not None:
         parts.remove_obsolete()
 

@@ -67,6 +67,8 @@ def render(graph: KnowledgeGraph, info: BuildInfo | None) -> str:
             f"- documents read: {info.read}",
             f"- documents skipped: {len(info.skipped)}",
         ]
+        if info.warnings:
+            lines.append(f"- documents read with a warning: {len(info.warnings)}")
         if info.read != len(graph.documents):
             lines.append(f"- distinct documents (same text counted once): {len(graph.documents)}")
     lines += [
@@ -78,6 +80,9 @@ def render(graph: KnowledgeGraph, info: BuildInfo | None) -> str:
     if info is not None and info.skipped:
         lines += ["## Skipped documents", ""]
         lines += _table(("file", "reason"), list(info.skipped))
+    if info is not None and info.warnings:
+        lines += ["## Documents read with a warning", ""]
+        lines += _table(("file", "warning"), list(info.warnings))
 
     lines += ["## Entities by type", ""]
     lines += _table(("type", "count"), list(ents.items()), "lr")

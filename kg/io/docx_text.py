@@ -21,14 +21,63 @@ class NotDocxError(ValueError):
     """The file is not a readable ``.docx`` package."""
 
 
-def docx_to_text(source: str | Path | bytes) -> str:
+class UnzippedTooLarge(ValueError):
+    """The parts of a ``.docx`` package hold more than the size limit once unzipped."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes once unzipped")
+        self.size = size
+
+
+def unzipped_size(stream: str | io.BytesIO, limit: int) -> int:
+    """The size of every member of the zip ``stream`` once unzipped, checked against
+    ``limit`` before anything is kept in memory: first the sizes the archive declares,
+    then the bytes each member really gives, read in pieces and counted (a zip bomb
+    stops at the limit, never at its full size). Raises :class:`UnzippedTooLarge`
+    over the limit, :class:`NotDocxError` for a damaged archive.
+    """
+    try:
+        with zipfile.ZipFile(stream) as z:
+            members = z.infolist()
+            declared = sum(m.file_size for m in members)
+            if declared > limit:
+                raise UnzippedTooLarge(declared)
+            total = 0
+            for m in members:
+                with z.open(m) as f:
+                    while chunk := f.read(1 << 20):
+                        total += len(chunk)
+                        if total > limit:
+                            raise UnzippedTooLarge(total)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        OSError,
+        EOFError,
+    ) as exc:
+        raise NotDocxError(NOT_DOCX) from exc
+    except UnzippedTooLarge:
+        raise
+    except (RuntimeError, ValueError) as exc:  # encrypted members, bad headers
+        raise NotDocxError(NOT_DOCX) from exc
+    return total
+
+
+def docx_to_text(source: str | Path | bytes, *, max_bytes: int | None = None) -> str:
     """The text of a ``.docx`` file (its path or its bytes).
 
-    Raises :class:`NotDocxError` when it is not a Word document.
+    Raises :class:`NotDocxError` when it is not a Word document and, with
+    ``max_bytes``, :class:`UnzippedTooLarge` when its parts hold more once
+    unzipped (checked before the document is parsed).
     """
     stream: str | io.BytesIO = io.BytesIO(source) if isinstance(source, bytes) else str(source)
     if not zipfile.is_zipfile(stream):
         raise NotDocxError(NOT_DOCX)
+    if max_bytes is not None:
+        unzipped_size(stream, max_bytes)
+        if isinstance(stream, io.BytesIO):
+            stream.seek(0)
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

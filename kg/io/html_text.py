@@ -5,7 +5,8 @@ are dropped; paragraphs, divisions, list items, table rows, headings and ``<br>`
 end a line; whitespace inside a line collapses to one space, except that a line
 break between two Chinese characters disappears (as a browser renders it: an
 editor's line wrap inside a Chinese sentence is not a space). lxml parses broken
-markup as leniently as a browser does.
+markup as leniently as a browser does; the text is collected from its parser's
+events, not from a tree, so however deep broken markup nests, no text is lost.
 
 >>> html_to_text("<html><head><style>p{color:red}</style></head><body>"
 ...              "<nav>首页</nav><h1>郑州</h1><p>郑州市与\\n开封市<br>签署协议<script>x=1</script>"
@@ -16,9 +17,10 @@ markup as leniently as a browser does.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any, NamedTuple, cast
 
 from lxml import etree
-from lxml import html as lxml_html
 
 #: Elements whose content is never visible text.
 DROPPED = frozenset(
@@ -108,61 +110,87 @@ _SPACES = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
-def _hidden(el: etree._Element) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+def _hidden(attrib: Mapping[str, str]) -> bool:
+    if attrib.get("hidden") is not None or attrib.get("aria-hidden") == "true":
         return True
-    if el.get("role") == "navigation":
+    if attrib.get("role") == "navigation":
         return True
-    style = (el.get("style") or "").replace(" ", "").lower()
+    style = (attrib.get("style") or "").replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
 
 
-def _pieces(root: etree._Element) -> list[_Piece]:
-    """Text pieces in document order, with ``_NEWLINE`` marks at block edges."""
-    out: list[_Piece] = []
-    # Explicit stack instead of recursion: broken pages can nest very deeply.
-    # Entries: (element, inside_content) to enter, or a string to emit on the way out.
-    stack: list[tuple[etree._Element, bool] | _Piece] = [(root, False)]
-    while stack:
-        item = stack.pop()
-        if not isinstance(item, tuple):
-            out.append(item)
-            continue
-        el, in_content = item
-        tail = el.tail or ""
-        tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None:  # comment, processing instruction, entity
-            out.append(tail)
-            continue
-        tag = tag.rsplit("}", 1)[-1].lower()
-        if tag in DROPPED or (tag in PAGE_CHROME and not in_content) or _hidden(el):
-            out.append(tail)
-            continue
-        if tag == "br":
-            out.append(_NEWLINE)
-            out.append(tail)
-            continue
-        block = tag in BLOCKS
-        # Pushed in reverse: what comes out last goes in first.
-        stack.append(tail)
-        if tag in CELLS:
-            stack.append(" ")
+class _Frame(NamedTuple):
+    """An open element: whether its content is dropped, is inside an article, is
+    preformatted, and what closing it emits (a line end for a block, a space for a cell)."""
+
+    dropped: bool
+    in_content: bool
+    pre: bool
+    block: bool
+    cell: bool
+
+
+class _Collector:
+    """Parser target: text pieces in document order, with ``_NEWLINE`` marks at block edges.
+
+    Fed by the parser's events (start tag, end tag, text), never by a tree: the
+    tree builder of libxml2 stops at a nesting depth of 256 (2,048 with
+    ``huge_tree``) and drops the rest of the page, while events come for every
+    element however deep broken markup nests (old pages leave thousands of
+    ``<font>`` tags open). Comments and processing instructions give no event.
+    """
+
+    def __init__(self) -> None:
+        self.out: list[_Piece] = []
+        self._open: list[_Frame] = [_Frame(False, False, False, False, False)]
+
+    def start(self, tag: object, attrib: Mapping[str, str]) -> None:
+        parent = self._open[-1]
+        name = tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+        if parent.dropped or name in DROPPED or _hidden(attrib):
+            self._open.append(_Frame(True, False, False, False, False))
+            return
+        if name in PAGE_CHROME and not parent.in_content:
+            self._open.append(_Frame(True, False, False, False, False))
+            return
+        if name == "br":
+            self.out.append(_NEWLINE)
+        block = name in BLOCKS
         if block:
-            stack.append(_NEWLINE)
-        child_content = in_content or tag in CONTENT
-        for child in reversed(el):
-            stack.append((child, child_content))
-        text = el.text or ""
-        if tag == "pre":  # line ends inside <pre> are real
-            for i, line in enumerate(reversed(text.split("\n"))):
+            self.out.append(_NEWLINE)
+        self._open.append(
+            _Frame(
+                False,
+                parent.in_content or name in CONTENT,
+                parent.pre or name == "pre",
+                block,
+                name in CELLS,
+            )
+        )
+
+    def end(self, tag: object) -> None:
+        if len(self._open) == 1:  # pragma: no cover - the parser closes what it opened
+            return
+        frame = self._open.pop()
+        if frame.block:
+            self.out.append(_NEWLINE)
+        if frame.cell:
+            self.out.append(" ")
+
+    def data(self, text: str) -> None:
+        frame = self._open[-1]
+        if frame.dropped:
+            return
+        if frame.pre:  # line ends inside <pre> are real
+            for i, line in enumerate(text.split("\n")):
                 if i:
-                    stack.append(_NEWLINE)
-                stack.append(line)
+                    self.out.append(_NEWLINE)
+                self.out.append(line)
         else:
-            stack.append(text)
-        if block:
-            stack.append(_NEWLINE)
-    return out
+            self.out.append(text)
+
+    def close(self) -> list[_Piece]:
+        return self.out
 
 
 def _lines(pieces: list[_Piece]) -> list[str]:
@@ -189,11 +217,13 @@ def html_to_text(markup: str) -> str:
     markup = _XML_DECLARATION.sub("", markup, count=1)
     if not markup.strip():
         return ""
+    collector = _Collector()
+    parser = etree.HTMLParser(target=cast(Any, collector), no_network=True)
     try:
-        root = lxml_html.document_fromstring(markup)
-    except (etree.ParserError, ValueError):
+        pieces = cast(list[_Piece], etree.fromstring(markup, parser))
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return ""
-    return "\n".join(_lines(_pieces(root)))
+    return "\n".join(_lines(pieces))
 
 
 _META_CHARSET = re.compile(
