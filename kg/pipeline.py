@@ -21,17 +21,19 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.extract import document_context, find_mentions, scan_places
-from kg.extract.charfeatures import char_features
+from kg.extract.charfeatures import sentence_features
 from kg.extract.combine import combine
 from kg.extract.segmenter import cut
 from kg.models import Models, shipped
 from kg.relations import find_relations
 from kg.resolve import resolve
-from kg.types import Document, Extraction, Mention
+from kg.text.segment import sentences
+from kg.types import Document, Extraction, Mention, Span
 
-__all__ = ["extract", "mentions", "pipeline_version"]
+__all__ = ["Sentences", "extract", "mentions", "pipeline_version", "split"]
 
 #: The packages whose code decides what extraction gives (their source is digested).
 _EXTRACTION_CODE = (
@@ -46,13 +48,30 @@ _EXTRACTION_CODE = (
 )
 
 
-def mentions(doc: Document, models: Models, words: list[str] | None = None) -> list[Mention]:
+class Sentences(NamedTuple):
+    """The sentences of a document's normalised text and the jieba words of each."""
+
+    spans: list[Span]
+    words: list[list[str]]
+
+
+def split(doc: Document) -> Sentences:
+    """The document's sentences and their words (cut once, read by the tagger and the
+    relation candidates)."""
+    spans = sentences(doc.norm)
+    return Sentences(spans, [cut(doc.norm[s.start : s.end]) for s in spans])
+
+
+def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> list[Mention]:
     """The document's mentions: the tagger's names with what the rules add inside them."""
     rule_mentions = find_mentions(doc)
     if models.tagger is None:
         return rule_mentions
-    feats = char_features(doc.norm, rule_mentions, scan_places(doc.norm), words)
-    tagged = models.tagger.tag(feats)
+    parts = parts or split(doc)
+    feats = sentence_features(
+        doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
+    )
+    tagged = models.tagger.tag_sentences(feats, parts.spans)
     return combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
 
 
@@ -68,9 +87,15 @@ def extract(doc: Document, *, models: Models | None = None) -> Extraction:
     True
     """
     m = shipped() if models is None else models
-    words = cut(doc.norm) if not m.rules_only else None
-    entities = resolve(doc, mentions(doc, m, words))
-    relations = find_relations(doc, entities, model=m.relations, words=words)
+    parts = split(doc) if not m.rules_only else None
+    entities = resolve(doc, mentions(doc, m, parts))
+    relations = find_relations(
+        doc,
+        entities,
+        model=m.relations,
+        sentences=parts.spans if parts else None,
+        words=parts.words if parts else None,
+    )
     return Extraction(document=doc, entities=tuple(entities), relations=tuple(relations))
 
 

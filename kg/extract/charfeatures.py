@@ -29,10 +29,10 @@ import ahocorasick_rs
 
 from kg.extract import segmenter, tables
 from kg.extract.matcher import Hit
-from kg.extract.spans import maximal
-from kg.types import EntityType, Mention
+from kg.extract.spans import Sorted, maximal
+from kg.types import EntityType, Mention, Span
 
-__all__ = ["char_features", "lexicon"]
+__all__ = ["char_features", "lexicon", "sentence_features"]
 
 
 def _char_class(ch: str) -> str:
@@ -208,3 +208,40 @@ def char_features(
             f.append("ls")
         line_start = c == "\n"
     return feats
+
+
+def sentence_features(
+    text: str,
+    sentences: Sequence[Span],
+    words: Sequence[Sequence[str]],
+    mentions: Sequence[Mention],
+    place_hits: Sequence[Hit] = (),
+) -> list[list[list[str]]]:
+    """The features of each sentence of ``text`` (the tagger labels one sentence at a
+    time, so a long document costs memory in proportion to its longest sentence).
+
+    ``words`` are the jieba words of each sentence; ``mentions`` and
+    ``place_hits`` those of the whole text (offsets into ``text``).
+    """
+    by_span = Sorted(mentions, key=lambda m: (m.span.start, m.span.end))
+    hits = Sorted(place_hits, key=lambda h: (h.start, h.end))
+    out = []
+    for sent, ws in zip(sentences, words, strict=True):
+        a = sent.start
+        local = [
+            Mention(
+                Span(m.span.start - a, m.span.end - a),
+                m.surface,
+                m.type,
+                m.rule,
+                m.canonical,
+                m.code,
+            )
+            for m in by_span.within(sent.start, sent.end)
+        ]
+        local_hits = [
+            Hit(h.start - a, h.end - a, h.surface, h.kind)
+            for h in hits.within(sent.start, sent.end)
+        ]
+        out.append(char_features(text[sent.start : sent.end], local, local_hits, ws))
+    return out

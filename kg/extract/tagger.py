@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from kg.types import EntityType
+from kg.types import EntityType, Span
 
 __all__ = ["Tagged", "Tagger", "decode", "labels_of"]
 
@@ -70,8 +70,9 @@ class Tagger:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
 
-    def tag(self, features: list[list[str]]) -> list[Tagged]:
-        """The names in a text given its character features."""
+    def tag(self, features: list[list[str]], offset: int = 0) -> list[Tagged]:
+        """The names in a text (a sentence) given its character features; ``offset`` is
+        added to their positions."""
         if not features:
             return []
         t = self._tagger
@@ -79,5 +80,14 @@ class Tagger:
         out = []
         for s, e, typ in decode(labels):
             probs = [t.marginal(labels[k], k) for k in range(s, e)]
-            out.append(Tagged(s, e, typ, sum(probs) / len(probs)))
+            out.append(Tagged(s + offset, e + offset, typ, sum(probs) / len(probs)))
+        return out
+
+    def tag_sentences(
+        self, features: Sequence[list[list[str]]], sentences: Sequence[Span]
+    ) -> list[Tagged]:
+        """The names of a document, tagged one sentence at a time."""
+        out: list[Tagged] = []
+        for f, s in zip(features, sentences, strict=True):
+            out += self.tag(f, s.start)
         return out

@@ -25,6 +25,7 @@ from kg.relations.candidates import candidates
 from kg.relations.frames import references
 from kg.relations.scorer import RelationModel, best_per_relation
 from kg.text.segment import clauses, sentences
+from kg.text.segment import sentences as split_sentences
 from kg.types import Document, Entity, EntityType, Evidence, Predicate, Relation, Source, Span
 
 __all__ = ["find_relations", "rule_relations"]
@@ -91,7 +92,8 @@ def find_relations(
     entities: list[Entity],
     *,
     model: RelationModel | None = None,
-    words: Sequence[str] | None = None,
+    sentences: Sequence[Span] | None = None,
+    words: Sequence[Sequence[str]] | None = None,
 ) -> list[Relation]:
     """Relations stated in ``doc`` between ``entities`` (plus gazetteer containment).
 
@@ -104,7 +106,10 @@ def find_relations(
     if model is None:
         return rules
     refs = references(doc, entities) if model.frames else []
-    cands = candidates(doc.norm, cut(doc.norm) if words is None else words, entities, refs, rules)
+    spans = list(sentences) if sentences is not None else split_sentences(doc.norm)
+    if words is None:
+        words = [cut(doc.norm[s.start : s.end]) for s in spans]
+    cands = candidates(doc.norm, spans, words, entities, refs, rules)
     out: list[Relation] = []
     for s in best_per_relation(model.score(cands)):
         if s.probability < s.threshold:

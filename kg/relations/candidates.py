@@ -26,7 +26,8 @@ Pure functions over the document's text, words and entities.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
@@ -35,7 +36,6 @@ from kg.extract import tables
 from kg.extract.charfeatures import lexicon
 from kg.extract.spans import maximal
 from kg.relations.frames import Ref
-from kg.text.segment import sentences
 from kg.types import Entity, EntityType, Predicate, Relation, Span
 
 __all__ = ["Candidate", "Mentioned", "candidates", "type_pairs"]
@@ -92,54 +92,46 @@ def _tail(name: str) -> str:
     return name[-2:] if len(name) >= 2 else name
 
 
-class _Doc:
-    """What the features read of one document, computed once."""
+class _Sentence:
+    """What the features read of one sentence, computed once: its words and table words."""
 
-    def __init__(self, text: str, words: Sequence[str], rules: Iterable[Relation]) -> None:
+    def __init__(self, text: str, span: Span, words: Sequence[str]) -> None:
         self.text = text
-        # word index of each character, and the word starts
-        self.word_at = [0] * (len(text) + 1)
+        self.span = span
+        a = span.start
         self.words = list(words)
-        self.starts: list[int] = []
+        # word index of each character of the sentence (offset by the sentence start)
+        self.word_at = [0] * (span.end - a + 1)
         k = 0
         for i, w in enumerate(self.words):
-            self.starts.append(k)
-            for j in range(k, k + len(w)):
+            for j in range(k, min(k + len(w), span.end - a)):
                 self.word_at[j] = i
             k += len(w)
-        self.word_at[len(text)] = len(self.words)
-        self.starts.append(k)
+        self.word_at[span.end - a] = len(self.words)
         ac, words_, tags = lexicon()
         self.lex: list[tuple[int, int, str, tuple[str, ...]]] = [
-            (s, e, words_[i], tags[i]) for i, s, e in ac.find_matches_as_indexes(text)
+            (s + a, e + a, words_[i], tags[i])
+            for i, s, e in ac.find_matches_as_indexes(text[a : span.end])
         ]
         self.lex_starts = [t[0] for t in self.lex]
-        self.rule_sent: dict[tuple[str, str, str, int], str] = {}
-        self.rule_doc: dict[tuple[str, str], set[str]] = {}
-        for r in rules:
-            if r.evidence is None:
-                continue
-            key = (r.subject, r.object) if not r.predicate.symmetric else _sym(r.subject, r.object)
-            self.rule_doc.setdefault(key, set()).add(r.predicate.value)
-            self.rule_sent[(key[0], r.predicate.value, key[1], r.evidence.span.start)] = r.rule
+
+    def _w(self, pos: int) -> int:
+        return self.word_at[min(max(pos - self.span.start, 0), len(self.word_at) - 1)]
 
     def words_between(self, a: int, b: int) -> list[str]:
         if b <= a:
             return []
-        i, j = self.word_at[a], self.word_at[b]
-        return self.words[i:j]
+        return self.words[self._w(a) : self._w(b)]
 
     def word_before(self, pos: int) -> str:
-        i = self.word_at[pos]
+        i = self._w(pos)
         return self.words[i - 1] if i > 0 else "^"
 
     def word_after(self, pos: int) -> str:
-        i = self.word_at[pos]
+        i = self._w(pos)
         return self.words[i] if i < len(self.words) else "$"
 
     def lex_between(self, a: int, b: int) -> list[tuple[str, tuple[str, ...]]]:
-        from bisect import bisect_left
-
         out = []
         for k in range(bisect_left(self.lex_starts, a), len(self.lex)):
             s, e, w, tags = self.lex[k]
@@ -148,6 +140,20 @@ class _Doc:
             if e <= b:
                 out.append((w, tags))
         return out
+
+
+class _Rules:
+    """The trigger rules' findings, by pair and sentence."""
+
+    def __init__(self, rules: Iterable[Relation]) -> None:
+        self.sent: dict[tuple[str, str, str, int], str] = {}
+        self.doc: dict[tuple[str, str], set[str]] = {}
+        for r in rules:
+            if r.evidence is None:
+                continue
+            key = (r.subject, r.object) if not r.predicate.symmetric else _sym(r.subject, r.object)
+            self.doc.setdefault(key, set()).add(r.predicate.value)
+            self.sent[(key[0], r.predicate.value, key[1], r.evidence.span.start)] = r.rule
 
 
 def _sym(a: str, b: str) -> tuple[str, str]:
@@ -162,7 +168,7 @@ def _locative(text: str, m: Mentioned, place_ends: dict[int, int]) -> bool:
 
 
 def _pair_features(
-    d: _Doc,
+    d: _Sentence,
     a: Mentioned,
     b: Mentioned,
     sent: Span,
@@ -236,34 +242,6 @@ def _pair_features(
     return f
 
 
-#: Features that also count together with the pair's types (与 between two places
-#: says something else than between a person and an event).
-_CONJOINED = (
-    "gap=",
-    "dist=",
-    "bt=",
-    "nest",
-    "ord=",
-    "cl=",
-    "loc_",
-    "via_",
-    "anc=",
-    "list",
-    "numcls",
-    "respectively",
-    "xs",
-    "rule",
-    "tb=",
-    "ta=",
-    "sentbreak",
-)
-
-
-def _conjoin(f: list[str]) -> list[str]:
-    ts = f[1]
-    return f + [ts + "|" + x for x in f[2:] if x.startswith(_CONJOINED)]
-
-
 def _allowed(
     pairs: dict[tuple[EntityType, EntityType], tuple[Predicate, ...]],
     s: EntityType,
@@ -287,16 +265,27 @@ def _in_list(text: str, ms: Sequence[Mentioned], i: int, j: int) -> bool:
     return True
 
 
+#: How many names on each side of a name it is paired with in its sentence.
+NEIGHBOURS = 8
+
+
 def candidates(
     text: str,
-    words: Sequence[str],
+    sentences: Sequence[Span],
+    words: Sequence[Sequence[str]],
     entities: Sequence[Entity],
     refs: Sequence[Ref] = (),
     rules: Iterable[Relation] = (),
-) -> list[Candidate]:
-    """Every relation candidate of a document, with its features."""
-    d = _Doc(text, words, rules)
+) -> Iterator[Candidate]:
+    """Every relation candidate of a document, with its features, sentence by sentence.
+
+    A name is paired with the :data:`NEIGHBOURS` nearest names on each side in its
+    sentence (and with every name it holds or that holds it), and with the first
+    party of the sentence before (a topic carried on). Deictic words
+    (:mod:`kg.relations.frames`) are names like the others.
+    """
     pairs = type_pairs()
+    said = _Rules(rules)
     raw = sorted(
         ((sp.start, sp.end, e) for e in entities for sp in e.mentions), key=lambda t: (t[0], -t[1])
     )
@@ -305,65 +294,77 @@ def candidates(
     ms += [Mentioned(r.start, r.end, r.entity, True, r.via) for r in refs]
     ms.sort(key=lambda m: (m.start, -m.end, m.entity.id))
     place_ends = {m.end: m.start for m in ms if m.top and m.entity.type == EntityType.PLACE}
-    out: list[Candidate] = []
-    previous: list[Mentioned] = []
+    topic: Mentioned | None = None
     prev_span: Span | None = None
     k = 0
-    for sent in sentences(text):
+    for sent, ws in zip(sentences, words, strict=True):
         cur: list[Mentioned] = []
         while k < len(ms) and ms[k].start < sent.end:
             if ms[k].start >= sent.start:
                 cur.append(ms[k])
             k += 1
+        if not cur:
+            continue
+        d = _Sentence(text, sent, ws)
         tops = [m for m in cur if m.top and not m.via]
         list_of = {id(m): i for i, m in enumerate(tops)}
-        groups: list[tuple[list[Mentioned], list[Mentioned], bool, Span]] = [
-            (cur, cur, False, sent)
-        ]
-        if previous and prev_span is not None:
-            groups.append((previous, cur, True, Span(prev_span.start, sent.end)))
-        for left, right, cross, ev in groups:
-            for i, a in enumerate(left):
-                for j, b in enumerate(right):
-                    if a.entity.id == b.entity.id or (not cross and j <= i and left is right):
-                        continue
-                    for s, o, swap in ((a, b, False), (b, a, True)):
-                        preds = _allowed(pairs, s.entity.type, o.entity.type, swap)
-                        if not preds:
-                            continue
-                        base: list[str] | None = None
-                        for p in preds:
-                            if base is None:
-                                base = _pair_features(d, s, o, ev, place_ends, cross)
-                                ia, ib = list_of.get(id(a)), list_of.get(id(b))
-                                if ia is not None and ib is not None:
-                                    lo, hi = min(ia, ib), max(ia, ib)
-                                    if _in_list(text, tops, lo, hi):
-                                        base.append("list")
-                                        if _NUMCLS.match(text, tops[hi].end) or any(
-                                            _NUMCLS.match(text, tops[q].end)
-                                            for q in range(hi, min(hi + 4, len(tops)))
-                                            if _in_list(text, tops, hi, q)
-                                        ):
-                                            base.append("list_numcls")
-                            feats = list(base)
-                            key = (
-                                (s.entity.id, o.entity.id)
-                                if not p.symmetric
-                                else _sym(s.entity.id, o.entity.id)
-                            )
-                            said = d.rule_doc.get(key, set())
-                            rule = d.rule_sent.get((key[0], p.value, key[1], ev.start)) or (
-                                d.rule_sent.get((key[0], p.value, key[1], sent.start))
-                            )
-                            if rule:
-                                feats.append("rule=" + rule)
-                                feats.append("rule_here")
-                            elif p.value in said:
-                                feats.append("rule_elsewhere")
-                            for q in sorted(said - {p.value}):
-                                feats.append("rule_other=" + q)
-                            out.append(Candidate(s.entity, p, o.entity, ev, _conjoin(feats)))
-        previous = [m for m in cur if m.top]
+        todo: list[tuple[Mentioned, Mentioned, bool, Span]] = []
+        for i, a in enumerate(cur):
+            for j in range(i + 1, len(cur)):
+                b = cur[j]
+                if j - i > NEIGHBOURS and not (b.end <= a.end):
+                    break
+                todo.append((a, b, False, sent))
+        if topic is not None and prev_span is not None:
+            ev = Span(prev_span.start, sent.end)
+            todo += [(topic, b, True, ev) for b in cur]
+        for a, b, cross, ev in todo:
+            if a.entity.id == b.entity.id:
+                continue
+            listed = ""
+            ia, ib = list_of.get(id(a)), list_of.get(id(b))
+            if ia is not None and ib is not None:
+                lo, hi = min(ia, ib), max(ia, ib)
+                if _in_list(text, tops, lo, hi):
+                    listed = "list"
+                    end = hi
+                    while (
+                        end + 1 < len(tops) and end < hi + 4 and _in_list(text, tops, end, end + 1)
+                    ):
+                        end += 1
+                    if any(_NUMCLS.match(text, tops[q].end) for q in range(hi, end + 1)):
+                        listed = "list_numcls"
+            for s, o, swap in ((a, b, False), (b, a, True)):
+                preds = _allowed(pairs, s.entity.type, o.entity.type, swap)
+                if not preds:
+                    continue
+                base = _pair_features(d, s, o, ev, place_ends, cross)
+                if listed:
+                    base.append("list")
+                    if listed == "list_numcls":
+                        base.append("list_numcls")
+                for p in preds:
+                    feats = list(base)
+                    key = (
+                        (s.entity.id, o.entity.id)
+                        if not p.symmetric
+                        else _sym(s.entity.id, o.entity.id)
+                    )
+                    stated = said.doc.get(key, set())
+                    rule = said.sent.get((key[0], p.value, key[1], sent.start))
+                    if rule:
+                        feats.append("rule=" + rule)
+                        feats.append("rule_here")
+                    elif p.value in stated:
+                        feats.append("rule_elsewhere")
+                    for q in sorted(stated - {p.value}):
+                        feats.append("rule_other=" + q)
+                    yield Candidate(s.entity, p, o.entity, ev, feats)
+        firsts = [m for m in tops if m.entity.type in _TOPIC_TYPES]
+        topic = firsts[0] if firsts else None
         prev_span = sent
-    return out
+
+
+_TOPIC_TYPES = frozenset(
+    [EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION]
+)

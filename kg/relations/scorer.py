@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,13 +66,13 @@ class RelationModel:
             raise DataError(f"{path}: cannot read the relation model ({exc})") from None
         return cls.from_dict(obj, str(path))
 
-    def score(self, cands: Iterable[Candidate]) -> list[Scored]:
-        out = []
+    def score(self, cands: Iterable[Candidate]) -> Iterator[Scored]:
+        """Each candidate with its probability (candidates of a predicate with no model
+        are left out)."""
         for c in cands:
             m = self.predicates.get(c.predicate)
             if m is not None:
-                out.append(Scored(c, m.probability(c.features), m.threshold))
-        return out
+                yield Scored(c, m.probability(c.features), m.threshold)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,9 @@ from typing import Any
 
 from kg.errors import DataError
 from kg.extract import find_mentions, scan_places
-from kg.extract.charfeatures import char_features
-from kg.extract.segmenter import cut
+from kg.extract.charfeatures import sentence_features
 from kg.extract.tagger import labels_of
+from kg.pipeline import split
 from kg.resolve import normalise_name
 from kg.train.align import GoldMention, align
 from kg.types import Document, Entity, EntityType, Mention, Span
@@ -35,11 +35,12 @@ class TrainDoc:
     doc: Document
     gold: Mapping[str, Any]
     mentions: list[Mention]
-    features: list[list[str]]
-    labels: list[str]
+    sentences: list[Span]
+    words: list[list[str]]
+    features: list[list[list[str]]]  # per sentence, per character
+    labels: list[list[str]]  # per sentence, per character
     aligned: list[GoldMention]
     entities: list[Entity]
-    words: list[str]
 
 
 def gold_entities(
@@ -67,12 +68,15 @@ def gold_entities(
 def prepare(doc: Document, gold: Mapping[str, Any]) -> TrainDoc:
     """Everything the learned parts train on, for one document and its gold."""
     ms = find_mentions(doc)
-    feats = char_features(doc.norm, ms, scan_places(doc.norm))
+    parts = split(doc)
+    feats = sentence_features(doc.norm, parts.spans, parts.words, ms, scan_places(doc.norm))
     singles = {m.span.start for m in ms if m.type == EntityType.PLACE and len(m.span) == 1}
     al = align(doc.text, doc.norm, gold.get("entities", []), singles)
     labels = labels_of(len(doc.norm), [(m.start, m.end, m.type) for m in al if m.top])
+    per_sentence = [labels[s.start : s.end] for s in parts.spans]
+    ents = gold_entities(doc, gold, al)
     return TrainDoc(
-        doc.stem, doc, gold, ms, feats, labels, al, gold_entities(doc, gold, al), cut(doc.norm)
+        doc.stem, doc, gold, ms, parts.spans, parts.words, feats, per_sentence, al, ents
     )
 
 

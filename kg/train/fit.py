@@ -48,7 +48,8 @@ def fit_tagger(docs: Sequence[TrainDoc], path: Path) -> None:
     """Train the CRF on ``docs`` and write the model file to ``path``."""
     trainer = pycrfsuite.Trainer(verbose=False)
     for d in docs:
-        trainer.append(d.features, d.labels)
+        for f, y in zip(d.features, d.labels, strict=True):
+            trainer.append(f, y)
     trainer.set_params(TAGGER_PARAMS)
     trainer.train(str(path))
 
@@ -60,7 +61,7 @@ def doc_candidates(
     ents = list(entities)
     rules = rule_relations(d.doc, ents)
     refs = references(d.doc, ents) if frames else []
-    return candidates(d.doc.norm, d.words, ents, refs, rules)
+    return list(candidates(d.doc.norm, d.sentences, d.words, ents, refs, rules))
 
 
 def _names(e: Mapping[str, Any] | Entity) -> frozenset[str]:
