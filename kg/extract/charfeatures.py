@@ -114,10 +114,13 @@ def char_features(
     wlen = [0] * n
     word_of = [""] * n
     common = tables.common_words()
+    wl = list(segmenter.cut(text) if words is None else words)
     k = 0
-    for w in segmenter.cut(text) if words is None else words:
+    for w in wl:
         L = len(w)
         for j in range(L):
+            if k + j >= n:
+                break
             wpos[k + j] = "S" if L == 1 else ("B" if j == 0 else ("E" if j == L - 1 else "M"))
             wlen[k + j] = L
             word_of[k + j] = w

@@ -85,4 +85,37 @@ def combine(
     for m in kept_rule_mentions(rules, [(t.start, t.end) for t in tagged]):
         conf = rule_confidence.get(f"{m.rule}/{m.type.value}", DEFAULT_RULE_CONFIDENCE)
         out.append(Mention(m.span, m.surface, m.type, m.rule, m.canonical, m.code, conf))
+    places = frozenset((m.span.start, m.span.end) for m in rules if m.type == EntityType.PLACE)
+    out += repeated_names(text, out, places)
     return sorted(out, key=lambda m: (m.span.start, m.span.end, m.type, m.canonical or ""))
+
+
+def repeated_names(
+    text: str, found: Sequence[Mention], rule_places: frozenset[tuple[int, int]] = frozenset()
+) -> list[Mention]:
+    """Every other occurrence of a name the tagger found (two or more characters), where
+    no other name covers or crosses it: a name is a name wherever the document repeats
+    it, and the sentence that states a relation may be one the tagger read differently."""
+    taken = Cover((m.span.start, m.span.end) for m in found)
+    best: dict[str, Mention] = {}
+    for m in found:
+        surface = text[m.span.start : m.span.end]
+        if len(surface) < 2 or m.type == EntityType.REGION and m.rule != "tagger":
+            continue
+        if surface not in best or best[surface].confidence < m.confidence:
+            best[surface] = m
+    out: list[Mention] = []
+    if not best:
+        return out
+    import ahocorasick_rs
+
+    names = sorted(best)
+    ac = ahocorasick_rs.AhoCorasick(names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    for idx, s, e in ac.find_matches_as_indexes(text):
+        m = best[names[idx]]
+        if taken.overlaps(s, e) or m.type == EntityType.PLACE and (s, e) not in rule_places:
+            continue
+        out.append(
+            Mention(Span(s, e), m.surface, m.type, m.rule, m.canonical, m.code, m.confidence)
+        )
+    return out

@@ -9,6 +9,7 @@ is added with ``source=gazetteer`` and no evidence.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Sequence
@@ -21,9 +22,9 @@ from kg.extract import document_context, tables
 from kg.extract.segmenter import cut
 from kg.extract.spans import Sorted, maximal
 from kg.gcpause import without_gc
-from kg.relations.candidates import candidates
+from kg.relations.candidates import candidates, relation_key
 from kg.relations.frames import references
-from kg.relations.scorer import RelationModel, best_per_relation
+from kg.relations.scorer import RelationModel
 from kg.text.segment import clauses, sentences
 from kg.text.segment import sentences as split_sentences
 from kg.types import Document, Entity, EntityType, Evidence, Predicate, Relation, Source, Span
@@ -97,56 +98,69 @@ def find_relations(
 ) -> list[Relation]:
     """Relations stated in ``doc`` between ``entities`` (plus gazetteer containment).
 
-    With a relation ``model``, the candidates of :mod:`kg.relations.candidates`
-    (the trigger rules' findings among their features) are scored by it and
-    those over their predicate's threshold kept, each with its probability as
-    confidence; without one, the trigger rules' findings themselves.
+    The trigger rules and the document frames decide which relations the text
+    states; with a relation ``model``, each gets the model's probability as its
+    confidence (the highest among the candidates that state it, see
+    :mod:`kg.relations.candidates`), and those below their predicate's cut-off
+    (chosen on held-out documents by ``kg train``) are left out.
     """
-    rules = rule_relations(doc, entities)
+    rules = rule_relations(doc, entities, frames=model.frames if model is not None else True)
     if model is None:
         return rules
-    refs = references(doc, entities) if model.frames else []
+    stated = [r for r in rules if r.source == Source.TEXT]
+    if not stated:
+        return rules
+    keys = frozenset(relation_key(r.subject, r.predicate, r.object) for r in stated)
     spans = list(sentences) if sentences is not None else split_sentences(doc.norm)
     if words is None:
         words = [cut(doc.norm[s.start : s.end]) for s in spans]
-    cands = candidates(doc.norm, spans, words, entities, refs, rules)
-    out: list[Relation] = []
-    for s in best_per_relation(model.score(cands)):
-        if s.probability < s.threshold:
-            continue
+    refs = references(doc, entities)
+    cands = candidates(doc.norm, spans, words, entities, refs, rules, keys)
+    best: dict[tuple[str, str, str], float] = {}
+    for s in model.score(cands):
         c = s.candidate
-        a, b = c.subject.id, c.object.id
-        if c.predicate.symmetric and b < a:
-            a, b = b, a
-        ev = Evidence(doc.path, doc.text[c.evidence.start : c.evidence.end], c.evidence)
-        conf = float(f"{s.probability:.4f}")
-        out.append(Relation(a, c.predicate, b, Source.TEXT, ev, "scorer", conf))
-    out.sort(
-        key=lambda r: (
-            r.evidence.span.start if r.evidence else -1,
-            r.subject,
-            r.predicate.value,
-            r.object,
-        )
-    )
-    out.extend(r for r in rules if r.source == Source.GAZETTEER)
+        k = relation_key(c.subject.id, c.predicate, c.object.id)
+        if s.probability > best.get(k, -1.0):
+            best[k] = s.probability
+    by_id = {e.id: e for e in entities}
+    out: list[Relation] = []
+    for r in rules:
+        if r.source != Source.TEXT:
+            out.append(r)
+            continue
+        k = relation_key(r.subject, r.predicate, r.object)
+        p = best.get(k)
+        if p is None:
+            p = model.prior(r.predicate, by_id[r.subject].type, by_id[r.object].type, r.rule)
+        if p < model.cutoff(r.predicate):
+            continue
+        out.append(dataclasses.replace(r, confidence=float(f"{p:.4f}")))
     return out
 
 
 @without_gc
-def rule_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
-    """Relations the trigger rules find in ``doc`` (plus gazetteer containment)."""
+def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True) -> list[Relation]:
+    """Relations the trigger rules find in ``doc`` (plus gazetteer containment); with
+    ``frames``, also those stated through the document's frames (双方, 会上, 我市)."""
     text = doc.norm
     ms = _mentions(entities)
     home = _home(doc, entities)
     out = _Out(doc)
+    spoken = ms
+    if frames:  # 我市, 我局: mentions of what they refer to
+        refs = [
+            M(r.start, r.end, r.entity, True)
+            for r in references(doc, entities)
+            if r.via in _RULE_FRAMES
+        ]
+        spoken = sorted(ms + refs, key=lambda m: (m.start, -m.end))
     ac, words, rels = _triggers()
     trig = [(s, e, words[i]) for i, s, e in ac.find_matches_as_indexes(text)]
     main_event = next((e for e in entities if e.type == EntityType.EVENT), None)
     pair = _top_two_places(entities, ms)
     prev_region: Entity | None = None
     previous: list[M] = []
-    by_start = Sorted(ms, key=lambda m: (m.start, m.end))
+    by_start = Sorted(spoken, key=lambda m: (m.start, m.end))
     trig_index = Sorted(trig, key=lambda t: (t[0], t[1]))
     for sent in sentences(text):
         sm = by_start.within(sent.start, sent.end)
@@ -164,6 +178,8 @@ def rule_relations(doc: Document, entities: list[Entity]) -> list[Relation]:
         _title_issuers(ctx, out)
         _parties_in_names(ctx, out)
         _member_roles(ctx, out)
+        if frames:
+            _plural_cooperation(ctx, st, rels, out)
         prev_region = _membership(ctx, st, prev_region, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
@@ -559,6 +575,58 @@ def _cooperates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
             pairs += [(a, m.entity) for a in subj[:1] for m in after]
     for a, b in pairs:
         out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "cooperate")
+
+
+#: The frames whose words the trigger rules read as names: the author's own place and
+#: body. Those standing for earlier parties (双方, 三地) and meetings (会上) are left
+#: to the relation candidates: read as names by the rules they cost more precision
+#: than they gave recall on the annotated corpus (kg eval, 2026-12).
+_RULE_FRAMES = frozenset(["home", "author"])
+
+
+def _plural_cooperation(
+    x: _Sentence, st: list[tuple[int, int, str]], rels: dict[str, tuple[str, ...]], out: _Out
+) -> None:
+    """Parties named together as one subject of a cooperation word cooperate pairwise:
+    a list (宜昌、荆州、荆门三市深化合作; A、B和C加强协作) or a word standing for
+    them (双方将加强合作, 两地携手推进一体化)."""
+    for s, _e, w in st:
+        if "cooperatesWith" not in rels[w]:
+            continue
+        c = x.clause(s)
+        group = _subject_group(x, c.start, s)
+        ents = [e for e in _uniq(group) if e.type in PARTIES]
+        for a, b in itertools.combinations(ents, 2):
+            if not _nested(a, b):
+                out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "plural-subject")
+
+
+def _subject_group(x: _Sentence, start: int, trigger: int) -> list[Entity]:
+    """The parties of the coordinated group that ends nearest before ``trigger`` in
+    ``[start, trigger)``: names joined by list words (and a numeral and classifier
+    after them), or the entities one deictic word refers to; [] when fewer than two."""
+    ms = [m for m in x.between(start, trigger, PARTIES) if not x.locative(m)]
+    if not ms:
+        return []
+    last = ms[-1]
+    gap = x.text[last.end : trigger]
+    if any(ch in _STOPS for ch in gap) or len(gap) > 8:
+        return []
+    same = [m for m in ms if (m.start, m.end) == (last.start, last.end)]
+    if len(same) >= 2:  # a word standing for several parties (双方, 三地)
+        return [m.entity for m in same]
+    group = [last]
+    for m in reversed(ms[:-1]):
+        between = x.text[m.end : group[0].start]
+        if between in _LIST_JOINERS or between == "":
+            if between == "" and _nested(m.entity, group[0].entity):
+                continue  # 江苏省苏州: the province qualifies its city
+            group.insert(0, m)
+        else:
+            break
+    if len(group) < 2:
+        return []
+    return [m.entity for m in group]
 
 
 def _membership(

@@ -38,7 +38,7 @@ from kg.extract.spans import maximal
 from kg.relations.frames import Ref
 from kg.types import Entity, EntityType, Predicate, Relation, Span
 
-__all__ = ["Candidate", "Mentioned", "candidates", "type_pairs"]
+__all__ = ["Candidate", "Mentioned", "candidates", "relation_key", "type_pairs"]
 
 
 class Mentioned(NamedTuple):
@@ -156,6 +156,13 @@ class _Rules:
             self.sent[(key[0], r.predicate.value, key[1], r.evidence.span.start)] = r.rule
 
 
+def relation_key(subject: str, predicate: Predicate, obj: str) -> tuple[str, str, str]:
+    """A relation's key: (subject, predicate, object), a symmetric pair in id order."""
+    if predicate.symmetric and obj < subject:
+        subject, obj = obj, subject
+    return (subject, predicate.value, obj)
+
+
 def _sym(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
@@ -173,14 +180,18 @@ def _pair_features(
     b: Mentioned,
     sent: Span,
     place_ends: dict[int, int],
-    cross: bool,
+    cross: str,
 ) -> list[str]:
     text = d.text
     f = ["bias", f"ts={a.entity.type.value}>{b.entity.type.value}"]
     x, y = (a, b) if (a.start, a.end) <= (b.start, b.end) else (b, a)
     f.append("ord=sf" if x is a else "ord=of")
     if cross:
-        f.append("xs")
+        f.append(cross)
+        for _s, _e, _w, tags in d.lex:
+            for t in tags:
+                if t.startswith("trig:"):
+                    f.append(cross + "_" + t)
     if a.start <= b.start and b.end <= a.end and (a.start, a.end) != (b.start, b.end):
         f.append("nest=obj_in_sub" + ("@0" if a.start == b.start else ""))
     elif b.start <= a.start and a.end <= b.end and (a.start, a.end) != (b.start, b.end):
@@ -276,8 +287,10 @@ def candidates(
     entities: Sequence[Entity],
     refs: Sequence[Ref] = (),
     rules: Iterable[Relation] = (),
+    wanted: frozenset[tuple[str, str, str]] | None = None,
 ) -> Iterator[Candidate]:
-    """Every relation candidate of a document, with its features, sentence by sentence.
+    """Every relation candidate of a document, with its features, sentence by sentence
+    (only those of the relations in ``wanted`` when given, see :func:`relation_key`).
 
     A name is paired with the :data:`NEIGHBOURS` nearest names on each side in its
     sentence (and with every name it holds or that holds it), and with the first
@@ -295,7 +308,9 @@ def candidates(
     ms.sort(key=lambda m: (m.start, -m.end, m.entity.id))
     place_ends = {m.end: m.start for m in ms if m.top and m.entity.type == EntityType.PLACE}
     topic: Mentioned | None = None
+    containers: list[Mentioned] = []
     prev_span: Span | None = None
+    focus = _focus(ms)
     k = 0
     for sent, ws in zip(sentences, words, strict=True):
         cur: list[Mentioned] = []
@@ -308,16 +323,24 @@ def candidates(
         d = _Sentence(text, sent, ws)
         tops = [m for m in cur if m.top and not m.via]
         list_of = {id(m): i for i, m in enumerate(tops)}
-        todo: list[tuple[Mentioned, Mentioned, bool, Span]] = []
+        todo: list[tuple[Mentioned, Mentioned, str, Span]] = []
         for i, a in enumerate(cur):
             for j in range(i + 1, len(cur)):
                 b = cur[j]
                 if j - i > NEIGHBOURS and not (b.end <= a.end):
                     break
-                todo.append((a, b, False, sent))
-        if topic is not None and prev_span is not None:
+                todo.append((a, b, "", sent))
+        here = {m.entity.id for m in cur}
+        if prev_span is not None:
             ev = Span(prev_span.start, sent.end)
-            todo += [(topic, b, True, ev) for b in cur]
+            carried = ([topic] if topic is not None else []) + [
+                m for m in containers if m.entity.id not in here
+            ]
+            todo += [(a, b, "xs", ev) for a in carried for b in cur]
+        near = here | {m.entity.id for m in containers}
+        for f in focus:
+            if f.entity.id not in near and f.start < sent.start:
+                todo += [(f, b, "focus", sent) for b in tops]
         for a, b, cross, ev in todo:
             if a.entity.id == b.entity.id:
                 continue
@@ -336,6 +359,10 @@ def candidates(
                         listed = "list_numcls"
             for s, o, swap in ((a, b, False), (b, a, True)):
                 preds = _allowed(pairs, s.entity.type, o.entity.type, swap)
+                if wanted is not None:
+                    preds = tuple(
+                        p for p in preds if relation_key(s.entity.id, p, o.entity.id) in wanted
+                    )
                 if not preds:
                     continue
                 base = _pair_features(d, s, o, ev, place_ends, cross)
@@ -362,7 +389,24 @@ def candidates(
                     yield Candidate(s.entity, p, o.entity, ev, feats)
         firsts = [m for m in tops if m.entity.type in _TOPIC_TYPES]
         topic = firsts[0] if firsts else None
+        containers = [m for m in cur if m.entity.type in _CONTAINERS and not m.via]
         prev_span = sent
+
+
+#: Things a document is about, that later sentences speak of without naming them.
+_CONTAINERS = frozenset(
+    [EntityType.EVENT, EntityType.AGREEMENT, EntityType.REGION, EntityType.ZONE, EntityType.PLAN]
+)
+
+
+def _focus(ms: Sequence[Mentioned]) -> list[Mentioned]:
+    """The document's first-named thing of each container type (its meeting, agreement,
+    region, zone, plan): the document's focus."""
+    out: dict[EntityType, Mentioned] = {}
+    for m in ms:
+        if m.entity.type in _CONTAINERS and m.top and not m.via and m.entity.type not in out:
+            out[m.entity.type] = m
+    return list(out.values())
 
 
 _TOPIC_TYPES = frozenset(

@@ -18,7 +18,7 @@ from typing import Any
 
 from kg.errors import DataError
 from kg.relations.candidates import Candidate
-from kg.types import Predicate
+from kg.types import EntityType, Predicate
 
 __all__ = ["RelationModel", "Scored", "best_per_relation"]
 
@@ -46,6 +46,19 @@ class RelationModel:
 
     predicates: Mapping[Predicate, PredicateModel]
     frames: bool = True
+
+    def cutoff(self, p: Predicate) -> float:
+        """The probability below which a stated relation of ``p`` is left out."""
+        m = self.predicates.get(p)
+        return m.threshold if m is not None else 0.0
+
+    def prior(self, p: Predicate, s: EntityType, o: EntityType, rule: str) -> float:
+        """The probability of a relation a rule states where no candidate holds it (a
+        relation of the whole document): from its types and its rule alone."""
+        m = self.predicates.get(p)
+        if m is None:
+            return 1.0
+        return m.probability(["bias", f"ts={s.value}>{o.value}", "rule=" + rule, "rule_here"])
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any], where: str = "relation model") -> RelationModel:

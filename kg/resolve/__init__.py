@@ -59,9 +59,19 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
     target = _short_form_targets(groups, names)
     for k, k2 in _session_targets(groups, names).items():
         target.setdefault(k, k2)
+    defined, extra = _defined_short_forms(doc.norm, groups, names)
+    for k, k2 in defined.items():
+        target[k] = k2
+    for k, k2 in _numbered_proposals(groups, names).items():
+        target.setdefault(k, k2)
+    target = {k: _final(target, k2) for k, k2 in target.items()}
+    bare = _bare_heads()
     merged: dict[str, list[Mention]] = {}
     for k, ms in groups.items():
-        merged.setdefault(target.get(k, k), []).extend(ms)
+        k2 = target.get(k, k)
+        if k2 == k and k not in extra and groups[k][0].type in _TITLED and names[k] in bare:
+            continue  # a title's ending alone (《规划》, 方案) names nothing
+        merged.setdefault(k2, []).extend(ms)
     divs = tables.divisions()
     out: list[Entity] = []
     for k, ms in merged.items():
@@ -81,11 +91,88 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
             if s not in seen:
                 seen.add(s)
                 aliases.append(s)
+        for s in extra.get(k, ()):
+            if s not in seen:
+                seen.add(s)
+                aliases.append(s)
         spans = tuple(dict.fromkeys(m.span for m in ms))  # ms is in text order
         conf = max(m.confidence for m in ms)
         out.append(Entity(k, name, typ, tuple(aliases), code, lon, lat, spans, conf))
     out.sort(key=lambda e: (e.mentions[0].start if e.mentions else 0, e.id))
     return out
+
+
+_TITLED = frozenset([EntityType.PLAN, EntityType.AGREEMENT])
+
+
+@lru_cache(maxsize=1)
+def _bare_heads() -> frozenset[str]:
+    """Title endings that name nothing on their own (规划, 方案, 协议)."""
+    return frozenset(tables.column("titles.tsv", "ending"))
+
+
+#: A short form defined in brackets after a name: (以下简称《规划》), (下称"行动方案").
+_DEFINITION = re.compile(
+    r"[(（]\s*(?:以下|下文|下)?(?:简称|统称|称)(?:为)?\s*[:：]?\s*"
+    r"[“\"《「『]{0,2}([^“”\"《》「」『』()（）,，、;；。]{1,30}?)[”\"》」』]{0,2}\s*[)）]"
+)
+_CLOSERS = '》”"」』'
+
+
+def _defined_short_forms(
+    text: str, groups: dict[str, list[Mention]], names: dict[str, str]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Short forms defined after a name, (以下简称《规划》): every mention of the short
+    form is that name (merge targets), and the short form is one of its aliases
+    even where it is never used again (extra aliases by group)."""
+    by_end: dict[int, str] = {}
+    for k, ms in groups.items():
+        for m in ms:
+            if by_end.get(m.span.end) is None or len(names[k]) > len(names[by_end[m.span.end]]):
+                by_end[m.span.end] = k
+    short_groups: dict[str, list[str]] = {}
+    for k in groups:
+        short_groups.setdefault(normalise_name(names[k]), []).append(k)
+        for m in groups[k]:
+            short_groups.setdefault(normalise_name(m.surface), []).append(k)
+    targets: dict[str, str] = {}
+    extra: dict[str, list[str]] = {}
+    for d in _DEFINITION.finditer(text):
+        end = d.start()
+        while end > 0 and text[end - 1] in _CLOSERS + " ":
+            end -= 1
+        owner = by_end.get(end) or by_end.get(d.start())
+        if owner is None:
+            continue
+        k = owner
+        short = d.group(1).strip()
+        extra.setdefault(k, []).append(short)
+        for k2 in short_groups.get(normalise_name(short), []):
+            if k2 != k and len(names[k2]) < len(names[k]):
+                targets[k2] = k
+    return targets, extra
+
+
+_NUMBERED = re.compile(r"^第?[\d一二三四五六七八九十百零〇]+号(?:提案|建议|议案)?$")
+_PROPOSAL = re.compile(r"^关于.*(?:提案|建议|议案)$")
+
+
+def _numbered_proposals(groups: dict[str, list[Mention]], names: dict[str, str]) -> dict[str, str]:
+    """A proposal cited by number (第41号建议) is the one proposal of the document
+    named by its title (关于…的建议), when there is exactly one."""
+    plans = [k for k in groups if groups[k][0].type == EntityType.PLAN]
+    titled = [k for k in plans if _PROPOSAL.match(normalise_name(names[k]))]
+    if len(titled) != 1:
+        return {}
+    return {k: titled[0] for k in plans if _NUMBERED.match(normalise_name(names[k]))}
+
+
+def _final(target: dict[str, str], k: str) -> str:
+    seen = {k}
+    while k in target and target[k] not in seen:
+        k = target[k]
+        seen.add(k)
+    return k
 
 
 def _short_form_targets(groups: dict[str, list[Mention]], names: dict[str, str]) -> dict[str, str]:

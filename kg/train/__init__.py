@@ -25,11 +25,12 @@ from kg.export.jsonl import extraction_to_dict
 from kg.extract.combine import kept_rule_mentions
 from kg.models import TAGGER_FORMAT, load
 from kg.pipeline import extract
-from kg.relations.scorer import RelationModel, best_per_relation
+from kg.relations.candidates import relation_key
+from kg.relations.scorer import RelationModel
 from kg.train.corpus import TrainDoc
 from kg.train.fit import (
     TAGGER_PARAMS,
-    choose_thresholds,
+    choose_cutoffs,
     doc_candidates,
     fit_relation_model,
     fit_tagger,
@@ -67,42 +68,54 @@ def rule_confidence(docs: Sequence[TrainDoc]) -> dict[str, float]:
     return {k: round((right[k] + 1) / (total[k] + 2), 4) for k in sorted(total)}
 
 
-def _relation_examples(docs: Sequence[TrainDoc], frames: bool) -> dict[str, list[tuple[Any, bool]]]:
-    out = {}
-    for d in docs:
-        test = labelled(d.gold)
-        cands = doc_candidates(d, d.entities, frames=frames)
-        out[d.stem] = [(c, test(c.subject, c.predicate, c.object)) for c in cands]
-    return out
-
-
 def fit_relations(
     docs: Sequence[TrainDoc], folds: Mapping[str, int], frames: bool = True
 ) -> dict[str, Any]:
-    """The relation models, with per-predicate thresholds chosen on out-of-fold predictions
-    (each fold of ``docs`` scored by models fitted on the others)."""
-    ex = _relation_examples(docs, frames)
+    """The relation models and each predicate's cut-off.
+
+    The models learn, from the candidates that hold each relation the rules state
+    between the gold entities, whether the gold has it. The cut-offs are chosen on
+    out-of-fold predictions: each fold of ``docs`` scored by models fitted on the
+    others.
+    """
+    stated: dict[str, list[Any]] = {}
+    ex: dict[str, list[tuple[Any, bool]]] = {}
+    tests = {}
+    for d in docs:
+        test = tests[d.stem] = labelled(d.gold)
+        rels, cands = doc_candidates(d, d.entities, frames=frames)
+        stated[d.stem] = rels
+        ex[d.stem] = [(c, test(c.subject, c.predicate, c.object)) for c in cands]
     stems = [d.stem for d in docs]
+    by_id = {d.stem: {e.id: e for e in d.entities} for d in docs}
     groups = sorted({folds.get(s, 0) for s in stems})
-    oof = []
-    for g in groups:
+    oof: list[tuple[Predicate, float, bool]] = []
+    for g in groups if len(groups) > 1 else []:
         inner = [e for s in stems if folds.get(s, 0) != g for e in ex[s]]
-        if len(groups) < 2 or not inner:
-            break
         model = RelationModel.from_dict(fit_relation_model(inner))
         for s in stems:
-            if folds.get(s, 0) == g:
-                truth = {id(c): y for c, y in ex[s]}
-                for sc in best_per_relation(model.score(c for c, _ in ex[s])):
-                    oof.append((sc, truth[id(sc.candidate)]))
+            if folds.get(s, 0) != g:
+                continue
+            best: dict[tuple[str, str, str], float] = {}
+            for sc in model.score(c for c, _ in ex[s]):
+                c = sc.candidate
+                k = relation_key(c.subject.id, c.predicate, c.object.id)
+                best[k] = max(best.get(k, 0.0), sc.probability)
+            ents = by_id[s]
+            for r in stated[s]:
+                k = relation_key(r.subject, r.predicate, r.object)
+                s_, o_ = ents[r.subject], ents[r.object]
+                prob = best.get(k)
+                if prob is None:
+                    prob = model.prior(r.predicate, s_.type, o_.type, r.rule)
+                oof.append((r.predicate, prob, tests[s](s_, r.predicate, o_)))
     counts: dict[Predicate, int] = {}
     for d in docs:
-        for r in d.gold.get("relations", []):
-            p = Predicate(r["predicate"])
+        for rel in d.gold.get("relations", []):
+            p = Predicate(rel["predicate"])
             counts[p] = counts.get(p, 0) + 1
-    ok = {id(sc): y for sc, y in oof}
-    thresholds = choose_thresholds([sc for sc, _ in oof], counts, lambda sc: ok[id(sc)])
-    return fit_relation_model([e for s in stems for e in ex[s]], thresholds)
+    cutoffs = choose_cutoffs(oof, counts)
+    return fit_relation_model([e for s in stems for e in ex[s]], cutoffs)
 
 
 def train(

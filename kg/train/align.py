@@ -79,7 +79,7 @@ def align(
     >>> gold = [{"name": "江苏省", "type": "Place", "aliases": ["江苏"]},
     ...         {"name": "江苏省政协", "type": "Agency", "aliases": []}]
     >>> [(m.start, m.end, m.type.value, m.top) for m in align("江苏省政协与江苏", "江苏省政协与江苏", gold)]
-    [(0, 3, 'Place', False), (0, 5, 'Agency', True), (6, 8, 'Place', True)]
+    [(0, 5, 'Agency', True), (0, 3, 'Place', False), (6, 8, 'Place', True)]
     """
     cands: list[tuple[int, int, int]] = []  # (start, end, entity index)
     for i, ent in enumerate(entities):

@@ -16,11 +16,11 @@ import pycrfsuite
 
 from kg.evaluate import normalise_name
 from kg.relations import rule_relations
-from kg.relations.candidates import Candidate, candidates
+from kg.relations.candidates import Candidate, candidates, relation_key
 from kg.relations.frames import references
-from kg.relations.scorer import FORMAT, Scored, best_per_relation
+from kg.relations.scorer import FORMAT
 from kg.train.corpus import TrainDoc
-from kg.types import Entity, Predicate
+from kg.types import Entity, Predicate, Relation, Source
 
 __all__ = [
     "TAGGER_PARAMS",
@@ -30,7 +30,7 @@ __all__ = [
     "doc_candidates",
     "gold_keys",
     "labelled",
-    "choose_thresholds",
+    "choose_cutoffs",
 ]
 
 #: CRFsuite training options (L-BFGS with elastic-net regularisation).
@@ -56,12 +56,16 @@ def fit_tagger(docs: Sequence[TrainDoc], path: Path) -> None:
 
 def doc_candidates(
     d: TrainDoc, entities: Sequence[Entity], *, frames: bool = True
-) -> list[Candidate]:
-    """The relation candidates of a training document over the given entities."""
+) -> tuple[list[Relation], list[Candidate]]:
+    """The relations the rules state in a training document over the given entities
+    (text relations only), and the candidates that hold them."""
     ents = list(entities)
-    rules = rule_relations(d.doc, ents)
-    refs = references(d.doc, ents) if frames else []
-    return list(candidates(d.doc.norm, d.sentences, d.words, ents, refs, rules))
+    rules = rule_relations(d.doc, ents, frames=frames)
+    stated = [r for r in rules if r.source == Source.TEXT]
+    keys = frozenset(relation_key(r.subject, r.predicate, r.object) for r in stated)
+    refs = references(d.doc, ents)
+    cands = list(candidates(d.doc.norm, d.sentences, d.words, ents, refs, rules, keys))
+    return stated, cands
 
 
 def _names(e: Mapping[str, Any] | Entity) -> frozenset[str]:
@@ -137,7 +141,7 @@ def fit_relation_model(
             for n, w in zip(names, lr.coef_[0], strict=True)
             if abs(w) >= 1e-6
         }
-        thr = (thresholds or {}).get(p, 0.5)
+        thr = (thresholds or {}).get(p, 0.0)
         out["predicates"][p.value] = {
             "bias": _round(float(lr.intercept_[0])),
             "threshold": _round(thr),
@@ -146,36 +150,30 @@ def fit_relation_model(
     return out
 
 
-def choose_thresholds(
-    scored: Iterable[Scored], gold_counts: Mapping[Predicate, int], truth: Callable[[Scored], bool]
-) -> dict[Predicate, float]:
-    """Per predicate, the probability cut that maximises F1 of out-of-fold predictions.
+#: The cut-offs tried for each predicate.
+CUTOFFS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
 
-    ``scored`` are out-of-fold relation-level predictions (one per relation and
-    document), ``truth`` says whether one is in the gold, ``gold_counts`` how many
-    gold relations of each predicate there are.
-    """
+
+def choose_cutoffs(
+    scored: Iterable[tuple[Predicate, float, bool]], gold_counts: Mapping[Predicate, int]
+) -> dict[Predicate, float]:
+    """Per predicate, the cut-off of :data:`CUTOFFS` under which stated relations are best
+    left out: the one that maximises F1 of out-of-fold predictions ``(predicate,
+    probability, in the gold)``; the lowest of equals (keep what the rules say)."""
     by_pred: dict[Predicate, list[tuple[float, bool]]] = {}
-    for s in scored:
-        by_pred.setdefault(s.candidate.predicate, []).append((s.probability, truth(s)))
+    for p, prob, ok in scored:
+        by_pred.setdefault(p, []).append((prob, ok))
     out: dict[Predicate, float] = {}
-    for p, rows in by_pred.items():
-        rows.sort(key=lambda r: -r[0])
+    for p, rows in sorted(by_pred.items(), key=lambda kv: kv[0].value):
         total = gold_counts.get(p, 0)
-        best_f, best_t = -1.0, 0.5
-        tp = 0
-        for k, (prob, ok) in enumerate(rows, start=1):
-            tp += ok
-            if k < len(rows) and rows[k][0] == prob:
-                continue
-            prec = tp / k
+        best = (-1.0, 0.0)
+        for c in CUTOFFS:
+            kept = [ok for prob, ok in rows if prob >= c]
+            tp = sum(kept)
+            prec = tp / len(kept) if kept else 0.0
             rec = tp / total if total else 0.0
             f = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-            if f > best_f:
-                nxt = rows[k][0] if k < len(rows) else 0.0
-                best_f, best_t = f, (prob + nxt) / 2
-        out[p] = min(max(best_t, 0.05), 0.95)
+            if f > best[0] + 1e-9:
+                best = (f, c)
+        out[p] = best[1]
     return out
-
-
-__all__ += ["best_per_relation"]
