@@ -11,6 +11,7 @@ import csv
 import io
 import itertools
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -487,7 +488,13 @@ def test_min_confidence_outputs_are_the_same_bytes_fresh_rebuilt_and_in_parallel
     assert unfiltered["graph.trig"] != again["graph.trig"]
     info = json.loads((fresh / "build.json").read_text(encoding="utf-8"))
     assert info["min_confidence"] == 0.7
-    assert "- minimum confidence: 0.7" in (fresh / "report.md").read_text(encoding="utf-8")
+    report = (fresh / "report.md").read_text(encoding="utf-8")
+    assert "- minimum confidence: 0.7" in report
+    # kg report and the API regenerate the same report from graph.json and build.json
+    assert run_kg("report", str(fresh)).returncode == 0
+    assert (fresh / "report.md").read_text(encoding="utf-8") == report
+    loaded = kg.load(fresh)
+    assert loaded.min_confidence == 0.7 and loaded.report() == report
 
 
 @pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "abc"])
@@ -511,3 +518,28 @@ def test_the_networkx_graph_of_a_filtered_build_is_the_filtered_graph(
     assert text and all(d["confidence"] >= x for d in text)
     assert len(text) == sum(e.source is Source.TEXT and e.confidence >= x for e in unfiltered.edges)
     assert all(r.confidence >= x for r in api.relations if r.source is Source.TEXT)
+
+
+def test_kg_viz_draws_the_confidences_of_graph_json(g: KnowledgeGraph, tmp_path: Path) -> None:
+    write_graph_json(g, tmp_path / "graph.json")
+    res = run_kg("viz", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.S).group(1))
+    assert {n["id"]: n["kgConfidence"] for n in data["nodes"]} == {
+        i: n.confidence for i, n in g.nodes.items()
+    }
+    assert sorted(ev[3] for e in data["edges"] for ev in e["kgEvidence"]) == sorted(
+        e.confidence for e in g.edges
+    )
+    assert 'id="kg-confidence"' in page  # the slider
+
+
+def test_shards_carry_the_evidence_confidences(g: KnowledgeGraph, tmp_path: Path) -> None:
+    from kg.export.shards import write_shards
+
+    paths = write_shards(g, tmp_path / "shards", 2)
+    text = "".join(p.read_text(encoding="utf-8") for p in paths if p.suffix == ".nq")
+    assert text.count("ontology#confidence>") == len(g.nodes) + sum(
+        e.source is Source.TEXT for e in g.edges
+    )
