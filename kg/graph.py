@@ -345,7 +345,8 @@ def filter_confidence(graph: KnowledgeGraph, minimum: float) -> KnowledgeGraph:
     edges = [e for e in graph.edges if e.source is not text or e.confidence >= minimum]
     ends = {x for e in edges if e.source is text for x in (e.subject, e.object)}
     nodes = {i: n for i, n in graph.nodes.items() if n.confidence >= minimum or i in ends}
-    edges = [e for e in edges if e.subject in nodes and e.object in nodes]
+    dropped = graph.nodes.keys() - nodes.keys()
+    edges = [e for e in edges if e.subject not in dropped and e.object not in dropped]
     kept_of: dict[str, list[str]] = {}
     for i, n in nodes.items():
         for key in n.documents:
