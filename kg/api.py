@@ -75,8 +75,9 @@ class Graph:
     """A built knowledge graph, with the skipped files of its build.
 
     ``entities`` and ``relations`` are the merged nodes and the edges (each
-    relation once per document that states it); ``skipped`` the files that
-    could not be read, as ``(name, reason)`` pairs.
+    relation once per document that states it), each with its ``confidence``;
+    ``skipped`` the files that could not be read, as ``(name, reason)`` pairs;
+    ``min_confidence`` the minimum the graph was built with (see :func:`build`).
     """
 
     def __init__(
@@ -86,10 +87,12 @@ class Graph:
         read: int | None = None,
         skipped: Iterable[tuple[str, str]] = (),
         result: BuildResult | None = None,
+        min_confidence: float = 0.0,
     ) -> None:
         self.graph = graph
         self.read = len(graph.documents) if read is None else read
         self.skipped: list[tuple[str, str]] = sorted(skipped)
+        self.min_confidence = result.min_confidence if result is not None else min_confidence
         self._result = result
         self._store: ox.Store | None = None
 
@@ -113,7 +116,9 @@ class Graph:
         graph = read_graph_json(out / "graph.json")
         if (out / "build.json").exists():
             info = read_build_info(out / "build.json")
-            return cls(graph, read=info.read, skipped=info.skipped)
+            return cls(
+                graph, read=info.read, skipped=info.skipped, min_confidence=info.min_confidence
+            )
         return cls(graph)
 
     # ------------------------------------------------------------------ contents
@@ -329,6 +334,7 @@ class Graph:
             skipped=tuple(self.skipped),
             entities=tuple(ents.items()),
             relations=tuple(rels.items()),
+            min_confidence=self.min_confidence,
         )
 
 
@@ -339,7 +345,8 @@ def _term_text(t: Any) -> str:
 def build(paths: PathLike | Iterable[PathLike], **options: Any) -> Graph:
     """Read and extract the documents under ``paths`` (a file, a folder or a list of them).
 
-    ``options`` are those of :func:`kg.builder.build` (``jobs``, ``cache_dir``…).
+    ``options`` are those of :func:`kg.builder.build` (``jobs``, ``cache_dir``…);
+    ``min_confidence=X`` (0 to 1) builds what ``kg build --min-confidence X`` does.
     Unreadable files are skipped and listed in :attr:`Graph.skipped`.
     """
     from kg.builder import build as _build

@@ -128,7 +128,9 @@ class BuildResult:
     ``cache`` counts cache hits and misses when the build used a cache;
     ``warnings`` are ``(display name, message)`` pairs for documents read with
     some doubt (invalid bytes replaced); ``notes`` say which folders of the
-    input were left out as output folders.
+    input were left out as output folders; ``min_confidence`` is the confidence
+    below which the graph leaves relations out (see
+    :func:`kg.graph.filter_confidence`; the extractions are as extracted).
     """
 
     graph: KnowledgeGraph
@@ -137,6 +139,7 @@ class BuildResult:
     cache: CacheStats | None = None
     warnings: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    min_confidence: float = 0.0
 
     @property
     def read(self) -> int:
@@ -423,6 +426,7 @@ def build(
     scheduler: str | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    min_confidence: float = 0.0,
 ) -> BuildResult:
     """Read every document under ``paths`` (files or folders) and build one graph.
 
@@ -435,8 +439,17 @@ def build(
     ``scheduler`` say where extraction runs, ``cache_dir`` where extractions
     are kept between builds, ``meanwhile`` what to do while workers extract
     (see :func:`extract_paths`); none of them changes the result.
+
+    ``min_confidence`` (0 to 1, else :class:`~kg.errors.KGError`) leaves out of
+    the graph the relations stated in a text below it and the entities then
+    left with no such relation and a lower confidence of their own (see
+    :func:`kg.graph.filter_confidence`). It is applied after extraction: the
+    cache holds every extraction whole, whatever the minimum.
     """
+    from kg.graph import check_min_confidence
     from kg.io.discover import scan
+
+    min_confidence = check_min_confidence(min_confidence)
 
     if listed is None and items is None:
         listed = scan(list(paths), follow_links=follow_links, exclude=exclude)
@@ -460,10 +473,11 @@ def build(
     if listed is not None:
         skipped = [Skipped(path, reason, name) for path, name, reason in listed.skipped] + skipped
     return BuildResult(
-        graph=build_graph(extractions),
+        graph=build_graph(extractions, min_confidence=min_confidence),
         extractions=extractions,
         skipped=skipped,
         cache=cache.stats if cache is not None else None,
         warnings=reading_warnings(extractions),
         notes=list(listed.notes) if listed is not None else [],
+        min_confidence=min_confidence,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kg.gcpause import without_gc
@@ -34,6 +34,8 @@ class Node:
     latitude: float | None = None
     documents: list[str] = field(default_factory=list)
     mentions: int = 0
+    #: The highest confidence of its mentions in any document (0-1).
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ class Edge:
     sentence: str | None
     start: int | None
     end: int | None
+    #: The relation scorer's probability that the text states it (1 for gazetteer facts).
+    confidence: float = 1.0
 
     def sort_key(self) -> tuple[str, str, str, str, str, int, int]:
         return (
@@ -113,9 +117,10 @@ class KnowledgeGraph:
         """The graph as a networkx ``MultiDiGraph``.
 
         Nodes carry ``name``, ``type``, ``aliases``, ``code``, ``longitude``,
-        ``latitude``, ``documents`` (file names) and ``mentions``; edges carry
-        ``predicate``, ``source_kind`` (``text`` or ``gazetteer``), ``document``
-        (file name), ``sentence``, ``start`` and ``end``; the edge key is
+        ``latitude``, ``documents`` (file names), ``mentions`` and ``confidence``;
+        edges carry ``predicate``, ``source_kind`` (``text`` or ``gazetteer``),
+        ``document`` (file name), ``sentence``, ``start``, ``end`` and
+        ``confidence``; the edge key is
         ``predicate|document key|start``. No attribute is named like an argument
         of pyvis' ``add_node``/``add_edge`` (``source``, ``to``…), so
         ``pyvis.network.Network().from_nx(g.networkx())`` works.
@@ -135,6 +140,7 @@ class KnowledgeGraph:
                 latitude=n.latitude,
                 documents=sorted(names.get(k, k) for k in n.documents),
                 mentions=n.mentions,
+                confidence=n.confidence,
             )
         for e in self.edges:
             g.add_edge(
@@ -147,18 +153,21 @@ class KnowledgeGraph:
                 sentence=e.sentence,
                 start=e.start,
                 end=e.end,
+                confidence=e.confidence,
             )
         return g
 
 
 #: What the graph takes of one entity of a document: id, name, type, aliases, code,
-#: longitude, latitude and number of mentions.
-EntityRow = tuple[str, str, str, tuple[str, ...], str | None, float | None, float | None, int]
+#: longitude, latitude, number of mentions and confidence.
+EntityRow = tuple[
+    str, str, str, tuple[str, ...], str | None, float | None, float | None, int, float
+]
 
 #: An edge's fields in the order edges are sorted (see :meth:`Edge.sort_key`), then
 #: what tells two edges apart beyond it: document, subject, predicate, object,
-#: source, start and end (-1 when none), "no sentence", sentence.
-EdgeRow = tuple[str, str, str, str, str, int, int, bool, str]
+#: source, start and end (-1 when none), "no sentence", sentence; then its confidence.
+EdgeRow = tuple[str, str, str, str, str, int, int, bool, str, float]
 
 #: What the graph takes of one document's extraction, in plain values (quick to
 #: store and read back): display name, key, metadata, length, encoding,
@@ -194,6 +203,7 @@ def summarize(ex: Extraction) -> DocSummary:
                 e.longitude,
                 e.latitude,
                 len(e.mentions),
+                round_confidence(e.confidence),
             )
             for e in ex.entities
         ),
@@ -217,7 +227,21 @@ def _edge_row(rel: Relation, doc_key: str) -> EdgeRow:
         end,
         sentence is None,
         sentence or "",
+        round_confidence(rel.confidence),
     )
+
+
+def round_confidence(value: float) -> float:
+    """A confidence as the graph and every output keep it: rounded to 4 decimals.
+
+    >>> round_confidence(0.123456), round_confidence(1)
+    (0.1235, 1.0)
+    """
+    return round(float(value), CONFIDENCE_DECIMALS)
+
+
+#: Decimals a confidence is kept to (in the graph and in every output).
+CONFIDENCE_DECIMALS = 4
 
 
 _TYPES = {t.value: t for t in EntityType}
@@ -226,7 +250,7 @@ _SOURCES = {s.value: s for s in Source}
 
 
 def _edge_of(k: EdgeRow) -> Edge:
-    doc, s, p, o, src, start, end, no_sentence, sentence = k
+    doc, s, p, o, src, start, end, no_sentence, sentence, conf = k
     return Edge(
         subject=s,
         predicate=_PREDICATES[p],
@@ -236,16 +260,20 @@ def _edge_of(k: EdgeRow) -> Edge:
         sentence=None if no_sentence else sentence,
         start=None if start < 0 else start,
         end=None if end < 0 else end,
+        confidence=conf,
     )
 
 
-def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
+def build_graph(
+    extractions: Iterable[Extraction], *, min_confidence: float = 0.0
+) -> KnowledgeGraph:
     """Merge extractions into one :class:`KnowledgeGraph`, independent of their order.
 
     When ``extractions`` carries their summaries (an attribute ``summaries``,
     as the builder's do), those are merged without reading the extractions, or,
     merged already as they came (an attribute ``merger``, a :class:`Merger`),
-    the merge is finished.
+    the merge is finished. ``min_confidence`` leaves out what holds at a lower
+    confidence (see :func:`filter_confidence`).
 
     >>> from kg.types import Document, Entity, EntityType, Extraction
     >>> d = Document(path="a.txt", text="郑州", norm="郑州")
@@ -256,11 +284,86 @@ def build_graph(extractions: Iterable[Extraction]) -> KnowledgeGraph:
     """
     merger = getattr(extractions, "merger", None)
     if isinstance(merger, Merger):  # merged as they came (see kg.builder.extract_paths)
-        return merger.graph()
-    summaries = getattr(extractions, "summaries", None)
-    if summaries is None:
-        summaries = [summarize(ex) for ex in extractions]
-    return merge(summaries)
+        graph = merger.graph()
+    else:
+        summaries = getattr(extractions, "summaries", None)
+        if summaries is None:
+            summaries = [summarize(ex) for ex in extractions]
+        graph = merge(summaries)
+    return filter_confidence(graph, min_confidence)
+
+
+def check_min_confidence(value: float) -> float:
+    """``value`` as a minimum confidence: a number from 0 to 1, else :class:`KGError`.
+
+    >>> check_min_confidence(0.5)
+    0.5
+    >>> check_min_confidence(1.5)
+    Traceback (most recent call last):
+    ...
+    kg.errors.KGError: min_confidence must be a number from 0 to 1, not 1.5
+    """
+    from kg.errors import KGError
+
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        x = float("nan")
+    if isinstance(value, bool) or not 0.0 <= x <= 1.0:  # NaN fails too
+        raise KGError(f"min_confidence must be a number from 0 to 1, not {value!r}")
+    return x
+
+
+def filter_confidence(graph: KnowledgeGraph, minimum: float) -> KnowledgeGraph:
+    """The part of ``graph`` that holds at confidence ``minimum`` or more.
+
+    The rule: a relation stated in a text is kept when its confidence is at least
+    ``minimum``; an entity is kept when its own confidence (the highest of its
+    mentions) is at least ``minimum`` or it takes part in a kept relation stated
+    in a text; a gazetteer fact (confidence 1) is kept when both its entities
+    are. Every document stays. ``minimum`` 0 keeps everything (``graph`` itself
+    is returned).
+
+    Each document's digest (see :class:`DocumentInfo`) then also covers
+    ``minimum`` and the entities kept of it, so that outputs kept from an
+    earlier build are reused only for the same result.
+
+    >>> from kg.types import EntityType, Predicate, Source
+    >>> g = KnowledgeGraph(
+    ...     nodes={i: Node(i, i, EntityType.PLACE, confidence=c)
+    ...            for i, c in (("A", 0.9), ("B", 0.3), ("C", 0.2), ("D", 0.1))},
+    ...     edges=[Edge("A", Predicate.COOPERATES_WITH, "B", Source.TEXT, "d", "…", 0, 1, 0.8),
+    ...            Edge("A", Predicate.COOPERATES_WITH, "C", Source.TEXT, "d", "…", 0, 1, 0.4),
+    ...            Edge("D", Predicate.LOCATED_IN, "A", Source.GAZETTEER, "d", None, None, None)])
+    >>> kept = filter_confidence(g, 0.5)
+    >>> sorted(kept.nodes), [(e.subject, e.object) for e in kept.edges]
+    (['A', 'B'], [('A', 'B')])
+    """
+    if minimum <= 0.0:
+        return graph
+    text = Source.TEXT
+    edges = [e for e in graph.edges if e.source is not text or e.confidence >= minimum]
+    ends = {x for e in edges if e.source is text for x in (e.subject, e.object)}
+    nodes = {i: n for i, n in graph.nodes.items() if n.confidence >= minimum or i in ends}
+    dropped = graph.nodes.keys() - nodes.keys()
+    edges = [e for e in edges if e.subject not in dropped and e.object not in dropped]
+    kept_of: dict[str, list[str]] = {}
+    for i, n in nodes.items():
+        for key in n.documents:
+            kept_of.setdefault(key, []).append(i)
+    documents = [
+        d
+        if not d.digest
+        else replace(
+            d,
+            digest=hashlib.blake2b(
+                marshal.dumps((d.digest, minimum, kept_of.get(d.key, [])), 2),  # type: ignore[arg-type]
+                digest_size=16,
+            ).digest(),
+        )
+        for d in graph.documents
+    ]
+    return KnowledgeGraph(nodes=nodes, edges=edges, documents=documents)
 
 
 def merge(summaries: Iterable[DocSummary]) -> KnowledgeGraph:
@@ -273,7 +376,7 @@ def merge(summaries: Iterable[DocSummary]) -> KnowledgeGraph:
 class _Entity:
     """One entity's contributions from the documents merged so far."""
 
-    __slots__ = ("first", "names", "aliases", "code", "coords", "docs", "mentions")
+    __slots__ = ("first", "names", "aliases", "code", "coords", "docs", "mentions", "confidence")
 
     def __init__(self, first: tuple[tuple[str, str], str]) -> None:
         self.first = first  # (order of the document, type) of the first document
@@ -283,6 +386,7 @@ class _Entity:
         self.coords: tuple[tuple[str, str], float, float | None] | None = None
         self.docs: set[str] = set()
         self.mentions = 0
+        self.confidence = 0.0
 
 
 class Merger:
@@ -356,7 +460,7 @@ class Merger:
                 data = marshal.dumps(summary, 2)  # type: ignore[arg-type]  # plain values
             self._digests[key] = hashlib.blake2b(data, digest_size=16).digest()
             order = (name, key)
-            for eid, ename, typ, ent_aliases, code, lon, lat, n in summary[5]:
+            for eid, ename, typ, ent_aliases, code, lon, lat, n, conf in summary[5]:
                 ent = entities.get(eid)
                 if ent is None:
                     ent = entities[eid] = _Entity((order, typ))
@@ -370,12 +474,18 @@ class Merger:
                     ent.coords = (order, lon, lat)
                 ent.docs.add(key)
                 ent.mentions += n if n > 1 else 1
+                if conf > ent.confidence:
+                    ent.confidence = conf
             # a document's edges in their final order now (the graph's are sorted by
             # document first): the merge at the end only puts documents in order
             text: set[EdgeRow] = set()
             for row in summary[6]:
                 (gazetteer if row[4] == gaz else text).add(row)
-            self._text_edges[key] = [_edge_of(row) for row in sorted(text)]
+            rows = sorted(text)
+            # the same relation stated twice with the same evidence: once, at its
+            # highest confidence (the last of its rows, sorted by confidence last)
+            rows = [r for i, r in enumerate(rows) if i + 1 == len(rows) or rows[i + 1][:9] != r[:9]]
+            self._text_edges[key] = [_edge_of(row) for row in rows]
 
     @without_gc
     def graph(self) -> KnowledgeGraph:
@@ -404,11 +514,18 @@ class Merger:
                 node.longitude, node.latitude = ent.coords[1], ent.coords[2]
             node.documents = sorted(ent.docs)
             node.mentions = ent.mentions
+            node.confidence = ent.confidence
             kg.nodes[eid] = node
         # gazetteer facts are background knowledge: keep one copy, not one per document
+        # (the first document's, at the highest confidence any document gives it)
         gaz: dict[tuple[str, str, str], EdgeRow] = {}
         for k in sorted(self._gazetteer):
-            gaz.setdefault((k[1], k[2], k[3]), k)
+            fact = (k[1], k[2], k[3])
+            known = gaz.get(fact)
+            if known is None:
+                gaz[fact] = k
+            elif k[9] > known[9]:
+                gaz[fact] = (*known[:9], k[9])
         kg.edges = [e for key in sorted(self._text_edges) for e in self._text_edges[key]]
         kg.edges += [_edge_of(k) for k in sorted(gaz.values())]
         return kg

@@ -81,6 +81,7 @@ class KGO(DefinedNamespace):
     startOffset: URIRef
     endOffset: URIRef
     mentionCount: URIRef
+    confidence: URIRef
 
     # descriptive properties
     divisionCode: URIRef

@@ -2,9 +2,12 @@
 
 Sentences are from data/docs/000_ab73ab1b96b1d70f.txt; the probe document carries
 script-injection attempts in its title, entity names, aliases and sentences.
+Relations and some entities carry confidences of their own (:data:`CONFIDENCES`).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from kg.graph import KnowledgeGraph, build_graph
 from kg.types import (
@@ -47,6 +50,20 @@ AGREEMENT_ID = "Agreement/黄河流域环境权益类要素交易友好合作框
 REGION_ID = "Region/郑州都市圈"
 AGENCY_ID = "Agency/中共河南省委"
 PROBE_IDS = ("Agreement/probe-img", "Agency/probe-script", "Company/probe-svg", "Event/probe-ls")
+
+#: The confidence of each relation stated in the text, by (subject, predicate, object).
+CONFIDENCES = {
+    (ZZ, "signed", AGREEMENT_ID): 0.93,
+    (ZZ, "cooperatesWith", QD): 0.81,
+    (ZZ, "cooperatesWith", KF): 0.42,
+    (PLAN_ID, "issuedBy", AGENCY_ID): 0.35,
+    (ZZ, "partOf", REGION_ID): 0.67,
+    (ZZ, "signed", PROBE_IDS[0]): 0.9,
+    (PROBE_IDS[1], "establishedBy", ZZ): 0.5,
+    (PROBE_IDS[2], "participatesIn", PROBE_IDS[3]): 0.3,
+}
+#: Entities with a confidence below 1: the plan, the agency and the probe company.
+ENTITY_CONFIDENCES = {PLAN_ID: 0.5, AGENCY_ID: 0.45, PROBE_IDS[2]: 0.4}
 
 
 def _doc(path: str, text: str, title: str) -> Document:
@@ -122,4 +139,18 @@ def sample_graph() -> KnowledgeGraph:
         ),
     )
     ex2 = Extraction(d2, (zz2, *probes), rels2)
-    return build_graph([ex1, ex2])
+    return build_graph([_confident(ex1), _confident(ex2)])
+
+
+def _confident(ex: Extraction) -> Extraction:
+    """``ex`` with the confidences of :data:`CONFIDENCES` and :data:`ENTITY_CONFIDENCES`."""
+    return replace(
+        ex,
+        entities=tuple(
+            replace(e, confidence=ENTITY_CONFIDENCES.get(e.id, 1.0)) for e in ex.entities
+        ),
+        relations=tuple(
+            replace(r, confidence=CONFIDENCES.get((r.subject, r.predicate.value, r.object), 1.0))
+            for r in ex.relations
+        ),
+    )

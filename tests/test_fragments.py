@@ -310,7 +310,7 @@ def test_a_kept_document_part_follows_a_place_code_merged_from_another_document(
     from kg.graph import merge
 
     def summary(name: str, key: str, place: str, code: str | None) -> tuple:
-        entity = ("Place/洛阳", place, "Place", (), code, None, None, 1)
+        entity = ("Place/洛阳", place, "Place", (), code, None, None, 1, 1.0)
         return (name, key, (), 10, "utf-8", (entity,), ())
 
     alone = merge([summary("a.txt", "ka", "洛阳", None)])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from html_fixtures import PROBE_IDS, PROBES, QD, SIGNED, ZZ, sample_graph
+from html_fixtures import AGENCY_ID, PROBE_IDS, PROBES, QD, SIGNED, ZZ, sample_graph
 
 from kg.export.html import write_html
 
@@ -210,6 +210,66 @@ def test_filters_and_geographic_layout(sample_page: Page, tmp_path: Path) -> Non
     p.screenshot(path=str(tmp_path / "geo.png"))
     p.click("#kg-geo")
     assert p.evaluate("window.kgNetwork.body.data.nodes.length") == total
+    sample_page.assert_clean()
+
+
+def _set_slider(p: Any, value: float) -> None:
+    """Move the confidence slider to ``value`` as a user does: the value changes
+    (``input``) and the slider is let go (``change``)."""
+    p.evaluate(
+        """v => {
+            const s = document.getElementById('kg-confidence');
+            s.value = String(v);
+            s.dispatchEvent(new Event('input', {bubbles: true}));
+            s.dispatchEvent(new Event('change', {bubbles: true}));
+        }""",
+        value,
+    )
+    p.wait_for_timeout(500)
+
+
+def test_confidence_slider_hides_what_holds_less(sample_page: Page, shots: Path) -> None:
+    p = sample_page.page
+    p.click("#kg-reset")
+    p.wait_for_timeout(300)
+    lines = {e["id"]: e["kgConfidence"] for e in p.evaluate("window.kgEdges.get()")}
+    nodes = {n["id"]: n["kgConfidence"] for n in p.evaluate("window.kgNodes.get()")}
+    assert sorted(p.evaluate("window.kgShownEdges()")) == sorted(lines)
+    x = 0.6
+    below = {i for i, c in lines.items() if c < x}
+    assert below and below != set(lines), "the sample has lines on both sides of 0.6"
+    _set_slider(p, x)
+    shown = set(p.evaluate("window.kgShownEdges()"))
+    assert shown == set(lines) - below
+    assert p.locator("#kg-confidence-value").inner_text() == "0.60"
+    assert "置信度 ≥ 0.60" in p.locator("#kg-status").inner_text()
+    # an entity below 0.6 stays only while a shown line links it
+    drawn = set(p.evaluate("window.kgVisible()"))
+    ends = {
+        end
+        for e in p.evaluate("window.kgEdges.get()")
+        if e["id"] in shown
+        for end in (e["from"], e["to"])
+    }
+    assert {AGENCY_ID, PROBE_IDS[2]}.isdisjoint(drawn)  # below 0.6, their lines hidden
+    assert drawn == {i for i, c in nodes.items() if c >= x} | ends
+    p.screenshot(path=str(shots / "confidence-0.6.png"))
+    # the side panel shows confidences: an entity's and each line's
+    p.evaluate("id => window.kgSelect(id)", ZZ)
+    p.wait_for_timeout(500)
+    panel = p.locator("#kg-details").inner_text()
+    assert "置信度" in panel and "0.8100" in panel  # 郑州市 cooperatesWith 青岛市
+    p.screenshot(path=str(shots / "confidence-panel.png"))
+    # the other filters compose with it, and 重置 puts the slider back to 0
+    p.uncheck('#kg-relations input[data-predicate="signed"]')
+    p.wait_for_timeout(300)
+    signed = {e["id"] for e in p.evaluate("window.kgEdges.get()") if e["kgPredicate"] == "signed"}
+    assert set(p.evaluate("window.kgShownEdges()")) == shown - signed
+    p.click("#kg-reset")
+    p.wait_for_timeout(500)
+    assert p.input_value("#kg-confidence") == "0"
+    assert p.locator("#kg-confidence-value").inner_text() == "0.00"
+    assert sorted(p.evaluate("window.kgShownEdges()")) == sorted(lines)
     sample_page.assert_clean()
 
 

@@ -71,11 +71,14 @@ def test_worker_processes_give_the_same_extractions_in_the_same_order(mixed: Pat
     assert len(serial[1]) == 2  # the two bad files, named in input order
 
 
-def test_jobs_1_and_jobs_2_outputs_are_byte_identical(mixed: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("options", [(), ("--min-confidence", "0.7")], ids=["all", "min-0.7"])
+def test_jobs_1_and_jobs_2_outputs_are_byte_identical(
+    mixed: Path, tmp_path: Path, options: tuple[str, ...]
+) -> None:
     outs, skipped = {}, {}
     for jobs in ("1", "2"):
         out = tmp_path / f"j{jobs}"
-        res = run_kg("build", str(mixed), "--out", str(out), "--jobs", jobs, "--no-cache")
+        res = run_kg("build", str(mixed), "--out", str(out), "--jobs", jobs, "--no-cache", *options)
         assert res.returncode == 1, res.stderr  # two files skipped
         assert "Traceback" not in res.stderr
         skipped[jobs] = [ln for ln in res.stderr.splitlines() if ln.startswith("skipped ")]

@@ -97,6 +97,41 @@ def test_evidence_of_an_unstated_relation_is_reported():
     assert any("does not state" in v.message for v in report.violations)
 
 
+@pytest.mark.parametrize(
+    "confidence",
+    [
+        None,
+        Literal("1.5", datatype=XSD.decimal),
+        Literal("-0.1", datatype=XSD.decimal),
+        Literal("0.5"),
+        "twice",
+    ],
+    ids=["missing", "above-1", "below-0", "a-string", "twice"],
+)
+def test_evidence_needs_exactly_one_decimal_confidence_from_0_to_1(confidence):
+    g = merged_graph(sample_graph())
+    ev = next(g.subjects(RDF.type, KGO.Evidence))
+    assert g.value(ev, KGO.confidence).datatype == XSD.decimal
+    if confidence == "twice":
+        g.add((ev, KGO.confidence, Literal("0.25", datatype=XSD.decimal)))
+    else:
+        g.remove((ev, KGO.confidence, None))
+        if confidence is not None:
+            g.add((ev, KGO.confidence, confidence))
+    report = validate_graph(g)
+    assert [v.path for v in report.violations] == ["kgo:confidence"]
+    assert "confidence" in report.violations[0].message
+
+
+def test_entity_confidence_is_a_decimal_from_0_to_1():
+    g = merged_graph(sample_graph())
+    zz = URIRef(ID_NS + "place/410100")
+    assert g.value(zz, KGO.confidence).datatype == XSD.decimal
+    g.set((zz, KGO.confidence, Literal("2", datatype=XSD.decimal)))
+    report = validate_graph(g)
+    assert [(v.focus, v.path) for v in report.violations] == [("id:place/410100", "kgo:confidence")]
+
+
 def test_document_date_must_be_xsd_date():
     g = merged_graph(sample_graph())
     doc = next(g.subjects(RDF.type, KGO.Document))

@@ -18,6 +18,17 @@ EXIT_FAILED = 3  # the build failed; the previous outputs are intact
 EXIT_INTERRUPTED = 130  # Ctrl-C, SIGTERM or SIGHUP; the previous outputs are intact
 
 
+def _min_confidence(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """``--min-confidence``: a number from 0 to 1, else a usage error that says so."""
+    try:
+        x = float(value)
+    except ValueError:
+        x = float("nan")
+    if not 0.0 <= x <= 1.0:  # NaN too
+        raise click.BadParameter(f"must be a number from 0 to 1, not {value!r}", ctx, param)
+    return x
+
+
 @click.command("build")
 @input_paths
 @click.option(
@@ -67,6 +78,17 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, SIGTERM or SIGHUP; the previous outputs are in
     help="Also write the graph as N N-Quads files, OUT/shards/part-0000.nq …, for bulk loading.",
 )
 @click.option(
+    "--min-confidence",
+    "min_confidence",
+    metavar="X",
+    default="0",
+    callback=_min_confidence,
+    help="Leave out relations stated in a text with a confidence below X (0 to 1), then "
+    "entities left with no such relation whose own confidence is below X too, and gazetteer "
+    "facts about them; every output follows (the extraction cache keeps everything) "
+    "[default: 0, keep everything].",
+)
+@click.option(
     "--follow-links",
     is_flag=True,
     help="Follow symbolic links that lead outside the input folders "
@@ -82,6 +104,7 @@ def command(
     executor: str,
     scheduler: str | None,
     shards: int | None,
+    min_confidence: float,
     follow_links: bool,
     quiet: bool,
 ) -> None:
@@ -106,6 +129,13 @@ def command(
     Extraction runs in parallel and each document's extraction is cached
     (in OUT/.cache unless --cache or --no-cache), so a rebuild re-extracts only
     the documents that changed. Neither changes a byte of the outputs.
+
+    Every entity and relation carries a confidence from 0 to 1 (the tagger's
+    probability for a name, the relation scorer's for a relation, 1 for
+    gazetteer facts). --min-confidence X keeps a relation stated in a text
+    when its confidence is X or more, an entity when its own confidence is X
+    or more or it takes part in a kept relation stated in a text, and a
+    gazetteer fact when both its entities are kept.
     """
     from kg.errors import KGError
 
@@ -124,6 +154,7 @@ def command(
                 executor,
                 scheduler,
                 shards,
+                min_confidence,
                 follow_links,
                 quiet,
             )
@@ -159,6 +190,7 @@ def _build(
     executor: str,
     scheduler: str | None,
     shards: int | None,
+    min_confidence: float,
     follow_links: bool,
     quiet: bool,
 ) -> int:
@@ -192,6 +224,7 @@ def _build(
             scheduler=scheduler,
             cache_dir=cache,
             meanwhile=functools.partial(prepare, cache),
+            min_confidence=min_confidence,
         )
         bar.close()
         if executor == "local":
@@ -209,7 +242,8 @@ def _build(
         ents, rels = result.graph.counts()
         click.echo(
             f"documents: {result.read} read, {len(result.skipped)} skipped; "
-            f"entities: {len(result.graph.nodes)}; relations: {len(result.graph.edges)}",
+            f"entities: {len(result.graph.nodes)}; relations: {len(result.graph.edges)}"
+            + (f" (confidence {min_confidence:g} or more)" if min_confidence > 0 else ""),
             err=True,
         )
         click.echo("entities by type: " + ", ".join(f"{k} {v}" for k, v in ents.items()), err=True)

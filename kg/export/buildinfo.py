@@ -15,7 +15,8 @@ added have none (``None`` here).
 
 Documents read with a warning (a few invalid bytes replaced) are listed under
 ``"warnings"`` (``[{"path": …, "warning": …}]``), a key present only when there
-are some.
+are some. A build with ``--min-confidence X`` (X above 0) records it as
+``"min_confidence": X``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class BuildInfo:
     #: entities by type and relations by predicate (sorted), when known
     entities: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
     relations: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
+    #: the confidence below which relations were left out (``kg build --min-confidence``)
+    min_confidence: float = field(default=0.0, compare=False)
 
 
 def skipped_name(skip: Skipped) -> str:
@@ -60,6 +63,7 @@ def from_result(result: BuildResult) -> BuildInfo:
         warnings=tuple(sorted(result.warnings)),
         entities=tuple(ents.items()),
         relations=tuple(rels.items()),
+        min_confidence=result.min_confidence,
     )
 
 
@@ -76,6 +80,8 @@ def dumps(info: BuildInfo) -> str:
             data[name] = {"total": sum(n for _, n in counts), "by_type": dict(counts)}
     if info.warnings:
         data["warnings"] = [{"path": p, "warning": w} for p, w in info.warnings]
+    if info.min_confidence > 0.0:
+        data["min_confidence"] = info.min_confidence
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
@@ -92,8 +98,9 @@ def read_build_info(path: str | Path) -> BuildInfo:
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "build.json"
     >>> _ = write_build_info(BuildInfo(2, (("x.bin", "binary file"),)), p)
-    >>> read_build_info(p)
-    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),), warnings=(), entities=None, relations=None)
+    >>> read_build_info(p)  # doctest: +NORMALIZE_WHITESPACE
+    BuildInfo(read=2, skipped=(('x.bin', 'binary file'),), warnings=(), entities=None,
+              relations=None, min_confidence=0.0)
     """
     path = Path(path)
     try:
@@ -120,6 +127,7 @@ def read_build_info(path: str | Path) -> BuildInfo:
             warnings=warnings,
             entities=counts.get("entities"),
             relations=counts.get("relations"),
+            min_confidence=float(data.get("min_confidence", 0.0)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{path}: not a policy-kg build.json: {exc}") from exc

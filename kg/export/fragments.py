@@ -543,7 +543,7 @@ def edge_runs(graph: KnowledgeGraph, keyed: bool = True) -> list[tuple[int, int,
             continue
         rows = [
             (e.subject, e.predicate._value_, e.object, e.source._value_)
-            + (e.sentence, e.start, e.end)
+            + (e.sentence, e.start, e.end, e.confidence)
             for e in run
         ]
         out.append((start, end, digest(doc, names.get(doc), rows)))

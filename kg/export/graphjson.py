@@ -6,10 +6,12 @@ node-link JSON, with the field names of :mod:`kg.graph`::
 
     {"directed": true, "multigraph": true,
      "graph": {"format": "policy-kg graph", "version": 1, "documents": [...]},
-     "nodes": [{"id": "Place/410100", "name": "郑州市", "type": "Place", ...}],
+     "nodes": [{"id": "Place/410100", "name": "郑州市", "type": "Place", ...,
+                "confidence": 0.9987}],
      "edges": [{"subject": "...", "predicate": "signed", "object": "...",
                 "source": "text", "document": "...", "sentence": "...",
-                "start": 10, "end": 52, "key": "signed|<document>|10"}]}
+                "start": 10, "end": 52, "key": "signed|<document>|10",
+                "confidence": 0.8312}]}
 
 so ``networkx.node_link_graph(data, source="subject", target="object",
 edges="edges")`` loads it too. Output is deterministic: keys sorted, nodes and
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
     from kg.export.fragments import Fragments, Part
 
 FORMAT = "policy-kg graph"
-VERSION = 1
+#: 2: nodes and edges carry their ``confidence``.
+VERSION = 2
 
 
 def _document(d: DocumentInfo) -> dict[str, Any]:
@@ -51,6 +54,7 @@ def _node(n: Node) -> dict[str, Any]:
         "latitude": n.latitude,
         "documents": list(n.documents),
         "mentions": n.mentions,
+        "confidence": n.confidence,
     }
 
 
@@ -66,6 +70,7 @@ def _edge(e: Edge) -> dict[str, Any]:
         "start": e.start,
         "end": e.end,
         "key": f"{predicate}|{e.document}|{e.start}",
+        "confidence": e.confidence,
     }
 
 
@@ -174,6 +179,12 @@ def _opt_int(v: Any) -> int | None:
     return None if v is None else int(v)
 
 
+def _confidence(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 1:
+        raise ValueError(f"confidence {v!r} is not a number from 0 to 1")
+    return float(v)
+
+
 def data_to_graph(data: Any) -> KnowledgeGraph:
     """Rebuild a :class:`KnowledgeGraph` from :func:`graph_to_data`'s form.
 
@@ -185,7 +196,10 @@ def data_to_graph(data: Any) -> KnowledgeGraph:
     if meta.get("format") != FORMAT:
         raise ValueError(f"format is {meta.get('format')!r}, expected {FORMAT!r}")
     if meta.get("version") != VERSION:
-        raise ValueError(f"version {meta.get('version')!r} is not supported (expected {VERSION})")
+        raise ValueError(
+            f"version {meta.get('version')!r} is not supported (expected {VERSION}; "
+            "run `kg build` again)"
+        )
     graph = KnowledgeGraph()
     for d in meta["documents"]:
         graph.documents.append(
@@ -207,6 +221,7 @@ def data_to_graph(data: Any) -> KnowledgeGraph:
             latitude=_opt_float(n.get("latitude")),
             documents=[str(k) for k in n["documents"]],
             mentions=int(n["mentions"]),
+            confidence=_confidence(n["confidence"]),
         )
         if node.id in graph.nodes:
             raise ValueError(f"node {node.id!r} appears twice")
@@ -221,6 +236,7 @@ def data_to_graph(data: Any) -> KnowledgeGraph:
             sentence=None if e.get("sentence") is None else str(e["sentence"]),
             start=_opt_int(e.get("start")),
             end=_opt_int(e.get("end")),
+            confidence=_confidence(e["confidence"]),
         )
         for end in (edge.subject, edge.object):
             if end not in graph.nodes:

@@ -264,7 +264,7 @@ def _node_tooltip(node: Node, style: TypeStyle) -> str:
         lines.append("别名: " + "、".join(node.aliases))
     if node.code:
         lines.append(f"区划代码: {node.code}")
-    lines.append(f"{len(node.documents)} 篇文件")
+    lines.append(f"{len(node.documents)} 篇文件 · 置信度 {node.confidence:.4f}")
     return "\n".join(lines)
 
 
@@ -308,7 +308,7 @@ def page_data(
             y=pos[n.id][1],
             title=_node_tooltip(n, st),
             # our own fields, read by the page's script (vis-network ignores them);
-            # a numeric field more (e.g. kgConfidence) is filtered by state.min
+            # kgConfidence is filtered by the confidence slider (state.min)
             kgName=n.name,
             kgType=n.type.value,
             kgAliases=list(n.aliases),
@@ -316,6 +316,7 @@ def page_data(
             kgLon=n.longitude,
             kgLat=n.latitude,
             kgDocs=sorted(doc_index[d] for d in n.documents if d in doc_index),
+            kgConfidence=n.confidence,
         )
         nodes.append(vn.options)
 
@@ -331,11 +332,18 @@ def page_data(
         pair_count[pair] = k + 1
         evidence = []
         for e in members[:EVIDENCE_MAX]:
-            evidence.append([doc_index.get(e.document, -1), e.sentence or "", e.source._value_])
+            evidence.append(
+                [doc_index.get(e.document, -1), e.sentence or "", e.source._value_, e.confidence]
+            )
         gazetteer_only = all(e.source is Source.GAZETTEER for e in members)
+        # a line stands for every statement of the relation: it holds as well as the best
+        confidence = max(e.confidence for e in members)
         name_s, name_o = graph.nodes[s].name, graph.nodes[o].name
         arrow = "—" if p.symmetric else "→"
-        tip = f"{name_s} {arrow}{rs.label}{arrow} {name_o}\n{pred} · {len(members)} 条证据"
+        tip = (
+            f"{name_s} {arrow}{rs.label}{arrow} {name_o}\n{pred} · {len(members)} 条证据"
+            f" · 置信度 {confidence:.4f}"
+        )
         options: dict[str, Any] = {
             "id": f"e{i}",
             "title": tip,
@@ -346,6 +354,7 @@ def page_data(
             "kgEvidence": evidence,
             "kgEvidenceCount": len(members),
             "kgDocs": sorted({doc_index[e.document] for e in members if e.document in doc_index}),
+            "kgConfidence": confidence,
         }
         if labelled:
             options["label"] = rs.label

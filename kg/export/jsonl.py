@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
+from kg.graph import round_confidence
 from kg.types import Extraction
 
 
@@ -14,7 +15,9 @@ def extraction_to_dict(ex: Extraction, *, display_name: bool = False) -> dict[st
 
     ``document`` is the path exactly as given (or, with ``display_name``, the
     name relative to the input folder, as build outputs use); offsets index the
-    text as read.
+    text as read. Every entity and relation ends with its ``confidence`` (0-1,
+    4 decimals): the tagger's probability for an entity (the highest of its
+    mentions), the relation scorer's for a relation (1 for gazetteer facts).
     """
     doc = ex.document
     obj: dict[str, Any] = {"document": doc.display_name if display_name else doc.path}
@@ -29,6 +32,7 @@ def extraction_to_dict(ex: Extraction, *, display_name: bool = False) -> dict[st
             "aliases": list(e.aliases),
             **({"code": e.code} if e.code else {}),
             "mentions": [[m.start, m.end] for m in e.mentions],
+            "confidence": round_confidence(e.confidence),
         }
         for e in ex.entities
     ]
@@ -43,6 +47,7 @@ def extraction_to_dict(ex: Extraction, *, display_name: bool = False) -> dict[st
         if r.evidence is not None:
             rel["evidence"] = r.evidence.sentence
             rel["span"] = [r.evidence.span.start, r.evidence.span.end]
+        rel["confidence"] = round_confidence(r.confidence)
         rels.append(rel)
     obj["relations"] = rels
     return obj
@@ -57,3 +62,28 @@ def to_jsonl(extractions: Iterable[Extraction], *, display_name: bool = False) -
     return "".join(
         _dumps(extraction_to_dict(ex, display_name=display_name)) + "\n" for ex in extractions
     )
+
+
+def filter_line(line: bytes, minimum: float, kept: Container[str]) -> bytes:
+    """A line of :func:`to_jsonl` (UTF-8) without what ``kg build --min-confidence``
+    leaves out of the graph (see :func:`kg.graph.filter_confidence`): relations
+    stated in the text below ``minimum``, entities not ``kept`` in the graph, and
+    gazetteer facts about them. Keys and their order stay as they were.
+
+    >>> line = (b'{"entities": [{"id": "A", "confidence": 0.9}, {"id": "B", "confidence": 0.2}], '
+    ...         b'"relations": [{"subject": "A", "object": "B", "source": "text", "confidence": 0.3}]}')
+    >>> filter_line(line, 0.5, {"A"}).decode()
+    '{"entities": [{"id": "A", "confidence": 0.9}], "relations": []}\\n'
+    """
+    if not line:
+        return line
+    obj = json.loads(line)
+    obj["entities"] = [e for e in obj["entities"] if e["id"] in kept]
+    obj["relations"] = [
+        r
+        for r in obj["relations"]
+        if (r["source"] != "text" or r["confidence"] >= minimum)
+        and r["subject"] in kept
+        and r["object"] in kept
+    ]
+    return (_dumps(obj) + "\n").encode("utf-8")

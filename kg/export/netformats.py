@@ -6,11 +6,13 @@ only: lists are joined with ``|`` and missing values are left out.
 Nodes
     ``label`` (the canonical name), ``type``, ``aliases``, ``code`` (division
     code of a place), ``longitude``, ``latitude``, ``documents`` (names of the
-    documents that mention it), ``document_count`` and ``mentions``.
+    documents that mention it), ``document_count``, ``mentions`` and
+    ``confidence`` (the highest of its mentions', 0-1).
 Edges
     ``label`` and ``relation`` (the predicate), ``source_kind`` (``text`` or
     ``gazetteer``), ``document`` (the document that states it; empty for
-    gazetteer facts) and ``evidence`` (the sentence).
+    gazetteer facts), ``evidence`` (the sentence) and ``confidence`` (the
+    relation scorer's, 0-1; 1 for gazetteer facts).
 
 Edge ids are stable: ``e<document key>-<n>`` for the n-th relation stated in a
 document (``g…`` for gazetteer facts), so an edge keeps its id while its
@@ -57,8 +59,18 @@ if TYPE_CHECKING:
 #: Separator of list values (aliases, documents) inside one attribute or cell.
 SEP = "|"
 #: Column names of ``nodes.csv`` and ``edges.csv``.
-NODE_COLUMNS = ("id", "label", "type", "code", "longitude", "latitude", "aliases", "documents")
-EDGE_COLUMNS = ("source", "target", "relation", "source_kind", "document", "evidence")
+NODE_COLUMNS = (
+    "id",
+    "label",
+    "type",
+    "code",
+    "longitude",
+    "latitude",
+    "aliases",
+    "documents",
+    "confidence",
+)
+EDGE_COLUMNS = ("source", "target", "relation", "source_kind", "document", "evidence", "confidence")
 
 
 def _doc_names(graph: KnowledgeGraph) -> dict[str, str]:
@@ -88,6 +100,7 @@ def node_attributes(node: Node, doc_names: dict[str, str]) -> dict[str, Any]:
         attrs["documents"] = SEP.join(docs)
     attrs["document_count"] = len(docs)
     attrs["mentions"] = int(node.mentions)
+    attrs["confidence"] = float(node.confidence)
     return attrs
 
 
@@ -105,6 +118,7 @@ def edge_attributes(edge: Edge, doc_names: dict[str, str]) -> dict[str, Any]:
         attrs["document"] = doc_names.get(edge.document, edge.document)
     if edge.sentence:
         attrs["evidence"] = edge.sentence
+    attrs["confidence"] = float(edge.confidence)
     return attrs
 
 
@@ -203,6 +217,7 @@ NODE_ATTRIBUTES: tuple[tuple[str, type], ...] = (
     ("code", str),
     ("longitude", float),
     ("latitude", float),
+    ("confidence", float),
 )
 EDGE_ATTRIBUTES: tuple[tuple[str, type], ...] = (
     ("label", str),
@@ -210,6 +225,7 @@ EDGE_ATTRIBUTES: tuple[tuple[str, type], ...] = (
     ("source_kind", str),
     ("document", str),
     ("evidence", str),
+    ("confidence", float),
 )
 
 _GRAPHML_HEAD = (
@@ -460,6 +476,7 @@ def _node_rows(graph: KnowledgeGraph) -> Iterator[list[str]]:
                 _num(n.latitude) if has_xy else "",
                 SEP.join(n.aliases),
                 SEP.join(names.get(k, k) for k in n.documents),
+                _num(n.confidence),
             ]
         )
 
@@ -474,6 +491,7 @@ def _edge_row(e: Edge, names: dict[str, str]) -> list[str]:
             a["source_kind"],
             a.get("document", ""),
             a.get("evidence", ""),
+            _num(e.confidence),
         ]
     )
 

@@ -17,7 +17,7 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 from kg.builder import BuildResult
@@ -209,8 +209,18 @@ def prepare(fragments: str | os.PathLike[str] | None = None) -> None:
         kg.export.rdf.warm()
 
 
-def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments | None) -> Path:
+def _write_jsonl(
+    extractions: Sequence[Extraction],
+    path: Path,
+    parts: Fragments | None,
+    minimum: float = 0.0,
+    graph: KnowledgeGraph | None = None,
+) -> Path:
     """``extractions.jsonl``: one line per document, by display name.
+
+    With a ``minimum`` confidence (``kg build --min-confidence``), each line
+    leaves out what ``graph``, filtered by it, left out (see
+    :func:`kg.export.jsonl.filter_line`).
 
     A build's extractions carry their lines, made beside each extraction (by
     the workers, or kept in the cache with it): those are written as they are;
@@ -222,7 +232,7 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
     """
     from kg.cache import tables_digest
     from kg.export.fragments import code_digest, digest, kept_file
-    from kg.export.jsonl import to_jsonl
+    from kg.export.jsonl import filter_line, to_jsonl
     from kg.pipeline import pipeline_version
 
     code = b""
@@ -234,17 +244,31 @@ def _write_jsonl(extractions: Sequence[Extraction], path: Path, parts: Fragments
         docs = [(s[0], s[1], s[4]) for s in summaries]
     else:
         docs = [(x.document.display_name, x.document.key, x.document.encoding) for x in extractions]
+    kept: Collection[str] = ()
+    if minimum > 0.0:
+        kept = graph.nodes if graph is not None else {}
 
     def line(i: int) -> bytes:
         made = made_beside(i)
         if made is None:
             made = to_jsonl([extractions[i]], display_name=True).encode("utf-8")
-        return made
+        return filter_line(made, minimum, kept) if minimum > 0.0 else made
+
+    def filtered(i: int) -> tuple[object, ...]:
+        """What a filtered line depends on beyond its document: the minimum and
+        which of the document's entities the graph kept."""
+        if minimum <= 0.0:
+            return ()
+        if summaries is not None:
+            ids = [row[0] for row in summaries[i][5]]
+        else:
+            ids = [e.id for e in extractions[i].entities]
+        return (minimum, [x in kept for x in ids])
 
     order = sorted(range(len(docs)), key=lambda i: docs[i][0])
     with kept_file(path, parts) as out:
         for i in order:  # line by line, never the whole text
-            key = digest(code, docs[i][1], docs[i][0], docs[i][2]) if code else b""
+            key = digest(code, docs[i][1], docs[i][0], docs[i][2], *filtered(i)) if code else b""
             out.part(key, functools.partial(line, i))
     return path
 
@@ -336,8 +360,11 @@ def _write_outputs(
         lambda: [write_build_info(build_info, out / "build.json")],
     ]
     if result.extractions or not graph.documents:  # a reloaded graph has none to write
-        extractions = result.extractions
-        tasks.insert(2, lambda: [_write_jsonl(extractions, out / "extractions.jsonl", parts)])
+        extractions, minimum = result.extractions, result.min_confidence
+        tasks.insert(
+            2,
+            lambda: [_write_jsonl(extractions, out / "extractions.jsonl", parts, minimum, graph)],
+        )
 
     if not _fork_rdf(graph, parallel):
         from kg.export.rdf import write_rdf

@@ -89,6 +89,7 @@ def to_pyvis(
             title=html.escape(_node_tooltip(n, st), quote=False),
             type=n.type.value,  # not "group": pyvis drops the colour of grouped nodes
             size=_node_size(len(n.documents)),
+            confidence=n.confidence,
         )
     predicates = {p.value: p for p in Predicate}
     for (s, pred, o), members in _edge_groups(view).items():
@@ -98,7 +99,9 @@ def to_pyvis(
         for e in members[:EVIDENCE_MAX]:
             where = names.get(e.document, "")
             said = e.sentence or "地名表知识 gazetteer"
-            lines.append(f"· {said}" + (f" — {where}" if where else ""))
+            lines.append(
+                f"· {said}" + (f" — {where}" if where else "") + f" · 置信度 {e.confidence:.4f}"
+            )
         if len(members) > EVIDENCE_MAX:
             lines.append(f"另有 {len(members) - EVIDENCE_MAX} 条证据")
         net.add_edge(
@@ -112,6 +115,7 @@ def to_pyvis(
             width=min(5, len(members)),
             predicate=pred,
             evidence_count=len(members),
+            confidence=max(e.confidence for e in members),
         )
     net.set_options(
         """{

@@ -4,14 +4,16 @@ Layout of the dataset (every resource has an IRI, there are no blank nodes):
 
 - ``id:graph/entities``: what the build knows of each entity, merged over all
   documents: its classes, ``rdfs:label "…"@zh``, ``skos:altLabel`` per alias, a
-  pinyin label ``@zh-Latn-pinyin``, and for places ``kgo:divisionCode``, a
+  pinyin label ``@zh-Latn-pinyin``, its ``kgo:confidence`` (the highest of its
+  mentions', ``xsd:decimal``), and for places ``kgo:divisionCode``, a
   GeoSPARQL geometry and schema.org coordinates.
 - ``id:document/<key>`` (one named graph per document, named by the document's
   IRI): the document as a ``kgo:Document`` with Dublin Core metadata, the
   entities it mentions (``kgo:mentions``), every relation it states, and for each
   relation a ``kgo:Evidence`` resource (``prov:wasDerivedFrom`` the document,
   ``kgo:sentence``, ``kgo:startOffset``/``kgo:endOffset``, ``rdf:subject``/
-  ``rdf:predicate``/``rdf:object``).
+  ``rdf:predicate``/``rdf:object``, and ``kgo:confidence``, the relation
+  scorer's probability as an ``xsd:decimal`` of four decimals).
 - ``id:graph/gazetteer``: relations known from the gazetteer, not from a text.
 
 The default graph is empty, so that stores that hide it under a union default
@@ -262,6 +264,15 @@ def _number(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
+def _decimal(x: float) -> str:
+    """A confidence as the lexical form of an ``xsd:decimal``: four decimals, always.
+
+    >>> _decimal(0.5), _decimal(1.0), _decimal(0.12345)
+    ('0.5000', '1.0000', '0.1235')
+    """
+    return f"{x:.4f}"
+
+
 def _is_date(value: str) -> bool:
     try:
         _dt.date.fromisoformat(value)
@@ -276,6 +287,7 @@ def _is_date(value: str) -> bool:
 
 _XSD_STRING = str(XSD.string)
 _NNI = str(XSD.nonNegativeInteger)
+_DECIMAL = str(XSD.decimal)
 
 
 class _Terms:
@@ -413,6 +425,7 @@ class _DatasetBuilder:
                 ("start", KGO.startOffset),
                 ("end", KGO.endOffset),
                 ("mentions", KGO.mentions),
+                ("confidence", KGO.confidence),
             )
         }
 
@@ -456,6 +469,8 @@ class _DatasetBuilder:
             _add(out, s, iri(str(SCHEMA.latitude)), t.lit(lat, datatype=dec))
         count = t.lit(str(node.mentions), datatype=_NNI)
         _add(out, s, iri(str(KGO.mentionCount)), count)
+        conf = t.lit(_decimal(node.confidence), datatype=_DECIMAL)
+        _add(out, s, self.ev["confidence"], conf)
 
     def gazetteer_graph(self) -> NamedGraph | None:
         if not self.gazetteer:
@@ -539,11 +554,12 @@ class _DatasetBuilder:
             ev["predicate"],
             ev["object"],
         )
-        (fk, ft), (zk, zt), (ak, at), (bk, bt) = (
+        (fk, ft), (zk, zt), (ak, at), (bk, bt), (qk, qt) = (
             ev["derived"],
             ev["sentence"],
             ev["start"],
             ev["end"],
+            ev["confidence"],
         )
         props = self.props
         fresh_iri, fresh_lit = t.fresh_iri, t.fresh_lit
@@ -565,6 +581,8 @@ class _DatasetBuilder:
             if e.end is not None:
                 vk, vt = lit(str(e.end), datatype=_NNI)
                 out[(xk, bk, vk)] = (xt, bt, vt)
+            vk, vt = lit(_decimal(e.confidence), datatype=_DECIMAL)
+            out[(xk, qk, vk)] = (xt, qt, vt)
         return self._named(d_iri, out, document=doc.key)
 
     def _named(self, iri: str, out: _Statements, document: str | None = None) -> NamedGraph:
@@ -591,7 +609,7 @@ class _DatasetBuilder:
             [(nid, iris[nid][0]) for nid in self.mentioned.get(doc.key, ())],
             [
                 (e.subject, iris[e.subject][0], e.predicate._value_, e.object, iris[e.object][0])
-                + (e.source._value_, e.sentence, e.start, e.end)
+                + (e.source._value_, e.sentence, e.start, e.end, e.confidence)
                 for e in self.by_doc.get(doc.key, ())
             ],
         )

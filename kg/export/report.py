@@ -12,7 +12,7 @@ from collections import Counter
 
 from kg.builder import BuildResult
 from kg.export.buildinfo import BuildInfo, from_result
-from kg.graph import KnowledgeGraph, Node
+from kg.graph import Edge, KnowledgeGraph, Node
 from kg.types import METADATA_FIELDS, EntityType, Source
 
 #: How many entities the "most mentioned" table lists.
@@ -21,6 +21,8 @@ TOP = 20
 SINGLE_DOC_CAP = 50
 #: Name endings of administrative divisions (省, 市, 县, 区, 旗, 盟, 州, 镇, 乡).
 PLACE_SUFFIXES = ("省", "市", "县", "区", "旗", "盟", "州", "镇", "乡")
+#: Bounds of the confidence bins of relations: below 0.5, 0.5 to 0.8, 0.8 and above.
+CONFIDENCE_BINS = (0.5, 0.8)
 #: Types whose names end like a division legitimately (示范区, 经济区, 城市群…).
 _PLACE_LIKE_EXEMPT = frozenset({EntityType.PLACE, EntityType.ZONE, EntityType.REGION})
 
@@ -50,6 +52,28 @@ def place_like(node: Node) -> bool:
     return 2 <= len(name) <= 8 and name.endswith(PLACE_SUFFIXES)
 
 
+def _confidence_bins(edges: list[Edge]) -> list[str]:
+    """How many relations stated in the text fall in each confidence bin, per relation."""
+    low, high = CONFIDENCE_BINS
+    bins: dict[str, list[int]] = {}
+    for e in edges:
+        counts = bins.setdefault(e.predicate.value, [0, 0, 0])
+        counts[0 if e.confidence < low else 1 if e.confidence < high else 2] += 1
+    if not bins:
+        return []
+    lines = [
+        "## Confidence of relations stated in the text",
+        "",
+        "The relation scorer's probability that the sentence states the relation.",
+        "",
+    ]
+    return lines + _table(
+        ("relation", f"< {low}", f"{low}–{high}", f"≥ {high}"),
+        [(p, *c) for p, c in sorted(bins.items())],
+        "lrrr",
+    )
+
+
 def render(graph: KnowledgeGraph, info: BuildInfo | None) -> str:
     """The Markdown report of ``graph``; ``info`` is ``None`` when the build left none."""
     ents, _ = graph.counts()
@@ -71,6 +95,11 @@ def render(graph: KnowledgeGraph, info: BuildInfo | None) -> str:
             lines.append(f"- documents read with a warning: {len(info.warnings)}")
         if info.read != len(graph.documents):
             lines.append(f"- distinct documents (same text counted once): {len(graph.documents)}")
+        if info.min_confidence > 0:
+            lines.append(
+                f"- minimum confidence: {info.min_confidence:g} (relations stated with less, "
+                "and entities left without relations below it, are left out)"
+            )
     lines += [
         f"- entities: {len(graph.nodes)}",
         f"- relations: {len(graph.edges)} ({len(text_edges)} stated in the text, "
@@ -96,6 +125,7 @@ def render(graph: KnowledgeGraph, info: BuildInfo | None) -> str:
     ]
     lines += ["## Relations by type", ""]
     lines += _table(("relation", "from text", "from gazetteer", "total"), rows, "lrrr")
+    lines += _confidence_bins(text_edges)
 
     top = sorted(graph.nodes.values(), key=lambda n: (-n.mentions, -len(n.documents), n.id))[:TOP]
     lines += [f"## The {TOP} most-mentioned entities", ""]

@@ -13,13 +13,15 @@
  * Every change of filter or view lays the drawn part out anew.
  *
  * Filters compose in nodePasses/edgePasses: entity types, relations, one
- * document, and minimum values of numeric fields (state.min, e.g. a future
- * kgConfidence on nodes and edges: set state.min.kgConfidence and call update()).
+ * document, and minimum values of numeric fields (state.min; the confidence
+ * slider sets state.min.kgConfidence). A relation below a minimum is hidden;
+ * an entity below it stays drawn while a relation that is shown links it.
  *
  * Globals for tests and scripting: kgNodes, kgEdges (vis DataSets),
  * kgNetwork (vis Network), kgReady (true once the layout has settled and the
  * first frame is drawn), kgReadyTime (ms since navigation start), kgSelect(id),
- * kgSearch(text), kgExpand(id), kgVisible() (ids drawn), kgLabelSizes()
+ * kgSearch(text), kgExpand(id), kgVisible() (ids drawn), kgShownEdges() (ids of
+ * the lines drawn), kgMinConfidence(x) (what the slider does), kgLabelSizes()
  * (on-screen font size in px of each label drawn inside the canvas).
  */
 (function () {
@@ -165,6 +167,14 @@
     return frag;
   }
 
+  /* A confidence as shown: four decimals. */
+  function confText(x) { return typeof x === "number" ? x.toFixed(4) : "—"; }
+
+  /* A minimum as the slider shows it: two decimals (four when it has more). */
+  function minText(x) {
+    return Math.abs(x * 100 - Math.round(x * 100)) < 1e-9 ? x.toFixed(2) : x.toFixed(4);
+  }
+
   function namesOf(id) {
     var n = nodes.get(id);
     return n ? [n.kgName].concat(n.kgAliases || []) : [];
@@ -180,13 +190,16 @@
     });
   }
 
-  /* The filters alone (types, document, minimums), whatever the view. */
-  function nodePasses(n) {
+  /* The filters of types, document and map, whatever the view and the minimums. */
+  function nodeFilters(n) {
     if (!state.types[n.kgType]) { return false; }
     if (state.doc !== null && n.kgDocs.indexOf(state.doc) < 0) { return false; }
     if (state.geo && !(n.kgType === "Place" && hasCoords(n))) { return false; }
-    return passesMin(n);
+    return true;
   }
+
+  /* The filters alone (types, document, minimums), whatever the view. */
+  function nodePasses(n) { return nodeFilters(n) && passesMin(n); }
 
   function edgePasses(e) {
     if (!state.relations[e.kgPredicate]) { return false; }
@@ -210,10 +223,33 @@
 
   var adjacency = {};  // id -> {neighbour id: true}, over entities and relations that pass
 
+  /* Whether a relation that passes every filter links an entity (to one that passes
+     the filters of types, document and map). */
+  function linkedByShownEdge(id) {
+    return edges.get({ filter: function (e) {
+      return (e.from === id || e.to === id) && e.from !== e.to && edgePasses(e);
+    } }).some(function (e) {
+      var a = nodes.get(e.from), b = nodes.get(e.to);
+      return a && b && nodeFilters(a) && nodeFilters(b);
+    });
+  }
+
   /* Decide which entities are drawn: the filters, then the view. */
   function computeVisible() {
     var passing = {};
-    nodes.forEach(function (n) { if (nodePasses(n)) { passing[n.id] = true; } });
+    var base = {};
+    nodes.forEach(function (n) {
+      if (!nodeFilters(n)) { return; }
+      base[n.id] = true;
+      if (passesMin(n)) { passing[n.id] = true; }
+    });
+    // an entity below a minimum stays while a relation that passes links it
+    edges.forEach(function (e) {
+      if (base[e.from] && base[e.to] && e.from !== e.to && edgePasses(e)) {
+        passing[e.from] = true;
+        passing[e.to] = true;
+      }
+    });
     adjacency = {};
     Object.keys(passing).forEach(function (id) { adjacency[id] = {}; });
     edges.forEach(function (e) {
@@ -277,6 +313,9 @@
     }
     if (state.geo) {
       text += "。地理布局：只显示有坐标的地点";
+    }
+    if (state.min.kgConfidence > 0) {
+      text += "。只显示置信度 ≥ " + minText(state.min.kgConfidence) + " 的关系（及有这些关系或自身达到该值的实体）";
     }
     document.getElementById("kg-status").textContent = text;
     var all = document.getElementById("kg-all");
@@ -645,7 +684,8 @@
       } else {
         q.appendChild(highlighted(ev[1], names));
       }
-      if (ev[0] >= 0) { q.appendChild(el("span", { className: "src", text: "— " + docLabel(ev[0]) })); }
+      var src = (ev[0] >= 0 ? "— " + docLabel(ev[0]) + " · " : "— ") + "置信度 " + confText(ev[3]);
+      q.appendChild(el("span", { className: "src", text: src }));
       box.appendChild(q);
     });
     var more = e.kgEvidenceCount - Math.min(limit, e.kgEvidence.length);
@@ -666,6 +706,7 @@
       head.appendChild(el("span", { className: "pred", text: "← " + r.label + " (" + e.kgPredicate + ") " }));
     }
     head.appendChild(nodeLink(other));
+    head.appendChild(el("span", { className: "kg-conf", text: " 置信度 " + confText(e.kgConfidence) }));
     var row = el("div", { className: "kg-rel" }, [head]);
     row.appendChild(evidenceList(e, namesOf(e.from).concat(namesOf(e.to)), 3));
     return row;
@@ -688,6 +729,7 @@
     field("别名", n.kgAliases.length ? n.kgAliases.join("、") : "—");
     if (n.kgCode) { field("区划代码", n.kgCode); }
     if (hasCoords(n)) { field("坐标", n.kgLon.toFixed(4) + ", " + n.kgLat.toFixed(4)); }
+    field("置信度", confText(n.kgConfidence));
     field("ID", n.id);
     details.appendChild(dl);
     details.appendChild(expandControl(id));
@@ -718,6 +760,10 @@
     details.appendChild(el("h2", { text: r.label + " " + e.kgPredicate }));
     var head = el("p", null, [nodeLink(e.from), r.directed ? " → " : " ↔ ", nodeLink(e.to)]);
     details.appendChild(head);
+    var dl = el("dl", { className: "kg-fields" }, [
+      el("dt", { text: "置信度" }), el("dd", { className: "kg-edge-confidence", text: confText(e.kgConfidence) })
+    ]);
+    details.appendChild(dl);
     details.appendChild(el("h3", { text: "证据 Evidence (" + e.kgEvidenceCount + ")" }));
     details.appendChild(evidenceList(e, namesOf(e.from).concat(namesOf(e.to)), e.kgEvidence.length));
   }
@@ -771,7 +817,25 @@
       state.doc = sel.value === "" ? null : parseInt(sel.value, 10);
       update();
     });
+    var conf = document.getElementById("kg-confidence");
+    // the value shows while the slider moves; the graph follows once it is let go
+    conf.addEventListener("input", function () { showMinConfidence(parseFloat(conf.value)); });
+    conf.addEventListener("change", function () { setMinConfidence(parseFloat(conf.value)); });
     document.getElementById("kg-counts").textContent = countsLine();
+  }
+
+  function showMinConfidence(x) {
+    document.getElementById("kg-confidence-value").textContent = minText(x);
+  }
+
+  /* Hide the relations below confidence x (0 shows every one), and the entities
+     then left without any shown relation whose own confidence is below x too. */
+  function setMinConfidence(x) {
+    var v = isFinite(x) ? Math.min(1, Math.max(0, x)) : 0;
+    if (v > 0) { state.min.kgConfidence = v; } else { delete state.min.kgConfidence; }
+    document.getElementById("kg-confidence").value = String(v);
+    showMinConfidence(v);
+    update();
   }
 
   // ------------------------------------------------------------------ entities without relations
@@ -816,6 +880,12 @@
         document.getElementById("kg-document").value = "";
       }
       if (state.geo && !(n.kgType === "Place" && hasCoords(n))) { toggleGeo(); }
+    }
+    if (!passesMin(n) && !linkedByShownEdge(id)) {  // lower the slider to the entity's confidence
+      var low = Math.floor(n.kgConfidence * 100) / 100;
+      if (low > 0) { state.min.kgConfidence = low; } else { delete state.min.kgConfidence; }
+      document.getElementById("kg-confidence").value = String(low);
+      showMinConfidence(low);
     }
     state.pinned[id] = true;
     if (!state.geo) { state.expanded[id] = true; }
@@ -894,6 +964,8 @@
     document.querySelectorAll("#kg-types input, #kg-relations input").forEach(function (b) { b.checked = true; });
     document.getElementById("kg-isolated").checked = state.isolated;
     document.getElementById("kg-document").value = "";
+    document.getElementById("kg-confidence").value = "0";
+    showMinConfidence(0);
     document.getElementById("kg-search-input").value = "";
     var filter = document.getElementById("kg-isolated-filter");
     filter.value = "";
@@ -939,5 +1011,7 @@
   window.kgSearch = search;
   window.kgExpand = expand;
   window.kgVisible = function () { return nodeView.getIds(); };
+  window.kgShownEdges = function () { return edgeView.getIds(); };
+  window.kgMinConfidence = setMinConfidence;
   window.kgLabelSizes = labelSizes;
 })();
