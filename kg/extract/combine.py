@@ -18,10 +18,15 @@ that the tagger did not label is dropped: the tagger has seen it and said no.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 
+from kg.extract import tables
 from kg.extract.context import Context
+from kg.extract.matcher import Hit
 from kg.extract.names import canonical_form
+from kg.extract.places import choose
 from kg.extract.spans import Cover
 from kg.extract.tagger import Tagged
 from kg.types import EntityType, Mention, Span
@@ -67,7 +72,8 @@ def combine(
     for m in rules:
         by_span.setdefault((m.span.start, m.span.end), []).append(m)
     out: list[Mention] = []
-    for t in tagged:
+    starts = {m.span.start for m in rules if m.type in _NESTABLE or m.rule == "known"}
+    for t in [p for t0 in tagged for p in trimmed(text, t0, starts)]:
         surface = text[t.start : t.end]
         same = [m for m in by_span.get((t.start, t.end), []) if m.type == t.type]
         if same:
@@ -75,6 +81,10 @@ def combine(
             out.append(
                 Mention(m.span, m.surface, m.type, m.rule, m.canonical, m.code, t.confidence)
             )
+        elif t.type == EntityType.PLACE:
+            place = _place(text, t, ctx, by_span)
+            if place is not None:
+                out.append(place)
         else:
             canonical = canonical_form(surface, t.type.value, ctx)
             out.append(
@@ -88,6 +98,95 @@ def combine(
     places = frozenset((m.span.start, m.span.end) for m in rules if m.type == EntityType.PLACE)
     out += repeated_names(text, out, places)
     return sorted(out, key=lambda m: (m.span.start, m.span.end, m.type, m.canonical or ""))
+
+
+#: Types whose names the edge checks of :func:`trimmed` apply to (titles of events,
+#: plans and agreements may open with a year or hold 和/与).
+_TRIMMED = frozenset(
+    [
+        EntityType.REGION,
+        EntityType.ZONE,
+        EntityType.CLUSTER,
+        EntityType.AGENCY,
+        EntityType.COMPANY,
+        EntityType.ORGANIZATION,
+    ]
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d年?(?:度)?")
+_CONJUNCTIONS = ("以及", "及", "和", "与", "、")
+
+
+@cache
+def _boundary_words() -> tuple[str, ...]:
+    words = [r["word"] for r in tables.tsv("boundaries.tsv") if len(r["word"]) >= 2]
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def trimmed(text: str, t: Tagged, starts: frozenset[int] | set[int]) -> list[Tagged]:
+    """A name's edges checked against what names never hold (regions, zones, bodies and
+    companies): an opening year (2021年淮海经济区), an opening boundary verb before a
+    name the rules know (明确重庆都市圈, 北临京津冀), and two names joined by a
+    conjunction (长三角及杭州都市圈: 长三角, 杭州都市圈). ``starts``: where the rules'
+    places, regions and known names begin.
+
+    >>> [(x.start, x.end) for x in trimmed("长三角及杭州都市圈", Tagged(0, 9, EntityType.REGION, 0.9), {0, 4})]
+    [(0, 3), (4, 9)]
+    """
+    if t.type not in _TRIMMED:
+        return [t]
+    s, e = t.start, t.end
+    y = _YEAR.match(text, s, e)
+    if y and e - y.end() >= 2:
+        s = y.end()
+    for w in _boundary_words():
+        if text.startswith(w, s) and s + len(w) in starts and e - s - len(w) >= 2:
+            s += len(w)
+            break
+    for k in range(s + 2, e - 2):
+        for c in _CONJUNCTIONS:
+            if text.startswith(c, k) and k + len(c) in starts and s in starts:
+                right = Tagged(k + len(c), e, t.type, t.confidence)
+                return [Tagged(s, k, t.type, t.confidence), *trimmed(text, right, starts)]
+    return [Tagged(s, e, t.type, t.confidence)]
+
+
+#: Endings of township names (no division code: the national table stops at counties).
+TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "苏木")
+#: A list of places closed by a count of townships (鹅埠、赤石、小漠、鲘门四镇).
+_TOWN_LIST = re.compile(
+    r"(?:[、和及与][\u4e00-\u9fff]{2,4}?){0,8}(?:等)?[两二三四五六七八九十\d]{1,3}个?(?:镇|乡|街道)"
+)
+
+
+def _place(
+    text: str, t: Tagged, ctx: Context, rules: Mapping[tuple[int, int], Sequence[Mention]]
+) -> Mention | None:
+    """A place the tagger found where the rules have none: a division form read in the
+    document's context (渝北 -> 渝北区), a township, or nothing (a nickname such as 冰城
+    is not a place name of its own)."""
+    surface = text[t.start : t.end]
+    span = Span(t.start, t.end)
+    for m in rules.get((t.start, t.end), []):
+        if m.code:  # the rules read it as another type, with a division code
+            return Mention(
+                span, surface, EntityType.PLACE, m.rule, m.canonical, m.code, t.confidence
+            )
+    code = (
+        choose(Hit(t.start, t.end, surface, "place"), ctx)
+        if surface in tables.place_forms()
+        else None
+    )
+    if code:
+        name = tables.divisions()[code].name
+        return Mention(span, surface, EntityType.PLACE, "tagger", name, code, t.confidence)
+    if surface.endswith(TOWNSHIP_SUFFIXES):
+        return Mention(span, surface, EntityType.PLACE, "tagger", surface, None, t.confidence)
+    listed = _TOWN_LIST.match(text, t.end)
+    if listed:
+        suffix = "街道" if listed.group().endswith("街道") else listed.group()[-1]
+        canonical = surface + suffix
+        return Mention(span, surface, EntityType.PLACE, "tagger", canonical, None, t.confidence)
+    return None
 
 
 def repeated_names(

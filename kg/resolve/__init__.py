@@ -59,18 +59,20 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
     target = _short_form_targets(groups, names)
     for k, k2 in _session_targets(groups, names).items():
         target.setdefault(k, k2)
+    bare = _bare_heads()
     defined, extra = _defined_short_forms(doc.norm, groups, names)
     for k, k2 in defined.items():
         target[k] = k2
     for k, k2 in _numbered_proposals(groups, names).items():
         target.setdefault(k, k2)
+    for k, k2 in _bare_head_targets(groups, names, bare).items():
+        target.setdefault(k, k2)
     target = {k: _final(target, k2) for k, k2 in target.items()}
-    bare = _bare_heads()
     merged: dict[str, list[Mention]] = {}
     for k, ms in groups.items():
         k2 = target.get(k, k)
-        if k2 == k and k not in extra and groups[k][0].type in _TITLED and names[k] in bare:
-            continue  # a title's ending alone (《规划》, 方案) names nothing
+        if k2 == k and k not in extra and groups[k][0].type in _HEADED and names[k] in bare:
+            continue  # a name's head alone (《规划》, 都市圈, 座谈会) names nothing
         merged.setdefault(k2, []).extend(ms)
     divs = tables.divisions()
     out: list[Entity] = []
@@ -102,13 +104,47 @@ def resolve(doc: Document, mentions: list[Mention]) -> list[Entity]:
     return out
 
 
-_TITLED = frozenset([EntityType.PLAN, EntityType.AGREEMENT])
+#: Types whose names end in a head noun that alone names nothing (规划, 都市圈, 座谈会).
+_HEADED = frozenset(
+    [
+        EntityType.PLAN,
+        EntityType.AGREEMENT,
+        EntityType.REGION,
+        EntityType.ZONE,
+        EntityType.EVENT,
+        EntityType.CLUSTER,
+    ]
+)
 
 
 @lru_cache(maxsize=1)
 def _bare_heads() -> frozenset[str]:
-    """Title endings that name nothing on their own (规划, 方案, 协议)."""
-    return frozenset(tables.column("titles.tsv", "ending"))
+    """Heads of names and titles that name nothing on their own (规划, 都市圈, 座谈会)."""
+    return frozenset(tables.column("titles.tsv", "ending")) | frozenset(
+        tables.column("suffixes.tsv", "suffix")
+    )
+
+
+def _bare_head_targets(
+    groups: dict[str, list[Mention]], names: dict[str, str], bare: frozenset[str]
+) -> dict[str, str]:
+    """A head said alone after the full name (郑州都市圈 … 都市圈; 粤港澳大湾区 … 大湾区)
+    is that name: the most mentioned name of the same type that ends with it."""
+    out: dict[str, str] = {}
+    for k, ms in groups.items():
+        typ = ms[0].type
+        if typ not in _HEADED or names[k] not in bare:
+            continue
+        full = [
+            k2
+            for k2, ms2 in groups.items()
+            if k2 != k and ms2[0].type == typ and names[k2].endswith(names[k])
+        ]
+        if full:
+            out[k] = max(
+                full, key=lambda k2: (len(groups[k2]), -min(m.span.start for m in groups[k2]))
+            )
+    return out
 
 
 #: A short form defined in brackets after a name: (以下简称《规划》), (下称"行动方案").
