@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kg.extract import document_context, find_mentions, scan_places
-from kg.extract.charfeatures import sentence_features
 from kg.extract.combine import combine
 from kg.extract.segmenter import cut
 from kg.models import Models, shipped
@@ -59,7 +58,15 @@ def split(doc: Document) -> Sentences:
     """The document's sentences and their words (cut once, read by the tagger and the
     relation candidates)."""
     spans = sentences(doc.norm)
-    return Sentences(spans, [cut(doc.norm[s.start : s.end]) for s in spans])
+    words: dict[str, list[str]] = {}  # a repeated sentence is cut once
+    out = []
+    for s in spans:
+        t = doc.norm[s.start : s.end]
+        got = words.get(t)
+        if got is None:
+            got = words[t] = cut(t)
+        out.append(got)
+    return Sentences(spans, out)
 
 
 def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> list[Mention]:
@@ -68,10 +75,9 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     if models.tagger is None:
         return rule_mentions
     parts = parts or split(doc)
-    feats = sentence_features(
+    tagged = models.tagger.tag_document(
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
     )
-    tagged = models.tagger.tag_sentences(feats, parts.spans)
     return combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
 
 

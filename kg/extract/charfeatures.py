@@ -22,7 +22,7 @@ Pure functions of the text and the rules' mentions; the tables are loaded once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 
 import ahocorasick_rs
@@ -213,25 +213,18 @@ def char_features(
     return feats
 
 
-def sentence_features(
-    text: str,
+def local_inputs(
     sentences: Sequence[Span],
-    words: Sequence[Sequence[str]],
     mentions: Sequence[Mention],
     place_hits: Sequence[Hit] = (),
-) -> list[list[list[str]]]:
-    """The features of each sentence of ``text`` (the tagger labels one sentence at a
-    time, so a long document costs memory in proportion to its longest sentence).
-
-    ``words`` are the jieba words of each sentence; ``mentions`` and
-    ``place_hits`` those of the whole text (offsets into ``text``).
-    """
+) -> Iterator[tuple[Span, tuple[Mention, ...], tuple[Hit, ...]]]:
+    """For each sentence, the rules' mentions and the gazetteer hits inside it, with
+    offsets from the sentence's start (what :func:`char_features` reads of it)."""
     by_span = Sorted(mentions, key=lambda m: (m.span.start, m.span.end))
     hits = Sorted(place_hits, key=lambda h: (h.start, h.end))
-    out = []
-    for sent, ws in zip(sentences, words, strict=True):
+    for sent in sentences:
         a = sent.start
-        local = [
+        local = tuple(
             Mention(
                 Span(m.span.start - a, m.span.end - a),
                 m.surface,
@@ -241,10 +234,27 @@ def sentence_features(
                 m.code,
             )
             for m in by_span.within(sent.start, sent.end)
-        ]
-        local_hits = [
+        )
+        local_hits = tuple(
             Hit(h.start - a, h.end - a, h.surface, h.kind)
             for h in hits.within(sent.start, sent.end)
-        ]
-        out.append(char_features(text[sent.start : sent.end], local, local_hits, ws))
-    return out
+        )
+        yield sent, local, local_hits
+
+
+def sentence_features(
+    text: str,
+    sentences: Sequence[Span],
+    words: Sequence[Sequence[str]],
+    mentions: Sequence[Mention],
+    place_hits: Sequence[Hit] = (),
+) -> list[list[list[str]]]:
+    """The features of each sentence of ``text`` (the tagger labels one sentence at a
+    time). ``words`` are the jieba words of each sentence; ``mentions`` and
+    ``place_hits`` those of the whole text (offsets into ``text``)."""
+    return [
+        char_features(text[sent.start : sent.end], local, local_hits, ws)
+        for (sent, local, local_hits), ws in zip(
+            local_inputs(sentences, mentions, place_hits), words, strict=True
+        )
+    ]

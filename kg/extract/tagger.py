@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pycrfsuite
 
-from kg.types import EntityType, Span
+from kg.extract.charfeatures import char_features, local_inputs
+from kg.extract.matcher import Hit
+from kg.types import EntityType, Mention, Span
 
 __all__ = ["Tagged", "Tagger", "decode", "labels_of"]
 
@@ -83,11 +85,26 @@ class Tagger:
             out.append(Tagged(s + offset, e + offset, typ, sum(probs) / len(probs)))
         return out
 
-    def tag_sentences(
-        self, features: Sequence[list[list[str]]], sentences: Sequence[Span]
+    def tag_document(
+        self,
+        text: str,
+        sentences: Sequence[Span],
+        words: Sequence[Sequence[str]],
+        mentions: Sequence[Mention],
+        place_hits: Sequence[Hit] = (),
     ) -> list[Tagged]:
-        """The names of a document, tagged one sentence at a time."""
+        """The names of a document, tagged one sentence at a time (memory bounded by the
+        longest sentence); a sentence the document repeats with the same rule mentions
+        is tagged once."""
         out: list[Tagged] = []
-        for f, s in zip(features, sentences, strict=True):
-            out += self.tag(f, s.start)
+        seen: dict[tuple[str, tuple[Mention, ...], tuple[Hit, ...]], list[Tagged]] = {}
+        for (sent, local, hits), ws in zip(
+            local_inputs(sentences, mentions, place_hits), words, strict=True
+        ):
+            key = (text[sent.start : sent.end], local, hits)
+            got = seen.get(key)
+            if got is None:
+                got = seen[key] = self.tag(char_features(key[0], local, hits, ws))
+            a = sent.start
+            out += [Tagged(t.start + a, t.end + a, t.type, t.confidence) for t in got]
         return out

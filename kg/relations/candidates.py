@@ -311,6 +311,10 @@ def candidates(
     containers: list[Mentioned] = []
     prev_span: Span | None = None
     focus = _focus(ms)
+    seen: set[tuple[str, tuple[tuple[int, int, str, str], ...]]] = set()
+    wanted_pairs = (
+        None if wanted is None else {(k[0], k[2]) for k in wanted} | {(k[2], k[0]) for k in wanted}
+    )
     k = 0
     for sent, ws in zip(sentences, words, strict=True):
         cur: list[Mentioned] = []
@@ -320,77 +324,121 @@ def candidates(
             k += 1
         if not cur:
             continue
-        d = _Sentence(text, sent, ws)
+        # a sentence the document repeats with the same names states nothing new
+        sig = (
+            text[sent.start : sent.end],
+            tuple((m.start - sent.start, m.end - sent.start, m.entity.id, m.via) for m in cur),
+        )
+        skip = sig in seen or (
+            wanted_pairs is not None
+            and not any((a.entity.id, b.entity.id) in wanted_pairs for a in cur for b in cur)
+            and topic is None
+            and not containers
+            and not focus
+        )
+        seen.add(sig)
+        if not skip:
+            ctx = _Context(text, pairs, said, place_ends, wanted, wanted_pairs, focus)
+            yield from _sentence_candidates(ctx, sent, ws, cur, topic, containers, prev_span)
         tops = [m for m in cur if m.top and not m.via]
-        list_of = {id(m): i for i, m in enumerate(tops)}
-        todo: list[tuple[Mentioned, Mentioned, str, Span]] = []
-        for i, a in enumerate(cur):
-            for j in range(i + 1, len(cur)):
-                b = cur[j]
-                if j - i > NEIGHBOURS and not (b.end <= a.end):
-                    break
-                todo.append((a, b, "", sent))
-        here = {m.entity.id for m in cur}
-        if prev_span is not None:
-            ev = Span(prev_span.start, sent.end)
-            carried = ([topic] if topic is not None else []) + [
-                m for m in containers if m.entity.id not in here
-            ]
-            todo += [(a, b, "xs", ev) for a in carried for b in cur]
-        near = here | {m.entity.id for m in containers}
-        for f in focus:
-            if f.entity.id not in near and f.start < sent.start:
-                todo += [(f, b, "focus", sent) for b in tops]
-        for a, b, cross, ev in todo:
-            if a.entity.id == b.entity.id:
-                continue
-            listed = ""
-            ia, ib = list_of.get(id(a)), list_of.get(id(b))
-            if ia is not None and ib is not None:
-                lo, hi = min(ia, ib), max(ia, ib)
-                if _in_list(text, tops, lo, hi):
-                    listed = "list"
-                    end = hi
-                    while (
-                        end + 1 < len(tops) and end < hi + 4 and _in_list(text, tops, end, end + 1)
-                    ):
-                        end += 1
-                    if any(_NUMCLS.match(text, tops[q].end) for q in range(hi, end + 1)):
-                        listed = "list_numcls"
-            for s, o, swap in ((a, b, False), (b, a, True)):
-                preds = _allowed(pairs, s.entity.type, o.entity.type, swap)
-                if wanted is not None:
-                    preds = tuple(
-                        p for p in preds if relation_key(s.entity.id, p, o.entity.id) in wanted
-                    )
-                if not preds:
-                    continue
-                base = _pair_features(d, s, o, ev, place_ends, cross)
-                if listed:
-                    base.append("list")
-                    if listed == "list_numcls":
-                        base.append("list_numcls")
-                for p in preds:
-                    feats = list(base)
-                    key = (
-                        (s.entity.id, o.entity.id)
-                        if not p.symmetric
-                        else _sym(s.entity.id, o.entity.id)
-                    )
-                    stated = said.doc.get(key, set())
-                    rule = said.sent.get((key[0], p.value, key[1], sent.start))
-                    if rule:
-                        feats.append("rule=" + rule)
-                        feats.append("rule_here")
-                    elif p.value in stated:
-                        feats.append("rule_elsewhere")
-                    for q in sorted(stated - {p.value}):
-                        feats.append("rule_other=" + q)
-                    yield Candidate(s.entity, p, o.entity, ev, feats)
         firsts = [m for m in tops if m.entity.type in _TOPIC_TYPES]
         topic = firsts[0] if firsts else None
         containers = [m for m in cur if m.entity.type in _CONTAINERS and not m.via]
         prev_span = sent
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the candidates of every sentence of a document read."""
+
+    text: str
+    pairs: dict[tuple[EntityType, EntityType], tuple[Predicate, ...]]
+    said: _Rules
+    place_ends: dict[int, int]
+    wanted: frozenset[tuple[str, str, str]] | None
+    wanted_pairs: set[tuple[str, str]] | None
+    focus: list[Mentioned]
+
+
+def _sentence_candidates(
+    ctx: _Context,
+    sent: Span,
+    ws: Sequence[str],
+    cur: list[Mentioned],
+    topic: Mentioned | None,
+    containers: list[Mentioned],
+    prev_span: Span | None,
+) -> Iterator[Candidate]:
+    """The candidates of one sentence (see :func:`candidates`)."""
+    text, pairs, said, place_ends = ctx.text, ctx.pairs, ctx.said, ctx.place_ends
+    wanted, wanted_pairs, focus = ctx.wanted, ctx.wanted_pairs, ctx.focus
+    d = _Sentence(text, sent, ws)
+    tops = [m for m in cur if m.top and not m.via]
+    list_of = {id(m): i for i, m in enumerate(tops)}
+    todo: list[tuple[Mentioned, Mentioned, str, Span]] = []
+    for i, a in enumerate(cur):
+        for j in range(i + 1, len(cur)):
+            b = cur[j]
+            if j - i > NEIGHBOURS and not (b.end <= a.end):
+                break
+            todo.append((a, b, "", sent))
+    here = {m.entity.id for m in cur}
+    if prev_span is not None:
+        ev = Span(prev_span.start, sent.end)
+        carried = ([topic] if topic is not None else []) + [
+            m for m in containers if m.entity.id not in here
+        ]
+        todo += [(a, b, "xs", ev) for a in carried for b in cur]
+    near = here | {m.entity.id for m in containers}
+    for f in focus:
+        if f.entity.id not in near and f.start < sent.start:
+            todo += [(f, b, "focus", sent) for b in tops]
+    for a, b, cross, ev in todo:
+        if a.entity.id == b.entity.id:
+            continue
+        if wanted_pairs is not None and (a.entity.id, b.entity.id) not in wanted_pairs:
+            continue
+        listed = ""
+        ia, ib = list_of.get(id(a)), list_of.get(id(b))
+        if ia is not None and ib is not None:
+            lo, hi = min(ia, ib), max(ia, ib)
+            if _in_list(text, tops, lo, hi):
+                listed = "list"
+                end = hi
+                while end + 1 < len(tops) and end < hi + 4 and _in_list(text, tops, end, end + 1):
+                    end += 1
+                if any(_NUMCLS.match(text, tops[q].end) for q in range(hi, end + 1)):
+                    listed = "list_numcls"
+        for s, o, swap in ((a, b, False), (b, a, True)):
+            preds = _allowed(pairs, s.entity.type, o.entity.type, swap)
+            if wanted is not None:
+                preds = tuple(
+                    p for p in preds if relation_key(s.entity.id, p, o.entity.id) in wanted
+                )
+            if not preds:
+                continue
+            base = _pair_features(d, s, o, ev, place_ends, cross)
+            if listed:
+                base.append("list")
+                if listed == "list_numcls":
+                    base.append("list_numcls")
+            for p in preds:
+                feats = list(base)
+                key = (
+                    (s.entity.id, o.entity.id)
+                    if not p.symmetric
+                    else _sym(s.entity.id, o.entity.id)
+                )
+                stated = said.doc.get(key, set())
+                rule = said.sent.get((key[0], p.value, key[1], sent.start))
+                if rule:
+                    feats.append("rule=" + rule)
+                    feats.append("rule_here")
+                elif p.value in stated:
+                    feats.append("rule_elsewhere")
+                for q in sorted(stated - {p.value}):
+                    feats.append("rule_other=" + q)
+                yield Candidate(s.entity, p, o.entity, ev, feats)
 
 
 #: Things a document is about, that later sentences speak of without naming them.
