@@ -148,11 +148,8 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
     out = _Out(doc)
     spoken = ms
     if frames:  # 我市, 我局: mentions of what they refer to
-        refs = [
-            M(r.start, r.end, r.entity, True)
-            for r in references(doc, entities)
-            if r.via in _RULE_FRAMES
-        ]
+        found = references(doc, entities)
+        refs = [M(r.start, r.end, r.entity, True) for r in found if r.via in _RULE_FRAMES]
         spoken = sorted(ms + refs, key=lambda m: (m.start, -m.end))
     ac, words, rels = _triggers()
     trig = [(s, e, words[i]) for i, s, e in ac.find_matches_as_indexes(text)]
@@ -242,6 +239,7 @@ class _Sentence:
         self.text, self.sent, self.cls, self.ms = text, sent, cls, ms
         self.home, self.pair, self.main_event = home, pair, main_event
         self._ends: dict[int, int] | None = None
+        self._quals: frozenset[int] | None = None
         self._loc: dict[tuple[int, bool], bool] = {}
         self.previous: list[M] = []  # the mentions of the sentence before
 
@@ -255,6 +253,8 @@ class _Sentence:
         for m in self.ms:
             if not (a <= m.start and m.end <= b and (m.top or not top)):
                 continue
+            if top and m.start in self._qualifiers():
+                continue  # 湖南省长沙: only the innermost place of a chain acts
             if top and m.entity.type == A and self.text.startswith(_cues(), m.end):
                 # 南京市委副书记、市长季建业: the body is a title; the party is its place
                 inner = [
@@ -285,6 +285,22 @@ class _Sentence:
             while start in ends and ends[start] < start:
                 start = ends[start]
         return self.text[max(0, start - 1) : start] in ("在", "于", "赴", "到")
+
+    def _qualifiers(self) -> frozenset[int]:
+        """Starts of the places that qualify the place right after them, which they
+        contain (湖南省 in 湖南省长沙、株洲; 上海 in 上海浦东新区)."""
+        if self._quals is None:
+            starts: dict[int, M] = {}
+            for n in self.ms:
+                if n.entity.type == P and n.top and n.entity.code:
+                    starts.setdefault(n.start, n)
+            self._quals = frozenset(
+                m.start
+                for m in starts.values()
+                if m.end in starts
+                and m.entity.code in tables.ancestors(starts[m.end].entity.code or "")
+            )
+        return self._quals
 
     def _place_ends(self) -> dict[int, int]:
         if self._ends is None:
@@ -585,7 +601,10 @@ _RULE_FRAMES = frozenset(["home", "author"])
 
 
 def _plural_cooperation(
-    x: _Sentence, st: list[tuple[int, int, str]], rels: dict[str, tuple[str, ...]], out: _Out
+    x: _Sentence,
+    st: list[tuple[int, int, str]],
+    rels: dict[str, tuple[str, ...]],
+    out: _Out,
 ) -> None:
     """Parties named together as one subject of a cooperation word cooperate pairwise:
     a list (宜昌、荆州、荆门三市深化合作; A、B和C加强协作) or a word standing for
@@ -636,7 +655,8 @@ def _membership(
     for s, _e, w in st:
         if w not in ("包括", "组成"):
             continue
-        first = next((m for m in x.ms if m.top), None)
+        # the sentence's subject: its first region or place (《规划》明确,X都市圈…组成)
+        first = next((m for m in x.ms if m.top and m.entity.type in PARTNERS), None)
         reg = [m for m in regions if m.end <= s and m is first]
         starts_list = x.text[x.sent.start : s].strip(" 主要") == ""
         region = reg[0].entity if reg else (prev if starts_list else None)
@@ -644,8 +664,8 @@ def _membership(
             continue
         start = reg[0].end if reg else x.sent.start
         places = [m for m in x.between(start, x.sent.end, frozenset([P]))]
-        heads = {
-            m.entity.id
+        heads = {  # 德阳市旌阳区: the city qualifies its district here
+            (m.start, m.end)
             for m, n in zip(places, places[1:], strict=False)
             if n.start == m.end
             and m.entity.code
@@ -653,7 +673,7 @@ def _membership(
             and m.entity.code in tables.ancestors(n.entity.code)
         }
         for m in places:
-            if m.entity.id not in heads:
+            if (m.start, m.end) not in heads:
                 out.add(m.entity, Predicate.PART_OF, region, x.sent, "members")
     return regions[-1].entity if regions else prev
 
