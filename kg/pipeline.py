@@ -28,6 +28,7 @@ from kg.extract.combine import combine
 from kg.extract.segmenter import cut
 from kg.models import Models, shipped
 from kg.relations import find_relations
+from kg.relations.frames import home_places
 from kg.resolve import resolve
 from kg.text.segment import sentences
 from kg.types import Document, Extraction, Mention, Span
@@ -95,10 +96,13 @@ def extract(doc: Document, *, models: Models | None = None) -> Extraction:
     m = shipped() if models is None else models
     parts = split(doc) if not m.rules_only else None
     entities = resolve(doc, mentions(doc, m, parts))
+    if m.frames:
+        entities += home_places(doc, entities)
     relations = find_relations(
         doc,
         entities,
         model=m.relations,
+        frames=m.frames,
         sentences=parts.spans if parts else None,
         words=parts.words if parts else None,
     )

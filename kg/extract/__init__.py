@@ -65,7 +65,7 @@ def find_mentions(doc: Document) -> list[Mention]:
     text = doc.norm
     hits = _scan(text)
     ctx = document_context(doc)
-    found = places.place_mentions(text, hits, ctx)
+    found = places.place_mentions(text, hits, ctx) + places.township_mentions(text)
     known = names.known_mentions(hits["name"])
     titles = names.title_mentions(text)
     proposals = names.proposal_mentions(text)

@@ -55,9 +55,40 @@ def kept_rule_mentions(
             and m.type in _NESTABLE
             or tagged.inside_longer(*k)
             and (m.type in _NESTABLE or rule_cover.inside_longer(*k))
+            or m.rule in DEFINITIONAL
+            and not tagged.overlaps(*k)
+            and not rule_cover.inside_longer(*k)
         ):
             out.append(m)
     return out
+
+
+#: Rules that read a name off an explicit form (a table of known names, a template
+#: around a place, a byline, the proposal answered, a place abroad after its country):
+#: the tagger, which has seen few of them, cannot overrule them where it saw nothing.
+DEFINITIONAL = frozenset(
+    ["known", "template", "outlet", "proposal", "country", "foreign", "township"]
+)
+
+
+def mended(tagged: Sequence[Tagged], rules: Sequence[Mention]) -> list[Tagged]:
+    """The tagger's names with a rule's name put back where the tagger cut it into
+    pieces that tile it exactly (2021年淮海经济区协同 | 发展座谈会)."""
+    starts = {t.start: t for t in tagged}
+    out = list(tagged)
+    for r in rules:
+        s, e = r.span.start, r.span.end
+        pieces: list[Tagged] = []
+        k = s
+        while k < e and k in starts and starts[k].end <= e:
+            pieces.append(starts[k])
+            k = starts[k].end
+        if k == e and len(pieces) >= 2:
+            conf = min(p.confidence for p in pieces)
+            out = [t for t in out if t not in pieces] + [Tagged(s, e, r.type, conf)]
+            for p in pieces:
+                starts.pop(p.start, None)
+    return sorted(out, key=lambda t: (t.start, t.end))
 
 
 def combine(
@@ -73,7 +104,7 @@ def combine(
         by_span.setdefault((m.span.start, m.span.end), []).append(m)
     out: list[Mention] = []
     starts = {m.span.start for m in rules if m.type in _NESTABLE or m.rule == "known"}
-    for t in [p for t0 in tagged for p in trimmed(text, t0, starts)]:
+    for t in [p for t0 in mended(tagged, rules) for p in trimmed(text, t0, starts)]:
         surface = text[t.start : t.end]
         same = [m for m in by_span.get((t.start, t.end), []) if m.type == t.type]
         if same:
@@ -117,6 +148,12 @@ _CONJUNCTIONS = ("以及", "及", "和", "与", "、")
 
 
 @cache
+def _heads(typ: EntityType) -> tuple[str, ...]:
+    """The name heads of a type in the suffix table (集团, 公司 for a company)."""
+    return tuple(r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == typ.value)
+
+
+@cache
 def _boundary_words() -> tuple[str, ...]:
     words = [r["word"] for r in tables.tsv("boundaries.tsv") if len(r["word"]) >= 2]
     return tuple(sorted(words, key=len, reverse=True))
@@ -126,15 +163,19 @@ def trimmed(text: str, t: Tagged, starts: frozenset[int] | set[int]) -> list[Tag
     """A name's edges checked against what names never hold (regions, zones, bodies and
     companies): an opening year (2021年淮海经济区), an opening boundary verb before a
     name the rules know (明确重庆都市圈, 北临京津冀), and two names joined by a
-    conjunction (长三角及杭州都市圈: 长三角, 杭州都市圈). ``starts``: where the rules'
-    places, regions and known names begin.
+    conjunction (长三角及杭州都市圈: 长三角, 杭州都市圈; 长沙城投与湘江集团: the left
+    company opens with a place, the right one ends in a company's head; bodies keep
+    their 和, as 发展和改革委员会 does). ``starts``: where
+    the rules' places, regions and known names begin.
 
     >>> [(x.start, x.end) for x in trimmed("长三角及杭州都市圈", Tagged(0, 9, EntityType.REGION, 0.9), {0, 4})]
     [(0, 3), (4, 9)]
     """
+    s, e = _balanced(text, t.start, t.end)
+    if e <= s:
+        return []
     if t.type not in _TRIMMED:
-        return [t]
-    s, e = t.start, t.end
+        return [Tagged(s, e, t.type, t.confidence)]
     y = _YEAR.match(text, s, e)
     if y and e - y.end() >= 2:
         s = y.end()
@@ -142,12 +183,48 @@ def trimmed(text: str, t: Tagged, starts: frozenset[int] | set[int]) -> list[Tag
         if text.startswith(w, s) and s + len(w) in starts and e - s - len(w) >= 2:
             s += len(w)
             break
+    heads = _heads(t.type)
     for k in range(s + 2, e - 2):
         for c in _CONJUNCTIONS:
-            if text.startswith(c, k) and k + len(c) in starts and s in starts:
-                right = Tagged(k + len(c), e, t.type, t.confidence)
+            if not text.startswith(c, k) or s not in starts:
+                continue
+            r = k + len(c)
+            company = t.type == EntityType.COMPANY and e - r >= 3 and text.endswith(heads, r, e)
+            if r in starts or company:
+                right = Tagged(r, e, t.type, t.confidence)
                 return [Tagged(s, k, t.type, t.confidence), *trimmed(text, right, starts)]
     return [Tagged(s, e, t.type, t.confidence)]
+
+
+_OPEN_MARKS = {"(": ")", "（": "）", "《": "》", "〈": "〉"}
+_CLOSE_MARKS = {v: k for k, v in _OPEN_MARKS.items()}
+
+
+def _balanced(text: str, s: int, e: int) -> tuple[int, int]:
+    """``[s, e)`` without a bracket or title mark it opens and never closes (cut before
+    it), nor one it closes and never opened (cut after it): a name holds its brackets
+    whole (关于…的建议(第215号 is the proposal's title and the start of its number;
+    规划》的通知 the end of one title and a word after it).
+
+    >>> _balanced("关于加快建设的建议(第215号建议", 0, 17), _balanced("印发《规划》的通知", 3, 9)
+    ((0, 9), (7, 9))
+    """
+    stack: list[int] = []
+    start = s
+    for k in range(s, e):
+        ch = text[k]
+        if ch in _OPEN_MARKS:
+            stack.append(k)
+        elif ch in _CLOSE_MARKS:
+            if stack and text[stack[-1]] == _CLOSE_MARKS[ch]:
+                stack.pop()
+            elif not stack:
+                start = k + 1
+    end = stack[0] if stack else e
+    if start > s:  # what follows a title's end opens with 的 and the like: not a name's start
+        while start < end and text[start] in "的之和与及、":
+            start += 1
+    return (start, end) if start < end else (s, s)
 
 
 #: Endings of township names (no division code: the national table stops at counties).

@@ -330,3 +330,58 @@ def _resolve_char(ch: str, local: Initials, ctx: Context) -> tuple[str, str, str
         code = f"{names[name]:06d}" if name in names else None
         return (name, typ, code)
     return None
+
+
+#: A count of townships closing a list of their names (鹅埠、赤石、小漠、鲘门四镇).
+_TOWN_COUNT = re.compile(r"(等)?([两二三四五六七八九十]|\d{1,2})个?(镇|乡|街道)")
+_COUNTS = {
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_ITEM_SEPARATORS = "、和及与"
+
+
+def township_mentions(text: str) -> list[Mention]:
+    """Townships named in a list closed by their count (鹅湖、石坪、董团三镇): each name
+    is a place (鹅湖镇), without a division code (the national table stops at
+    counties). The list is read leftwards from the count; the first name is as long as
+    the second. A name that is a division form is left to the division rules.
+
+    >>> [(m.surface, m.canonical) for m in township_mentions("整体划入鹅湖、石坪、董团三镇管理。")]
+    [('鹅湖', '鹅湖镇'), ('石坪', '石坪镇'), ('董团', '董团镇')]
+    """
+    out: list[Mention] = []
+    forms = tables.place_forms()
+    for m in _TOWN_COUNT.finditer(text):
+        n = _COUNTS.get(m.group(2)) or int(m.group(2))
+        items: list[tuple[int, int]] = []
+        pos = m.start()
+        while len(items) < n:
+            sep = max(text.rfind(c, max(0, pos - 4), pos) for c in _ITEM_SEPARATORS)
+            if sep >= 0 and 2 <= pos - sep - 1 <= 3 and len(items) < n - 1:
+                items.insert(0, (sep + 1, pos))
+                pos = sep
+                continue
+            size = items[0][1] - items[0][0] if items else 2
+            items.insert(0, (pos - size, pos))
+            break
+        if len(items) != n and not m.group(1):
+            continue
+        if not all(
+            all("\u4e00" <= ch <= "\u9fff" for ch in text[a:b]) and a >= 0 for a, b in items
+        ):
+            continue
+        for a, b in items:
+            name = text[a:b]
+            if name in forms:
+                continue
+            out.append(Mention(Span(a, b), name, EntityType.PLACE, "township", name + m.group(3)))
+    return out

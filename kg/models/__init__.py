@@ -39,12 +39,15 @@ TAGGER_FORMAT = "policy-kg tagger 1"
 
 @dataclass(frozen=True)
 class Models:
-    """The learned parts the pipeline uses; ``None`` for a part left to the rules."""
+    """The learned parts the pipeline uses; ``None`` for a part left to the rules.
+    ``frames``: whether the rules read the document's frames (我市, lists as one
+    subject); the relation model's own setting when there is one."""
 
     tagger: Tagger | None = None
     rule_confidence: Mapping[str, float] = field(default_factory=dict)
     relations: RelationModel | None = None
     digest: str = "rules"
+    frames: bool = True
 
     @property
     def rules_only(self) -> bool:
@@ -93,7 +96,8 @@ def load(folder: Path) -> Models:
     rel = RelationModel.load(rel_path) if rel_path.is_file() else None
     if tagger is None and rel is None:
         return Models()
-    return Models(tagger, conf, rel, folder_digest(folder))
+    frames = rel.frames if rel is not None else True
+    return Models(tagger, conf, rel, folder_digest(folder), frames)
 
 
 @cache

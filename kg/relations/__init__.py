@@ -23,7 +23,7 @@ from kg.extract.segmenter import cut
 from kg.extract.spans import Sorted, maximal
 from kg.gcpause import without_gc
 from kg.relations.candidates import candidates, relation_key
-from kg.relations.frames import references
+from kg.relations.frames import deixis, references
 from kg.relations.scorer import RelationModel
 from kg.text.segment import clauses, sentences
 from kg.text.segment import sentences as split_sentences
@@ -93,6 +93,7 @@ def find_relations(
     entities: list[Entity],
     *,
     model: RelationModel | None = None,
+    frames: bool = True,
     sentences: Sequence[Span] | None = None,
     words: Sequence[Sequence[str]] | None = None,
 ) -> list[Relation]:
@@ -104,7 +105,7 @@ def find_relations(
     :mod:`kg.relations.candidates`), and those below their predicate's cut-off
     (chosen on held-out documents by ``kg train``) are left out.
     """
-    rules = rule_relations(doc, entities, frames=model.frames if model is not None else True)
+    rules = rule_relations(doc, entities, frames=frames)
     if model is None:
         return rules
     stated = [r for r in rules if r.source == Source.TEXT]
@@ -176,6 +177,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         _parties_in_names(ctx, out)
         _member_roles(ctx, out)
         if frames:
+            ctx.groups = _counted_groups(ctx, previous)
             _plural_cooperation(ctx, st, rels, out)
         prev_region = _membership(ctx, st, prev_region, out)
         previous = sm
@@ -242,19 +244,26 @@ class _Sentence:
         self._quals: frozenset[int] | None = None
         self._loc: dict[tuple[int, bool], bool] = {}
         self.previous: list[M] = []  # the mentions of the sentence before
+        #: words standing for a list named just before (三市, 双方): (start, end, entities)
+        self.groups: list[tuple[int, int, list[Entity]]] = []
 
     def clause(self, pos: int) -> Span:
         if self.cls is None:  # split only when a rule asks
             self.cls = clauses(self.text, self.sent)
         return next((c for c in self.cls if c.start <= pos < c.end), self.sent)
 
-    def between(self, a: int, b: int, types: frozenset[EntityType], top: bool = True) -> list[M]:
+    def between(
+        self, a: int, b: int, types: frozenset[EntityType], top: bool = True, acting: bool = True
+    ) -> list[M]:
+        """The mentions of ``types`` in ``[a, b)`` (top-level ones unless ``top`` is
+        False); of a chain of places, only the innermost when they ``act`` (湖南省长沙:
+        the province qualifies its city), all of them when they say where."""
         out = []
         for m in self.ms:
             if not (a <= m.start and m.end <= b and (m.top or not top)):
                 continue
-            if top and m.start in self._qualifiers():
-                continue  # 湖南省长沙: only the innermost place of a chain acts
+            if top and acting and m.start in self._qualifiers():
+                continue
             if top and m.entity.type == A and self.text.startswith(_cues(), m.end):
                 # 南京市委副书记、市长季建业: the body is a title; the party is its place
                 inner = [
@@ -290,16 +299,7 @@ class _Sentence:
         """Starts of the places that qualify the place right after them, which they
         contain (湖南省 in 湖南省长沙、株洲; 上海 in 上海浦东新区)."""
         if self._quals is None:
-            starts: dict[int, M] = {}
-            for n in self.ms:
-                if n.entity.type == P and n.top and n.entity.code:
-                    starts.setdefault(n.start, n)
-            self._quals = frozenset(
-                m.start
-                for m in starts.values()
-                if m.end in starts
-                and m.entity.code in tables.ancestors(starts[m.end].entity.code or "")
-            )
+            self._quals = _qualifier_starts(self.ms)
         return self._quals
 
     def _place_ends(self) -> dict[int, int]:
@@ -463,8 +463,13 @@ def _coordinated_subject(x: _Sentence, types: frozenset[EntityType]) -> list[Ent
     if not ms:
         return []
     got = [ms[0]]
+    quals = {n.start: n.end for n in x.ms if n.top and n.start in x._qualifiers()}
     for m in ms[1:]:
-        gap = x.text[got[-1].end : m.start]
+        gap_end = m.start
+        for q_start, q_end in quals.items():  # 与上海闵行区: a qualifier is no gap
+            if q_end == m.start and q_start > got[-1].end:
+                gap_end = q_start
+        gap = x.text[got[-1].end : gap_end]
         if gap in ("与", "和", "、", "及", "同"):
             got.append(m)
         elif m.start == got[-1].end and _nested(got[-1].entity, m.entity):
@@ -520,7 +525,7 @@ def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     at = x.text.rfind("在", c.start, s)
     if at < 0:
         return
-    where = [m.entity for m in x.between(at, s, frozenset([P, EntityType.ZONE]))]
+    where = [m.entity for m in x.between(at, s, frozenset([P, EntityType.ZONE]), acting=False)]
     if x.text.startswith(_HOME_WORDS, at + 1) and x.home:
         where.append(x.home)
     events = [m.entity for m in x.between(c.start, at, _EVENTISH, top=False)]
@@ -540,7 +545,9 @@ def _located(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     things_t = frozenset([C, ORG, EntityType.ZONE, EntityType.CLUSTER])
     if w in _LIES_IN:
         things = [m.entity for m in x.between(c.start, s, things_t | {P}) if not x.locative(m)]
-        where = x.between(e, c.end, frozenset([P, EntityType.REGION, EntityType.ZONE]))
+        where = x.between(
+            e, c.end, frozenset([P, EntityType.REGION, EntityType.ZONE]), acting=False
+        )
         if w not in ("位于", "坐落"):
             # 处于/地处 say where only when a name follows at once (地处长江流域, not
             # 处于…的关键时期); a chain of names joined at once counts whole
@@ -559,7 +566,7 @@ def _located(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         at = x.text.rfind("在", x.sent.start, s)
         if at < 0:
             return
-        places = [m.entity for m in x.between(at, s, frozenset([P]))]
+        places = [m.entity for m in x.between(at, s, frozenset([P]), acting=False)]
         things = [m.entity for m in x.between(x.sent.start, at, things_t)]
     for t, p in itertools.product(_uniq(things), _uniq(places)):
         out.add(t, Predicate.LOCATED_IN, p, x.sent, "located")
@@ -614,10 +621,69 @@ def _plural_cooperation(
             continue
         c = x.clause(s)
         group = _subject_group(x, c.start, s)
+        if not group:  # 三市将进一步深化合作: the list the count word stands for
+            near = [g for g in x.groups if c.start <= g[0] and g[1] <= s]
+            if near:
+                gap = x.text[near[-1][1] : s]
+                if len(gap) <= 16 and not any(ch in _STOPS for ch in gap):
+                    group = near[-1][2]
         ents = [e for e in _uniq(group) if e.type in PARTIES]
         for a, b in itertools.combinations(ents, 2):
             if not _nested(a, b):
                 out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "plural-subject")
+
+
+def _counted_groups(x: _Sentence, previous: list[M]) -> list[tuple[int, int, list[Entity]]]:
+    """The words of this sentence that stand for a list of parties named just before
+    (三市, 两地, 双方), with the parties: the nearest list before the word, in this
+    sentence or the one before, that has exactly as many parties as the word counts
+    (宜宾、泸州、自贡三市…,三市将深化合作). A count no list matches refers to nothing."""
+    ac, rows = deixis()
+    out: list[tuple[int, int, list[Entity]]] = []
+    sent_text = x.text[x.sent.start : x.sent.end]
+    for idx, a, b in ac.find_matches_as_indexes(sent_text):
+        d = rows[idx]
+        if d.refers != "parties" or d.number < 2:
+            continue
+        s, e = x.sent.start + a, x.sent.start + b
+        quals = x._qualifiers() | _qualifier_starts(previous)
+        cands = [
+            m
+            for m in previous + x.ms
+            if m.top and m.end <= s and m.entity.type in PARTIES and m.start not in quals
+        ]
+        cands.sort(key=lambda m: (m.start, m.end))
+        group: list[M] = []
+        for m in reversed(cands):
+            if not group:
+                group = [m]
+                continue
+            joint = x.text[m.end : group[0].start]
+            if joint in _LIST_JOINERS or joint == "":
+                group.insert(0, m)
+            elif len(group) == d.number:
+                break
+            else:
+                group = [m]
+            if len(group) == d.number:
+                break
+        ents = _uniq([m.entity for m in group])
+        if len(ents) == d.number:
+            out.append((s, e, ents))
+    return out
+
+
+def _qualifier_starts(ms: list[M]) -> frozenset[int]:
+    """Starts of the places among ``ms`` that qualify the place right after them."""
+    starts: dict[int, M] = {}
+    for n in ms:
+        if n.entity.type == P and n.top and n.entity.code:
+            starts.setdefault(n.start, n)
+    return frozenset(
+        m.start
+        for m in starts.values()
+        if m.end in starts and m.entity.code in tables.ancestors(starts[m.end].entity.code or "")
+    )
 
 
 def _subject_group(x: _Sentence, start: int, trigger: int) -> list[Entity]:
@@ -629,7 +695,7 @@ def _subject_group(x: _Sentence, start: int, trigger: int) -> list[Entity]:
         return []
     last = ms[-1]
     gap = x.text[last.end : trigger]
-    if any(ch in _STOPS for ch in gap) or len(gap) > 8:
+    if any(ch in _STOPS for ch in gap) or len(gap) > 16:
         return []
     same = [m for m in ms if (m.start, m.end) == (last.start, last.end)]
     if len(same) >= 2:  # a word standing for several parties (双方, 三地)

@@ -33,7 +33,7 @@ from kg.extract import document_context, tables
 from kg.resolve import normalise_name
 from kg.types import Document, Entity, EntityType
 
-__all__ = ["Ref", "Deixis", "deixis", "references"]
+__all__ = ["Ref", "Deixis", "deixis", "home_places", "references"]
 
 _PARTY_TYPES = frozenset(
     [EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION]
@@ -91,6 +91,44 @@ def _home(doc: Document, entities: Sequence[Entity]) -> dict[str, Entity]:
         e = by_id.get(f"Place/{code}")
         if e is not None:
             out[level] = e
+    return out
+
+
+def home_places(doc: Document, entities: Sequence[Entity]) -> list[Entity]:
+    """The author's own places that the document speaks of only as 我市/我省 (never by
+    name): entities without mentions, so that the relations those words carry have an
+    end (the words themselves are never aliases)."""
+    ac, rows = deixis()
+    levels = {
+        rows[i].level or "city"
+        for i, _s, _e in ac.find_matches_as_indexes(doc.norm)
+        if rows[i].refers == "home"
+    }
+    if not levels:
+        return []
+    ctx = document_context(doc)
+    have = {e.id for e in entities}
+    divs = tables.divisions()
+    out = []
+    for level in sorted(levels):
+        code = ctx.home.get(level) or (ctx.home.get("city") if level == "county" else None)
+        if code is None or f"Place/{code}" in have:
+            continue
+        d = divs[code]
+        have.add(f"Place/{code}")
+        out.append(
+            Entity(
+                f"Place/{code}",
+                d.name,
+                EntityType.PLACE,
+                (),
+                code,
+                d.longitude,
+                d.latitude,
+                (),
+                1.0,
+            )
+        )
     return out
 
 

@@ -13,6 +13,7 @@ corpus), so rule-driven figures stay somewhat optimistic.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -182,7 +183,7 @@ def cross_validate(
             folder = Path(tmp)
             if any(use[:2]):
                 train(train_docs, folds, folder, relations=use[1], frames=use[2])
-            models = load(folder)
+            models = dataclasses.replace(load(folder), frames=use[2])
             score = Score()
             for d in test:
                 obj = extraction_to_dict(extract(d.doc, models=models))
