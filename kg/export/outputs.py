@@ -316,7 +316,7 @@ def write_outputs(
 
             remove_stale_temps(Path(fragments) / DIRNAME)
             parts = Fragments(fragments, staging=gen.staging, previous=out)
-        written = _write_outputs(result, gen.staging, info, parallel, parts)
+        written = _write_outputs(result, gen.staging, info, parallel, parts, previous=out)
         if shards:
             from kg.export.shards import write_shards
 
@@ -330,6 +330,7 @@ def _write_outputs(
     info: BuildInfo | None,
     parallel: bool | None,
     parts: Fragments | None,
+    previous: Path | None = None,
 ) -> list[Path]:
     from kg.export.atomic import write_text
     from kg.export.buildinfo import from_result, write_build_info
@@ -366,24 +367,42 @@ def _write_outputs(
             lambda: [_write_jsonl(extractions, out / "extractions.jsonl", parts, minimum, graph)],
         )
 
-    if not _fork_rdf(graph, parallel):
-        from kg.export.rdf import write_rdf
+    # the SPARQL store is written with the RDF files, by the process writing them; a
+    # fresh load runs in a thread of its own while the other outputs are written
+    from kg.export.store import STORE_DIR, StoreWriter
 
-        written = write_rdf(graph, out, fragments=parts)
-        for task in tasks:
-            written += task()
-        return sorted(written)
+    store = StoreWriter(out / STORE_DIR, previous / STORE_DIR if previous is not None else None)
+
+    def rdf_and_store(tasks: Callable[[], list[Path]]) -> list[Path]:
+        from kg.export.rdf import write_rdf  # loaded already, or now in this process only
+
+        try:
+            done = write_rdf(graph, out, fragments=parts, store=store)
+            done += tasks()
+            done += store.wait()
+        except BaseException:
+            store.abort()
+            raise
+        return done
+
+    if not _fork_rdf(graph, parallel):
+
+        def all_tasks() -> list[Path]:
+            return [p for task in tasks for p in task()]
+
+        return sorted(rdf_and_store(all_tasks))
     # two processes: a forked one writes the four RDF files (the longest), this
     # one the other outputs, and the forked one then takes those not yet taken
     queue = _TaskQueue(len(tasks))
 
-    def child(graph: KnowledgeGraph, out: Path) -> list[Path]:
-        from kg.export.rdf import write_rdf  # loaded already, or now in this process only
-
-        done = write_rdf(graph, out, fragments=parts)
+    def taken() -> list[Path]:
+        done: list[Path] = []
         while (i := queue.take()) is not None:
             done += tasks[i]()
         return done
+
+    def child(graph: KnowledgeGraph, out: Path) -> list[Path]:
+        return rdf_and_store(taken)
 
     job = _Forked(child, graph, out)
     written = []

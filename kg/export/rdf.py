@@ -67,6 +67,7 @@ from kg.vocab import (
 
 if TYPE_CHECKING:
     from kg.export.fragments import Fragments, KeptFile
+    from kg.export.store import StoreWriter
 
 #: Named graph of the merged entity descriptions.
 ENTITIES_GRAPH = URIRef(ID_NS + "graph/entities")
@@ -960,7 +961,11 @@ def _by_subject(statements: list[Statement], size: int = 20_000) -> Iterator[lis
 
 
 def write_rdf(
-    graph: KnowledgeGraph, out_dir: str | Path, *, fragments: Fragments | None = None
+    graph: KnowledgeGraph,
+    out_dir: str | Path,
+    *,
+    fragments: Fragments | None = None,
+    store: StoreWriter | None = None,
 ) -> list[Path]:
     """Write ``graph.ttl``, ``graph.trig``, ``graph.jsonld`` and ``graph.nq`` into ``out_dir``.
 
@@ -972,6 +977,9 @@ def write_rdf(
     and machine. With ``fragments`` (a cache folder), each document's part of
     the files is kept and reused by the next build while its inputs stay the
     same (see :mod:`kg.export.fragments`); the files are the same either way.
+    With ``store``, the SPARQL store is written alongside (see
+    :class:`kg.export.store.StoreWriter`: it is given each named graph as it is
+    built, and the files once complete; its folder is not among the paths returned).
     Returns the written paths in the order of :data:`RDF_FILES`.
     """
     from kg.export.fragments import code_digest, digest, kept_file, kept_parts, open_store
@@ -1008,7 +1016,10 @@ def write_rdf(
 
                 builder.pinyin = pinyin
             documents = builder.documents()
-            # a document's named graph, built once for the four files (if at all)
+            if store is not None:
+                store.begin(builder, documents)
+            # a document's named graph, built once for the four files and the
+            # store (if at all)
             graph_of = lru_cache(maxsize=1)(builder.document_graph)
             w_json = _JsonLd(f_json, ctx)
             w_json.begin()
@@ -1048,10 +1059,16 @@ def write_rdf(
 
                 kept_parts((f_ttl, f_json), key, own)
                 w_json.first = False
+                if store is not None:
+                    store.document(doc, graph_of)
+            if store is not None:
+                store.shared(builder.shared_graphs(), (str(ENTITIES_GRAPH), str(GAZETTEER_GRAPH)))
             for trig_text, quads in shared:
                 f_trig.write(trig_text.encode("utf-8"))
                 f_nq.write(quads.encode("utf-8"))
             w_json.end()
+        if store is not None:
+            store.finish(nq, ttl)
     except OSError as exc:
         raise OutputError(f"{out}: cannot write RDF: {exc}") from exc
     return paths
