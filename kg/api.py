@@ -14,7 +14,6 @@ rdflib, SPARQL (the saved queries included), the HTML page and every export.
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -95,6 +94,8 @@ class Graph:
         self.min_confidence = result.min_confidence if result is not None else min_confidence
         self._result = result
         self._store: ox.Store | None = None
+        #: The build folder the graph was read from (:meth:`load`), whose store answers queries.
+        self._out_dir: Path | None = None
 
     # ------------------------------------------------------------------ construction
 
@@ -116,10 +117,13 @@ class Graph:
         graph = read_graph_json(out / "graph.json")
         if (out / "build.json").exists():
             info = read_build_info(out / "build.json")
-            return cls(
+            loaded = cls(
                 graph, read=info.read, skipped=info.skipped, min_confidence=info.min_confidence
             )
-        return cls(graph)
+        else:
+            loaded = cls(graph)
+        loaded._out_dir = out
+        return loaded
 
     # ------------------------------------------------------------------ contents
 
@@ -234,25 +238,27 @@ class Graph:
         return to_dataset(self.graph)
 
     def _oxigraph(self) -> ox.Store:
+        """The store queries run on: the build folder's SPARQL store when the graph was
+        read from one that has it (opened read-only, at once), else the graph in memory,
+        in the same layout (named graphs, the merged graph as the default graph)."""
         if self._store is None:
-            import pyoxigraph as ox
+            from kg.export.store import graph_store, open_store
 
-            with warnings.catch_warnings():  # rdflib's N-Quads writer uses its own deprecated API
-                warnings.simplefilter("ignore", DeprecationWarning)
-                data = self.rdf().serialize(format="nquads", encoding="utf-8")
-            store = ox.Store()
-            store.load(data, format=ox.RdfFormat.N_QUADS)
-            self._store = store
+            store = open_store(self._out_dir) if self._out_dir is not None else None
+            self._store = store if store is not None else graph_store(self.graph)
         return self._store
 
     def query(self, sparql: str, **params: str) -> Any:
         """Run SPARQL, or a saved query by name with its parameters as keywords.
 
-        The default graph is the union of the named graphs and the usual prefixes
-        (``kgo:``, ``rdfs:``, ``prov:``, ``dcterms:``…) are predeclared, as in
-        ``kg query``. A ``SELECT`` gives a list of dicts, one per row, with
-        numbers as numbers and IRIs and text as strings (unbound variables left
-        out): ``pandas.DataFrame(rows)`` makes a table. An ``ASK`` gives a bool,
+        The default graph is the merged graph (each statement once, however many
+        documents state it; ``GRAPH ?doc { … }`` reaches one document's statements)
+        and the usual prefixes (``kgo:``, ``rdfs:``, ``prov:``, ``dcterms:``…) are
+        predeclared, as in ``kg query``. A graph read with :func:`load` is queried
+        on its build folder's SPARQL store when it has one. A ``SELECT`` gives a
+        list of dicts, one per row, with numbers as numbers and IRIs and text as
+        strings (unbound variables left out): ``pandas.DataFrame(rows)`` makes a
+        table. An ``ASK`` gives a bool,
         a ``CONSTRUCT`` a list of ``(subject, predicate, object)`` string triples.
         Entity parameters take a canonical name, an alias or an id
         (``party="郑州"`` is ``party="郑州市"``); an unknown name is an error listing
@@ -274,7 +280,7 @@ class Graph:
             res = run(store, sparql)
         if res.boolean is not None:
             return res.boolean
-        if res.triples:
+        if res.graph:
             return [
                 (_term_text(t.subject), _term_text(t.predicate), _term_text(t.object))
                 for t in res.triples

@@ -1,10 +1,13 @@
 """SPARQL over an exported graph, and the saved research questions in ``kg/queries``.
 
-The engine is pyoxigraph: ``OUT_DIR/graph.trig`` is loaded into an in-memory
-store and queries run with the default graph as the union of the named graphs,
-so a query without ``GRAPH`` sees everything and ``GRAPH ?doc { … }`` still
-reaches one document's statements. The usual prefixes (``kgo:``, ``rdfs:``,
-``prov:``, ``dcterms:``, …) are predeclared.
+The engine is pyoxigraph, over the SPARQL store ``kg build`` writes
+(``OUT_DIR/store``, opened read-only; see :mod:`kg.export.store`): its default
+graph is the merged graph, the union of the named graphs with each statement
+once, so a query without ``GRAPH`` sees everything, each fact once however many
+documents state it, and ``GRAPH ?doc { … }`` still reaches one document's
+statements. The usual prefixes (``kgo:``, ``rdfs:``, ``prov:``, ``dcterms:``, …)
+are predeclared. Answers are written out as they come (:func:`stream`), in
+bounded chunks, each write checked.
 
 A saved query is a ``.rq`` file whose first line is a comment giving its one-line
 description; ``# param NAME KIND DEFAULT`` lines declare parameters, which are
@@ -36,17 +39,19 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import json
 import re
+import time
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import KGError, OutputError, UnknownNameError
+from kg.errors import KGError, UnknownNameError
 from kg.types import EntityType
 from kg.vocab import PREFIXES
 
@@ -149,6 +154,8 @@ class QueryResult:
     rows: tuple[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = field(default_factory=tuple)
+    #: Whether the answer is a graph (``CONSTRUCT``, ``DESCRIBE``), triples or none.
+    graph: bool = False
 
     def values(self, variable: str) -> list[str]:
         """The lexical values of one variable, row by row (``""`` when unbound)."""
@@ -314,7 +321,7 @@ _ENTITY_CLASSES = " ".join(f"kgo:{t.value}" for t in EntityType)
 
 
 def _select(store: ox.Store, sparql: str) -> list[tuple[str, ...]]:
-    answer = store.query(sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+    answer = store.query(sparql, prefixes=dict(PREFIXES))
     assert isinstance(answer, ox.QuerySolutions)
     variables = [v.value for v in answer.variables]
     return [tuple(_lexical(sol[v]) for v in variables) for sol in answer]
@@ -356,11 +363,7 @@ def resolve_entity(
     """
     iri = _entity_iri_of(value)
     if iri is not None:
-        ask = store.query(
-            f"ASK {{ {ox.NamedNode(iri)} rdfs:label ?l }}",
-            prefixes=dict(PREFIXES),
-            use_default_graph_as_union=True,
-        )
+        ask = store.query(f"ASK {{ {ox.NamedNode(iri)} rdfs:label ?l }}", prefixes=dict(PREFIXES))
         if bool(ask):
             return (ox.NamedNode(iri),)
     name = value.strip()
@@ -415,17 +418,45 @@ def resolve_document(store: ox.Store, value: str, *, param: str = "document") ->
 # ---------------------------------------------------------------------------
 
 
+#: A folder without a store whose graph.trig is larger than this has a note said about
+#: loading it into memory (a smaller one loads in a moment).
+NOTE_LOAD_BYTES = 64 << 20
+
+
+def open_graph_store(out_dir: str | Path) -> tuple[ox.Store, str | None]:
+    """The store of a folder ``kg build`` wrote, and a note when it had to be built now.
+
+    The folder's SPARQL store (``OUT_DIR/store``) is opened read-only, at once
+    whatever its size. A folder without one (written by an older version, or
+    holding RDF files only), or whose store belongs to another build than its
+    RDF files, has ``graph.trig`` loaded into memory instead, in the same layout,
+    and the note says so when that takes a while (a graph.trig larger than
+    :data:`NOTE_LOAD_BYTES`).
+    """
+    from kg.export.store import STORE_DIR, memory_store, open_store
+
+    store = open_store(out_dir)
+    if store is not None:
+        return store, None
+    folder = Path(out_dir)
+    note = None
+    trig = folder / "graph.trig"
+    if trig.is_file() and trig.stat().st_size > NOTE_LOAD_BYTES:
+        why = (
+            "its store belongs to another build"
+            if (folder / STORE_DIR).exists()
+            else "it has no SPARQL store (written by an older kg build, or RDF files only)"
+        )
+        note = (
+            f"note: {folder}: {why}; loading graph.trig into memory, which takes long for a "
+            f"large graph (kg build DOCS --out {folder} writes the store)"
+        )
+    return memory_store(folder), note
+
+
 def load_store(out_dir: str | Path) -> ox.Store:
-    """An in-memory store holding ``OUT_DIR/graph.trig``."""
-    path = Path(out_dir) / "graph.trig"
-    if not path.is_file():
-        raise OutputError(f"{path}: no graph.trig here; run 'kg build DOCS --out {out_dir}' first")
-    store = ox.Store()
-    try:
-        store.load(path=path, format=ox.RdfFormat.TRIG)
-    except (SyntaxError, OSError, ValueError) as exc:
-        raise OutputError(f"{path}: cannot load: {exc}") from exc
-    return store
+    """The store of a folder ``kg build`` wrote (see :func:`open_graph_store`)."""
+    return open_graph_store(out_dir)[0]
 
 
 _WHERE_RE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -460,8 +491,10 @@ def run(
     timeout: float | None = None,
     allow_service: bool = False,
 ) -> QueryResult:
-    """Run a SPARQL query (default graph = union of the named graphs).
+    """Run a SPARQL query and return its whole answer.
 
+    The default graph is the merged graph (each statement once; see
+    :mod:`kg.export.store`); ``GRAPH ?g { … }`` reaches the named graphs.
     ``params`` bind variables to RDF terms through a ``VALUES`` block (see
     :func:`with_values`); values are never spliced into the text as such.
     A ``SERVICE`` clause is refused unless ``allow_service``. With ``timeout``
@@ -469,48 +502,157 @@ def run(
     engine cannot be stopped inside this process, so the query goes on in a
     background thread until it ends (``kg query`` exits at once). The query
     runs in a thread in any case, so that Ctrl-C (``KeyboardInterrupt``) stops
-    the wait for it.
+    the wait for it. For answers of any size, :func:`stream` writes them out as
+    they come instead.
     """
-    for k in params or {}:
-        if not re.fullmatch(r"\w+", k):
-            raise QueryError(f"bad parameter name {k!r}")
-    if not allow_service and uses_service(sparql):
-        raise QueryError(SERVICE_REFUSED)
-    import threading
+    answer = Answer(store, sparql, params, timeout=timeout, allow_service=allow_service)
+    if answer.boolean is not None:
+        return QueryResult(boolean=answer.boolean)
+    if answer.graph:
+        return QueryResult(triples=tuple(answer.items()), graph=True)
+    return QueryResult(variables=answer.variables, rows=tuple(answer.items()))
 
-    outcome: list[QueryResult | BaseException] = []
-    done = threading.Event()
 
-    def evaluate() -> None:
+#: Rows or triples handed from the evaluating thread at a time.
+_BATCH = 1000
+
+
+class _Clock:
+    """The time a thread spent working, not counting the waits it was told of."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.waited = 0.0
+        self._since: float | None = None
+
+    def pause(self) -> None:
+        self._since = time.monotonic()
+
+    def resume(self) -> None:
+        if self._since is not None:
+            self.waited += time.monotonic() - self._since
+            self._since = None
+
+    def busy(self) -> float:
+        now = time.monotonic()
+        waiting = now - self._since if self._since is not None else 0.0
+        return now - self.start - self.waited - waiting
+
+
+class Answer:
+    """The answer of a query as it is evaluated, in a thread of its own.
+
+    Available at once: :attr:`boolean` (an ``ASK``), :attr:`graph` (a
+    ``CONSTRUCT`` or ``DESCRIBE``) or :attr:`variables` (a ``SELECT``); then
+    :meth:`items` gives the rows (tuples of terms, None when unbound) or the
+    triples, as the engine finds them, a batch at a time: memory holds a few
+    batches, never the whole answer. ``offset`` rows are skipped and at most
+    ``limit`` given. ``timeout`` bounds the time the engine works (the time the
+    reader of the items takes is not counted); past it, :meth:`items` raises
+    :class:`QueryError`. See :func:`run` for ``params`` and ``allow_service``.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        sparql: str,
+        params: Mapping[str, Binding] | None = None,
+        *,
+        timeout: float | None = None,
+        allow_service: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> None:
+        import queue
+        import threading
+
+        for k in params or {}:
+            if not re.fullmatch(r"\w+", k):
+                raise QueryError(f"bad parameter name {k!r}")
+        if not allow_service and uses_service(sparql):
+            raise QueryError(SERVICE_REFUSED)
+        self.timeout = timeout
+        self.boolean: bool | None = None
+        self.graph = False
+        self.variables: tuple[str, ...] = ()
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=4)
+        self._clock = _Clock()
+        text = with_values(sparql, params or {})
+        self._thread = threading.Thread(
+            target=self._evaluate, args=(store, text, limit, offset), name="kg-query", daemon=True
+        )
+        self._thread.start()
+        kind, value = self._next()
+        if kind == "boolean":
+            self.boolean = bool(value)
+        elif kind == "graph":
+            self.graph = True
+        else:
+            self.variables = value
+
+    def _put(self, item: tuple[str, Any]) -> None:
+        self._clock.pause()
         try:
-            outcome.append(_evaluate(store, with_values(sparql, params or {})))
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
-            outcome.append(exc)
+            self._queue.put(item)
         finally:
-            done.set()
+            self._clock.resume()
 
-    threading.Thread(target=evaluate, name="kg-query", daemon=True).start()
-    if not done.wait(timeout):
-        raise QueryError(f"the query ran longer than {timeout:g} s (--timeout)")
-    if isinstance(outcome[0], BaseException):
-        raise outcome[0]
-    return outcome[0]
+    def _evaluate(self, store: ox.Store, text: str, limit: int | None, offset: int) -> None:
+        try:
+            answer = store.query(text, prefixes=dict(PREFIXES))
+            if isinstance(answer, ox.QueryBoolean):
+                self._put(("boolean", bool(answer)))
+                return
+            it: Any
+            if isinstance(answer, ox.QueryTriples):
+                self._put(("graph", None))
+                it = iter(answer)
+            else:
+                variables = tuple(v.value for v in answer.variables)
+                self._put(("variables", variables))
+                it = (tuple(sol[v] for v in variables) for sol in answer)
+            if offset:
+                it = itertools.islice(it, offset, None)
+            if limit is not None:
+                it = itertools.islice(it, limit)
+            while batch := list(itertools.islice(it, _BATCH)):
+                self._put(("batch", batch))
+            self._put(("end", None))
+        except SyntaxError as exc:
+            self._put(("error", QueryError(f"SPARQL syntax error: {exc}")))
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            self._put(("error", QueryError(f"SPARQL query failed: {exc}")))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
+            self._put(("error", exc))
 
+    def _next(self) -> tuple[str, Any]:
+        import queue
 
-def _evaluate(store: ox.Store, sparql: str) -> QueryResult:
-    try:
-        answer = store.query(sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult(boolean=bool(answer))
-        if isinstance(answer, ox.QueryTriples):
-            return QueryResult(triples=tuple(answer))
-        variables = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(sol[v] for v in variables) for sol in answer)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from exc
-    except (OSError, ValueError, TypeError, RuntimeError) as exc:
-        raise QueryError(f"SPARQL query failed: {exc}") from exc
-    return QueryResult(variables=variables, rows=rows)
+        while True:
+            try:
+                kind, value = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                if self.timeout is not None and self._clock.busy() > self.timeout:
+                    raise QueryError(
+                        f"the query ran longer than {self.timeout:g} s (--timeout)"
+                    ) from None
+                continue
+            if kind == "error":
+                raise value
+            return kind, value
+
+    def items(self) -> Iterator[Any]:
+        """The rows (or triples) as they come; raises :class:`QueryError` on a failure
+        or when the engine has worked longer than the timeout."""
+        if self.boolean is not None:
+            return
+        while True:
+            kind, value = self._next()
+            if kind == "end":
+                return
+            yield from value
+            if self.timeout is not None and self._clock.busy() > self.timeout:
+                raise QueryError(f"the query ran longer than {self.timeout:g} s (--timeout)")
 
 
 def run_saved(
@@ -520,6 +662,21 @@ def run_saved(
     ``options`` as for :func:`run`."""
     q = saved_query(name)
     return run(store, q.text, bindings(q, values or {}, store), **options)
+
+
+def standalone(sparql: str) -> str:
+    """The query with ``PREFIX`` declarations for the predeclared prefixes it uses, for
+    endpoints that know none (``kg serve``, any SPARQL 1.1 endpoint).
+
+    >>> standalone("SELECT ?p WHERE { ?p a kgo:Place }").splitlines()[0]
+    'PREFIX kgo: <https://w3id.org/policykg/ontology#>'
+    """
+    used = [
+        f"PREFIX {k}: <{v}>"
+        for k, v in sorted(PREFIXES.items())
+        if re.search(rf"(?<![\w:<#-]){re.escape(k)}:", sparql)
+    ]
+    return "\n".join([*used, sparql])
 
 
 # ---------------------------------------------------------------------------
@@ -549,6 +706,10 @@ def _display(t: object) -> str:
 
 
 _MAX_CELL = 80  # display columns; longer cells (sentences) are cut in tables only
+#: A table's columns are as wide as their widest cell among its first rows (this many).
+TABLE_WIDTH_ROWS = 1000
+#: The size of the pieces of text the formatters give (and the writer writes), about.
+CHUNK_CHARS = 1 << 16
 
 
 def _width(s: str) -> int:
@@ -571,17 +732,40 @@ def _clip(s: str, width: int = _MAX_CELL) -> str:
     return "".join(out) + "…"
 
 
-def _table(result: QueryResult) -> str:
-    head = list(result.variables)
-    body = [[_clip(_display(t)) for t in row] for row in result.rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in body]) for i, h in enumerate(head)]
-    lines = [
-        "  ".join(_pad(h, w) for h, w in zip(head, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
-    lines.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
-    return "\n".join(lines)
+def _table(variables: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """An aligned table, line by line: the columns are as wide as the widest cell of the
+    first :data:`TABLE_WIDTH_ROWS` rows (later, wider cells stretch their line only)."""
+    head = list(variables)
+    it = iter(rows)
+    first = [[_clip(_display(t)) for t in row] for row in itertools.islice(it, TABLE_WIDTH_ROWS)]
+    widths = [max([_width(h)] + [_width(r[i]) for r in first]) for i, h in enumerate(head)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+
+    yield line(head)
+    yield "  ".join("-" * w for w in widths) + "\n"
+    n = 0
+    for r in first:
+        yield line(r)
+        n += 1
+    for row in it:
+        yield line([_clip(_display(t)) for t in row])
+        n += 1
+    yield f"({n} row{'s' if n != 1 else ''})\n"
+
+
+def _csv(variables: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(variables)
+    for row in rows:
+        w.writerow([_lexical(t) for t in row])
+        if buf.tell() >= CHUNK_CHARS:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def _json_term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
@@ -597,36 +781,171 @@ def _json_term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
     return out
 
 
-def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """The result as an aligned table, CSV (lexical values) or SPARQL 1.1 JSON results."""
+def _json(variables: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """SPARQL 1.1 JSON results, as ``json.dumps(…, ensure_ascii=False, indent=1)`` writes
+    the whole document, one binding at a time."""
+    head = json.dumps({"vars": list(variables)}, ensure_ascii=False, indent=1)
+    yield '{\n "head": ' + head.replace("\n", "\n ") + ',\n "results": {\n  "bindings": ['
+    sep = "\n   "
+    for row in rows:
+        binding = {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        # strings in JSON hold no raw line break: indenting the lines is safe
+        text = json.dumps(binding, ensure_ascii=False, indent=1).replace("\n", "\n   ")
+        yield sep + text
+        sep = ",\n   "
+    yield ("\n  ]" if sep != "\n   " else "]") + "\n }\n}\n"
+
+
+def _triples(triples: Iterable[ox.Triple]) -> Iterator[str]:
+    it = iter(triples)
+    while batch := list(itertools.islice(it, _BATCH)):
+        data = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES) or b""
+        yield data.decode("utf-8")
+
+
+def _chunked(pieces: Iterable[str]) -> Iterator[str]:
+    """``pieces`` joined into chunks of about :data:`CHUNK_CHARS` characters."""
+    buf: list[str] = []
+    size = 0
+    for piece in pieces:
+        buf.append(piece)
+        size += len(piece)
+        if size >= CHUNK_CHARS:
+            yield "".join(buf)
+            buf.clear()
+            size = 0
+    if buf:
+        yield "".join(buf)
+
+
+def format_chunks(
+    fmt: str,
+    *,
+    variables: Sequence[str] = (),
+    rows: Iterable[Sequence[Any]] = (),
+    boolean: bool | None = None,
+    triples: Iterable[ox.Triple] | None = None,
+) -> Iterator[str]:
+    """An answer as text, in pieces of about :data:`CHUNK_CHARS` characters, every line
+    ending with a line break: an aligned table, CSV (lexical values) or SPARQL 1.1 JSON
+    results for rows; ``true``/``false`` (or JSON) for a boolean; N-Triples for triples."""
     if fmt not in FORMATS:
         raise UnknownNameError("output format", fmt, FORMATS)
-    if result.boolean is not None:
+    if boolean is not None:
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": result.boolean})
-        return "true" if result.boolean else "false"
-    if result.triples:
-        data = ox.serialize(list(result.triples), format=ox.RdfFormat.N_TRIPLES) or b""
-        return data.decode().rstrip()
-    if fmt == "table":
-        return _table(result)
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(result.variables)
-        w.writerows([_lexical(t) for t in row] for row in result.rows)
-        return buf.getvalue().rstrip("\n")
-    doc = {
-        "head": {"vars": list(result.variables)},
-        "results": {
-            "bindings": [
-                {
-                    v: _json_term(t)
-                    for v, t in zip(result.variables, row, strict=True)
-                    if t is not None
-                }
-                for row in result.rows
-            ]
-        },
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=1)
+            yield json.dumps({"head": {}, "boolean": boolean}) + "\n"
+        else:
+            yield ("true" if boolean else "false") + "\n"
+        return
+    if triples is not None:
+        yield from _chunked(_triples(triples))
+        return
+    make = {"table": _table, "csv": _csv, "json": _json}[fmt]
+    yield from _chunked(make(variables, rows))
+
+
+def format_result(result: QueryResult, fmt: str = "table") -> str:
+    """The result as an aligned table, CSV (lexical values) or SPARQL 1.1 JSON results
+    (without a line break at the end)."""
+    chunks = format_chunks(
+        fmt,
+        variables=result.variables,
+        rows=result.rows,
+        boolean=result.boolean,
+        triples=result.triples if result.graph or result.triples else None,
+    )
+    return "".join(chunks).removesuffix("\n")
+
+
+# ---------------------------------------------------------------------------
+# Writing out
+# ---------------------------------------------------------------------------
+
+#: The most bytes handed to one ``write`` call.
+WRITE_CHUNK = 1 << 20
+
+
+def write_all(stream: Any, data: bytes) -> None:
+    """Write ``data`` to the binary ``stream`` whole, at most :data:`WRITE_CHUNK` bytes a
+    call, checking what each call took.
+
+    A raw stream (``sys.stdout.buffer`` with ``PYTHONUNBUFFERED``) may take fewer
+    bytes than given (the system writes at most about 2 GiB at once, a pipe what
+    fits); the rest is written again, never dropped. A stream that takes nothing
+    for a while raises :class:`OSError`.
+    """
+    view = memoryview(data)
+    idle = 0
+    while view:
+        try:
+            n = stream.write(view[:WRITE_CHUNK])
+        except BlockingIOError as exc:  # a non-blocking stream that is full
+            n = exc.characters_written
+        if n is None:  # a raw non-blocking stream that took nothing
+            n = 0
+        if n < 0 or n > min(len(view), WRITE_CHUNK):
+            raise OSError(f"the output reported writing {n} bytes of {len(view)}")
+        if n == 0:
+            idle += 1
+            if idle > 200:
+                raise OSError("the output takes no more data")
+            _wait_writable(stream)
+            continue
+        idle = 0
+        view = view[n:]
+
+
+def _wait_writable(stream: Any) -> None:
+    """Wait until ``stream`` can take data (a file descriptor), else a moment."""
+    import select
+
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        time.sleep(0.01)
+        return
+    select.select([], [fd], [], 0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What :func:`stream` wrote: rows (or triples), and bytes."""
+
+    rows: int
+    bytes: int
+    boolean: bool | None = None
+
+
+def stream(answer: Answer, fmt: str, out: Any) -> Written:
+    """Write ``answer`` to the binary stream ``out`` in the format ``fmt``, chunk by chunk
+    as the rows come (see :func:`format_chunks` and :func:`write_all`), then flush it."""
+    counted = 0
+    total = 0
+
+    def counting(items: Iterator[Any]) -> Iterator[Any]:
+        nonlocal counted
+        for x in items:
+            counted += 1
+            yield x
+
+    if answer.boolean is not None:
+        chunks = format_chunks(fmt, boolean=answer.boolean)
+    elif answer.graph:
+        chunks = format_chunks(fmt, triples=counting(answer.items()))
+    else:
+        chunks = format_chunks(fmt, variables=answer.variables, rows=counting(answer.items()))
+    try:
+        for chunk in chunks:
+            data = chunk.encode("utf-8")
+            write_all(out, data)
+            total += len(data)
+    except QueryError as exc:
+        if total:
+            raise QueryError(
+                f"{exc}; the {total} bytes written before are not the whole answer"
+            ) from exc
+        raise
+    flush = getattr(out, "flush", None)
+    if flush is not None:
+        flush()
+    return Written(counted, total, answer.boolean)

@@ -1,9 +1,10 @@
 """A real SPARQL endpoint over an exported graph: the Oxigraph server, behind a guard.
 
-``graph.trig`` is bulk-loaded into an Oxigraph store (a temporary folder unless
-one is given) with ``oxigraph load``; ``oxigraph serve-read-only`` (or ``serve``
-when writes are wanted) answers SPARQL with the default graph as the union of
-the named graphs, like ``kg query``. It listens on a private port of
+``oxigraph serve-read-only`` serves the SPARQL store ``kg build`` wrote
+(``OUT_DIR/store``) as it is; a writable server (``oxigraph serve``) gets a copy
+of it (a temporary folder unless one is given), and a folder without a store has
+``graph.trig`` bulk-loaded with ``oxigraph load``. The default graph is the
+merged graph (each statement once), as for ``kg query``. It listens on a private port of
 127.0.0.1; the address users reach (``http://HOST:PORT``, SPARQL 1.1 Protocol
 at ``/query``, and ``/update`` and the Graph Store Protocol at ``/store`` when
 writable) is a small front in this process that passes each request on, after
@@ -62,6 +63,8 @@ TEMP_PREFIX = "kg-oxigraph-"
 _TEMP_STORE = re.compile(rf"^{TEMP_PREFIX}(\d+)-[a-z0-9_]{{8}}$")
 #: The file in a store folder that names the graph.trig loaded into it.
 STAMP = "kg-serve-source.json"
+#: Makes the default graph of a store loaded from ``graph.trig`` the merged graph.
+MERGE_DEFAULT_GRAPH = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 #: The default time limit of a request, in seconds.
 QUERY_TIMEOUT_S = 30.0
 #: The largest request body passed on (a Graph Store upload of a writable server).
@@ -104,17 +107,43 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def load(trig: Path, store: Path) -> None:
-    """Bulk-load a TriG file into an Oxigraph store folder with ``oxigraph load``, and
-    note in the folder which graph it holds (see :func:`stale_store`)."""
-    proc = subprocess.run(
-        [str(oxigraph_binary()), "load", "--location", str(store), "--file", str(trig)],
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        raise ServeError(f"{trig}: oxigraph load failed: {proc.stderr.strip()[-500:]}")
+    """Bulk-load a TriG file into an Oxigraph store folder with ``oxigraph load``, in the
+    layout of the store ``kg build`` writes (the named graphs, and their union with each
+    statement once as the default graph), and note in the folder which graph it holds
+    (see :func:`stale_store`)."""
+    steps = [
+        ["load", "--location", str(store), "--file", str(trig)],
+        ["update", "--location", str(store), "--update", MERGE_DEFAULT_GRAPH],
+    ]
+    for step in steps:
+        proc = subprocess.run([str(oxigraph_binary()), *step], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise ServeError(f"{trig}: oxigraph {step[0]} failed: {proc.stderr.strip()[-500:]}")
     with contextlib.suppress(OSError):
         (store / STAMP).write_text(json.dumps(_fingerprint(trig)), encoding="utf-8")
+
+
+def copy_built_store(out_dir: Path, store: Path) -> bool:
+    """Copy the SPARQL store ``kg build`` wrote in ``out_dir`` to the folder ``store`` (new
+    or empty), checked file by file; False when ``out_dir`` has none that belongs with its
+    RDF files."""
+    from kg.export.store import STORE_DIR, copy_store, read_manifest, store_mismatch
+
+    built = out_dir / STORE_DIR
+    manifest = read_manifest(built)
+    if manifest is None or store_mismatch(out_dir, manifest) is not None:
+        return False
+    with contextlib.suppress(OSError):
+        store.rmdir()  # an empty folder: copy_store makes it
+    try:
+        copy_store(built, store, manifest)
+    except OutputError as exc:
+        raise ServeError(f"{built}: cannot copy the SPARQL store: {exc}") from exc
+    trig = out_dir / "graph.trig"
+    if trig.is_file():
+        with contextlib.suppress(OSError):
+            (store / STAMP).write_text(json.dumps(_fingerprint(trig)), encoding="utf-8")
+    return True
 
 
 def _fingerprint(trig: Path) -> dict[str, object]:
@@ -285,7 +314,6 @@ class _Oxigraph:
             str(self.location),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
             "--timeout-s",
             str(max(1, round(self.timeout))),
         ]
@@ -611,35 +639,50 @@ def start(
     query_timeout: float = QUERY_TIMEOUT_S,
     allow_service: bool = False,
 ) -> Server:
-    """Load ``OUT_DIR/graph.trig`` and start the server; returns once it answers queries.
+    """Serve the graph of ``OUT_DIR`` and start the server; returns once it answers queries.
 
-    ``port`` 0 takes any free port (:attr:`Server.port` says which). ``store``
-    is the folder of the Oxigraph store (default: a temporary folder, removed by
-    :meth:`Server.stop`); an existing store there is served as it is when it
-    already holds data (:attr:`Server.warnings` says when it holds an older
-    graph than ``graph.trig``), else the graph is loaded into it. ``cors`` lets
+    A read-only server serves the SPARQL store ``kg build`` wrote
+    (``OUT_DIR/store``, see :mod:`kg.export.store`) as it is, so it starts in
+    seconds whatever the size of the graph. ``store`` is a folder of its own
+    for the Oxigraph store (a writable server has a temporary folder by
+    default, removed by :meth:`Server.stop`): an existing store there is served
+    as it is when it already holds data (:attr:`Server.warnings` says when it
+    holds an older graph than ``graph.trig``), else the build's store is copied
+    into it, or ``graph.trig`` loaded when the folder has no store. In any case
+    the default graph is the merged graph (each statement once) and
+    ``GRAPH ?doc { … }`` reaches one document's statements. ``cors`` lets
     web pages (YASGUI) query the server from the browser; ``query_timeout``
     bounds each request; ``allow_service`` lets queries use ``SERVICE``;
     ``timeout`` bounds the start.
     """
-    trig = Path(out_dir) / "graph.trig"
-    if not trig.is_file():
+    from kg.export.store import STORE_DIR, read_manifest, store_mismatch
+
+    out = Path(out_dir)
+    trig = out / "graph.trig"
+    manifest = read_manifest(out / STORE_DIR)
+    has_built = manifest is not None and store_mismatch(out, manifest) is None
+    if not has_built and not trig.is_file():
         raise OutputError(f"{trig}: no graph.trig here; run 'kg build DOCS --out {out_dir}' first")
     remove_stale_stores()
     front = _listen(host, port)  # first: a busy port fails before any loading
-    temporary = store is None
-    location = (
-        Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
-        if store is None
-        else Path(store)
-    )
+    in_place = has_built and store is None and not writable
+    temporary = store is None and not in_place
+    if in_place:
+        location = out / STORE_DIR  # served as it is, read-only, never removed
+    elif store is None:
+        location = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+    else:
+        location = Path(store)
     warnings: list[str] = []
     oxigraph = None
     try:
-        if temporary or not location.exists() or not any(location.iterdir()):
+        if in_place:
+            pass
+        elif temporary or not location.exists() or not any(location.iterdir()):
             location.mkdir(parents=True, exist_ok=True)
-            load(trig, location)
-        else:
+            if not copy_built_store(out, location):
+                load(trig, location)
+        elif trig.is_file():
             stale = stale_store(location, trig)
             if stale:
                 warnings.append(stale)

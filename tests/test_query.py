@@ -140,12 +140,13 @@ def test_syntax_error_is_a_query_error(store):
 def test_formats(store):
     r = run_saved(store, "cooperation-partners")
     table = format_result(r, "table")
-    assert table.splitlines()[0].split() == ["partner", "partnerName", "sentence", "document"]
+    head = ["partner", "partnerName", "documents", "document", "sentence"]
+    assert table.splitlines()[0].split() == head
     assert "id:place/370200" in table and table.endswith("(2 rows)")
     rows = list(csv.DictReader(io.StringIO(format_result(r, "csv"))))
     assert rows[1]["partner"] == "https://w3id.org/policykg/id/place/370200"
     doc = json.loads(format_result(r, "json"))
-    assert doc["head"]["vars"] == ["partner", "partnerName", "sentence", "document"]
+    assert doc["head"]["vars"] == head
     assert doc["results"]["bindings"][1]["partnerName"] == {
         "type": "literal",
         "value": "青岛市",

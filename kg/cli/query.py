@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from typing import BinaryIO
 
 import click
 
+from kg.errors import KGError
 from kg.query import FORMATS
 
 
@@ -56,6 +59,20 @@ def _list() -> str:
     is_flag=True,
     help="Let SERVICE clauses query other endpoints [default: refused].",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Write at most N rows (after --offset).",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Skip the first N rows (page through a long answer with --limit).",
+)
 def command(
     out_dir: str | None,
     sparql: str | None,
@@ -65,12 +82,17 @@ def command(
     list_: bool,
     timeout: float,
     allow_service: bool,
+    limit: int | None,
+    offset: int,
 ) -> None:
-    """Run a SPARQL query over OUT_DIR/graph.trig.
+    """Run a SPARQL query over the graph kg build wrote to OUT_DIR.
 
-    The default graph is the union of the named graphs (one per document, plus
-    the entities and the gazetteer); kgo:, rdfs:, skos:, prov:, dcterms:, geo:
-    and the other usual prefixes are predeclared.
+    The query runs on OUT_DIR/store, the SPARQL store kg build writes (a folder
+    without one has graph.trig loaded into memory, with a note). Its default
+    graph is the merged graph: the union of the named graphs (one per document,
+    plus the entities and the gazetteer), each statement once. kgo:, rdfs:,
+    skos:, prov:, dcterms:, geo: and the other usual prefixes are predeclared.
+    The answer is written as it comes, whatever its size.
 
     A saved query's entity parameters take a canonical name, an alias or an id
     (party=郑州, party=郑州市 and party=Place/410100 are the same); a name that
@@ -92,14 +114,14 @@ def command(
     if (sparql is None) == (saved is None):
         raise click.UsageError("give either a SPARQL query or --saved NAME")
     from kg.query import (
+        Answer,
         bindings,
         check_not_a_name,
         empty_note,
-        format_result,
-        load_store,
+        open_graph_store,
         parse_params,
-        run,
         saved_query,
+        stream,
     )
 
     values = parse_params(params)
@@ -111,15 +133,48 @@ def command(
         if values:
             raise click.UsageError("--param works with --saved queries only")
     try:
-        store = load_store(out_dir)
+        store, note = open_graph_store(out_dir)
+        if note:
+            click.echo(note, err=True)
         if q is not None:
             text, terms = q.text, bindings(q, values, store)
         else:
             text, terms = sparql or "", {}
-        result = run(store, text, terms, timeout=timeout, allow_service=allow_service)
+        answer = Answer(
+            store,
+            text,
+            terms,
+            timeout=timeout,
+            allow_service=allow_service,
+            limit=limit,
+            offset=offset,
+        )
+        sys.stdout.flush()
+        written = stream(answer, fmt, _stdout())
     except KeyboardInterrupt:
         click.echo("Error: interrupted", err=True)
         sys.exit(130)  # the query's thread ends with the process
-    click.echo(format_result(result, fmt))
-    if q is not None and q.params and result.boolean is None and not result.rows:
+    except BrokenPipeError:
+        _quiet_stdout()
+        click.echo("Error: the output was closed before the whole answer was written", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        raise KGError(f"cannot write the answer: {exc.strerror or exc}") from exc
+    if q is not None and q.params and written.boolean is None and not written.rows and not offset:
         click.echo(empty_note(q, values, terms), err=True)
+
+
+def _stdout() -> BinaryIO:
+    """Where the answer goes: standard output, as bytes."""
+    return sys.stdout.buffer
+
+
+def _quiet_stdout() -> None:
+    """Standard output was closed by its reader: point it at nothing, so that the final
+    flush of the interpreter does not fail again."""
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)

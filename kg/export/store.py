@@ -87,7 +87,9 @@ def _crc_file(path: Path) -> tuple[int, int]:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY)
+    fd = os.open(
+        path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY
+    )
     try:
         os.fsync(fd)
     except OSError:  # pragma: no cover - file systems without it
@@ -258,9 +260,7 @@ class StoreWriter:
             "kg.export.rdf", "kg.vocab", __name__, packages=("pyoxigraph", "pypinyin")
         )
         code = self._code
-        doc_keys = {
-            f"{_doc_iri(d)}": digest(code, builder.document_inputs(d)) for d in documents
-        }
+        doc_keys = {f"{_doc_iri(d)}": digest(code, builder.document_inputs(d)) for d in documents}
         self.keys.update(doc_keys)
         why = self._previous_usable(doc_keys)
         if why:
