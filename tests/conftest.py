@@ -41,3 +41,12 @@ def sample_rdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sample-rdf")
     write_rdf(build([str(DOCS)]).graph, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus built by ``kg build`` (every output, the SPARQL store with them)."""
+    out = tmp_path_factory.mktemp("sample-build") / "out"
+    res = run_kg("build", str(DOCS), "--out", str(out), "--no-cache")
+    assert res.returncode == 0, res.stderr
+    return out

@@ -26,15 +26,7 @@ from kg.cache import (
 from kg.export.outputs import write_outputs
 from kg.types import Extraction
 from tests.conftest import DATA, DOCS
-
-
-def _outputs(out: Path) -> dict[str, bytes]:
-    """Every output file under ``out`` by relative name, the cache folder left out."""
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and ".cache" not in p.relative_to(out).parts
-    }
+from tests.outputs import output_files
 
 
 @pytest.fixture()
@@ -301,7 +293,7 @@ def test_cached_outputs_equal_fresh_outputs_from_another_folder(docs: Path, tmp_
     a, b = tmp_path / "a", tmp_path / "b"
     write_outputs(cached, a)
     write_outputs(build([str(moved)], jobs=1), b)
-    assert _outputs(a) == _outputs(b)
+    assert output_files(a) == output_files(b)
 
 
 def test_skipped_files_are_cached_with_their_reason(tmp_path: Path) -> None:
@@ -334,11 +326,11 @@ def test_cli_keeps_the_cache_in_the_hidden_out_cache_folder(tmp_path: Path) -> N
     assert code == 0, err
     assert f"cache: 0 hits, {n} misses, {n} written" in err
     assert len(_rows(out / ".cache")) == n
-    before = _outputs(out)
+    before = output_files(out)
     code, err = _kg("build", str(DOCS), "--out", str(out), "--jobs", "1")
     assert code == 0, err
     assert f"cache: {n} hits, 0 misses, 0 written" in err
-    assert _outputs(out) == before
+    assert output_files(out) == before
 
 
 def test_cli_no_cache_and_an_explicit_cache_folder(tmp_path: Path) -> None:
@@ -379,7 +371,7 @@ def test_a_rebuild_from_the_cache_merges_the_graph_without_reading_extractions(
     # the graph, and the outputs whose parts are kept, read no extraction
     write_outputs(again, tmp_path / "again", fragments=cache, parallel=False)
     assert read == []
-    assert _outputs(tmp_path / "again") == _outputs(tmp_path / "first")
+    assert output_files(tmp_path / "again") == output_files(tmp_path / "first")
     # the extractions are still all there, read when asked for, equal to fresh ones
     assert again.extractions == first.extractions
     assert len(read) == _n_docs()

@@ -11,14 +11,7 @@ from kg.builder import extract_paths
 from kg.errors import KGError, UnknownNameError
 from kg.executors import InProcess, ProcessPool, batch_size, batches, get_executor
 from tests.conftest import DOCS, run_kg
-
-
-def _outputs(out: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and ".cache" not in p.relative_to(out).parts
-    }
+from tests.outputs import output_files
 
 
 def _items(folder: Path) -> list[tuple[str, str]]:
@@ -82,7 +75,7 @@ def test_jobs_1_and_jobs_2_outputs_are_byte_identical(
         assert res.returncode == 1, res.stderr  # two files skipped
         assert "Traceback" not in res.stderr
         skipped[jobs] = [ln for ln in res.stderr.splitlines() if ln.startswith("skipped ")]
-        outs[jobs] = _outputs(out)
+        outs[jobs] = output_files(out)
     assert [ln.split(":")[0].rsplit("/", 1)[-1] for ln in skipped["2"]] == [
         "empty.txt",
         "image.txt",

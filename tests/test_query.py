@@ -285,9 +285,12 @@ def test_sample_places_of_chengdu_metropolitan_area(sample_store):
 
 
 def test_sample_co_mentioned(sample_store):
-    r = run_saved(sample_store, "co-mentioned")
-    pairs = {frozenset((x["aName"], x["bName"])): int(x["documents"]) for x in r.records()}
-    assert pairs.get(frozenset(("四川省", "成都市")), 0) >= 3
+    r = run_saved(sample_store, "co-mentioned", {"entity": "成都市"})
+    counts = {x["otherName"]: int(x["documents"]) for x in r.records()}
+    assert counts.get("四川省", 0) >= 3
+    assert "成都市" not in counts
+    assert len(r.rows) == len(set(r.rows))
+    assert [int(x["documents"]) for x in r.records()] == sorted(counts.values(), reverse=True)
 
 
 def test_sample_document_statements(sample_store):
