@@ -135,7 +135,7 @@ def find_relations(
             p = model.prior(r.predicate, by_id[r.subject].type, by_id[r.object].type, r.rule)
         if p < model.cutoff(r.predicate):
             continue
-        out.append(dataclasses.replace(r, confidence=float(f"{p:.4f}")))
+        out.append(dataclasses.replace(r, confidence=float(f"{model.calibrated(p):.4f}")))
     return out
 
 
