@@ -19,7 +19,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from kg.extract import document_context, tables
-from kg.extract.segmenter import cut
+from kg.extract.segmenter import words as cut_words
 from kg.extract.spans import Sorted, maximal
 from kg.gcpause import without_gc
 from kg.relations.candidates import candidates, relation_key
@@ -114,7 +114,7 @@ def find_relations(
     keys = frozenset(relation_key(r.subject, r.predicate, r.object) for r in stated)
     spans = list(sentences) if sentences is not None else split_sentences(doc.norm)
     if words is None:
-        words = [cut(doc.norm[s.start : s.end]) for s in spans]
+        words = [cut_words(doc.norm[s.start : s.end]) for s in spans]
     refs = references(doc, entities)
     cands = candidates(doc.norm, spans, words, entities, refs, rules, keys)
     best: dict[tuple[str, str, str], float] = {}
