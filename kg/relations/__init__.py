@@ -69,8 +69,9 @@ def _triggers() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], dict[str, 
 
 
 class _Out:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, entities: list[Entity]) -> None:
         self.doc = doc
+        self.entities = entities
         self.seen: set[tuple[str, str, str]] = set()
         self.rels: list[Relation] = []
 
@@ -146,7 +147,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
     text = doc.norm
     ms = _mentions(entities)
     home = _home(doc, entities)
-    out = _Out(doc)
+    out = _Out(doc, entities)
     spoken = ms
     if frames:  # 我市, 我局: mentions of what they refer to
         found = references(doc, entities)
@@ -171,6 +172,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         _compounds(ctx, out)
         _joined_places(ctx, out)
         _names_with_places(ctx, out)
+        _regions_named_after_places(ctx, out)
         _adjacent_places(ctx, out)
         _places_abroad(ctx, out)
         _title_issuers(ctx, out)
@@ -182,6 +184,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         prev_region = _membership(ctx, st, prev_region, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
+    _hosts_take_part(out)
     out.rels.extend(_gazetteer(entities))
     return out.rels
 
@@ -856,6 +859,24 @@ def _names_with_places(x: _Sentence, out: _Out) -> None:
             out.add(h.entity, Predicate.LOCATED_IN, m.entity, x.sent, "name-place")
 
 
+def _regions_named_after_places(x: _Sentence, out: _Out) -> None:
+    """A region named after its places (南京都市圈, 济泰省会经济圈, 成渝地区双城经济圈):
+    the places that open its name, alone or joined, are part of it."""
+    for h in x.ms:
+        if h.entity.type != EntityType.REGION or not h.top:
+            continue
+        k = h.start
+        for m in sorted(
+            (m for m in x.ms if h.start <= m.start and m.end < h.end and m.entity.type == P),
+            key=lambda m: m.start,
+        ):
+            if m.start != k and not (m.start == k + 1 and x.text[k] in "-—、与和"):
+                break
+            if m.entity.code:
+                out.add(m.entity, Predicate.PART_OF, h.entity, x.sent, "region-name")
+            k = m.end
+
+
 #: What joins the members of a list of places (德阳市旌阳区、什邡市和广汉市).
 _LIST_JOINERS = frozenset(["、", "和", "及", "以及", "与"])
 
@@ -936,6 +957,7 @@ def _title_issuers(x: _Sentence, out: _Out) -> None:
 
 
 _PARTY_JOINERS = ("与", "和", "、", "同")
+_DASHES = ("-", "—", "–", "－", "·")
 #: A place's role in a region it belongs to (中原城市群副中心城市, 都市圈成员城市).
 _ROLE = re.compile(r"(?:的)?(?:副中心|中心|核心|重要节点|节点|成员|门户)?城市")
 #: Joining a group (汕尾市正式加入深莞惠经济圈).
@@ -965,9 +987,10 @@ def _member_roles(x: _Sentence, out: _Out) -> None:
 
 
 def _parties_in_names(x: _Sentence, out: _Out) -> None:
-    """Parties that open the name of an event or agreement, joined by 与/和 (道县人民政府与
-    五矿二十三冶建设集团有限公司合作框架协议签约仪式): they take part in the event or sign
-    the agreement, and cooperate with each other."""
+    """Parties that open the name of an event or agreement, joined by 与/和, a dash or
+    nothing (道县人民政府与五矿二十三冶建设集团有限公司合作框架协议签约仪式,
+    洛阳—济源深度融合发展战略合作框架协议, 京沈对口合作交流会): they take part in the
+    event or sign the agreement, and cooperate with each other."""
     named = [h for h in x.ms if h.entity.type in (EntityType.EVENT, EntityType.AGREEMENT)]
     if not named:
         return
@@ -983,10 +1006,14 @@ def _parties_in_names(x: _Sentence, out: _Out) -> None:
         chain: list[M] = []
         nxt = longest.get(h.start)
         while nxt is not None and nxt.end < h.end:
-            chain.append(nxt)
-            if x.text[nxt.end : nxt.end + 1] not in _PARTY_JOINERS:
-                break
-            nxt = longest.get(nxt.end + 1)
+            if chain and _nested(chain[-1].entity, nxt.entity) and nxt.start == chain[-1].end:
+                chain[-1] = nxt  # 上海浦东新区: the inner place
+            else:
+                chain.append(nxt)
+            after = longest.get(nxt.end)  # joined with nothing between (京沈, 芜湖市马鞍山市)
+            if after is None and x.text[nxt.end : nxt.end + 1] in _PARTY_JOINERS + _DASHES:
+                after = longest.get(nxt.end + 1)
+            nxt = after
         if len(chain) < 2 or {x.text[n.end] for n in chain[:-1]} == {"、"}:
             continue  # 成都、德阳、眉山四市政协座谈会: a list of places qualifies the bodies
         parties = _uniq([m.entity for m in chain])
@@ -998,6 +1025,20 @@ def _parties_in_names(x: _Sentence, out: _Out) -> None:
         for a, b in itertools.combinations(parties, 2):
             if not _nested(a, b):
                 out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "parties-in-name")
+
+
+def _hosts_take_part(out: _Out) -> None:
+    """A party of the document's cooperation that hosts a meeting takes part in it
+    (…会商会在南昌举行, where 南昌 signs or cooperates with the others)."""
+    acting = {
+        r.subject
+        for r in out.rels
+        if r.predicate in (Predicate.SIGNED, Predicate.COOPERATES_WITH)
+    } | {r.object for r in out.rels if r.predicate == Predicate.COOPERATES_WITH}
+    by_id = {e.id: e for e in out.entities}
+    for r in list(out.rels):
+        if r.rule == "held" and r.object in acting and r.evidence is not None:
+            out.add(by_id[r.object], Predicate.PARTICIPATES_IN, by_id[r.subject], r.evidence.span, "host")
 
 
 def _proposal_issuer(doc: Document, entities: list[Entity], ms: list[M], out: _Out) -> None:
