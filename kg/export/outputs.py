@@ -20,12 +20,12 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from kg.builder import BuildResult
 from kg.errors import KGError, OutputError
 from kg.export.buildinfo import BuildInfo
 from kg.export.fragments import Fragments
 from kg.gcpause import paused
 from kg.graph import KnowledgeGraph
+from kg.result import BuildResult
 from kg.types import Extraction
 
 #: With at least this many documents (and ``parallel`` left to ``None``), the
@@ -230,10 +230,10 @@ def _write_jsonl(
     holds): a rebuild copies the lines of unchanged documents from the
     previous file.
     """
-    from kg.cache import tables_digest
     from kg.export.fragments import code_digest, digest, kept_file
     from kg.export.jsonl import filter_line, to_jsonl
     from kg.pipeline import pipeline_version
+    from kg.resources import tables_digest
 
     code = b""
     if parts is not None:
