@@ -113,6 +113,8 @@ GRAMMAR_ROLES = frozenset(
         "list-gap",
         "numeral-classifier",
         "township-suffix",
+        "member-part",
+        "shared-membership",
     ]
 )
 #: Column checks of each table that has typed columns: column -> valid values.

@@ -955,8 +955,16 @@ _DASHES = ("-", "—", "–", "－", "·")
 
 @cache
 def _role_pattern() -> re.Pattern[str]:
-    """A place's role in a region it belongs to (中原城市群副中心城市, 都市圈成员城市)."""
-    return re.compile(rf"(?:的)?(?:{'|'.join(_words('member-role'))})?城市")
+    """A place's role in a region it belongs to (中原城市群副中心城市, 都市圈成员城市,
+    城市群的重要组成部分)."""
+    roles, parts = "|".join(_words("member-role")), "|".join(_words("member-part"))
+    return re.compile(rf"(?:的)?(?:(?:{roles})?城市|{parts})")
+
+
+@cache
+def _shared_pattern() -> re.Pattern[str]:
+    """Several places said to lie in one region together (A与B同属华东地区)."""
+    return re.compile(rf"(?:{'|'.join(_words('shared-membership'))})$")
 
 
 @cache
@@ -967,14 +975,23 @@ def _join_pattern() -> re.Pattern[str]:
 
 
 def _member_roles(x: _Sentence, out: _Out) -> None:
-    """A place named as a city of a region (洛阳加快建设中原城市群副中心城市), or joining
-    a region or organisation (赣州市正式加入粤港澳大湾区城市联盟), is part of it."""
+    """A place named as a city or part of a region (洛阳加快建设中原城市群副中心城市,
+    咸阳是西安都市圈的重要组成部分), or joining a region or organisation (赣州市正式加入
+    粤港澳大湾区城市联盟, 将浦江纳入金义都市区), is part of it; places said to share a
+    region (安徽与上海同属华东地区) are each part of it."""
     groups = [m for m in x.ms if m.top and m.entity.type in (EntityType.REGION, ORG)]
     for g in groups:
         c = x.clause(g.start)
         before = x.text[c.start : g.start]
         joined = _join_pattern().search(before)
         role = g.entity.type == EntityType.REGION and _role_pattern().match(x.text, g.end, c.end)
+        shared = g.entity.type == EntityType.REGION and _shared_pattern().search(before)
+        if shared:
+            subjects = x.between(c.start, c.start + shared.start(), frozenset([P]))
+            for m in subjects:
+                if not x.locative(m):
+                    out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "shared-region")
+            continue
         if joined and joined.end() == len(before):
             limit = c.start + joined.start()
         elif role:
