@@ -72,6 +72,7 @@ def command(
         password if password is not None else os.environ.get("KG_PUSH_PASSWORD"),
         timeout,
     )
+    tqdm.monitor_interval = 0  # no monitor thread (see kg.cli.common.progress_bar)
     with tqdm(desc="pushing", unit="graph", disable=quiet, leave=False) as bar:
 
         def step(_iri: str, _n: int) -> None:

@@ -133,20 +133,13 @@ def _rss_bytes() -> int:
 
 
 def _other_threads() -> list[threading.Thread]:
-    """Threads besides this one, but for those known to hold no lock the child needs.
-
-    A progress bar's monitor (tqdm's ``TMonitor``) and this project's own helper
-    threads (named ``kg-…``, such as the benchmark's memory sampler) only sleep
-    and read counters.
+    """Threads besides this one, but for this project's own helper threads (named
+    ``kg-…``, such as the benchmark's memory sampler), which only sleep and read
+    counters. (The command line's progress bars start no monitor thread: see
+    :func:`kg.cli.common.progress_bar`.)
     """
-    from tqdm._monitor import TMonitor
-
     me = threading.current_thread()
-    return [
-        t
-        for t in threading.enumerate()
-        if t is not me and not isinstance(t, TMonitor) and not t.name.startswith("kg-")
-    ]
+    return [t for t in threading.enumerate() if t is not me and not t.name.startswith("kg-")]
 
 
 def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
