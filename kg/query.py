@@ -372,10 +372,12 @@ def resolve_entity(
             if not candidate:
                 continue
             lit = ox.Literal(candidate, language="zh")
+            # the name first, then its types: a VALUES block of the classes would have
+            # every entity of each class listed first on a large graph
             rows = _select(
                 store,
-                f"SELECT DISTINCT ?e WHERE {{ VALUES ?t {{ {_ENTITY_CLASSES} }} "
-                f"?e {prop} {lit} ; a ?t }} ORDER BY ?e",
+                f"SELECT DISTINCT ?e WHERE {{ ?e {prop} {lit} ; a ?t . "
+                f"FILTER(?t IN ({', '.join(_ENTITY_CLASSES.split())})) }} ORDER BY ?e",
             )
             if rows:
                 return tuple(ox.NamedNode(r[0]) for r in rows)
@@ -395,6 +397,12 @@ def resolve_document(store: ox.Store, value: str, *, param: str = "document") ->
     end of its path after a ``/``, or its title. An unknown one raises
     :class:`UnknownParameterValueError` with the closest file names.
     """
+    exact = ox.Literal(value.strip())
+    ask = store.query(
+        f"ASK {{ ?d a kgo:Document ; dcterms:identifier {exact} }}", prefixes=PREFIXES
+    )
+    if bool(ask):  # at once, on a graph of any size
+        return exact
     rows = _select(
         store,
         "SELECT ?id (SAMPLE(?t) AS ?title) WHERE { ?d a kgo:Document ; dcterms:identifier ?id . "

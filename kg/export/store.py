@@ -445,9 +445,8 @@ def open_store(out_dir: str | os.PathLike[str]) -> ox.Store | None:
     """The store of ``out_dir``, opened read-only; None when there is none that belongs
     with the folder's RDF files (see :func:`memory_store`).
 
-    The folder is opened first and the store read through it, so a build switching
-    to a new store meanwhile never mixes the two; a store found missing or half
-    gone (a switch under way) is tried again.
+    A store found missing or half gone (a build switching to a new one) is tried
+    again.
     """
     import time
 
@@ -470,10 +469,10 @@ def open_store(out_dir: str | os.PathLike[str]) -> ox.Store | None:
                 continue
             if store_mismatch(out_dir, manifest):
                 return None
-            via = Path(f"/proc/self/fd/{fd}")
-            path = via if via.is_dir() else folder
+            # by its path: RocksDB opens the store's files as it needs them, long after
+            # this descriptor is closed (and its number reused)
             try:
-                return ox.Store.read_only(str(path))
+                return ox.Store.read_only(str(folder))
             except OSError as exc:
                 last = exc
         finally:
