@@ -8,16 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DOCS, run_kg
+from tests.outputs import output_files
 
 distributed = pytest.importorskip("distributed")
-
-
-def _outputs(out: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(out)): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and ".cache" not in p.relative_to(out).parts
-    }
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +47,7 @@ def test_a_dask_build_equals_a_single_process_build(scheduler: str, tmp_path: Pa
         cwd=DOCS.parent,
     )
     assert res.returncode == 0, res.stderr
-    a, b = _outputs(local), _outputs(remote)
+    a, b = output_files(local), output_files(remote)
     assert len(a) > 5 and sorted(a) == sorted(b)
     for name, data in a.items():
         assert b[name] == data, f"{name} differs between the Dask and the local build"
