@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         print("-" * len(head))
         for name, values in params.items():
             cmd = [*KG, "query", str(out), "--saved", name, "--format", "csv"]
+            cmd += ["--timeout", str(args.timeout)]
             for k, v in values.items():
                 cmd += ["--param", f"{k}={v}"]
             wall, code, data, err, rss = run_timed(cmd, args.timeout)
