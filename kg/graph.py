@@ -163,9 +163,7 @@ class KnowledgeGraph:
 
         dates = {d.key: d.date for d in self.documents}
         return [
-            None
-            if e.source is Source.GAZETTEER
-            else fact_year(e.time, dates.get(e.document))
+            None if e.source is Source.GAZETTEER else fact_year(e.time, dates.get(e.document))
             for e in self.edges
         ]
 
@@ -379,7 +377,16 @@ def _edge_of(k: EdgeRow) -> Edge:
 def _observation_of(doc: str, k: IndicatorRow) -> Observation:
     name, value, unit, stated, start, end, sentence, qualifier, place, period = k
     return Observation(
-        doc, name, value, unit, stated, start, end, sentence, qualifier or None, place or None,
+        doc,
+        name,
+        value,
+        unit,
+        stated,
+        start,
+        end,
+        sentence,
+        qualifier or None,
+        place or None,
         period or None,
     )
 
@@ -665,3 +672,74 @@ class Merger:
         kg.edges += [_edge_of(k) for k in sorted(gaz.values())]
         kg.observations = [o for key in sorted(self._observations) for o in self._observations[key]]
         return kg
+
+
+def slice_years(
+    graph: KnowledgeGraph, since: int | None = None, until: int | None = None
+) -> KnowledgeGraph:
+    """The part of ``graph`` stated for the years ``since`` to ``until`` (either open).
+
+    A statement (from a text, or added by a correction) counts for the year of
+    :meth:`KnowledgeGraph.edge_years`: it is kept when that year is in the range,
+    and left out when it has none. An entity is kept when a document of a year in
+    the range mentions it or it takes part in a kept statement; a gazetteer fact
+    when both its entities are kept; a figure when its period (else its
+    document's date) is in the range. Every document stays listed. With neither
+    bound, ``graph`` itself is returned.
+
+    >>> from kg.types import EntityType, Predicate, Source
+    >>> g = KnowledgeGraph(
+    ...     nodes={i: Node(i, i, EntityType.PLACE) for i in "ABC"},
+    ...     edges=[Edge("A", Predicate.COOPERATES_WITH, "B", Source.TEXT, "d", "…", 0, 1,
+    ...                 time="2019"),
+    ...            Edge("A", Predicate.COOPERATES_WITH, "C", Source.TEXT, "d", "…", 0, 1,
+    ...                 time="2023")])
+    >>> [(e.subject, e.object) for e in slice_years(g, until=2020).edges]
+    [('A', 'B')]
+    >>> sorted(slice_years(g, since=2021).nodes)
+    ['A', 'C']
+    """
+    if since is None and until is None:
+        return graph
+    lo = since if since is not None else -(10**9)
+    hi = until if until is not None else 10**9
+
+    def inside(year: int | None) -> bool:
+        return year is not None and lo <= year <= hi
+
+    doc_year: dict[str, int | None] = {}
+    for d in graph.documents:
+        date = d.date
+        doc_year[d.key] = int(date[:4]) if date else None
+    gaz = Source.GAZETTEER
+    kept = [
+        e
+        for e, year in zip(graph.edges, graph.edge_years(), strict=True)
+        if e.source is gaz or inside(year)
+    ]
+    ends = {x for e in kept if e.source is not gaz for x in (e.subject, e.object)}
+    nodes = {
+        i: n
+        for i, n in graph.nodes.items()
+        if i in ends or any(inside(doc_year.get(k)) for k in n.documents)
+    }
+    edges = [e for e in kept if e.subject in nodes and e.object in nodes]
+    observations = [
+        o if o.place is None or o.place in nodes else replace(o, place=None)
+        for o in graph.observations
+        if inside(int(o.period[:4]) if o.period else doc_year.get(o.document))
+    ]
+    mark = f"{since}-{until}".encode()
+    documents = [
+        d
+        if not d.digest
+        else replace(d, digest=hashlib.blake2b(d.digest + mark, digest_size=16).digest())
+        for d in graph.documents
+    ]
+    return KnowledgeGraph(
+        nodes=nodes,
+        edges=edges,
+        documents=documents,
+        observations=observations,
+        corrections=list(graph.corrections),
+    )

@@ -75,9 +75,7 @@ def _report_modality(
             click.echo(f"  {stem}: {s} {p} {o}: annotated {want}, predicted {got}: {ev[:120]}")
 
 
-def _report_indicators(
-    preds: dict[str, dict[str, Any]], folder: Path, verbose: bool
-) -> None:
+def _report_indicators(preds: dict[str, dict[str, Any]], folder: Path, verbose: bool) -> None:
     from kg.errors import KGError
     from kg.evaluate import score_indicators
 

@@ -73,7 +73,12 @@ def indicator_to_dict(i: Indicator, text: str) -> dict[str, Any]:
     """One figure as JSON: what is measured, value in base units, unit, as written,
     qualifier, place (entity id), period, its span and its sentence's span (keys
     whose value is unknown are left out)."""
-    out: dict[str, Any] = {"indicator": i.name, "value": i.value, "unit": i.unit, "stated": i.stated}
+    out: dict[str, Any] = {
+        "indicator": i.name,
+        "value": i.value,
+        "unit": i.unit,
+        "stated": i.stated,
+    }
     if i.qualifier:
         out["qualifier"] = i.qualifier
     if i.place:

@@ -48,13 +48,13 @@ _QUALIFIERS = {
     "approx-after": "approximately",
 }
 #: Characters that end a clause on the left of a figure.
-_CLAUSE_STOP = frozenset(",，。;；:：!?！？\n()（）“”\"《》【】[]")
+_CLAUSE_STOP = frozenset(',，。;；:：!?！？\n()（）“”"《》【】[]')
 #: Characters that end a measure's name on its left.
 _LEFT_STOP = _CLAUSE_STOP | {"、"}
 #: Characters that end a counted thing's name on its right.
 _RIGHT_STOP = frozenset(",，。;；:：!?！？\n()（）《》、的与和及在对将已被把向从等")
 #: Quotation marks, left out of a counted thing's name (355项“川渝通办”事项).
-_QUOTES = frozenset("“”\"‘’「」")
+_QUOTES = frozenset('“”"‘’「」')
 #: A list of names after a count (8个城市,分别是南京、镇江…).
 _LISTED_AFTER = re.compile(r"[,，:：]?(?:分别是|分别为|包括|即|为)[^,，。;；]{0,20}、")
 #: Places, regions and zones: what a figure may describe.

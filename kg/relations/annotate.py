@@ -66,7 +66,9 @@ def _title(doc: Document) -> str:
     return ""
 
 
-def annotate(doc: Document, entities: Sequence[Entity], relations: Sequence[Relation]) -> list[Relation]:
+def annotate(
+    doc: Document, entities: Sequence[Entity], relations: Sequence[Relation]
+) -> list[Relation]:
     """``relations`` with the stated time and the modality of each stated in the text.
 
     >>> from kg.text.normalize import normalize
@@ -103,7 +105,8 @@ def annotate(doc: Document, entities: Sequence[Entity], relations: Sequence[Rela
         if found is None:
             found = times[key] = time_mentions(text, lo, hi, today=today, names=here)
         core = relation_core(
-            _inside(mentions.get(r.subject, ()), lo, hi), _inside(mentions.get(r.object, ()), lo, hi)
+            _inside(mentions.get(r.subject, ()), lo, hi),
+            _inside(mentions.get(r.object, ()), lo, hi),
         )
         when = relation_time(found, core)
         stated = when.iso if when is not None else None
