@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
 from kg.cache import (
-    CacheStats,
     Entry,
     ExtractionCache,
     SkipEntry,
@@ -36,24 +34,14 @@ from kg.cache import (
 from kg.errors import InputError, KGError
 from kg.executors import PARALLEL_MIN_DOCS, start_worker_server_for
 from kg.gcpause import paused
-from kg.graph import DocSummary, KnowledgeGraph, Merger, build_graph, slice_years, summarize
+from kg.graph import DocSummary, Merger, build_graph, slice_years, summarize
+from kg.result import BuildResult as BuildResult
+from kg.result import Skipped as Skipped
 from kg.types import Extraction
 
 if TYPE_CHECKING:
     from kg.corrections import Correction
     from kg.io.discover import Listing
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A file that could not be read, with a one-line reason and its display name."""
-
-    path: str
-    reason: str
-    name: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
 
 
 class Extractions(Sequence[Extraction]):
@@ -120,34 +108,6 @@ class Extractions(Sequence[Extraction]):
 
     def __repr__(self) -> str:
         return f"<{len(self)} extractions>"
-
-
-@dataclass(slots=True)
-class BuildResult:
-    """What a build made: the graph, the per-document extractions, the skipped files.
-
-    ``cache`` counts cache hits and misses when the build used a cache;
-    ``warnings`` are ``(display name, message)`` pairs for documents read with
-    some doubt (invalid bytes replaced); ``notes`` say which folders of the
-    input were left out as output folders; ``min_confidence`` is the confidence
-    below which the graph leaves relations out (see
-    :func:`kg.graph.filter_confidence`; the extractions are as extracted).
-    """
-
-    graph: KnowledgeGraph
-    extractions: Sequence[Extraction] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    cache: CacheStats | None = None
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    min_confidence: float = 0.0
-    #: the years the graph is cut to (``kg build --since/--until``), ``None``: open
-    since: int | None = None
-    until: int | None = None
-
-    @property
-    def read(self) -> int:
-        return len(self.extractions)
 
 
 def process_path(path: str, name: str) -> Extraction | Skipped:

@@ -39,13 +39,15 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
 from kg.errors import OutputError
 from kg.gcpause import paused
 from kg.graph import DocSummary, summarize
+from kg.resources import TABLES_DIRNAME as TABLES_DIRNAME
+from kg.resources import tables_digest as tables_digest
+from kg.result import CacheStats
 from kg.types import Extraction
 
 #: Bumped when the layout of an entry changes (independent of the pipeline version):
@@ -65,8 +67,6 @@ SCHEMA_VERSION = 1
 #: How long a build waits for another build's write lock on a shared cache.
 BUSY_TIMEOUT_S = 60.0
 
-#: The folder, under the data folder, of the tables the extraction reads.
-TABLES_DIRNAME = "gazetteer"
 
 #: Keys per ``SELECT … IN (…)`` (well under SQLite's limit on bound parameters).
 _SELECT_CHUNK = 500
@@ -75,47 +75,6 @@ _SELECT_CHUNK = 500
 _UNREADABLE_DB = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 T = TypeVar("T")
-
-
-def tables_digest(data_dir: str | os.PathLike[str] | None = None) -> str:
-    """SHA-256 of the data tables the extraction reads (computed once per folder and process).
-
-    Every file under ``data_dir/gazetteer`` (default: :func:`kg.resources.data_dir`)
-    counts, by its relative name and bytes, hidden files aside; where the data
-    folder is does not. A table edited while this process runs is not seen
-    (nor is it by the extraction, which loads each table once).
-    """
-    if data_dir is None:
-        return _default_tables_digest(os.environ.get("KG_DATA_DIR") or None)
-    return _tables_digest(os.fspath(Path(data_dir) / TABLES_DIRNAME))
-
-
-@lru_cache(maxsize=16)
-def _default_tables_digest(env: str | None) -> str:
-    """:func:`tables_digest` of the default data folder (``env``: ``KG_DATA_DIR``)."""
-    from kg.resources import data_dir
-
-    return tables_digest(data_dir())
-
-
-@lru_cache(maxsize=16)
-def _tables_digest(folder: str) -> str:
-    base = Path(folder)
-    files = sorted(
-        (p.relative_to(base).as_posix(), p)
-        for p in base.rglob("*")
-        if p.is_file() and not p.name.startswith(".")
-    )
-    h = hashlib.sha256()
-    for rel, path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:  # the extraction will say what is wrong with it
-            data = b"\0unreadable"
-        for part in (rel.encode("utf-8"), data):
-            h.update(len(part).to_bytes(8, "big"))
-            h.update(part)
-    return h.hexdigest()
 
 
 def cache_key(data: bytes, name: str, version: str | None = None, tables: str | None = None) -> str:
@@ -152,23 +111,6 @@ class SkipEntry:
 
 #: What a cache entry holds.
 Entry = Extraction | SkipEntry
-
-
-@dataclass(slots=True)
-class CacheStats:
-    """How a build used the cache: entries found, missing, unreadable and written."""
-
-    hits: int = 0
-    misses: int = 0
-    corrupt: int = 0
-    written: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"cache: {self.hits} hits, {self.misses} misses"
-            + (f", {self.corrupt} corrupt" if self.corrupt else "")
-            + f", {self.written} written"
-        )
 
 
 #: What a stored entry holds: the document's summary for the graph (``None`` for

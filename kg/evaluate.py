@@ -77,9 +77,15 @@ class Score:
 def _match_entities(
     pred: list[Mapping[str, Any]], gold: list[Mapping[str, Any]], typed: bool
 ) -> int:
+    return len(_matched_entities(pred, gold, typed))
+
+
+def _matched_entities(
+    pred: list[Mapping[str, Any]], gold: list[Mapping[str, Any]], typed: bool
+) -> set[int]:
+    """Indices of the predictions matched, gold by gold, as the reference scorer does."""
     pred_names = [_names(p) for p in pred]
     used: set[int] = set()
-    tp = 0
     for g in gold:
         gn = _names(g)
         for i, p in enumerate(pred):
@@ -87,9 +93,8 @@ def _match_entities(
                 continue
             if pred_names[i] & gn:
                 used.add(i)
-                tp += 1
                 break
-    return tp
+    return used
 
 
 def _match_relations(
@@ -97,8 +102,15 @@ def _match_relations(
     gold: list[tuple[str, frozenset[str], frozenset[str]]],
     labelled: bool,
 ) -> int:
+    return len(_matched_relations(pred, gold, labelled))
+
+
+def _matched_relations(
+    pred: list[tuple[str, frozenset[str], frozenset[str]]],
+    gold: list[tuple[str, frozenset[str], frozenset[str]]],
+    labelled: bool,
+) -> set[int]:
     used: set[int] = set()
-    tp = 0
     for gp, gs, go in gold:
         for i, (pp, ps, po) in enumerate(pred):
             if i in used:
@@ -111,13 +123,16 @@ def _match_relations(
                 ok = (ps & gs and po & go) or (ps & go and po & gs)
             if ok:
                 used.add(i)
-                tp += 1
                 break
-    return tp
+    return used
 
 
-def score_document(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> Score:
-    """Score one predicted contract object against one gold object."""
+_Keyed = list[tuple[str, frozenset[str], frozenset[str]]]
+
+
+def _keyed(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> tuple[_Keyed, list[float], _Keyed]:
+    """The predicted text relations deduplicated by (predicate, names), with the highest
+    confidence of each, and the gold relations, both as the reference scorer keys them."""
     pe = list(pred.get("entities", []))
     ge = list(gold.get("entities", []))
     by_id = {e.get("id", e.get("name")): e for e in pe}
@@ -134,27 +149,79 @@ def score_document(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> Score:
         g = gold_by_name.get(normalise_name(ref))
         return _names(g) if g else frozenset({normalise_name(ref)})
 
-    seen: set[object] = set()
-    prd: list[tuple[str, frozenset[str], frozenset[str]]] = []
+    seen: dict[object, int] = {}
+    prd: _Keyed = []
+    conf: list[float] = []
     for r in pred.get("relations", []):
         if r.get("source", "text") != "text":
             continue
         p, s, o = r.get("predicate"), pnames(r.get("subject")), pnames(r.get("object"))
         key: object = (p, frozenset([s, o])) if p in SYMMETRIC else (p, s, o)
+        c = float(r.get("confidence", 1.0))
         if key in seen:
+            conf[seen[key]] = max(conf[seen[key]], c)
             continue
-        seen.add(key)
+        seen[key] = len(prd)
         prd.append((str(p), s, o))
+        conf.append(c)
     grl = [
         (g["predicate"], gnames(g["subject"]), gnames(g["object"]))
         for g in gold.get("relations", [])
     ]
+    return prd, conf, grl
+
+
+def score_document(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> Score:
+    """Score one predicted contract object against one gold object."""
+    pe = list(pred.get("entities", []))
+    ge = list(gold.get("entities", []))
+    prd, _, grl = _keyed(pred, gold)
     sc = Score()
     sc.counts["ent"] = Counts(_match_entities(pe, ge, True), len(pe), len(ge))
     sc.counts["ent_untyped"] = Counts(_match_entities(pe, ge, False), len(pe), len(ge))
     sc.counts["rel"] = Counts(_match_relations(prd, grl, True), len(prd), len(grl))
     sc.counts["rel_unlabelled"] = Counts(_match_relations(prd, grl, False), len(prd), len(grl))
     return sc
+
+
+def outcomes(
+    pred: Mapping[str, Any], gold: Mapping[str, Any]
+) -> tuple[list[tuple[float, bool]], list[tuple[float, bool]]]:
+    """``(confidence, right)`` of every predicted entity and text relation of a document,
+    right as the reference scorer matches them (typed entities, labelled relations): what
+    a calibration table counts."""
+    pe = list(pred.get("entities", []))
+    ge = list(gold.get("entities", []))
+    ents = _matched_entities(pe, ge, True)
+    prd, conf, grl = _keyed(pred, gold)
+    rels = _matched_relations(prd, grl, True)
+    return (
+        [(float(e.get("confidence", 1.0)), i in ents) for i, e in enumerate(pe)],
+        [(c, i in rels) for i, c in enumerate(conf)],
+    )
+
+
+#: The confidence bins of a calibration table (lower bounds).
+BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+
+
+def calibration(items: Iterable[tuple[float, bool]]) -> list[tuple[float, float, int, int]]:
+    """Per confidence bin ``[low, high)``: (low, high, items, right).
+
+    >>> calibration([(0.97, True), (0.96, False), (0.3, False)])
+    [(0.0, 0.5, 1, 0), (0.95, 1.0, 2, 1)]
+    """
+    counts: dict[int, list[int]] = {}
+    for c, ok in items:
+        b = max(i for i, low in enumerate(BINS) if c >= low)
+        got = counts.setdefault(b, [0, 0])
+        got[0] += 1
+        got[1] += int(ok)
+    out = []
+    for b in sorted(counts):
+        high = BINS[b + 1] if b + 1 < len(BINS) else 1.0
+        out.append((BINS[b], high, counts[b][0], counts[b][1]))
+    return out
 
 
 def score_corpus(

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from kg.extract import document_context, find_mentions, scan_places
 from kg.extract.combine import combine
 from kg.extract.indicators import find_indicators
-from kg.extract.segmenter import cut
+from kg.extract.segmenter import words as cut_words
 from kg.models import Models, shipped
 from kg.relations import find_relations
 from kg.relations.annotate import annotate
@@ -67,7 +67,7 @@ def split(doc: Document) -> Sentences:
         t = doc.norm[s.start : s.end]
         got = words.get(t)
         if got is None:
-            got = words[t] = cut(t)
+            got = words[t] = cut_words(t)
         out.append(got)
     return Sentences(spans, out)
 

@@ -14,11 +14,10 @@ AttributeError: term 'Plase' not in namespace 'https://w3id.org/policykg/ontolog
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib.namespace import DefinedNamespace, Namespace
 from rdflib.term import URIRef
 
+from kg.resources import ontology_dir as ontology_dir  # where the ontology files are
 from kg.types import EntityType, Predicate
 
 #: Namespace of the ontology's terms.
@@ -152,8 +151,3 @@ def entity_class(t: EntityType) -> URIRef:
 def relation_property(p: Predicate) -> URIRef:
     """The ontology property of a relation type (same local name)."""
     return URIRef(KGO_NS + p.value)
-
-
-def ontology_dir() -> Path:
-    """The folder holding ``policykg.ttl``, ``shapes.ttl`` and ``context.jsonld``."""
-    return Path(__file__).resolve().parent.parent / "ontology"

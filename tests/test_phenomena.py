@@ -136,3 +136,37 @@ def test_every_entity_and_relation_has_a_confidence_between_0_and_1() -> None:
     assert ex.entities and ex.relations
     assert all(0.0 <= e.confidence <= 1.0 for e in ex.entities)
     assert all(0.0 <= r.confidence <= 1.0 for r in ex.relations)
+
+
+# --- membership said by a copula, a shared region or taking in ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "广西与云南同属西南地区,两地交流由来已久。",
+            {("广西壮族自治区", "西南地区"), ("云南省", "西南地区")},
+        ),
+        ("宝鸡是关中平原城市群的重要组成部分。", {("宝鸡市", "关中平原城市群")}),
+        ("会议同意将天水市纳入关中平原城市群。", {("天水市", "关中平原城市群")}),
+    ],
+)
+def test_membership_said_by_a_copula_a_shared_region_or_taking_in(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    from kg.relations import rule_relations
+
+    ex = run(text)
+    by_id = {e.id: e.name for e in ex.entities}
+    found = {
+        (by_id[r.subject], by_id[r.object])
+        for r in rule_relations(ex.document, list(ex.entities))
+        if r.predicate.value == "partOf"
+    }
+    assert expected <= found
+
+
+def test_sharing_a_river_basin_is_no_membership_of_a_partner() -> None:
+    ex = run("湖北省与湖南省加强合作,共同推进洞庭湖生态经济区建设。")
+    assert not triples(ex, "partOf")

@@ -27,8 +27,15 @@ def input_paths(f: F) -> F:
 
 
 def progress_bar(total: int, desc: str, *, disable: bool = False) -> tqdm:
-    """A progress bar on stderr, shown for many documents only."""
+    """A progress bar on stderr, shown for many documents only.
+
+    tqdm's monitor thread is turned off (``tqdm.monitor_interval = 0``): the bars
+    update often enough without it, and a build forks its writer only while no other
+    thread runs.
+    """
     from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
 
     return tqdm(
         total=total,

@@ -166,6 +166,12 @@ def _cross_validate(
 @click.option("--verbose", "-v", is_flag=True, help="Also print one row per document.")
 @click.option("--by-type", is_flag=True, help="Also print entity and relation F1 per type.")
 @click.option(
+    "--calibration",
+    is_flag=True,
+    help="Also print, per confidence bin, how many entities and relations were "
+    "predicted and how many of them are right (observed precision).",
+)
+@click.option(
     "--cv",
     is_flag=True,
     help="Cross-validate by region: train the learned parts on all folds but one, "
@@ -213,6 +219,7 @@ def command(
     ablation: str,
     modality_dir: Path | None,
     indicator_dir: Path | None,
+    calibration: bool,
 ) -> None:
     """Extract the documents under PATHS and score them against the gold in --gold.
 
@@ -258,9 +265,28 @@ def command(
                     f"{k:<16} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} "
                     f"{c.tp:5d} {c.pred:5d} {c.gold:5d}"
                 )
+    if calibration:
+        _print_calibration(preds, golds)
     click.echo(format_line(total))
     click.echo(f"entity F1 {total.counts['ent'].f1:.3f}, relation F1 {total.counts['rel'].f1:.3f}")
     if modality_dir is not None:
         _report_modality(preds, dict(golds), modality_dir, verbose)
     if indicator_dir is not None:
         _report_indicators(preds, indicator_dir, verbose)
+
+
+def _print_calibration(
+    preds: dict[str, dict[str, Any]], golds: list[tuple[str, dict[str, Any]]]
+) -> None:
+    from kg.evaluate import calibration, outcomes
+
+    ents: list[tuple[float, bool]] = []
+    rels: list[tuple[float, bool]] = []
+    for stem, gold in golds:
+        e, r = outcomes(preds.get(stem) or {"entities": [], "relations": []}, gold)
+        ents += e
+        rels += r
+    for title, items in (("entities", ents), ("relations", rels)):
+        click.echo(f"calibration of {title}: confidence bin, predicted, right, observed precision")
+        for low, high, n, ok in calibration(items):
+            click.echo(f"  [{low:.2f}, {high:.2f}) {n:6d} {ok:6d} {ok / n:6.3f}")

@@ -26,9 +26,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.builder import BuildResult, Skipped
 from kg.errors import OutputError
 from kg.export.atomic import write_text
+from kg.result import BuildResult, Skipped
 
 FORMAT = "policy-kg build"
 VERSION = 1

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.errors import DataError
-from kg.resources import data_dir
+from kg.resources import bundled_data_dir, data_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class Outline:
 def _table() -> Path:
     """``map/provinces.tsv`` of the data folder (``KG_DATA_DIR``), else of the project's
     own: a data folder made for other gazetteer tables need not copy the map."""
-    own = Path(__file__).resolve().parents[2] / "data"
+    own = bundled_data_dir()
     for folder in (data_dir(), own):
         path = folder / "map" / "provinces.tsv"
         if path.is_file():

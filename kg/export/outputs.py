@@ -20,12 +20,12 @@ import threading
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
-from kg.builder import BuildResult
 from kg.errors import KGError, OutputError
 from kg.export.buildinfo import BuildInfo
 from kg.export.fragments import Fragments
 from kg.gcpause import paused
 from kg.graph import KnowledgeGraph
+from kg.result import BuildResult
 from kg.types import Extraction
 
 #: With at least this many documents (and ``parallel`` left to ``None``), the
@@ -133,20 +133,13 @@ def _rss_bytes() -> int:
 
 
 def _other_threads() -> list[threading.Thread]:
-    """Threads besides this one, but for those known to hold no lock the child needs.
-
-    A progress bar's monitor (tqdm's ``TMonitor``) and this project's own helper
-    threads (named ``kg-…``, such as the benchmark's memory sampler) only sleep
-    and read counters.
+    """Threads besides this one, but for this project's own helper threads (named
+    ``kg-…``, such as the benchmark's memory sampler), which only sleep and read
+    counters. (The command line's progress bars start no monitor thread: see
+    :func:`kg.cli.common.progress_bar`.)
     """
-    from tqdm._monitor import TMonitor
-
     me = threading.current_thread()
-    return [
-        t
-        for t in threading.enumerate()
-        if t is not me and not isinstance(t, TMonitor) and not t.name.startswith("kg-")
-    ]
+    return [t for t in threading.enumerate() if t is not me and not t.name.startswith("kg-")]
 
 
 def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
@@ -230,10 +223,10 @@ def _write_jsonl(
     holds): a rebuild copies the lines of unchanged documents from the
     previous file.
     """
-    from kg.cache import tables_digest
     from kg.export.fragments import code_digest, digest, kept_file
     from kg.export.jsonl import filter_line, to_jsonl
     from kg.pipeline import pipeline_version
+    from kg.resources import tables_digest
 
     code = b""
     if parts is not None:

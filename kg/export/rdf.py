@@ -52,6 +52,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import OutputError
+from kg.extract import tables
 from kg.graph import CorrectionRecord, DocumentInfo, Edge, KnowledgeGraph, Node, Observation
 from kg.relations.timing import fact_year
 from kg.types import EntityType, Modality, Predicate, Source
@@ -93,7 +94,6 @@ Statement = tuple[tuple[str, str, str], tuple[ox.NamedNode, ox.NamedNode, Term]]
 _SAFE_ASCII = frozenset(string.ascii_letters + string.digits + "-._~")
 _MAX_SEGMENT = 96
 _CODE_RE = re.compile(r"^[0-9]{6}$")
-_TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "苏木")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 # metadata field -> (property, is a date)
@@ -281,7 +281,7 @@ def _place_classes(node: Node, abroad: bool) -> list[URIRef]:
         return []
     if abroad:
         return [KGO.ForeignPlace]
-    if node.name.endswith(_TOWNSHIP_SUFFIXES):
+    if node.name.endswith(tables.grammar("township-suffix")):
         return [KGO.Township]
     return []
 

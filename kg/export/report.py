@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kg.builder import BuildResult
 from kg.export.buildinfo import BuildInfo, from_result
 from kg.graph import Edge, KnowledgeGraph, Node
+from kg.result import BuildResult
 from kg.types import METADATA_FIELDS, EntityType, Source
 
 #: How many entities the "most mentioned" table lists.

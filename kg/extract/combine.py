@@ -144,7 +144,7 @@ _TRIMMED = frozenset(
     ]
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d年?(?:度)?")
-_CONJUNCTIONS = ("以及", "及", "和", "与", "、")
+_CONJUNCTIONS = tables.grammar("conjunction")
 
 
 @cache
@@ -222,16 +222,22 @@ def _balanced(text: str, s: int, e: int) -> tuple[int, int]:
                 start = k + 1
     end = stack[0] if stack else e
     if start > s:  # what follows a title's end opens with 的 and the like: not a name's start
-        while start < end and text[start] in "的之和与及、":
+        while start < end and text[start] in _NO_NAME_START:
             start += 1
     return (start, end) if start < end else (s, s)
 
 
 #: Endings of township names (no division code: the national table stops at counties).
-TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "苏木")
+TOWNSHIP_SUFFIXES = tables.grammar("township-suffix")
+_NO_NAME_START = frozenset(tables.grammar("no-name-start"))
 #: A list of places closed by a count of townships (鹅埠、赤石、小漠、鲘门四镇).
 _TOWN_LIST = re.compile(
-    r"(?:[、和及与][\u4e00-\u9fff]{2,4}?){0,8}(?:等)?[两二三四五六七八九十\d]{1,3}个?(?:镇|乡|街道)"
+    "(?:[{}][\\u4e00-\\u9fff]{{2,4}}?){{0,8}}(?:等)?[{}\\d]{{1,3}}(?:{})?(?:{})".format(
+        "".join(w for w in tables.grammar("list-joiner") if len(w) == 1),
+        "".join(tables.numerals()),
+        "|".join(tables.grammar("numeral-classifier")),
+        "|".join(w for w in TOWNSHIP_SUFFIXES if w != "苏木"),
+    )
 )
 
 

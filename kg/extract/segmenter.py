@@ -49,7 +49,14 @@ from typing import Any
 from kg import derived_cache
 from kg.gcpause import paused
 
-__all__ = ["common_words", "cut", "import_jieba", "load_default_tokenizer", "parse_common_words"]
+__all__ = [
+    "common_words",
+    "cut",
+    "import_jieba",
+    "load_default_tokenizer",
+    "parse_common_words",
+    "words",
+]
 
 #: jieba's cache file of the default dictionary (``Tokenizer.initialize``).
 JIEBA_CACHE_NAME = "jieba.cache"
@@ -265,6 +272,18 @@ def cut(text: str) -> list[str]:
     ['工业', '设计', '产业园']
     """
     return _default_tokenizer().lcut(text, HMM=False)
+
+
+def words(text: str) -> list[str]:
+    """Words of a whole text, as :func:`cut` gives them, by jieba's own dictionary (a
+    dict: loaded once per process in about a third of a second, where :func:`cut`'s
+    sorted dictionary loads faster but looks words up by binary search, over twice as
+    slow for whole texts; the extraction's worker processes inherit it loaded).
+
+    >>> words("工业设计产业园") == cut("工业设计产业园")
+    True
+    """
+    return load_default_tokenizer().lcut(text, HMM=False)
 
 
 def parse_common_words(text: str) -> dict[str, tuple[int, str]]:

@@ -80,6 +80,43 @@ PREDICATES = frozenset(
         "establishedBy",
     ]
 )
+#: The roles of the words of ``grammar.tsv`` that the rules read.
+GRAMMAR_ROLES = frozenset(
+    [
+        "meeting",
+        "numeral",
+        "collective-unit",
+        "collective",
+        "locative",
+        "at",
+        "obtain",
+        "promote",
+        "attend",
+        "hold",
+        "membership",
+        "lies-in",
+        "list-joiner",
+        "party-joiner",
+        "member-role",
+        "join",
+        "join-adverb",
+        "conjunction",
+        "no-name-start",
+        "cooperation-word",
+        "compound-cooperation",
+        "lies-in-loose",
+        "partner-joiner",
+        "membership-adverb",
+        "region-epithet",
+        "adjacent-joiner",
+        "name-joiner",
+        "list-gap",
+        "numeral-classifier",
+        "township-suffix",
+        "member-part",
+        "shared-membership",
+    ]
+)
 #: Column checks of each table that has typed columns: column -> valid values.
 SCHEMAS: dict[str, dict[str, frozenset[str]]] = {
     "abbreviations.tsv": {"type": ENTITY_TYPES},
@@ -103,7 +140,7 @@ SCHEMAS: dict[str, dict[str, frozenset[str]]] = {
         "refers": frozenset(["home", "author", "parties", "meeting"]),
         "level": frozenset(["", "province", "city", "county"]),
     },
-    "cue_words.tsv": {"cue": frozenset(["plural", "respectively", "negation", "meeting-place"])},
+    "grammar.tsv": {"role": GRAMMAR_ROLES},
 }
 
 
@@ -138,6 +175,26 @@ def tsv(name: str) -> list[dict[str, str]]:
                     + ", ".join(sorted(v for v in valid if v))
                 )
     return rows
+
+
+@cache
+def grammar(role: str) -> tuple[str, ...]:
+    """The words of one role of ``grammar.tsv`` (function words, numerals and verbs the
+    rules read), longest first.
+
+    >>> grammar("locative")[:2]
+    ('在', '于')
+    """
+    if role not in GRAMMAR_ROLES:
+        raise DataError(f"unknown grammar role {role!r}; valid: {', '.join(sorted(GRAMMAR_ROLES))}")
+    words = [r["word"] for r in tsv("grammar.tsv") if r["role"] == role]
+    return tuple(sorted(dict.fromkeys(words), key=lambda w: -len(w)))
+
+
+@cache
+def numerals() -> dict[str, int]:
+    """Chinese numerals of counts and their values (两 -> 2), from ``grammar.tsv``."""
+    return {r["word"]: int(r["value"]) for r in tsv("grammar.tsv") if r["role"] == "numeral"}
 
 
 def short_form(name: str) -> str | None:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from kg.extract import document_context, tables
-from kg.extract.segmenter import cut
+from kg.extract.segmenter import words as cut_words
 from kg.extract.spans import Sorted, maximal
 from kg.gcpause import without_gc
 from kg.relations.candidates import candidates, relation_key
@@ -34,19 +34,23 @@ __all__ = ["find_relations", "rule_relations"]
 P, A, C, ORG = EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION
 PARTIES = frozenset([P, A, C, ORG])
 PARTNERS = PARTIES | {EntityType.REGION}
-_PAIR_WORDS = ("双方", "两市", "两省区", "两省", "两地", "两区")
-_HOME_WORDS = ("我市", "我区", "我县", "我省")
-_GENERIC_EVENT = (
-    "会议",
-    "签字仪式",
-    "签约仪式",
-    "揭牌仪式",
-    "仪式",
-    "推介会",
-    "座谈会",
-    "联席会",
-    "会上",
-)
+
+
+@cache
+def _words(role: str) -> tuple[str, ...]:
+    return tables.grammar(role)
+
+
+@cache
+def _pair_words() -> tuple[str, ...]:
+    """Words for the two parties named before (双方, 两市): ``deixis.tsv``."""
+    return tuple(d.word for d in deixis()[1] if d.refers == "parties" and d.number == 2)
+
+
+@cache
+def _home_words() -> tuple[str, ...]:
+    """Words for the author's own place (我市, 我省): ``deixis.tsv``."""
+    return tuple(d.word for d in deixis()[1] if d.refers == "home")
 
 
 class M(NamedTuple):
@@ -69,8 +73,9 @@ def _triggers() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], dict[str, 
 
 
 class _Out:
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, entities: list[Entity]) -> None:
         self.doc = doc
+        self.entities = entities
         self.seen: set[tuple[str, str, str]] = set()
         self.rels: list[Relation] = []
 
@@ -114,7 +119,7 @@ def find_relations(
     keys = frozenset(relation_key(r.subject, r.predicate, r.object) for r in stated)
     spans = list(sentences) if sentences is not None else split_sentences(doc.norm)
     if words is None:
-        words = [cut(doc.norm[s.start : s.end]) for s in spans]
+        words = [cut_words(doc.norm[s.start : s.end]) for s in spans]
     refs = references(doc, entities)
     cands = candidates(doc.norm, spans, words, entities, refs, rules, keys)
     best: dict[tuple[str, str, str], float] = {}
@@ -135,7 +140,7 @@ def find_relations(
             p = model.prior(r.predicate, by_id[r.subject].type, by_id[r.object].type, r.rule)
         if p < model.cutoff(r.predicate):
             continue
-        out.append(dataclasses.replace(r, confidence=float(f"{p:.4f}")))
+        out.append(dataclasses.replace(r, confidence=float(f"{model.calibrated(p):.4f}")))
     return out
 
 
@@ -146,7 +151,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
     text = doc.norm
     ms = _mentions(entities)
     home = _home(doc, entities)
-    out = _Out(doc)
+    out = _Out(doc, entities)
     spoken = ms
     if frames:  # 我市, 我局: mentions of what they refer to
         found = references(doc, entities)
@@ -171,6 +176,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         _compounds(ctx, out)
         _joined_places(ctx, out)
         _names_with_places(ctx, out)
+        _regions_named_after_places(ctx, out)
         _adjacent_places(ctx, out)
         _places_abroad(ctx, out)
         _title_issuers(ctx, out)
@@ -182,6 +188,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         prev_region = _membership(ctx, st, prev_region, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
+    _hosts_take_part(out)
     out.rels.extend(_gazetteer(entities))
     return out.rels
 
@@ -293,7 +300,7 @@ class _Sentence:
             ends = self._place_ends()
             while start in ends and ends[start] < start:
                 start = ends[start]
-        return self.text[max(0, start - 1) : start] in ("在", "于", "赴", "到")
+        return self.text[max(0, start - 1) : start] in _words("locative")
 
     def _qualifiers(self) -> frozenset[int]:
         """Starts of the places that qualify the place right after them, which they
@@ -319,7 +326,7 @@ class _Sentence:
         if got:
             return _uniq(got)
         before = self.text[self.sent.start : s]
-        if any(w in before for w in _PAIR_WORDS) and len(self.pair) == 2:
+        if any(w in before for w in _pair_words()) and len(self.pair) == 2:
             return list(self.pair)
         first = [
             m.entity for m in self.between(self.sent.start, c.start, types) if not self.locative(m)
@@ -359,7 +366,7 @@ def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         # (《5市…协议》), and the text says nothing of them pairwise
         parties = _collective(x, s)
         for p, d in itertools.product(parties, _uniq(docs)):
-            lead = _COLLECTIVE.match(d.name)
+            lead = _collective_pattern().match(d.name)
             if _count(lead.group(1) if lead else None) in (len(parties), -1):
                 out.add(p, Predicate.SIGNED, d, x.sent, "signed-collective")
         return
@@ -369,29 +376,21 @@ def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "signed-parties")
 
 
-_NUMERALS = {
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-_COLLECTIVE = re.compile(
-    r"([两二三四五六七八九十]|\d{1,2})(?:个)?(?:市|省|县|区|城市|地)|各市|各方|与会各方"
-)
+@cache
+def _collective_pattern() -> re.Pattern[str]:
+    """A count of parties (五市, 三个城市) or a word for all of them (与会各方)."""
+    nums = "".join(tables.numerals())
+    units = "|".join(_words("collective-unit"))
+    every = "|".join(_words("collective"))
+    return re.compile(rf"([{nums}]|\d{{1,2}})(?:个)?(?:{units})|{every}")
 
 
 def _collective(x: _Sentence, s: int) -> list[Entity]:
     """Parties named collectively (会议审议并通过五市…协议; 与会各方签署): the places
     of this sentence and the one before, at the level the collective word names."""
     head = x.text[x.sent.start : s]
-    m = _COLLECTIVE.search(x.text, x.sent.start, x.sent.end)
-    if m is None and "会议" not in head:
+    m = _collective_pattern().search(x.text, x.sent.start, x.sent.end)
+    if m is None and not any(w in head for w in _words("meeting")):
         return []
     cands = [n for n in x.previous + x.ms if n.entity.type == P and n.entity.code]
     places = _uniq([n.entity for n in cands])
@@ -407,7 +406,7 @@ def _collective(x: _Sentence, s: int) -> list[Entity]:
 def _count(numeral: str | None) -> int:
     if not numeral:
         return -1
-    return _NUMERALS.get(numeral) or int(numeral)
+    return tables.numerals().get(numeral) or int(numeral)
 
 
 def _issued(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
@@ -415,7 +414,7 @@ def _issued(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     kinds = frozenset([EntityType.PLAN, EntityType.AGREEMENT])
     issuers_t = frozenset([A, ORG])
     before = x.text[c.start : s]
-    got = before.rfind("获")
+    got = max(before.rfind(w) for w in _words("obtain"))
     if got >= 0:
         issuers = [m.entity for m in x.between(c.start + got, s, issuers_t)]
         plans = [m.entity for m in x.between(x.sent.start, c.start + got, kinds, top=False)]
@@ -439,12 +438,10 @@ def _established(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     founders_t = frozenset([C, ORG, A, P])
     if not made:
         # 推动X于2023年在Y成立: the thing promoted, founded by the sentence's subject
-        if (
-            x.text[e : e + 1] not in ("", "。", ",", "，", ";", "；")
-            or "推动" not in x.text[c.start : s]
-        ):
+        promote = [w for w in _words("promote") if w in x.text[c.start : s]]
+        if x.text[e : e + 1] not in ("", "。", ",", "，", ";", "；") or not promote:
             return
-        push = x.text.find("推动", c.start, s) + 2
+        push = x.text.find(promote[0], c.start, s) + len(promote[0])
         things = [
             m for m in x.between(push, s, frozenset([C, ORG, EntityType.ZONE])) if m.start == push
         ]
@@ -470,7 +467,7 @@ def _coordinated_subject(x: _Sentence, types: frozenset[EntityType]) -> list[Ent
             if q_end == m.start and q_start > got[-1].end:
                 gap_end = q_start
         gap = x.text[got[-1].end : gap_end]
-        if gap in ("与", "和", "、", "及", "同"):
+        if gap in _words("party-joiner"):
             got.append(m)
         elif m.start == got[-1].end and _nested(got[-1].entity, m.entity):
             got[-1] = m  # 上海浦东新区: the party is the inner place, not its parent
@@ -484,17 +481,17 @@ _EVENTISH = frozenset([EntityType.EVENT])
 
 def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
-    if w in ("出席", "参加", "主持", "与会", "见证", "参会"):
+    if w in _words("attend"):
         events = [m.entity for m in x.between(e, x.sent.end, _EVENTISH, top=False)]
         if not events:
             events = [m.entity for m in x.between(x.sent.start, s, _EVENTISH, top=False)]
         if not events and x.main_event:
             tail = x.text[e : e + 2]
             if (
-                x.text.startswith(_GENERIC_EVENT, e)
+                x.text.startswith(_words("meeting"), e)
                 or not tail
                 or tail[0] in "并,，。;；"
-                or any(g in x.text[x.sent.start : x.sent.end] for g in _GENERIC_EVENT)
+                or any(g in x.text[x.sent.start : x.sent.end] for g in _words("meeting"))
             ):
                 events = [x.main_event]
         if not events:
@@ -510,7 +507,7 @@ def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     targets_t = frozenset(
         [EntityType.EVENT, EntityType.CLUSTER, EntityType.ZONE, EntityType.AGREEMENT]
     )
-    if w in ("召开", "举行", "举办"):
+    if w in _words("hold"):
         targets_t = _EVENTISH
     objs = [m.entity for m in x.between(e, c.end, targets_t)]
     if not objs:
@@ -522,33 +519,29 @@ def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
 
 def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
-    at = x.text.rfind("在", c.start, s)
+    at = max(x.text.rfind(w, c.start, s) for w in _words("at"))
     if at < 0:
         return
     where = [m.entity for m in x.between(at, s, frozenset([P, EntityType.ZONE]), acting=False)]
-    if x.text.startswith(_HOME_WORDS, at + 1) and x.home:
+    if x.text.startswith(_home_words(), at + 1) and x.home:
         where.append(x.home)
     events = [m.entity for m in x.between(c.start, at, _EVENTISH, top=False)]
-    if not events and x.main_event and any(g in x.text[c.start : at] for g in _GENERIC_EVENT):
+    if not events and x.main_event and any(g in x.text[c.start : at] for g in _words("meeting")):
         events = [x.main_event]
     for ev in _uniq(events):
         for p in _uniq(where):
             out.add(ev, Predicate.LOCATED_IN, p, x.sent, "held")
 
 
-#: Words saying where a thing lies (X位于Y, 地处Y, 处在Y).
-_LIES_IN = frozenset(["位于", "地处", "处在", "处于", "坐落", "坐落于"])
-
-
 def _located(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
     things_t = frozenset([C, ORG, EntityType.ZONE, EntityType.CLUSTER])
-    if w in _LIES_IN:
+    if w in _words("lies-in"):
         things = [m.entity for m in x.between(c.start, s, things_t | {P}) if not x.locative(m)]
         where = x.between(
             e, c.end, frozenset([P, EntityType.REGION, EntityType.ZONE]), acting=False
         )
-        if w not in ("位于", "坐落"):
+        if w not in _words("lies-in-loose"):
             # 处于/地处 say where only when a name follows at once (地处长江流域, not
             # 处于…的关键时期); a chain of names joined at once counts whole
             near: list[M] = []
@@ -563,7 +556,7 @@ def _located(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
                 out.add(t, Predicate.LOCATED_IN, p, x.sent, "located")
         return
     else:
-        at = x.text.rfind("在", x.sent.start, s)
+        at = max(x.text.rfind(w, x.sent.start, s) for w in _words("at"))
         if at < 0:
             return
         places = [m.entity for m in x.between(at, s, frozenset([P]), acting=False)]
@@ -575,7 +568,7 @@ def _located(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
 def _cooperates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     c = x.clause(s)
     seg = x.text[c.start : s]
-    conn = max(seg.rfind("与"), seg.rfind("同"), seg.rfind("和"))
+    conn = max(seg.rfind(w) for w in _words("partner-joiner"))
     pairs: list[tuple[Entity, Entity]] = []
     if conn >= 0:
         cpos = c.start + conn
@@ -719,12 +712,13 @@ def _membership(
 ) -> Entity | None:
     regions = [m for m in x.ms if m.entity.type == EntityType.REGION and m.top]
     for s, _e, w in st:
-        if w not in ("包括", "组成"):
+        if w not in _words("membership"):
             continue
         # the sentence's subject: its first region or place (《规划》明确,X都市圈…组成)
         first = next((m for m in x.ms if m.top and m.entity.type in PARTNERS), None)
         reg = [m for m in regions if m.end <= s and m is first]
-        starts_list = x.text[x.sent.start : s].strip(" 主要") == ""
+        opening = x.text[x.sent.start : s].strip()
+        starts_list = opening == "" or opening in _words("membership-adverb")
         region = reg[0].entity if reg else (prev if starts_list else None)
         if region is None:
             continue
@@ -752,13 +746,13 @@ def _compounds(x: _Sentence, out: _Out) -> None:
             groups[-1].append(m)
         else:
             groups.append([m])
-    coop = ("同城化", "一体化", "合作", "联动", "协作", "融合", "协同", "两地", "两市", "对口")
+    coop = _words("cooperation-word") + _words("compound-cooperation")
     for g in groups:
         if len(g) < 2:
             continue
         end = g[-1].end
         rest = x.text[end : end + 8].lstrip('“”"')
-        if rest.startswith(coop) or rest.startswith("经济" + "一体化"):
+        if rest.startswith(coop):
             for a, b in itertools.combinations(_uniq([m.entity for m in g]), 2):
                 out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "compound")
         holders = [
@@ -772,7 +766,7 @@ def _compounds(x: _Sentence, out: _Out) -> None:
             elif h.entity.type in (EntityType.CLUSTER, EntityType.ZONE):
                 for m in g:
                     out.add(h.entity, pred, m.entity, x.sent, "compound-name")
-        if rest.startswith(("黄金三角", "“黄金三角")):
+        if rest.lstrip("“").startswith(_words("region-epithet")):
             regs = [m for m in x.ms if m.entity.type == EntityType.REGION and m.start >= end - 1]
             for r in regs[:1]:
                 for m in g:
@@ -780,9 +774,10 @@ def _compounds(x: _Sentence, out: _Out) -> None:
 
 
 #: Words after places joined by a dash that make them partners (珲春—奉化东西部扶贫协作).
-_COOP_WORDS = ("同城化", "一体化", "合作", "联动", "协作", "融合", "协同", "对口")
 #: Joiners between two place names, and how far the cooperation word may follow.
-_JOINERS = {"—": 8, "-": 8, "――": 8, "－": 8, "–": 8, "——": 8, "、": 0, "与": 0, "和": 0}
+_JOINERS = dict.fromkeys(("—", "-", "――", "－", "–", "——"), 8) | dict.fromkeys(
+    _words("adjacent-joiner"), 0
+)
 
 
 def _joined_places(x: _Sentence, out: _Out) -> None:
@@ -801,7 +796,8 @@ def _joined_places(x: _Sentence, out: _Out) -> None:
             continue
         if len(chain) >= 2:
             after = x.text[chain[-1].end : min(chain[-1].end + reach + 4, x.sent.end)]
-            at = min((k for k in (after.find(w) for w in _COOP_WORDS) if k >= 0), default=-1)
+            found = (after.find(w) for w in _words("cooperation-word"))
+            at = min((k for k in found if k >= 0), default=-1)
             if 0 <= at <= reach and not any(ch in _STOPS for ch in after[:at]):
                 ents = _uniq([c.entity for c in chain])
                 for a, b in itertools.combinations(ents, 2):
@@ -856,8 +852,26 @@ def _names_with_places(x: _Sentence, out: _Out) -> None:
             out.add(h.entity, Predicate.LOCATED_IN, m.entity, x.sent, "name-place")
 
 
+def _regions_named_after_places(x: _Sentence, out: _Out) -> None:
+    """A region named after its places (南京都市圈, 济泰省会经济圈, 成渝地区双城经济圈):
+    the places that open its name, alone or joined, are part of it."""
+    for h in x.ms:
+        if h.entity.type != EntityType.REGION or not h.top:
+            continue
+        k = h.start
+        for m in sorted(
+            (m for m in x.ms if h.start <= m.start and m.end < h.end and m.entity.type == P),
+            key=lambda m: m.start,
+        ):
+            if m.start != k and not (m.start == k + 1 and x.text[k] in "-—、与和"):
+                break
+            if m.entity.code:
+                out.add(m.entity, Predicate.PART_OF, h.entity, x.sent, "region-name")
+            k = m.end
+
+
 #: What joins the members of a list of places (德阳市旌阳区、什邡市和广汉市).
-_LIST_JOINERS = frozenset(["、", "和", "及", "以及", "与"])
+_LIST_JOINERS = frozenset(tables.grammar("list-joiner"))
 
 
 def _adjacent_places(x: _Sentence, out: _Out) -> None:
@@ -935,22 +949,49 @@ def _title_issuers(x: _Sentence, out: _Out) -> None:
                         out.add(q.entity, Predicate.ISSUED_BY, b.entity, x.sent, "title-issuer")
 
 
-_PARTY_JOINERS = ("与", "和", "、", "同")
-#: A place's role in a region it belongs to (中原城市群副中心城市, 都市圈成员城市).
-_ROLE = re.compile(r"(?:的)?(?:副中心|中心|核心|重要节点|节点|成员|门户)?城市")
-#: Joining a group (汕尾市正式加入深莞惠经济圈).
-_JOIN = re.compile(r"(?:正式|申请|积极|主动)?加入")
+_PARTY_JOINERS = tuple(w for w in tables.grammar("party-joiner") if w != "及")
+_DASHES = ("-", "—", "–", "－", "·")
+
+
+@cache
+def _role_pattern() -> re.Pattern[str]:
+    """A place's role in a region it belongs to (中原城市群副中心城市, 都市圈成员城市,
+    城市群的重要组成部分)."""
+    roles, parts = "|".join(_words("member-role")), "|".join(_words("member-part"))
+    return re.compile(rf"(?:的)?(?:(?:{roles})?城市|{parts})")
+
+
+@cache
+def _shared_pattern() -> re.Pattern[str]:
+    """Several places said to lie in one region together (A与B同属华东地区)."""
+    return re.compile(rf"(?:{'|'.join(_words('shared-membership'))})$")
+
+
+@cache
+def _join_pattern() -> re.Pattern[str]:
+    """Joining a group (汕尾市正式加入深莞惠经济圈)."""
+    adverbs, join = "|".join(_words("join-adverb")), "|".join(_words("join"))
+    return re.compile(rf"(?:{adverbs})?(?:{join})")
 
 
 def _member_roles(x: _Sentence, out: _Out) -> None:
-    """A place named as a city of a region (洛阳加快建设中原城市群副中心城市), or joining
-    a region or organisation (赣州市正式加入粤港澳大湾区城市联盟), is part of it."""
+    """A place named as a city or part of a region (洛阳加快建设中原城市群副中心城市,
+    咸阳是西安都市圈的重要组成部分), or joining a region or organisation (赣州市正式加入
+    粤港澳大湾区城市联盟, 将浦江纳入金义都市区), is part of it; places said to share a
+    region (安徽与上海同属华东地区) are each part of it."""
     groups = [m for m in x.ms if m.top and m.entity.type in (EntityType.REGION, ORG)]
     for g in groups:
         c = x.clause(g.start)
         before = x.text[c.start : g.start]
-        joined = _JOIN.search(before)
-        role = g.entity.type == EntityType.REGION and _ROLE.match(x.text, g.end, c.end)
+        joined = _join_pattern().search(before)
+        role = g.entity.type == EntityType.REGION and _role_pattern().match(x.text, g.end, c.end)
+        shared = g.entity.type == EntityType.REGION and _shared_pattern().search(before)
+        if shared:
+            subjects = x.between(c.start, c.start + shared.start(), frozenset([P]))
+            for m in subjects:
+                if not x.locative(m):
+                    out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "shared-region")
+            continue
         if joined and joined.end() == len(before):
             limit = c.start + joined.start()
         elif role:
@@ -959,15 +1000,16 @@ def _member_roles(x: _Sentence, out: _Out) -> None:
             continue
         places = [m for m in x.between(c.start, limit, frozenset([P])) if not x.locative(m)]
         for m in places[-1:]:
-            if any(w in x.text[m.end : g.start] for w in ("与", "同", "和")):
+            if any(w in x.text[m.end : g.start] for w in _words("partner-joiner")):
                 continue  # 武汉市加强与成渝城市群城市合作: partners, not members
             out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "member-role")
 
 
 def _parties_in_names(x: _Sentence, out: _Out) -> None:
-    """Parties that open the name of an event or agreement, joined by 与/和 (道县人民政府与
-    五矿二十三冶建设集团有限公司合作框架协议签约仪式): they take part in the event or sign
-    the agreement, and cooperate with each other."""
+    """Parties that open the name of an event or agreement, joined by 与/和, a dash or
+    nothing (道县人民政府与五矿二十三冶建设集团有限公司合作框架协议签约仪式,
+    洛阳—济源深度融合发展战略合作框架协议, 京沈对口合作交流会): they take part in the
+    event or sign the agreement, and cooperate with each other."""
     named = [h for h in x.ms if h.entity.type in (EntityType.EVENT, EntityType.AGREEMENT)]
     if not named:
         return
@@ -983,10 +1025,14 @@ def _parties_in_names(x: _Sentence, out: _Out) -> None:
         chain: list[M] = []
         nxt = longest.get(h.start)
         while nxt is not None and nxt.end < h.end:
-            chain.append(nxt)
-            if x.text[nxt.end : nxt.end + 1] not in _PARTY_JOINERS:
-                break
-            nxt = longest.get(nxt.end + 1)
+            if chain and _nested(chain[-1].entity, nxt.entity) and nxt.start == chain[-1].end:
+                chain[-1] = nxt  # 上海浦东新区: the inner place
+            else:
+                chain.append(nxt)
+            after = longest.get(nxt.end)  # joined with nothing between (京沈, 芜湖市马鞍山市)
+            if after is None and x.text[nxt.end : nxt.end + 1] in _PARTY_JOINERS + _DASHES:
+                after = longest.get(nxt.end + 1)
+            nxt = after
         if len(chain) < 2 or {x.text[n.end] for n in chain[:-1]} == {"、"}:
             continue  # 成都、德阳、眉山四市政协座谈会: a list of places qualifies the bodies
         parties = _uniq([m.entity for m in chain])
@@ -998,6 +1044,24 @@ def _parties_in_names(x: _Sentence, out: _Out) -> None:
         for a, b in itertools.combinations(parties, 2):
             if not _nested(a, b):
                 out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "parties-in-name")
+
+
+def _hosts_take_part(out: _Out) -> None:
+    """A party of the document's cooperation that hosts a meeting takes part in it
+    (…会商会在南昌举行, where 南昌 signs or cooperates with the others)."""
+    acting = {
+        r.subject for r in out.rels if r.predicate in (Predicate.SIGNED, Predicate.COOPERATES_WITH)
+    } | {r.object for r in out.rels if r.predicate == Predicate.COOPERATES_WITH}
+    by_id = {e.id: e for e in out.entities}
+    for r in list(out.rels):
+        if r.rule == "held" and r.object in acting and r.evidence is not None:
+            out.add(
+                by_id[r.object],
+                Predicate.PARTICIPATES_IN,
+                by_id[r.subject],
+                r.evidence.span,
+                "host",
+            )
 
 
 def _proposal_issuer(doc: Document, entities: list[Entity], ms: list[M], out: _Out) -> None:

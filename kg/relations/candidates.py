@@ -72,12 +72,16 @@ def type_pairs() -> dict[tuple[EntityType, EntityType], tuple[Predicate, ...]]:
     return {k: tuple(sorted(set(v))) for k, v in out.items()}
 
 
-_JOINERS = frozenset(["、", "和", "与", "及", "以及", "同", "跟", ",", "，"])
-_LIST_GAP = frozenset(["、", "和", "与", "及", "以及", "同", "跟", ""])
+_JOINERS = frozenset(tables.grammar("list-gap")) | {",", "，"}
+_LIST_GAP = frozenset(tables.grammar("list-gap")) | {""}
 _NUMCLS = re.compile(
-    r"(?:等)?(?:[两二三四五六七八九十]|\d{1,2})(?:个)?(?:市|省|县|区|地|方|城市|省区|省市)"
+    "(?:等)?(?:[{}]|\\d{{1,2}})(?:{})?(?:{})".format(
+        "".join(tables.numerals()),
+        "|".join(tables.grammar("numeral-classifier")),
+        "|".join(tables.grammar("collective-unit")),
+    )
 )
-_LOCATIVE = ("在", "于", "赴", "到", "至")
+_LOCATIVE = tables.grammar("locative")
 _CLAUSE_BREAKS = frozenset(",，;；:：")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,22 @@ class RelationModel:
 
     predicates: Mapping[Predicate, PredicateModel]
     frames: bool = True
+    #: knots (probability, observed precision) of the out-of-fold calibration map
+    calibration: tuple[tuple[float, float], ...] = ()
+
+    def calibrated(self, p: float) -> float:
+        """The observed precision of relations the model gives probability ``p`` (piecewise
+        linear between the knots of the calibration map; ``p`` itself without one)."""
+        knots = self.calibration
+        if not knots:
+            return p
+        if p <= knots[0][0]:
+            return knots[0][1]
+        if p >= knots[-1][0]:
+            return knots[-1][1]
+        k = bisect_right([x for x, _ in knots], p)
+        (x0, y0), (x1, y1) = knots[k - 1], knots[k]
+        return y0 if x1 == x0 else y0 + (y1 - y0) * (p - x0) / (x1 - x0)
 
     def cutoff(self, p: Predicate) -> float:
         """The probability below which a stated relation of ``p`` is left out."""
@@ -69,7 +86,8 @@ class RelationModel:
             preds[Predicate(name)] = PredicateModel(
                 float(m["bias"]), float(m["threshold"]), dict(m["weights"])
             )
-        return cls(preds, bool(obj.get("frames", True)))
+        knots = tuple((float(x), float(y)) for x, y in obj.get("calibration", []))
+        return cls(preds, bool(obj.get("frames", True)), knots)
 
     @classmethod
     def load(cls, path: Path) -> RelationModel:

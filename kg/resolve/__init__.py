@@ -24,8 +24,9 @@ _LEGAL = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团
 _MERGEABLE = frozenset(
     [EntityType.COMPANY, EntityType.AGENCY, EntityType.ORGANIZATION, EntityType.ZONE]
 )
-#: Surface forms that never become aliases (corpus convention).
-_NOT_ALIASES = frozenset(["我市", "我区", "我省", "我县", "本市"])
+#: Surface forms that never become aliases (corpus convention): the words for the
+#: author's own place (我市, 本省) of ``deixis.tsv``.
+_NOT_ALIASES = frozenset(r["word"] for r in tables.tsv("deixis.tsv") if r["refers"] == "home")
 
 
 @lru_cache(maxsize=65536)

@@ -33,6 +33,7 @@ from kg.train.fit import (
     TAGGER_PARAMS,
     choose_cutoffs,
     doc_candidates,
+    fit_calibration,
     fit_relation_model,
     fit_tagger,
     labelled,
@@ -116,7 +117,9 @@ def fit_relations(
             p = Predicate(rel["predicate"])
             counts[p] = counts.get(p, 0) + 1
     cutoffs = choose_cutoffs(oof, counts)
-    return fit_relation_model([e for s in stems for e in ex[s]], cutoffs)
+    fitted = fit_relation_model([e for s in stems for e in ex[s]], cutoffs)
+    fitted["calibration"] = fit_calibration([(prob, ok) for _, prob, ok in oof])
+    return fitted
 
 
 def train(

@@ -31,6 +31,7 @@ __all__ = [
     "gold_keys",
     "labelled",
     "choose_cutoffs",
+    "fit_calibration",
 ]
 
 #: CRFsuite training options (L-BFGS with elastic-net regularisation).
@@ -177,3 +178,20 @@ def choose_cutoffs(
                 best = (f, c)
         out[p] = best[1]
     return out
+
+
+def fit_calibration(scored: Sequence[tuple[float, bool]]) -> list[list[float]]:
+    """A monotone map from model probabilities to observed precision: isotonic regression
+    on out-of-fold ``(probability, right)`` pairs, as ``[x, y]`` knots (rounded)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    if len({ok for _, ok in scored}) < 2:
+        return []
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True, out_of_bounds="clip")
+    iso.fit([p for p, _ in scored], [float(ok) for _, ok in scored])
+    knots: list[list[float]] = []
+    for x, y in zip(iso.X_thresholds_, iso.y_thresholds_, strict=True):
+        pt = [_round(float(x)), _round(float(y))]
+        if not knots or knots[-1] != pt:
+            knots.append(pt)
+    return knots
