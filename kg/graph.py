@@ -64,7 +64,7 @@ class DocumentInfo:
     @property
     def date(self) -> str | None:
         """The document's date (ISO): published, else signed, else written."""
-        from kg.relations.timing import document_date
+        from kg.extract.timing import document_date
 
         return document_date(self.metadata)
 
@@ -157,9 +157,9 @@ class KnowledgeGraph:
 
     def edge_years(self) -> list[int | None]:
         """The year each edge counts for in yearly views (see
-        :func:`kg.relations.timing.fact_year`), in the order of :attr:`edges`;
+        :func:`kg.extract.timing.fact_year`), in the order of :attr:`edges`;
         ``None`` for a gazetteer fact and an undated statement."""
-        from kg.relations.timing import fact_year
+        from kg.extract.timing import fact_year
 
         dates = {d.key: d.date for d in self.documents}
         return [

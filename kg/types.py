@@ -209,7 +209,7 @@ class Relation:
 
     ``confidence`` is the relation scorer's probability that the text states it
     (0-1; 1 for what the gazetteer knows). ``time`` is the time its sentence states
-    (``2024``, ``2024-01`` or ``2024-01-15``; see :mod:`kg.relations.timing`) and
+    (``2024``, ``2024-01`` or ``2024-01-15``; see :mod:`kg.extract.timing`) and
     ``modality`` whether the text gives it as done or as intended (see
     :mod:`kg.relations.modality`); both ``None`` for gazetteer facts.
     """

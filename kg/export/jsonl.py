@@ -6,8 +6,8 @@ import json
 from collections.abc import Container, Iterable
 from typing import Any
 
+from kg.extract.timing import document_date
 from kg.graph import round_confidence
-from kg.relations.timing import document_date
 from kg.types import Extraction, Indicator, Source
 
 

@@ -53,8 +53,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import OutputError
 from kg.extract import tables
+from kg.extract.timing import fact_year
 from kg.graph import CorrectionRecord, DocumentInfo, Edge, KnowledgeGraph, Node, Observation
-from kg.relations.timing import fact_year
 from kg.types import EntityType, Modality, Predicate, Source
 from kg.vocab import (
     GEO,

@@ -1,7 +1,7 @@
 """``yearly/edges-YEAR.csv``: the relations stated in the texts, one edge list per year.
 
 For UCINET, networkx or a spreadsheet: each file lists the statements that count for
-that year (see :func:`kg.relations.timing.fact_year`: the year the sentence states,
+that year (see :func:`kg.extract.timing.fact_year`: the year the sentence states,
 else the document's) with their modality; ``new`` is 1 where the tie between the
 two entities (whatever the direction of a symmetric relation) is stated for the first
 time that year. ``yearly/years.csv`` sums each year up: statements, ties, new ties,

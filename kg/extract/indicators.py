@@ -16,7 +16,7 @@ words too. A share that follows another figure takes its name (服务业增加�
 
 The place is the last place, region or zone named before the figure in its sentence,
 else, in a document that speaks of its own place (我市, 全省…), that place; the period
-is the last time the sentence gives before the figure (:mod:`kg.relations.timing`).
+is the last time the sentence gives before the figure (:mod:`kg.extract.timing`).
 A figure inside a name, a figure read twice (the same measure, value and unit) and a
 measure of fewer than two characters are left out.
 """
@@ -206,7 +206,7 @@ def find_indicators(doc: Document, entities: Sequence[Entity]) -> tuple[Indicato
      ('服务业增加值', '807220000000', '元', 'Place/410100', '2023'),
      ('服务业增加值占比', '59.3', '%', 'Place/410100', '2023')]
     """
-    from kg.relations.timing import document_date, time_mentions
+    from kg.extract.timing import document_date, time_mentions
     from kg.text.segment import sentences
 
     text = doc.norm

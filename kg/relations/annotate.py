@@ -1,7 +1,7 @@
 """Time and modality for the relations a document states (after :func:`find_relations`).
 
 Each relation stated in the text gets the time its sentence gives for it
-(:mod:`kg.relations.timing`) and whether the text gives it as done or as
+(:mod:`kg.extract.timing`) and whether the text gives it as done or as
 intended (:mod:`kg.relations.modality`); gazetteer facts get neither. The
 relation's words in its sentence are the span from the first to the last of its
 two entities' nearest mentions there; a time or a cue inside a name counts for
@@ -15,8 +15,8 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from kg.extract.timing import document_date, relation_time, time_mentions
 from kg.relations.modality import classify, plan_like
-from kg.relations.timing import document_date, relation_time, time_mentions
 from kg.types import Document, Entity, Relation, Source, Span
 
 __all__ = ["annotate", "relation_core"]
