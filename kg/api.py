@@ -352,13 +352,21 @@ def build(paths: PathLike | Iterable[PathLike], **options: Any) -> Graph:
     """Read and extract the documents under ``paths`` (a file, a folder or a list of them).
 
     ``options`` are those of :func:`kg.builder.build` (``jobs``, ``cache_dir``…);
-    ``min_confidence=X`` (0 to 1) builds what ``kg build --min-confidence X`` does.
+    ``min_confidence=X`` (0 to 1) builds what ``kg build --min-confidence X`` does;
+    ``corrections=FILE`` (a corrections TSV, see :mod:`kg.corrections`, or a list of
+    :class:`~kg.corrections.Correction`) what ``kg build --corrections FILE`` does
+    (no file is looked for by default here).
     Unreadable files are skipped and listed in :attr:`Graph.skipped`.
     """
     from kg.builder import build as _build
 
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
+    fixes = options.get("corrections")
+    if isinstance(fixes, str | os.PathLike):
+        from kg.corrections import read_corrections
+
+        options["corrections"] = read_corrections(os.fspath(fixes))
     return Graph.from_result(_build([os.fspath(p) for p in paths], **options))
 
 

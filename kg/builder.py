@@ -31,15 +31,16 @@ from kg.cache import (
     tables_digest,
     unpickle,
 )
-from kg.errors import InputError
+from kg.errors import InputError, KGError
 from kg.executors import PARALLEL_MIN_DOCS, start_worker_server_for
 from kg.gcpause import paused
-from kg.graph import DocSummary, Merger, build_graph, summarize
+from kg.graph import DocSummary, Merger, build_graph, slice_years, summarize
 from kg.result import BuildResult as BuildResult
 from kg.result import Skipped as Skipped
 from kg.types import Extraction
 
 if TYPE_CHECKING:
+    from kg.corrections import Correction
     from kg.io.discover import Listing
 
 
@@ -390,6 +391,9 @@ def build(
     cache_dir: str | os.PathLike[str] | None = None,
     meanwhile: Callable[[], object] | None = None,
     min_confidence: float = 0.0,
+    corrections: Sequence[Correction] | None = None,
+    since: int | None = None,
+    until: int | None = None,
 ) -> BuildResult:
     """Read every document under ``paths`` (files or folders) and build one graph.
 
@@ -408,6 +412,11 @@ def build(
     left with no such relation and a lower confidence of their own (see
     :func:`kg.graph.filter_confidence`). It is applied after extraction: the
     cache holds every extraction whole, whatever the minimum.
+
+    ``corrections`` (see :mod:`kg.corrections`) are applied to the graph last, in
+    order; what each did (or that it is stale) is in ``graph.corrections``. Then
+    ``since`` and ``until`` (years) cut the graph to what is stated for those years
+    (see :func:`kg.graph.slice_years`).
     """
     from kg.graph import check_min_confidence
     from kg.io.discover import scan
@@ -435,12 +444,22 @@ def build(
             cache.close()
     if listed is not None:
         skipped = [Skipped(path, reason, name) for path, name, reason in listed.skipped] + skipped
+    graph = build_graph(extractions, min_confidence=min_confidence)
+    if corrections:
+        from kg.corrections import apply_corrections
+
+        graph = apply_corrections(graph, corrections)
+    if since is not None and until is not None and since > until:
+        raise KGError(f"since ({since}) is after until ({until})")
+    graph = slice_years(graph, since, until)
     return BuildResult(
-        graph=build_graph(extractions, min_confidence=min_confidence),
+        graph=graph,
         extractions=extractions,
         skipped=skipped,
         cache=cache.stats if cache is not None else None,
         warnings=reading_warnings(extractions),
         notes=list(listed.notes) if listed is not None else [],
         min_confidence=min_confidence,
+        since=since,
+        until=until,
     )

@@ -51,8 +51,9 @@ from kg.result import CacheStats
 from kg.types import Extraction
 
 #: Bumped when the layout of an entry changes (independent of the pipeline version):
-#: "6" added the confidence of each entity and relation to the summary and the line.
-CACHE_FORMAT = "6"
+#: "6" added the confidence of each entity and relation to the summary and the line;
+#: "7" the stated time and modality of each relation and the document's figures.
+CACHE_FORMAT = "7"
 
 #: Name of the default cache folder inside the output folder (hidden, never an output).
 DEFAULT_DIRNAME = ".cache"
@@ -117,7 +118,7 @@ Entry = Extraction | SkipEntry
 #: file) and the pickled entry itself, the last two compressed (:func:`inflate`).
 Stored = tuple[DocSummary | None, bytes, bytes]
 
-_MAGIC = b"KGE6"
+_MAGIC = b"KGE7"
 #: The head of a stored entry: a mark, the lengths of the summary and of the
 #: line, and a CRC-32 of the rest.
 _HEAD = struct.Struct("<4sIII")

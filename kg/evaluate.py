@@ -269,3 +269,178 @@ def format_line(score: Score) -> str:
     return " ".join(
         f"{m}: P={c.precision:.3f} R={c.recall:.3f} F1={c.f1:.3f}" for m, c in score.counts.items()
     )
+
+
+# --------------------------------------------------------------------------- modality
+
+
+@dataclass(slots=True)
+class ModalityScore:
+    """Modality of the gold relations that the extraction found: how many it got right.
+
+    ``matched`` counts the annotated gold relations matched by a prediction (as the
+    relation score matches them), ``correct`` those whose predicted modality is the
+    annotated one; ``annotated`` every annotated relation; ``confusion`` maps
+    ``(annotated, predicted)`` to a count; ``errors`` lists ``(stem, subject,
+    predicate, object, annotated, predicted, evidence)``.
+    """
+
+    annotated: int = 0
+    matched: int = 0
+    correct: int = 0
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)
+    errors: list[tuple[str, str, str, str, str, str, str]] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.matched if self.matched else 0.0
+
+    def baseline(self, label: str) -> float:
+        """The accuracy of always answering ``label``, on the same matched relations."""
+        hits = sum(n for (gold, _), n in self.confusion.items() if gold == label)
+        return hits / self.matched if self.matched else 0.0
+
+
+def score_modality(
+    preds: Mapping[str, Mapping[str, Any]],
+    golds: Mapping[str, Mapping[str, Any]],
+    annotations: Mapping[str, list[tuple[str, str, str, str]]],
+) -> ModalityScore:
+    """Compare the predicted ``modality`` of relations with annotations.
+
+    ``annotations`` maps a file stem to ``(subject, predicate, object, modality)``
+    rows naming relations of that document's gold file (see ``data/modality``).
+    Each annotated relation is matched, as :func:`score_document` matches
+    relations, to the first unused predicted relation stated in the text.
+    """
+    out = ModalityScore()
+    for stem in sorted(annotations):
+        rows = annotations[stem]
+        out.annotated += len(rows)
+        pred = preds.get(stem) or {"entities": [], "relations": []}
+        gold = golds.get(stem) or {"entities": [], "relations": []}
+        by_id = {e.get("id", e.get("name")): e for e in pred.get("entities", [])}
+        gold_by_name: dict[str, Mapping[str, Any]] = {}
+        for g in gold.get("entities", []):
+            for n in _names(g):
+                gold_by_name.setdefault(n, g)
+
+        def pnames(ref: object, by_id: dict = by_id) -> frozenset[str]:
+            e = by_id.get(ref)
+            return _names(e) if e else frozenset({normalise_name(ref)})
+
+        def gnames(ref: object, table: dict = gold_by_name) -> frozenset[str]:
+            g = table.get(normalise_name(ref))
+            return _names(g) if g else frozenset({normalise_name(ref)})
+
+        cands = [
+            (str(r.get("predicate")), pnames(r.get("subject")), pnames(r.get("object")), r)
+            for r in pred.get("relations", [])
+            if r.get("source", "text") == "text"
+        ]
+        used: set[int] = set()
+        for s, p, o, label in rows:
+            gs, go = gnames(s), gnames(o)
+            for i, (pp, ps, po, r) in enumerate(cands):
+                if i in used or pp != p:
+                    continue
+                if (ps & gs and po & go) or (p in SYMMETRIC and ps & go and po & gs):
+                    used.add(i)
+                    got = str(r.get("modality", ""))
+                    out.matched += 1
+                    out.correct += got == label
+                    out.confusion[(label, got)] = out.confusion.get((label, got), 0) + 1
+                    if got != label:
+                        ev = str(r.get("evidence", ""))
+                        out.errors.append((stem, s, p, o, label, got, ev))
+                    break
+    return out
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@dataclass(slots=True)
+class IndicatorScore:
+    """Extracted figures against gold ones: :class:`Counts`, and of the matched ones
+    how many give the gold's place and period (``place`` and ``period``: right,
+    compared)."""
+
+    counts: Counts = field(default_factory=Counts)
+    place: tuple[int, int] = (0, 0)
+    period: tuple[int, int] = (0, 0)
+    missed: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+    spurious: list[tuple[str, Mapping[str, Any]]] = field(default_factory=list)
+
+
+def _shares_two(a: str, b: str) -> bool:
+    a, b = normalise_name(a), normalise_name(b)
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    return any(a[i : i + 2] in b for i in range(len(a) - 1))
+
+
+def _same_value(a: object, b: object) -> bool:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except InvalidOperation:
+        return False
+
+
+def score_indicators(
+    preds: Mapping[str, Mapping[str, Any]], golds: Mapping[str, Mapping[str, Any]]
+) -> IndicatorScore:
+    """Precision and recall of the extracted ``indicators`` against gold ones.
+
+    ``golds`` maps a file stem to a gold object ``{"indicators": [...]}`` (see
+    ``data/indicators``); only those documents are scored. A predicted figure
+    matches the first unused gold figure of its document with the same value and
+    unit whose name shares at least two characters with it (or contains it).
+    Place (by name or alias of the predicted entity) and period (by year) are
+    compared on the matched ones.
+    """
+    out = IndicatorScore()
+    tp = n_pred = n_gold = 0
+    place_ok = place_n = period_ok = period_n = 0
+    for stem in sorted(golds):
+        gold = list(golds[stem].get("indicators", []))
+        pred = preds.get(stem) or {"entities": [], "indicators": []}
+        names = {e.get("id"): _names(e) for e in pred.get("entities", [])}
+        got = list(pred.get("indicators", []))
+        n_pred += len(got)
+        n_gold += len(gold)
+        used: set[int] = set()
+        for p in got:
+            hit = None
+            for j, g in enumerate(gold):
+                if j in used or g.get("unit") != p.get("unit"):
+                    continue
+                if _same_value(g.get("value"), p.get("value")) and _shares_two(
+                    str(g.get("indicator", "")), str(p.get("indicator", ""))
+                ):
+                    hit = j
+                    break
+            if hit is None:
+                out.spurious.append((stem, p))
+                continue
+            used.add(hit)
+            tp += 1
+            g = gold[hit]
+            place_n += 1
+            want = g.get("place")
+            have = names.get(p.get("place"), frozenset()) if p.get("place") else frozenset()
+            place_ok += (not want and not have) or (
+                bool(want) and normalise_name(str(want)) in have
+            )
+            period_n += 1
+            gp, pp = str(g.get("period") or "")[:4], str(p.get("period") or "")[:4]
+            period_ok += gp == pp
+        out.missed += [(stem, g) for j, g in enumerate(gold) if j not in used]
+    out.counts = Counts(tp, n_pred, n_gold)
+    out.place = (place_ok, place_n)
+    out.period = (period_ok, period_n)
+    return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from kg.gcpause import without_gc
-from kg.types import EntityType, Extraction, Predicate, Relation, Source
+from kg.types import EntityType, Extraction, Indicator, Modality, Predicate, Relation, Source
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -61,6 +61,13 @@ class DocumentInfo:
     def title(self) -> str | None:
         return self.meta.get("title")
 
+    @property
+    def date(self) -> str | None:
+        """The document's date (ISO): published, else signed, else written."""
+        from kg.extract.timing import document_date
+
+        return document_date(self.metadata)
+
 
 @dataclass(frozen=True, slots=True)
 class Edge:
@@ -76,6 +83,12 @@ class Edge:
     end: int | None
     #: The relation scorer's probability that the text states it (1 for gazetteer facts).
     confidence: float = 1.0
+    #: The time the sentence states (``2024``, ``2024-01``, ``2024-01-15``), if any.
+    time: str | None = None
+    #: Whether the text gives it as done or as intended (``None`` for gazetteer facts).
+    modality: Modality | None = None
+    #: For a relation a researcher added (source ``curated``): the correction's line.
+    note: str | None = None
 
     def sort_key(self) -> tuple[str, str, str, str, str, int, int]:
         return (
@@ -89,13 +102,70 @@ class Edge:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """A figure stated in one document (see :class:`kg.types.Indicator`): what is
+    measured, its value in base units and unit, the figure as written, its qualifier,
+    the place (an entity id) and period it is given for, and where it is stated."""
+
+    document: str  # DocumentInfo.key
+    name: str
+    value: str
+    unit: str
+    stated: str
+    start: int
+    end: int
+    sentence: str
+    qualifier: str | None = None
+    place: str | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionRecord:
+    """What one line of a corrections file did to the graph (see :mod:`kg.corrections`).
+
+    ``status`` is ``applied`` or ``stale`` (it matched nothing: ``detail`` says why);
+    ``changed`` the ids of the entities it changed or removed, ``relations`` the
+    relations it removed or added as ``(subject, predicate, object, document key)``.
+    """
+
+    file: str
+    line: int
+    action: str
+    target: str
+    value: str
+    note: str
+    status: str
+    detail: str
+    changed: tuple[str, ...] = ()
+    relations: tuple[tuple[str, str, str, str], ...] = ()
+    by: str = ""
+    date: str = ""
+
+
 @dataclass(slots=True)
 class KnowledgeGraph:
-    """Entities, relations and documents of a whole build."""
+    """Entities, relations and documents of a whole build, the figures the documents
+    state (``observations``) and what a corrections file did (``corrections``)."""
 
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     documents: list[DocumentInfo] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    corrections: list[CorrectionRecord] = field(default_factory=list)
+
+    def edge_years(self) -> list[int | None]:
+        """The year each edge counts for in yearly views (see
+        :func:`kg.extract.timing.fact_year`), in the order of :attr:`edges`;
+        ``None`` for a gazetteer fact and an undated statement."""
+        from kg.extract.timing import fact_year
+
+        dates = {d.key: d.date for d in self.documents}
+        return [
+            None if e.source is Source.GAZETTEER else fact_year(e.time, dates.get(e.document))
+            for e in self.edges
+        ]
 
     def document(self, key: str) -> DocumentInfo:
         for d in self.documents:
@@ -119,8 +189,9 @@ class KnowledgeGraph:
         Nodes carry ``name``, ``type``, ``aliases``, ``code``, ``longitude``,
         ``latitude``, ``documents`` (file names), ``mentions`` and ``confidence``;
         edges carry ``predicate``, ``source_kind`` (``text`` or ``gazetteer``),
-        ``document`` (file name), ``sentence``, ``start``, ``end`` and
-        ``confidence``; the edge key is
+        ``document`` (file name), ``sentence``, ``start``, ``end``,
+        ``confidence``, ``time`` (stated), ``date`` (the document's), ``year`` (see
+        :meth:`edge_years`) and ``modality``; the edge key is
         ``predicate|document key|start``. No attribute is named like an argument
         of pyvis' ``add_node``/``add_edge`` (``source``, ``to``…), so
         ``pyvis.network.Network().from_nx(g.networkx())`` works.
@@ -128,6 +199,7 @@ class KnowledgeGraph:
         import networkx as nx
 
         names = {d.key: d.name for d in self.documents}
+        dates = {d.key: d.date for d in self.documents}
         g = nx.MultiDiGraph()
         for n in self.nodes.values():
             g.add_node(
@@ -142,7 +214,7 @@ class KnowledgeGraph:
                 mentions=n.mentions,
                 confidence=n.confidence,
             )
-        for e in self.edges:
+        for e, year in zip(self.edges, self.edge_years(), strict=True):
             g.add_edge(
                 e.subject,
                 e.object,
@@ -154,6 +226,10 @@ class KnowledgeGraph:
                 start=e.start,
                 end=e.end,
                 confidence=e.confidence,
+                time=e.time,
+                date=dates.get(e.document) if e.source is Source.TEXT else None,
+                year=year,
+                modality=e.modality.value if e.modality is not None else None,
             )
         return g
 
@@ -166,14 +242,26 @@ EntityRow = tuple[
 
 #: An edge's fields in the order edges are sorted (see :meth:`Edge.sort_key`), then
 #: what tells two edges apart beyond it: document, subject, predicate, object,
-#: source, start and end (-1 when none), "no sentence", sentence; then its confidence.
-EdgeRow = tuple[str, str, str, str, str, int, int, bool, str, float]
+#: source, start and end (-1 when none), "no sentence", sentence; then its confidence,
+#: its stated time and its modality ("" when none).
+EdgeRow = tuple[str, str, str, str, str, int, int, bool, str, float, str, str]
+
+#: What the graph takes of one figure a document states: name, value, unit, as
+#: written, start, end, sentence, qualifier, place and period ("" when none).
+IndicatorRow = tuple[str, str, str, str, int, int, str, str, str, str]
 
 #: What the graph takes of one document's extraction, in plain values (quick to
 #: store and read back): display name, key, metadata, length, encoding,
-#: entities and edges.
+#: entities, edges and figures.
 DocSummary = tuple[
-    str, str, tuple[tuple[str, str], ...], int, str, tuple[EntityRow, ...], tuple[EdgeRow, ...]
+    str,
+    str,
+    tuple[tuple[str, str], ...],
+    int,
+    str,
+    tuple[EntityRow, ...],
+    tuple[EdgeRow, ...],
+    tuple[IndicatorRow, ...],
 ]
 
 
@@ -186,6 +274,7 @@ def summarize(ex: Extraction) -> DocSummary:
     ('a.txt', ((), 2, 'utf-8'))
     """
     doc = ex.document
+    text = doc.text
     key = doc.key  # a hash of the text: computed once per document
     return (
         doc.display_name,
@@ -208,6 +297,22 @@ def summarize(ex: Extraction) -> DocSummary:
             for e in ex.entities
         ),
         tuple(_edge_row(rel, key) for rel in ex.relations),
+        tuple(_indicator_row(i, text) for i in ex.indicators),
+    )
+
+
+def _indicator_row(i: Indicator, text: str) -> IndicatorRow:
+    return (
+        i.name,
+        i.value,
+        i.unit,
+        i.stated,
+        i.span.start,
+        i.span.end,
+        text[i.sentence.start : i.sentence.end],
+        i.qualifier or "",
+        i.place or "",
+        i.period or "",
     )
 
 
@@ -228,6 +333,8 @@ def _edge_row(rel: Relation, doc_key: str) -> EdgeRow:
         sentence is None,
         sentence or "",
         round_confidence(rel.confidence),
+        rel.time or "",
+        rel.modality._value_ if rel.modality is not None else "",
     )
 
 
@@ -247,10 +354,11 @@ CONFIDENCE_DECIMALS = 4
 _TYPES = {t.value: t for t in EntityType}
 _PREDICATES = {p.value: p for p in Predicate}
 _SOURCES = {s.value: s for s in Source}
+_MODALITIES = {m.value: m for m in Modality}
 
 
 def _edge_of(k: EdgeRow) -> Edge:
-    doc, s, p, o, src, start, end, no_sentence, sentence, conf = k
+    doc, s, p, o, src, start, end, no_sentence, sentence, conf, time, modality = k
     return Edge(
         subject=s,
         predicate=_PREDICATES[p],
@@ -261,6 +369,25 @@ def _edge_of(k: EdgeRow) -> Edge:
         start=None if start < 0 else start,
         end=None if end < 0 else end,
         confidence=conf,
+        time=time or None,
+        modality=_MODALITIES.get(modality),
+    )
+
+
+def _observation_of(doc: str, k: IndicatorRow) -> Observation:
+    name, value, unit, stated, start, end, sentence, qualifier, place, period = k
+    return Observation(
+        doc,
+        name,
+        value,
+        unit,
+        stated,
+        start,
+        end,
+        sentence,
+        qualifier or None,
+        place or None,
+        period or None,
     )
 
 
@@ -363,7 +490,17 @@ def filter_confidence(graph: KnowledgeGraph, minimum: float) -> KnowledgeGraph:
         )
         for d in graph.documents
     ]
-    return KnowledgeGraph(nodes=nodes, edges=edges, documents=documents)
+    observations = [
+        o if o.place is None or o.place in nodes else replace(o, place=None)
+        for o in graph.observations
+    ]
+    return KnowledgeGraph(
+        nodes=nodes,
+        edges=edges,
+        documents=documents,
+        observations=observations,
+        corrections=list(graph.corrections),
+    )
 
 
 def merge(summaries: Iterable[DocSummary]) -> KnowledgeGraph:
@@ -422,6 +559,8 @@ class Merger:
         self._entities: dict[str, _Entity] = {}
         #: Each document's relations stated in its text, as edges in their order.
         self._text_edges: dict[str, list[Edge]] = {}
+        #: Each document's figures, in text order.
+        self._observations: dict[str, list[Observation]] = {}
         self._gazetteer: set[EdgeRow] = set()
         #: Set when a document replaced another of the same text after merging: the
         #: graph is then merged again from the documents kept.
@@ -486,6 +625,8 @@ class Merger:
             # highest confidence (the last of its rows, sorted by confidence last)
             rows = [r for i, r in enumerate(rows) if i + 1 == len(rows) or rows[i + 1][:9] != r[:9]]
             self._text_edges[key] = [_edge_of(row) for row in rows]
+            figures = summary[7] if len(summary) > 7 else ()
+            self._observations[key] = [_observation_of(key, row) for row in figures]
 
     @without_gc
     def graph(self) -> KnowledgeGraph:
@@ -494,6 +635,7 @@ class Merger:
             docs, origins = list(self._docs.values()), self._origins
             self._docs, self._entities, self._digests, self._stale = {}, {}, {}, False
             self._text_edges, self._gazetteer, self._origins = {}, set(), {}
+            self._observations = {}
             self.add(docs, [origins[d[1]] for d in docs])
         kg = KnowledgeGraph()
         digests = self._digests
@@ -525,7 +667,79 @@ class Merger:
             if known is None:
                 gaz[fact] = k
             elif k[9] > known[9]:
-                gaz[fact] = (*known[:9], k[9])
+                gaz[fact] = (*known[:9], k[9], *known[10:])
         kg.edges = [e for key in sorted(self._text_edges) for e in self._text_edges[key]]
         kg.edges += [_edge_of(k) for k in sorted(gaz.values())]
+        kg.observations = [o for key in sorted(self._observations) for o in self._observations[key]]
         return kg
+
+
+def slice_years(
+    graph: KnowledgeGraph, since: int | None = None, until: int | None = None
+) -> KnowledgeGraph:
+    """The part of ``graph`` stated for the years ``since`` to ``until`` (either open).
+
+    A statement (from a text, or added by a correction) counts for the year of
+    :meth:`KnowledgeGraph.edge_years`: it is kept when that year is in the range,
+    and left out when it has none. An entity is kept when a document of a year in
+    the range mentions it or it takes part in a kept statement; a gazetteer fact
+    when both its entities are kept; a figure when its period (else its
+    document's date) is in the range. Every document stays listed. With neither
+    bound, ``graph`` itself is returned.
+
+    >>> from kg.types import EntityType, Predicate, Source
+    >>> g = KnowledgeGraph(
+    ...     nodes={i: Node(i, i, EntityType.PLACE) for i in "ABC"},
+    ...     edges=[Edge("A", Predicate.COOPERATES_WITH, "B", Source.TEXT, "d", "…", 0, 1,
+    ...                 time="2019"),
+    ...            Edge("A", Predicate.COOPERATES_WITH, "C", Source.TEXT, "d", "…", 0, 1,
+    ...                 time="2023")])
+    >>> [(e.subject, e.object) for e in slice_years(g, until=2020).edges]
+    [('A', 'B')]
+    >>> sorted(slice_years(g, since=2021).nodes)
+    ['A', 'C']
+    """
+    if since is None and until is None:
+        return graph
+    lo = since if since is not None else -(10**9)
+    hi = until if until is not None else 10**9
+
+    def inside(year: int | None) -> bool:
+        return year is not None and lo <= year <= hi
+
+    doc_year: dict[str, int | None] = {}
+    for d in graph.documents:
+        date = d.date
+        doc_year[d.key] = int(date[:4]) if date else None
+    gaz = Source.GAZETTEER
+    kept = [
+        e
+        for e, year in zip(graph.edges, graph.edge_years(), strict=True)
+        if e.source is gaz or inside(year)
+    ]
+    ends = {x for e in kept if e.source is not gaz for x in (e.subject, e.object)}
+    nodes = {
+        i: n
+        for i, n in graph.nodes.items()
+        if i in ends or any(inside(doc_year.get(k)) for k in n.documents)
+    }
+    edges = [e for e in kept if e.subject in nodes and e.object in nodes]
+    observations = [
+        o if o.place is None or o.place in nodes else replace(o, place=None)
+        for o in graph.observations
+        if inside(int(o.period[:4]) if o.period else doc_year.get(o.document))
+    ]
+    mark = f"{since}-{until}".encode()
+    documents = [
+        d
+        if not d.digest
+        else replace(d, digest=hashlib.blake2b(d.digest + mark, digest_size=16).digest())
+        for d in graph.documents
+    ]
+    return KnowledgeGraph(
+        nodes=nodes,
+        edges=edges,
+        documents=documents,
+        observations=observations,
+        corrections=list(graph.corrections),
+    )

@@ -25,9 +25,11 @@ from typing import NamedTuple
 
 from kg.extract import document_context, find_mentions, scan_places
 from kg.extract.combine import combine
+from kg.extract.indicators import find_indicators
 from kg.extract.segmenter import words as cut_words
 from kg.models import Models, shipped
 from kg.relations import find_relations
+from kg.relations.annotate import annotate
 from kg.relations.frames import home_places
 from kg.resolve import resolve
 from kg.text.segment import sentences
@@ -106,7 +108,8 @@ def extract(doc: Document, *, models: Models | None = None) -> Extraction:
         sentences=parts.spans if parts else None,
         words=parts.words if parts else None,
     )
-    return Extraction(document=doc, entities=tuple(entities), relations=tuple(relations))
+    relations = annotate(doc, entities, relations)  # time and modality of each relation
+    return Extraction(doc, tuple(entities), tuple(relations), find_indicators(doc, entities))
 
 
 @cache

@@ -63,6 +63,9 @@ class BuildResult:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     min_confidence: float = 0.0
+    #: the years the graph is cut to (``kg build --since/--until``), ``None``: open
+    since: int | None = None
+    until: int | None = None
 
     @property
     def read(self) -> int:

@@ -46,10 +46,19 @@ class Predicate(StrEnum):
 
 
 class Source(StrEnum):
-    """Where a relation comes from: the text, or background knowledge."""
+    """Where a relation comes from: the text, background knowledge, or a researcher's
+    correction (:mod:`kg.corrections`)."""
 
     TEXT = "text"
     GAZETTEER = "gazetteer"
+    CURATED = "curated"
+
+
+class Modality(StrEnum):
+    """How a text states a relation: as done (or holding), or as intended."""
+
+    ACCOMPLISHED = "accomplished"
+    PLANNED = "planned"
 
 
 def _reduce_positional(self: Any) -> tuple[Any, ...]:
@@ -199,7 +208,10 @@ class Relation:
     """A typed edge between two entity ids, with its evidence when from the text.
 
     ``confidence`` is the relation scorer's probability that the text states it
-    (0-1; 1 for what the gazetteer knows).
+    (0-1; 1 for what the gazetteer knows). ``time`` is the time its sentence states
+    (``2024``, ``2024-01`` or ``2024-01-15``; see :mod:`kg.extract.timing`) and
+    ``modality`` whether the text gives it as done or as intended (see
+    :mod:`kg.relations.modality`); both ``None`` for gazetteer facts.
     """
 
     __reduce__ = _reduce_positional
@@ -211,6 +223,34 @@ class Relation:
     evidence: Evidence | None = None
     rule: str = ""
     confidence: float = 1.0
+    time: str | None = None
+    modality: Modality | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A figure a document states: what is measured, how much, of which place, when.
+
+    ``value`` is the figure in base units as a decimal string (``13617.8亿元`` ->
+    ``"1361780000000"``, unit ``元``); ``stated`` the figure as written, its
+    qualifier included (``突破650亿元``); ``qualifier`` ``"more than"``, ``"less
+    than"`` or ``"approximately"`` for a bounded or approximate figure; ``place``
+    the id of the entity it describes, ``period`` the year (``2023``), month or
+    day it is given for. ``span`` is the figure's place in the text, ``sentence``
+    its sentence's (see :mod:`kg.extract.indicators`).
+    """
+
+    __reduce__ = _reduce_positional
+
+    name: str
+    value: str
+    unit: str
+    stated: str
+    span: Span
+    sentence: Span
+    qualifier: str | None = None
+    place: str | None = None
+    period: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,3 +262,4 @@ class Extraction:
     document: Document
     entities: tuple[Entity, ...]
     relations: tuple[Relation, ...]
+    indicators: tuple[Indicator, ...] = ()

@@ -28,6 +28,7 @@ ID_NS = "https://w3id.org/policykg/id/"
 ONTOLOGY_IRI = "https://w3id.org/policykg/ontology"
 
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+QB = Namespace("http://purl.org/linked-data/cube#")
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 
@@ -63,6 +64,19 @@ class KGO(DefinedNamespace):
     Document: URIRef
     Evidence: URIRef
     Gazetteer: URIRef
+    # curation: corrections and the statements they add or remove
+    Correction: URIRef
+    CuratedStatement: URIRef
+    # modality of a statement and its two values
+    Modality: URIRef
+    Accomplished: URIRef
+    Planned: URIRef
+    # indicators: the data structure of their observations, qualifiers
+    IndicatorStructure: URIRef
+    Qualifier: URIRef
+    MoreThan: URIRef
+    LessThan: URIRef
+    Approximately: URIRef
 
     # relations (the scored set) and their super-property
     relation: URIRef
@@ -81,6 +95,24 @@ class KGO(DefinedNamespace):
     endOffset: URIRef
     mentionCount: URIRef
     confidence: URIRef
+    # time and modality of a statement
+    statedTime: URIRef
+    year: URIRef
+    modality: URIRef
+    # corrections
+    action: URIRef
+    correctionTarget: URIRef
+    correctionValue: URIRef
+    sourceLine: URIRef
+    status: URIRef
+    # indicators (RDF Data Cube components)
+    indicator: URIRef
+    refPlace: URIRef
+    refPeriod: URIRef
+    value: URIRef
+    unit: URIRef
+    statedValue: URIRef
+    qualifier: URIRef
 
     # descriptive properties
     divisionCode: URIRef
@@ -107,6 +139,7 @@ PREFIXES: dict[str, str] = {
     "geo": str(GEO),
     "schema": str(SCHEMA),
     "org": str(ORG),
+    "qb": str(QB),
 }
 
 

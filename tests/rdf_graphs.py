@@ -5,6 +5,8 @@ They do not depend on extraction quality: entities and relations are stated here
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kg.graph import KnowledgeGraph, build_graph
 from kg.types import (
     Document,
@@ -12,6 +14,7 @@ from kg.types import (
     EntityType,
     Evidence,
     Extraction,
+    Modality,
     Predicate,
     Relation,
     Source,
@@ -112,6 +115,13 @@ def sample_extractions() -> list[Extraction]:
     rels3 = [
         Relation("Place/管阳镇", Predicate.COOPERATES_WITH, FD, Source.TEXT, _ev(d3, TOWN)),
     ]
+    # every relation stated in a text has a modality: done (签署了, 建立), or, for
+    # 共同推进…合作, intended; the first document's get a stated time (set here by
+    # hand, as a month: an xsd:gYearMonth in the RDF)
+    done, planned = Modality.ACCOMPLISHED, Modality.PLANNED
+    rels1 = [replace(r, modality=done, time="2024-09") for r in rels1]
+    rels2 = [replace(r, modality=done) for r in rels2]
+    rels3 = [replace(r, modality=planned) for r in rels3]
     return [
         Extraction(d1, tuple(ents1), tuple(rels1)),
         Extraction(d2, tuple(ents2), tuple(rels2)),

@@ -198,7 +198,8 @@ def test_summaries_carry_the_confidences() -> None:
     ex = extractions()[1]
     s = summarize(ex)
     assert [row[-1] for row in s[5]] == [0.99, 0.3, 0.1235]
-    assert sorted(row[-1] for row in s[6]) == [0.33, 0.52, 1.0]
+    # an edge row's confidence comes before its stated time and modality
+    assert sorted(row[9] for row in s[6]) == [0.33, 0.52, 1.0]
     assert merge([s]).nodes[LY].confidence == 0.3
 
 
@@ -286,7 +287,7 @@ def test_graph_json_keeps_confidences_and_reads_them_back(
 ) -> None:
     path = write_graph_json(g, tmp_path / "graph.json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["graph"]["version"] == 2
+    assert data["graph"]["version"] == 3
     assert {n["id"]: n["confidence"] for n in data["nodes"]}[ZZ] == 0.99
     assert sorted(e["confidence"] for e in data["edges"]) == sorted(e.confidence for e in g.edges)
     back = read_graph_json(path)
@@ -299,8 +300,9 @@ def test_a_graph_json_of_the_previous_version_asks_for_a_rebuild(
     from kg.errors import OutputError
 
     path = write_graph_json(g, tmp_path / "graph.json")
-    path.write_text(path.read_text(encoding="utf-8").replace('"version": 2', '"version": 1'))
-    with pytest.raises(OutputError, match=r"version 1 is not supported .*kg build"):
+    # version 2 had no time, modality, figures or corrections
+    path.write_text(path.read_text(encoding="utf-8").replace('"version": 3', '"version": 2'))
+    with pytest.raises(OutputError, match=r"version 2 is not supported .*kg build"):
         read_graph_json(path)
 
 

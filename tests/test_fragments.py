@@ -194,7 +194,7 @@ def test_a_rebuild_with_kept_parts_writes_what_a_fresh_build_writes(
     assert {
         f"{name}.idx"
         for name in written
-        if name not in ("graph.html", "report.md", "nodes.csv", "build.json")
+        if name not in ("graph.html", "report.md", "nodes.csv", "indicators.csv", "build.json")
     } <= set(kept)
     assert {"layout.bin", "pinyin.bin"} <= set(kept)
     assert not any(fr.store_path(keep, name).exists() for name in fr.Fragments.OBSOLETE)

@@ -40,7 +40,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("relations", ("kg.relations",)),
     ("models", ("kg.models",)),
     ("pipeline", ("kg.pipeline",)),
-    ("graph", ("kg.graph", "kg.result")),
+    ("graph", ("kg.graph", "kg.result", "kg.corrections")),
     ("export", ("kg.export",)),
     ("use", ("kg.query", "kg.validate", "kg.evaluate")),
     ("train", ("kg.train",)),

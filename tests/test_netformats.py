@@ -24,12 +24,16 @@ def g():
 
 def read_gexf(data: io.BytesIO | Path) -> nx.MultiDiGraph:
     """The GEXF file read by networkx, which reads no mixed graph: its undirected
-    edges (cooperatesWith) are read as directed ones; ``viz`` is left out."""
+    edges (cooperatesWith) are read as directed ones; ``viz`` and the time ``spells``
+    are left out (see test_gexf_spells_date_statements_and_entities)."""
     raw = data.read_bytes() if isinstance(data, Path) else data.read()
     text = raw.replace(b' type="undirected"', b"")
     h = nx.read_gexf(io.BytesIO(text))
     for _, d in h.nodes(data=True):
         d.pop("viz", None)
+        d.pop("spells", None)
+    for _, _, d in h.edges(data=True):
+        d.pop("spells", None)
     return h
 
 
@@ -116,7 +120,7 @@ def test_csv_files_start_with_a_bom_and_have_the_documented_columns(g) -> None:
 
 
 def test_unknown_format_names_the_valid_ones(g, tmp_path: Path) -> None:
-    with pytest.raises(UnknownNameError, match="valid: csv, gexf, graphml"):
+    with pytest.raises(UnknownNameError, match="valid: csv, gexf, graphml, indicators, yearly-csv"):
         netformats.write_format(g, "pajek", tmp_path)
 
 
@@ -258,3 +262,34 @@ def test_gexf_draws_types_as_viz_colours_at_positions_and_cooperation_undirected
         kinds.setdefault(relation, set()).add(edge.get("type", "directed"))
     assert kinds["cooperatesWith"] == {"undirected"}
     assert all(k == {"directed"} for r, k in kinds.items() if r != "cooperatesWith")
+
+
+def test_gexf_spells_date_statements_and_entities() -> None:
+    """Gephi's timeline: a dated statement holds from its year on, an entity from the
+    first year a dated document or statement gives it; what has no year, always."""
+    from kg.graph import Edge, KnowledgeGraph, Node
+    from kg.types import EntityType, Predicate, Source
+
+    k = KnowledgeGraph(
+        nodes={i: Node(i, i, EntityType.PLACE) for i in ("A", "B", "C")},
+        edges=[
+            Edge("A", Predicate.COOPERATES_WITH, "B", Source.TEXT, "d", "s", 0, 1, time="2019"),
+            Edge("B", Predicate.COOPERATES_WITH, "C", Source.TEXT, "d", "s", 0, 1, time="2023-05"),
+            Edge("A", Predicate.PART_OF, "C", Source.GAZETTEER, "d", None, None, None),
+        ],
+    )
+    raw = netformats.gexf_bytes(k).replace(b' type="undirected"', b"")
+    assert b'mode="dynamic" timeformat="date"' in raw
+    h = nx.read_gexf(io.BytesIO(raw))
+
+    def starts(d: dict) -> list[str] | None:  # a spell's start (it has no end)
+        return [s[0] for s in d["spells"]] if "spells" in d else None
+
+    spells = {(u, v): starts(d) for u, v, d in h.edges(data=True)}
+    assert spells[("A", "B")] == ["2019-01-01"]
+    assert spells[("B", "C")] == ["2023-01-01"]
+    assert spells[("A", "C")] is None  # background knowledge: no year
+    assert starts(h.nodes["A"]) == ["2019-01-01"]
+    assert starts(h.nodes["B"]) == ["2019-01-01"]  # its first statement
+    assert starts(h.nodes["C"]) == ["2023-01-01"]  # the gazetteer fact has no year
+    assert b"<spell start" in raw and b'end="' not in raw

@@ -23,8 +23,8 @@ def read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
 
 
-def test_both_notebooks_are_there() -> None:
-    assert IDS == ["01_explore.ipynb", "02_evaluate.ipynb"]
+def test_the_three_notebooks_are_there() -> None:
+    assert IDS == ["01_explore.ipynb", "02_evaluate.ipynb", "03_time.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -34,7 +34,7 @@ def shapes() -> Graph:
 
 
 def _declared(onto: Graph) -> set[str]:
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual)
     return {
         str(s)[len(KGO_NS) :]
         for k in kinds

@@ -18,8 +18,10 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.export.rdf import (
+    CORRECTIONS_GRAPH,
     ENTITIES_GRAPH,
     GAZETTEER_GRAPH,
+    INDICATORS_GRAPH,
     RDF_FILES,
     document_iri,
     entity_iri,
@@ -270,7 +272,10 @@ def test_sample_build_has_one_document_and_graph_per_file(sample_rdf):
     assert len(docs) == n_files
     graphs = {g.value for g in store.named_graphs()}
     assert docs <= graphs
-    assert graphs - docs <= {str(ENTITIES_GRAPH), str(GAZETTEER_GRAPH)}
+    shared = (ENTITIES_GRAPH, GAZETTEER_GRAPH, INDICATORS_GRAPH, CORRECTIONS_GRAPH)
+    assert graphs - docs <= {str(g) for g in shared}
+    # the sample states figures: their dataset has a graph of its own
+    assert str(INDICATORS_GRAPH) in graphs
 
 
 # --- writing without rdflib --------------------------------------------------

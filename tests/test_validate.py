@@ -6,11 +6,11 @@ import pytest
 from conftest import run_kg
 from rdf_graphs import sample_graph
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import PROV, RDF, SH, XSD
 
 from kg.export.rdf import merged_graph, write_rdf
 from kg.graph import Edge, Node
-from kg.types import EntityType, Predicate, Source
+from kg.types import EntityType, Modality, Predicate, Source
 from kg.validate import validate_dir, validate_graph
 from kg.vocab import ID_NS, KGO
 
@@ -61,6 +61,7 @@ def test_relation_with_wrong_range_is_reported():
             "郑州市与青岛市签署。",
             0,
             10,
+            modality=Modality.ACCOMPLISHED,
         )
     )
     report = validate_graph(merged_graph(kg))
@@ -75,7 +76,17 @@ def test_relation_with_wrong_domain_is_reported():
     kg.nodes["Person/霍传富"] = Node("Person/霍传富", "霍传富", EntityType.PERSON)
     agr = next(i for i, n in kg.nodes.items() if n.type is EntityType.AGREEMENT)
     kg.edges.append(
-        Edge("Person/霍传富", Predicate.SIGNED, agr, Source.TEXT, kg.documents[0].key, "x", 0, 1)
+        Edge(
+            "Person/霍传富",
+            Predicate.SIGNED,
+            agr,
+            Source.TEXT,
+            kg.documents[0].key,
+            "x",
+            0,
+            1,
+            modality=Modality.ACCOMPLISHED,
+        )
     )
     report = validate_graph(merged_graph(kg))
     assert [v.focus for v in report.violations] == ["id:person/霍传富"]
@@ -195,3 +206,57 @@ def test_cli_says_what_it_is_doing_on_stderr(tmp_path):
     assert stages[0].startswith(f"reading {tmp_path / 'graph.ttl'} (")
     assert any(s.startswith("checking ") and "statements against the shapes" in s for s in stages)
     assert run_kg("validate", "--quiet", str(tmp_path)).stderr == ""
+
+
+def test_kg_validate_gives_pyshacls_verdict_under_rdfs_entailment_on_the_sample(
+    sample_rdf, monkeypatch
+):
+    """``kg validate`` is pySHACL with the ontology and RDFS inference: on the sample
+    build, whose documents have index numbers (which entailment makes dcterms:identifier
+    values too: kgo:indexNumber is a sub-property), pySHACL called that way conforms,
+    and ``kg validate`` gives that verdict (one run, its arguments checked)."""
+    import pyshacl
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from kg.validate import ontology_graph, shapes_graph
+
+    data = Graph().parse(sample_rdf / "graph.ttl", format="turtle")
+    assert set(data.subjects(KGO.indexNumber, None))  # documents with an index number
+    calls = []
+    real = pyshacl.validate
+
+    def spy(data_graph, **kw):
+        result = real(data_graph, **kw)
+        calls.append((data_graph, kw, result[0]))
+        return result
+
+    monkeypatch.setattr(pyshacl, "validate", spy)
+    ours = validate_dir(sample_rdf)
+    ((graph, kw, conforms),) = calls
+    assert kw["inference"] == "rdfs"
+    assert isomorphic(kw["ont_graph"], ontology_graph())
+    # the shapes of ontology/shapes.ttl (pySHACL adds to the graph it is given)
+    named = {s for s in shapes_graph().subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
+    assert named and named <= set(kw["shacl_graph"].subjects(RDF.type, SH.NodeShape))
+    assert len(graph) == len(data)
+    assert conforms is True and ours.conforms is True, ours.text()
+
+
+def test_a_second_display_identifier_breaks_both_verdicts_alike():
+    """A document with two identifiers besides its index number: neither pySHACL under
+    RDFS entailment nor ``kg validate`` lets it pass."""
+    from pyshacl import validate
+    from rdflib.namespace import DCTERMS
+
+    from kg.validate import ontology_graph, shapes_graph
+
+    g = merged_graph(sample_graph())
+    doc = next(iter(sorted(g.subjects(KGO.indexNumber, None))))
+    g.add((doc, DCTERMS.identifier, Literal("another name")))
+    conforms, _, _ = validate(
+        g, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="rdfs"
+    )
+    report = validate_graph(g)
+    assert conforms is False and report.conforms is False
+    assert any("one identifier besides its index number" in v.message for v in report.violations)

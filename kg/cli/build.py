@@ -94,6 +94,34 @@ def _min_confidence(ctx: click.Context, param: click.Parameter, value: str) -> f
     help="Follow symbolic links that lead outside the input folders "
     "[default: name them as skipped].",
 )
+@click.option(
+    "--corrections",
+    "corrections_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Apply the researcher's corrections in FILE (a TSV: action, target, value, note; "
+    "actions merge, rename, retype, drop-entity, drop-relation, add-relation) after "
+    "extraction [default: corrections.tsv beside an input folder, when there is one].",
+)
+@click.option(
+    "--no-corrections", is_flag=True, help="Apply no corrections, not even a corrections.tsv."
+)
+@click.option(
+    "--since",
+    type=click.IntRange(1000, 9999),
+    default=None,
+    metavar="YEAR",
+    help="Keep only what is stated for YEAR or later (the year a sentence states, else its "
+    "document's); statements without a year are left out.",
+)
+@click.option(
+    "--until",
+    type=click.IntRange(1000, 9999),
+    default=None,
+    metavar="YEAR",
+    help="Keep only what is stated for YEAR or earlier: the network as it stood then.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def command(
     paths: tuple[str, ...],
@@ -106,6 +134,10 @@ def command(
     shards: int | None,
     min_confidence: float,
     follow_links: bool,
+    corrections_file: str | None,
+    no_corrections: bool,
+    since: int | None,
+    until: int | None,
     quiet: bool,
 ) -> None:
     """Build the knowledge graph of the documents under PATHS (files or folders).
@@ -136,6 +168,12 @@ def command(
     when its confidence is X or more, an entity when its own confidence is X
     or more or it takes part in a kept relation stated in a text, and a
     gazetteer fact when both its entities are kept.
+
+    Corrections (--corrections FILE, or a corrections.tsv in the folder that
+    holds an input folder) are applied after extraction on every build; each is
+    recorded in the RDF (kgo:Correction) and report.md, and one that no longer
+    matches anything is listed there as stale. A malformed line is an error
+    naming the file and line.
     """
     from kg.errors import KGError
 
@@ -143,6 +181,10 @@ def command(
         raise click.UsageError("--scheduler needs --executor dask")
     if no_cache and cache_dir:
         raise click.UsageError("--cache and --no-cache exclude each other")
+    if no_corrections and corrections_file:
+        raise click.UsageError("--corrections and --no-corrections exclude each other")
+    if since is not None and until is not None and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}")
     try:
         with stop_signals_interrupt():
             code = _build(
@@ -157,6 +199,8 @@ def command(
                 min_confidence,
                 follow_links,
                 quiet,
+                None if no_corrections else (corrections_file or ""),
+                (since, until),
             )
     except KGError as exc:
         _fail(f"{exc}", out_dir)
@@ -193,9 +237,22 @@ def _build(
     min_confidence: float,
     follow_links: bool,
     quiet: bool,
+    corrections_file: str | None = "",
+    years: tuple[int | None, int | None] = (None, None),
 ) -> int:
-    """The build itself; returns the exit status."""
+    """The build itself; returns the exit status. ``corrections_file`` ``""`` looks for
+    a corrections.tsv beside the input folders, ``None`` applies none."""
+    from kg.corrections import default_corrections, read_corrections
     from kg.io.discover import scan
+
+    # a malformed corrections file fails the build before anything is read
+    files = [corrections_file] if corrections_file else []
+    if corrections_file == "":
+        files = [str(p) for p in default_corrections(paths)]
+    corrections = [c for f in files for c in read_corrections(f)]
+    for f in files:
+        if not quiet:
+            click.echo(f"applying the corrections in {shown(f)}", err=True)
 
     listed = scan(list(paths), follow_links=follow_links, exclude=[out_dir])
     for note in listed.notes:
@@ -225,6 +282,9 @@ def _build(
             cache_dir=cache,
             meanwhile=functools.partial(prepare, cache),
             min_confidence=min_confidence,
+            corrections=corrections,
+            since=years[0],
+            until=years[1],
         )
         bar.close()
         if executor == "local":
@@ -250,6 +310,12 @@ def _build(
         click.echo("relations by type: " + ", ".join(f"{k} {v}" for k, v in rels.items()), err=True)
         if result.cache is not None:
             click.echo(str(result.cache), err=True)
+        if result.graph.corrections:
+            applied = sum(c.status == "applied" for c in result.graph.corrections)
+            stale = len(result.graph.corrections) - applied
+            click.echo(
+                f"corrections: {applied} applied, {stale} stale (listed in report.md)", err=True
+            )
         click.echo(f"wrote {len(written)} files to {shown(out_dir)}/", err=True)
         page = Path(out_dir) / "graph.html"
         if page in written or any(Path(w) == page for w in written):

@@ -25,6 +25,83 @@ def _load_gold(gold_dir: Path) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
+def _load_modality(folder: Path) -> dict[str, list[tuple[str, str, str, str]]]:
+    """``<stem>.tsv`` files of ``subject predicate object modality`` rows (see data/modality)."""
+    import csv
+
+    from kg.errors import KGError
+
+    out: dict[str, list[tuple[str, str, str, str]]] = {}
+    for f in sorted(folder.glob("*.tsv")):
+        try:
+            with f.open(encoding="utf-8", newline="") as fh:
+                reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+                rows = []
+                for line, r in enumerate(reader, start=2):
+                    label = (r.get("modality") or "").strip()
+                    if label not in ("accomplished", "planned") or not r.get("subject"):
+                        raise KGError(
+                            f"{f}:{line}: expected subject, predicate, object and a modality "
+                            f"(accomplished or planned), not {label!r}"
+                        )
+                    rows.append((r["subject"], r["predicate"], r["object"], label))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KGError(f"{f}: cannot be read ({exc})") from None
+        out[f.stem] = rows
+    if not out:
+        raise KGError(f"{folder}: no modality annotations (*.tsv) found")
+    return out
+
+
+def _report_modality(
+    preds: dict[str, dict[str, Any]], golds: dict[str, dict[str, Any]], folder: Path, verbose: bool
+) -> None:
+    from kg.evaluate import score_modality
+
+    annotations = _load_modality(folder)
+    sc = score_modality(preds, golds, annotations)
+    click.echo(
+        f"modality: {sc.correct}/{sc.matched} correct, accuracy {sc.accuracy:.3f} "
+        f"({sc.matched} of {sc.annotated} annotated relations found by the extraction, "
+        f"{len(annotations)} documents; always 'accomplished' would score "
+        f"{sc.baseline('accomplished'):.3f})"
+    )
+    labels = ("accomplished", "planned")
+    for gold in labels:
+        row = ", ".join(f"{got} {sc.confusion.get((gold, got), 0)}" for got in labels)
+        click.echo(f"  annotated {gold}: predicted {row}")
+    if verbose:
+        for stem, s, p, o, want, got, ev in sc.errors:
+            click.echo(f"  {stem}: {s} {p} {o}: annotated {want}, predicted {got}: {ev[:120]}")
+
+
+def _report_indicators(preds: dict[str, dict[str, Any]], folder: Path, verbose: bool) -> None:
+    from kg.errors import KGError
+    from kg.evaluate import score_indicators
+
+    golds: dict[str, dict[str, Any]] = {}
+    for f in sorted(folder.glob("*.json")):
+        try:
+            golds[f.stem] = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise KGError(f"{f}: not a readable indicator gold file ({exc})") from None
+    if not golds:
+        raise KGError(f"{folder}: no indicator gold files (*.json) found")
+    sc = score_indicators(preds, golds)
+    c = sc.counts
+    click.echo(
+        f"indicators: P={c.precision:.3f} R={c.recall:.3f} F1={c.f1:.3f} "
+        f"({c.tp} matched, {c.pred} extracted, {c.gold} gold, {len(golds)} documents); "
+        f"of the matched: place right {sc.place[0]}/{sc.place[1]}, "
+        f"period right {sc.period[0]}/{sc.period[1]}"
+    )
+    if verbose:
+        for stem, g in sc.missed:
+            click.echo(f"  missed {stem}: {g.get('indicator')} {g.get('stated')}")
+        for stem, p in sc.spurious:
+            click.echo(f"  extra {stem}: {p.get('indicator')} {p.get('stated')}")
+
+
 def _cross_validate(
     paths: tuple[str, ...], gold_dir: Path, folds_file: Path | None, ablation: str
 ) -> dict[str, dict[str, Any]]:
@@ -116,6 +193,22 @@ def _cross_validate(
     "+ the relation scorer (without document frames), everything; 'all' prints one "
     "row for each.",
 )
+@click.option(
+    "--modality",
+    "modality_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Also score the modality of relations against a folder of annotations "
+    "(<stem>.tsv: subject, predicate, object, modality), e.g. data/modality.",
+)
+@click.option(
+    "--indicators",
+    "indicator_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Also score the extracted indicators against a folder of gold figures "
+    "(<stem>.json), e.g. data/indicators.",
+)
 def command(
     paths: tuple[str, ...],
     gold_dir: Path,
@@ -124,6 +217,8 @@ def command(
     cv: bool,
     folds_file: Path | None,
     ablation: str,
+    modality_dir: Path | None,
+    indicator_dir: Path | None,
     calibration: bool,
 ) -> None:
     """Extract the documents under PATHS and score them against the gold in --gold.
@@ -174,6 +269,10 @@ def command(
         _print_calibration(preds, golds)
     click.echo(format_line(total))
     click.echo(f"entity F1 {total.counts['ent'].f1:.3f}, relation F1 {total.counts['rel'].f1:.3f}")
+    if modality_dir is not None:
+        _report_modality(preds, dict(golds), modality_dir, verbose)
+    if indicator_dir is not None:
+        _report_indicators(preds, indicator_dir, verbose)
 
 
 def _print_calibration(

@@ -17,15 +17,17 @@ from kg.export.netformats import FORMATS
     "fmt",
     required=True,
     type=click.Choice(sorted(FORMATS)),
-    help="graphml (yEd, Cytoscape, Gephi), gexf (Gephi) or csv (nodes.csv and edges.csv).",
+    help="graphml (yEd, Cytoscape, Gephi), gexf (Gephi), csv (nodes.csv and edges.csv), "
+    "indicators (indicators.csv: the figures the documents state) or yearly-csv (one edge "
+    "list per year, yearly/edges-YEAR.csv, and yearly/years.csv).",
 )
 @click.option(
     "--out",
     "out",
     type=click.Path(path_type=Path),
     default=None,
-    help="Output file (graphml, gexf) or folder (csv). Default: graph.graphml, graph.gexf "
-    "or nodes.csv and edges.csv in OUT_DIR.",
+    help="Output file (graphml, gexf, indicators) or folder (csv, yearly-csv). Default: "
+    "graph.graphml, graph.gexf, nodes.csv and edges.csv, indicators.csv or yearly/ in OUT_DIR.",
 )
 def command(out_dir: Path, fmt: str, out: Path | None) -> None:
     """Export the graph that `kg build` wrote to OUT_DIR (read from OUT_DIR/graph.json).

@@ -16,7 +16,8 @@ added have none (``None`` here).
 Documents read with a warning (a few invalid bytes replaced) are listed under
 ``"warnings"`` (``[{"path": …, "warning": …}]``), a key present only when there
 are some. A build with ``--min-confidence X`` (X above 0) records it as
-``"min_confidence": X``.
+``"min_confidence": X``, one with ``--since``/``--until`` the years as ``"since"``
+and ``"until"``.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class BuildInfo:
     relations: tuple[tuple[str, int], ...] | None = field(default=None, compare=False)
     #: the confidence below which relations were left out (``kg build --min-confidence``)
     min_confidence: float = field(default=0.0, compare=False)
+    #: the years the graph was cut to (``kg build --since/--until``)
+    since: int | None = field(default=None, compare=False)
+    until: int | None = field(default=None, compare=False)
 
 
 def skipped_name(skip: Skipped) -> str:
@@ -64,6 +68,8 @@ def from_result(result: BuildResult) -> BuildInfo:
         entities=tuple(ents.items()),
         relations=tuple(rels.items()),
         min_confidence=result.min_confidence,
+        since=result.since,
+        until=result.until,
     )
 
 
@@ -82,6 +88,9 @@ def dumps(info: BuildInfo) -> str:
         data["warnings"] = [{"path": p, "warning": w} for p, w in info.warnings]
     if info.min_confidence > 0.0:
         data["min_confidence"] = info.min_confidence
+    for key in ("since", "until"):
+        if getattr(info, key) is not None:
+            data[key] = getattr(info, key)
     return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
@@ -100,7 +109,7 @@ def read_build_info(path: str | Path) -> BuildInfo:
     >>> _ = write_build_info(BuildInfo(2, (("x.bin", "binary file"),)), p)
     >>> read_build_info(p)  # doctest: +NORMALIZE_WHITESPACE
     BuildInfo(read=2, skipped=(('x.bin', 'binary file'),), warnings=(), entities=None,
-              relations=None, min_confidence=0.0)
+              relations=None, min_confidence=0.0, since=None, until=None)
     """
     path = Path(path)
     try:
@@ -128,6 +137,8 @@ def read_build_info(path: str | Path) -> BuildInfo:
             entities=counts.get("entities"),
             relations=counts.get("relations"),
             min_confidence=float(data.get("min_confidence", 0.0)),
+            since=None if data.get("since") is None else int(data["since"]),
+            until=None if data.get("until") is None else int(data["until"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise OutputError(f"{path}: not a policy-kg build.json: {exc}") from exc

@@ -528,6 +528,7 @@ def edge_runs(graph: KnowledgeGraph, keyed: bool = True) -> list[tuple[int, int,
     edges are sorted by document first.
     """
     names = {d.key: d.name for d in graph.documents}
+    dates = {d.key: d.date for d in graph.documents}
     digests = {d.key: d.digest for d in graph.documents if d.digest}
     edges = graph.edges
     out = []
@@ -543,10 +544,10 @@ def edge_runs(graph: KnowledgeGraph, keyed: bool = True) -> list[tuple[int, int,
             continue
         rows = [
             (e.subject, e.predicate._value_, e.object, e.source._value_)
-            + (e.sentence, e.start, e.end, e.confidence)
+            + (e.sentence, e.start, e.end, e.confidence, e.time, str(e.modality), e.note)
             for e in run
         ]
-        out.append((start, end, digest(doc, names.get(doc), rows)))
+        out.append((start, end, digest(doc, names.get(doc), dates.get(doc), rows)))
     return out
 
 

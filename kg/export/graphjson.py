@@ -28,15 +28,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import OutputError
-from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
-from kg.types import EntityType, Predicate, Source
+from kg.graph import CorrectionRecord, DocumentInfo, Edge, KnowledgeGraph, Node, Observation
+from kg.types import EntityType, Modality, Predicate, Source
 
 if TYPE_CHECKING:
     from kg.export.fragments import Fragments, Part
 
 FORMAT = "policy-kg graph"
-#: 2: nodes and edges carry their ``confidence``.
-VERSION = 2
+#: 2: nodes and edges carry their ``confidence``; 3: edges their ``time`` and
+#: ``modality``, the graph its ``observations`` (figures) and ``corrections``.
+VERSION = 3
 
 
 def _document(d: DocumentInfo) -> dict[str, Any]:
@@ -71,6 +72,42 @@ def _edge(e: Edge) -> dict[str, Any]:
         "end": e.end,
         "key": f"{predicate}|{e.document}|{e.start}",
         "confidence": e.confidence,
+        "time": e.time,
+        "modality": e.modality._value_ if e.modality is not None else None,
+        **({"note": e.note} if e.note is not None else {}),
+    }
+
+
+def _observation(o: Observation) -> dict[str, Any]:
+    return {
+        "document": o.document,
+        "indicator": o.name,
+        "value": o.value,
+        "unit": o.unit,
+        "stated": o.stated,
+        "start": o.start,
+        "end": o.end,
+        "sentence": o.sentence,
+        "qualifier": o.qualifier,
+        "place": o.place,
+        "period": o.period,
+    }
+
+
+def _correction(c: CorrectionRecord) -> dict[str, Any]:
+    return {
+        "file": c.file,
+        "line": c.line,
+        "action": c.action,
+        "target": c.target,
+        "value": c.value,
+        "note": c.note,
+        "status": c.status,
+        "detail": c.detail,
+        "changed": list(c.changed),
+        "relations": [list(r) for r in c.relations],
+        "by": c.by,
+        "date": c.date,
     }
 
 
@@ -83,6 +120,8 @@ def graph_to_data(graph: KnowledgeGraph) -> dict[str, Any]:
             "format": FORMAT,
             "version": VERSION,
             "documents": [_document(d) for d in graph.documents],
+            "observations": [_observation(o) for o in graph.observations],
+            "corrections": [_correction(c) for c in graph.corrections],
         },
         "nodes": [_node(n) for n in graph.nodes.values()],
         "edges": [_edge(e) for e in graph.edges],
@@ -146,9 +185,13 @@ def _json_pieces(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator
     """
     yield '{\n "directed": true,\n "edges": '
     yield from _edge_array(graph, fragments)
-    yield ',\n "graph": {\n  "documents": '
+    yield ',\n "graph": {\n  "corrections": '
+    yield from _array((_correction(c) for c in graph.corrections), "  ")
+    yield ',\n  "documents": '
     yield from _array((_document(d) for d in graph.documents), "  ")
-    yield f',\n  "format": {json.dumps(FORMAT)},\n  "version": {json.dumps(VERSION)}\n }}'
+    yield f',\n  "format": {json.dumps(FORMAT)},\n  "observations": '
+    yield from _array((_observation(o) for o in graph.observations), "  ")
+    yield f',\n  "version": {json.dumps(VERSION)}\n }}'
     yield ',\n "multigraph": true,\n "nodes": '
     yield from _array((_node(n) for n in graph.nodes.values()), " ")
     yield "\n}\n"
@@ -237,11 +280,49 @@ def data_to_graph(data: Any) -> KnowledgeGraph:
             start=_opt_int(e.get("start")),
             end=_opt_int(e.get("end")),
             confidence=_confidence(e["confidence"]),
+            time=None if e.get("time") is None else str(e["time"]),
+            modality=None if e.get("modality") is None else Modality(e["modality"]),
+            note=None if e.get("note") is None else str(e["note"]),
         )
         for end in (edge.subject, edge.object):
             if end not in graph.nodes:
                 raise ValueError(f"edge {edge.predicate.value} refers to unknown node {end!r}")
         graph.edges.append(edge)
+    for o in meta.get("observations", []):
+        graph.observations.append(
+            Observation(
+                document=str(o["document"]),
+                name=str(o["indicator"]),
+                value=str(o["value"]),
+                unit=str(o["unit"]),
+                stated=str(o["stated"]),
+                start=int(o["start"]),
+                end=int(o["end"]),
+                sentence=str(o["sentence"]),
+                qualifier=None if o.get("qualifier") is None else str(o["qualifier"]),
+                place=None if o.get("place") is None else str(o["place"]),
+                period=None if o.get("period") is None else str(o["period"]),
+            )
+        )
+    for c in meta.get("corrections", []):
+        graph.corrections.append(
+            CorrectionRecord(
+                file=str(c["file"]),
+                line=int(c["line"]),
+                action=str(c["action"]),
+                target=str(c["target"]),
+                value=str(c["value"]),
+                note=str(c["note"]),
+                status=str(c["status"]),
+                detail=str(c["detail"]),
+                changed=tuple(str(x) for x in c.get("changed", [])),
+                relations=tuple(
+                    (str(a), str(b), str(d), str(k)) for a, b, d, k in c.get("relations", [])
+                ),
+                by=str(c.get("by", "")),
+                date=str(c.get("date", "")),
+            )
+        )
     return graph
 
 

@@ -324,6 +324,9 @@ def page_data(
     predicates = {p.value: p for p in Predicate}
     pair_count: dict[frozenset[str], int] = {}
     edges = []
+    # the year each statement counts for (the time slider): its line's is the first
+    year_of = dict(zip(map(id, graph.edges), graph.edge_years(), strict=True))
+    all_years = [y for y in year_of.values() if y is not None]
     for i, ((s, pred, o), members) in enumerate(groups.items()):
         p = predicates[pred]
         rs = rstyles[pred]
@@ -355,6 +358,9 @@ def page_data(
             "kgEvidenceCount": len(members),
             "kgDocs": sorted({doc_index[e.document] for e in members if e.document in doc_index}),
             "kgConfidence": confidence,
+            "kgYear": min(
+                (y for e in members if (y := year_of.get(id(e))) is not None), default=None
+            ),
         }
         if labelled:
             options["label"] = rs.label
@@ -413,6 +419,7 @@ def page_data(
         "core": CORE_MAX,
         "counts": {"entities": len(nodes), "relations": len(graph.edges), "lines": len(groups)},
         "outlines": _outlines(graph),
+        "years": [min(all_years), max(all_years)] if all_years else None,
         "options": _vis_options(
             physics=physics, large=not labelled or len(nodes) > 1000, types=legend_types
         ),

@@ -335,7 +335,7 @@ _GEXF_HEAD = (
     'xsi:schemaLocation="http://www.gexf.net/1.2draft '
     'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
     "  <meta>\n    <creator>policy-kg</creator>\n  </meta>\n"
-    '  <graph defaultedgetype="directed" mode="static" name="">\n'
+    '  <graph defaultedgetype="directed" mode="dynamic" timeformat="date" name="">\n'
 )
 
 
@@ -364,8 +364,21 @@ def _gexf_pieces(
     edge's id is its key (see :func:`edge_ids`), also given as ``networkx_key`` so
     that networkx reads the same keys back. With ``fragments``, each document's
     edges are formatted once and kept.
+
+    The graph is dynamic, for Gephi's timeline: a statement dated to a year (see
+    :meth:`~kg.graph.KnowledgeGraph.edge_years`) holds from the first day of that
+    year on (a ``<spell start="YEAR-01-01">``), an entity from the first year a
+    dated document or statement gives it; what has no year holds throughout.
     """
     names = _doc_names(graph)
+    edge_year = dict(zip(map(id, graph.edges), graph.edge_years(), strict=True))
+    node_year = _first_years(graph)
+
+    def spell(year: int | None, pad: str) -> str:
+        if year is None:
+            return ""
+        return f'{pad}<spells>\n{pad}  <spell start="{year:04d}-01-01" />\n{pad}</spells>\n'
+
     node_ids = {name: str(i) for i, (name, _) in enumerate(NODE_ATTRIBUTES[1:])}
     edge_spec = (*EDGE_ATTRIBUTES[1:], ("networkx_key", str))
     attr_ids = {name: str(i + len(node_ids)) for i, (name, _) in enumerate(edge_spec)}
@@ -408,7 +421,8 @@ def _gexf_pieces(
             )
             yield (
                 f'      <node id="{_attr(node.id)}" label="{_attr(attrs["label"])}">\n'
-                f"{attvalues(attrs, node_ids, '        ')}{viz}      </node>\n"
+                f"{attvalues(attrs, node_ids, '        ')}"
+                f"{spell(node_year.get(node.id), '        ')}{viz}      </node>\n"
             )
         yield "    </nodes>\n    <edges>\n"
         yield from _edge_parts(graph, fragments, edge)
@@ -421,10 +435,32 @@ def _gexf_pieces(
         return (
             f'      <edge source="{_attr(e.subject)}" target="{_attr(e.object)}" '
             f'id="{edge_id}"{kind} label="{_attr(attrs["label"])}">\n'
-            f"{attvalues(attrs, attr_ids, '        ')}      </edge>\n"
+            f"{attvalues(attrs, attr_ids, '        ')}"
+            f"{spell(edge_year.get(id(e)), '        ')}      </edge>\n"
         )
 
     return pieces()
+
+
+def _first_years(graph: KnowledgeGraph) -> dict[str, int]:
+    """Each entity's first year: of a dated statement it takes part in, or of a dated
+    document that mentions it (entities of neither have none)."""
+    first: dict[str, int] = {}
+
+    def see(nid: str, year: int) -> None:
+        if nid not in first or year < first[nid]:
+            first[nid] = year
+
+    for e, year in zip(graph.edges, graph.edge_years(), strict=True):
+        if year is not None:
+            see(e.subject, year)
+            see(e.object, year)
+    doc_year = {d.key: int(d.date[:4]) for d in graph.documents if d.date}
+    for n in graph.nodes.values():
+        for k in n.documents:
+            if k in doc_year:
+                see(n.id, doc_year[k])
+    return first
 
 
 def gexf_bytes(graph: KnowledgeGraph) -> bytes:
@@ -581,10 +617,24 @@ def write_csv(
 
 
 #: Writers by format name, each with its default output (file or folder) in a build folder.
+def _write_indicators(graph: KnowledgeGraph, path: str | Path) -> list[Path]:
+    from kg.export.indicators import write_indicators_csv
+
+    return write_indicators_csv(graph, path)
+
+
+def _write_yearly(graph: KnowledgeGraph, path: str | Path) -> list[Path]:
+    from kg.export.yearly import write_yearly_csv
+
+    return write_yearly_csv(graph, path)
+
+
 FORMATS: dict[str, tuple[Callable[[KnowledgeGraph, str | Path], list[Path]], str]] = {
     "csv": (write_csv, "."),
     "gexf": (write_gexf, "graph.gexf"),
     "graphml": (write_graphml, "graph.graphml"),
+    "indicators": (_write_indicators, "indicators.csv"),
+    "yearly-csv": (_write_yearly, "yearly"),
 }
 
 

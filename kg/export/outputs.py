@@ -329,6 +329,7 @@ def _write_outputs(
     from kg.export.buildinfo import from_result, write_build_info
     from kg.export.graphjson import write_graph_json
     from kg.export.html import write_html
+    from kg.export.indicators import write_indicators_csv
     from kg.export.netformats import write_csv, write_gexf, write_graphml
     from kg.export.report import render
 
@@ -350,6 +351,7 @@ def _write_outputs(
         lambda: write_gexf(graph, out / "graph.gexf", fragments=parts),
         lambda: write_graphml(graph, out / "graph.graphml", fragments=parts),
         lambda: write_csv(graph, out, fragments=parts),
+        lambda: write_indicators_csv(graph, out / "indicators.csv"),
         report,
         lambda: [write_build_info(build_info, out / "build.json")],
     ]

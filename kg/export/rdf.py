@@ -53,13 +53,15 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.errors import OutputError
 from kg.extract import tables
-from kg.graph import DocumentInfo, Edge, KnowledgeGraph, Node
-from kg.types import EntityType, Predicate, Source
+from kg.extract.timing import fact_year
+from kg.graph import CorrectionRecord, DocumentInfo, Edge, KnowledgeGraph, Node, Observation
+from kg.types import EntityType, Modality, Predicate, Source
 from kg.vocab import (
     GEO,
     ID_NS,
     KGO,
     PREFIXES,
+    QB,
     SCHEMA,
     entity_class,
     ontology_dir,
@@ -74,6 +76,12 @@ if TYPE_CHECKING:
 ENTITIES_GRAPH = URIRef(ID_NS + "graph/entities")
 #: Named graph of the gazetteer's facts.
 GAZETTEER_GRAPH = URIRef(ID_NS + "graph/gazetteer")
+#: Named graph of the corrections applied (and found stale) and the relations they added.
+CORRECTIONS_GRAPH = URIRef(ID_NS + "graph/corrections")
+#: Named graph describing the dataset of indicator observations.
+INDICATORS_GRAPH = URIRef(ID_NS + "graph/indicators")
+#: The RDF Data Cube dataset every observation belongs to.
+INDICATOR_DATASET = ID_NS + "dataset/indicators"
 #: The files :func:`write_rdf` writes, in this order.
 RDF_FILES: tuple[str, ...] = ("graph.ttl", "graph.trig", "graph.jsonld", "graph.nq")
 
@@ -177,6 +185,41 @@ def _entity_iri(node_id: str, code: str | None = None) -> str:
 def document_iri(key: str) -> URIRef:
     """The IRI of a document (and of its named graph), by its content key."""
     return URIRef(f"{ID_NS}document/{iri_segment(key)}")
+
+
+def _time_literal(iso: str) -> tuple[str, str]:
+    """A stated time's lexical form and datatype: ``xsd:gYear``, ``xsd:gYearMonth``
+    or ``xsd:date`` by its precision.
+
+    >>> [_time_literal(x)[1].rsplit("#", 1)[1] for x in ("2024", "2024-01", "2024-01-15")]
+    ['gYear', 'gYearMonth', 'date']
+    """
+    kind = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(iso), XSD.date)
+    return iso, str(kind)
+
+
+def _observation_iri(o: Observation, doc_segment: str) -> str:
+    raw = "\x1f".join((o.name, o.value, o.unit, str(o.start), str(o.end)))
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+    return f"{ID_NS}observation/{doc_segment}-{digest}"
+
+
+def _correction_iri(c: CorrectionRecord) -> str:
+    raw = "\x1f".join((c.file, str(c.line), c.action, c.target, c.value))
+    return f"{ID_NS}correction/{hashlib.sha256(raw.encode('utf-8')).hexdigest()[:16]}"
+
+
+def _statement_iri(kind: str, s: str, p: str, o: str, doc: str) -> str:
+    raw = "\x1f".join((s, p, o, doc))
+    return f"{ID_NS}{kind}/{hashlib.sha256(raw.encode('utf-8')).hexdigest()[:16]}"
+
+
+_QUALIFIER_IRIS = {
+    "more than": str(KGO.MoreThan),
+    "less than": str(KGO.LessThan),
+    "approximately": str(KGO.Approximately),
+}
+_MODALITY_IRIS = {Modality.ACCOMPLISHED: str(KGO.Accomplished), Modality.PLANNED: str(KGO.Planned)}
 
 
 def _evidence_iri(edge: Edge, doc_segment: str) -> str:
@@ -393,18 +436,25 @@ class _DatasetBuilder:
             self.iris[nid] = t.iri(_entity_iri(nid, code))
         self.by_doc: dict[str, list[Edge]] = {}
         self.gazetteer: list[Edge] = []
+        self.curated: list[Edge] = []
         edges = graph.edges
         ends = {e.subject for e in edges}
         ends.update(e.object for e in edges)
         for nid in sorted(ends.difference(self.iris)):  # ids of no node (rare)
             self.iris[nid] = t.iri(_entity_iri(nid))
-        gazetteer = Source.GAZETTEER
+        gazetteer, curated = Source.GAZETTEER, Source.CURATED
         # a graph's edges come document by document: a list per run of them
         for (doc, source), run in itertools.groupby(edges, key=lambda e: (e.document, e.source)):
             if source is gazetteer:
                 self.gazetteer.extend(run)
+            elif source is curated:
+                self.curated.extend(run)
             else:
                 self.by_doc.setdefault(doc, []).extend(run)
+        self.observations: dict[str, list[Observation]] = {}
+        for o in graph.observations:
+            self.observations.setdefault(o.document, []).append(o)
+        self.dates = {d.key: d.date for d in graph.documents}
         self.mentioned: dict[str, list[str]] = {}
         for nid, node in graph.nodes.items():
             for key in node.documents:
@@ -427,6 +477,10 @@ class _DatasetBuilder:
                 ("end", KGO.endOffset),
                 ("mentions", KGO.mentions),
                 ("confidence", KGO.confidence),
+                ("date", DCTERMS.date),
+                ("statedTime", KGO.statedTime),
+                ("year", KGO.year),
+                ("modality", KGO.modality),
             )
         }
 
@@ -486,6 +540,90 @@ class _DatasetBuilder:
             _add(out, self.iris[e.subject], self.props[e.predicate], self.iris[e.object])
         return self._named(str(GAZETTEER_GRAPH), out)
 
+    def corrections_graph(self) -> NamedGraph | None:
+        """The corrections (applied and stale), what they changed, and the relations
+        researchers added (each also stated in this graph)."""
+        if not self.graph.corrections and not self.curated:
+            return None
+        t, iri, lit = self.t, self.t.iri, self.t.lit
+        out: _Statements = {}
+        typ = self.rdf_type
+        docs = {d.key: d for d in self.graph.documents}
+
+        def iri_of(nid: str) -> Pair:
+            hit = self.iris.get(nid)
+            return hit if hit is not None else iri(_entity_iri(nid))
+
+        for c in self.graph.corrections:
+            x = t.fresh_iri(_correction_iri(c))
+            _add(out, x, typ, iri(str(KGO.Correction)))
+            _add(out, x, iri(str(KGO.action)), lit(c.action))
+            _add(out, x, iri(str(KGO.correctionTarget)), t.fresh_lit(c.target))
+            if c.value:
+                _add(out, x, iri(str(KGO.correctionValue)), t.fresh_lit(c.value))
+            _add(
+                out,
+                x,
+                iri(str(KGO.sourceLine)),
+                lit(str(c.line), datatype=str(XSD.positiveInteger)),
+            )
+            _add(out, x, iri(str(DCTERMS.source)), t.fresh_lit(c.file))
+            _add(out, x, iri(str(KGO.status)), lit(c.status))
+            if c.note:
+                _add(out, x, iri(str(SKOS.note)), t.fresh_lit(c.note))
+            if c.detail:
+                _add(out, x, iri(str(RDFS.comment)), t.fresh_lit(c.detail, lang="en"))
+            if c.by:
+                _add(out, x, iri(str(DCTERMS.creator)), t.fresh_lit(c.by))
+            if c.date and _is_date(c.date):
+                _add(out, x, iri(str(DCTERMS.date)), lit(c.date, datatype=str(XSD.date)))
+            for nid in c.changed:
+                _add(out, x, iri(str(PROV.used)), iri_of(nid))
+            for s_, p_, o_, doc in c.relations:
+                if c.action == "add-relation":
+                    continue  # the curated statement itself, below
+                gone = t.fresh_iri(_statement_iri("statement", s_, p_, o_, doc))
+                _add(out, gone, typ, iri(str(RDF.Statement)))
+                _add(out, gone, self.ev["subject"], iri_of(s_))
+                _add(out, gone, self.ev["predicate"], iri(str(relation_property(Predicate(p_)))))
+                _add(out, gone, self.ev["object"], iri_of(o_))
+                if doc in docs:
+                    _add(out, gone, self.ev["derived"], t.fresh_iri(str(document_iri(doc))))
+                _add(out, x, iri(str(PROV.invalidated)), gone)
+        by_line = {(c.file, c.line): c for c in self.graph.corrections}
+        for e in self.curated:
+            subj, pred, obj = iri_of(e.subject), self.props[e.predicate], iri_of(e.object)
+            _add(out, subj, pred, obj)
+            added = t.fresh_iri(
+                _statement_iri("curated", e.subject, e.predicate.value, e.object, e.document)
+            )
+            _add(out, added, typ, iri(str(KGO.CuratedStatement)))
+            _add(out, added, self.ev["subject"], subj)
+            _add(out, added, self.ev["predicate"], pred)
+            _add(out, added, self.ev["object"], obj)
+            if e.document in docs:
+                _add(out, added, self.ev["derived"], t.fresh_iri(str(document_iri(e.document))))
+            file, _, line = (e.note or "").rpartition(":")
+            made = by_line.get((file, int(line))) if line.isdigit() else None
+            if made is not None:
+                by = t.fresh_iri(_correction_iri(made))
+                _add(out, added, iri(str(PROV.wasGeneratedBy)), by)
+                _add(out, by, iri(str(PROV.generated)), added)
+        return self._named(str(CORRECTIONS_GRAPH), out)
+
+    def indicators_graph(self) -> NamedGraph | None:
+        """The dataset the documents' indicator observations belong to (when there are any)."""
+        if not self.graph.observations:
+            return None
+        t = self.t
+        out: _Statements = {}
+        ds = t.iri(INDICATOR_DATASET)
+        _add(out, ds, self.rdf_type, t.iri(str(QB.DataSet)))
+        _add(out, ds, t.iri(str(QB.structure)), t.iri(str(KGO.IndicatorStructure)))
+        _add(out, ds, self.label, t.lit("indicators stated in the documents", lang="en"))
+        _add(out, ds, self.label, t.lit("文件所述指标", lang="zh"))
+        return self._named(str(INDICATORS_GRAPH), out)
+
     def relations(self) -> _Statements:
         """The relations stated in the texts, without their evidence (each once)."""
         out: _Statements = {}
@@ -498,7 +636,12 @@ class _DatasetBuilder:
         """The merged graph's statements except the documents' own (document and
         evidence resources): entity descriptions, gazetteer facts and relations."""
         out: _Statements = {}
-        for ng in (self.entity_graph(), self.gazetteer_graph()):
+        for ng in (
+            self.entity_graph(),
+            self.gazetteer_graph(),
+            self.corrections_graph(),
+            self.indicators_graph(),
+        ):
             if ng is not None:
                 out.update(ng.statements)
         out.update(self.relations())
@@ -564,6 +707,15 @@ class _DatasetBuilder:
         )
         props = self.props
         fresh_iri, fresh_lit = t.fresh_iri, t.fresh_lit
+        date = self.dates.get(doc.key)
+        date_pair = lit(date, datatype=str(XSD.date)) if date else None
+        (dak, dat), (stk, stt), (yk, yt), (mok, mot) = (
+            ev["date"],
+            ev["statedTime"],
+            ev["year"],
+            ev["modality"],
+        )
+        integer = str(XSD.integer)
         for e in self.by_doc.get(doc.key, ()):
             (sk, st), (pk, pt), (ok, ot) = iris[e.subject], props[e.predicate], iris[e.object]
             out[(sk, pk, ok)] = (st, pt, ot)
@@ -584,7 +736,44 @@ class _DatasetBuilder:
                 out[(xk, bk, vk)] = (xt, bt, vt)
             vk, vt = lit(_decimal(e.confidence), datatype=_DECIMAL)
             out[(xk, qk, vk)] = (xt, qt, vt)
+            if date_pair is not None:
+                out[(xk, dak, date_pair[0])] = (xt, dat, date_pair[1])
+            if e.time:
+                value, datatype = _time_literal(e.time)
+                vk, vt = lit(value, datatype=datatype)
+                out[(xk, stk, vk)] = (xt, stt, vt)
+            year = fact_year(e.time, date)
+            if year is not None:
+                vk, vt = lit(str(year), datatype=integer)
+                out[(xk, yk, vk)] = (xt, yt, vt)
+            if e.modality is not None:
+                mk, mt = iri(_MODALITY_IRIS[e.modality])
+                out[(xk, mok, mk)] = (xt, mot, mt)
+        for o in self.observations.get(doc.key, ()):
+            self._observation(out, o, seg, (dk, dt))
         return self._named(d_iri, out, document=doc.key)
+
+    def _observation(self, out: _Statements, o: Observation, seg: str, doc: Pair) -> None:
+        """One figure as a ``qb:Observation`` in its document's graph."""
+        t, iri, lit = self.t, self.t.iri, self.t.lit
+        x = t.fresh_iri(_observation_iri(o, seg))
+        _add(out, x, self.rdf_type, iri(str(QB.Observation)))
+        _add(out, x, iri(str(QB.dataSet)), iri(INDICATOR_DATASET))
+        _add(out, x, iri(str(KGO.indicator)), lit(o.name, lang="zh"))
+        _add(out, x, iri(str(KGO.value)), lit(o.value, datatype=_DECIMAL))
+        _add(out, x, iri(str(KGO.unit)), lit(o.unit))
+        _add(out, x, iri(str(KGO.statedValue)), lit(o.stated, lang="zh"))
+        if o.qualifier in _QUALIFIER_IRIS:
+            _add(out, x, iri(str(KGO.qualifier)), iri(_QUALIFIER_IRIS[o.qualifier]))
+        if o.place is not None and o.place in self.iris:
+            _add(out, x, iri(str(KGO.refPlace)), self.iris[o.place])
+        if o.period:
+            value, datatype = _time_literal(o.period)
+            _add(out, x, iri(str(KGO.refPeriod)), lit(value, datatype=datatype))
+        _add(out, x, self.ev["sentence"], t.fresh_lit(o.sentence, lang="zh"))
+        _add(out, x, self.ev["start"], lit(str(o.start), datatype=_NNI))
+        _add(out, x, self.ev["end"], lit(str(o.end), datatype=_NNI))
+        _add(out, x, self.ev["derived"], doc)
 
     def _named(self, iri: str, out: _Statements, document: str | None = None) -> NamedGraph:
         return NamedGraph(iri, ox.NamedNode(iri), _sorted(out), document)
@@ -611,14 +800,25 @@ class _DatasetBuilder:
             [
                 (e.subject, iris[e.subject][0], e.predicate._value_, e.object, iris[e.object][0])
                 + (e.source._value_, e.sentence, e.start, e.end, e.confidence)
+                + (e.time, str(e.modality))
                 for e in self.by_doc.get(doc.key, ())
+            ],
+            [
+                (o.name, o.value, o.unit, o.stated, o.start, o.end, o.sentence, o.qualifier)
+                + (o.place, iris[o.place][0] if o.place in iris else None, o.period)
+                for o in self.observations.get(doc.key, ())
             ],
         )
 
     def shared_graphs(self) -> list[NamedGraph]:
         """The entity and the gazetteer graph (when not empty), in the order of their IRIs."""
         # ``id/graph/entities`` and ``id/graph/gazetteer`` sort after every ``id/document/…``
-        shared = (self.entity_graph(), self.gazetteer_graph())
+        shared = (
+            self.entity_graph(),
+            self.gazetteer_graph(),
+            self.corrections_graph(),
+            self.indicators_graph(),
+        )
         return sorted((g for g in shared if g is not None and g.statements), key=_iri_of)
 
     def graphs(self) -> Iterator[NamedGraph]:

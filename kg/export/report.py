@@ -100,12 +100,19 @@ def render(graph: KnowledgeGraph, info: BuildInfo | None) -> str:
                 f"- minimum confidence: {info.min_confidence:g} (relations stated with less, "
                 "and entities left without relations below it, are left out)"
             )
+    if info is not None and (info.since is not None or info.until is not None):
+        years = f"{info.since if info.since is not None else '…'} to " + (
+            f"{info.until if info.until is not None else '…'}"
+        )
+        lines.append(f"- years: {years} (what is stated for other years, or for none, is left out)")
     lines += [
         f"- entities: {len(graph.nodes)}",
         f"- relations: {len(graph.edges)} ({len(text_edges)} stated in the text, "
         f"{len(gaz_edges)} from the gazetteer)",
         "",
     ]
+    if graph.corrections:
+        lines += _corrections(graph)
     if info is not None and info.skipped:
         lines += ["## Skipped documents", ""]
         lines += _table(("file", "reason"), list(info.skipped))
@@ -123,8 +130,12 @@ def render(graph: KnowledgeGraph, info: BuildInfo | None) -> str:
         (p, c[Source.TEXT.value], c[Source.GAZETTEER.value], sum(c.values()))
         for p, c in sorted(by_pred.items())
     ]
+    header: tuple[str, ...] = ("relation", "from text", "from gazetteer", "total")
+    if any(e.source is Source.CURATED for e in graph.edges):  # added by corrections
+        rows = [(*r[:3], by_pred[str(r[0])][Source.CURATED.value], r[3]) for r in rows]
+        header = ("relation", "from text", "from gazetteer", "added by hand", "total")
     lines += ["## Relations by type", ""]
-    lines += _table(("relation", "from text", "from gazetteer", "total"), rows, "lrrr")
+    lines += _table(header, rows, "lrrrr")
     lines += _confidence_bins(text_edges)
 
     top = sorted(graph.nodes.values(), key=lambda n: (-n.mentions, -len(n.documents), n.id))[:TOP]
@@ -205,6 +216,33 @@ def render(graph: KnowledgeGraph, info: BuildInfo | None) -> str:
         lines += [f"- {f}: {_cell(meta[f])}" for f in fields]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _corrections(graph: KnowledgeGraph) -> list[str]:
+    """The corrections applied, then those that matched nothing (stale), by file and line."""
+    applied = [c for c in graph.corrections if c.status == "applied"]
+    stale = [c for c in graph.corrections if c.status != "applied"]
+    lines = [
+        "## Corrections",
+        "",
+        f"- applied: {len(applied)}",
+        f"- stale (matched nothing in this build; edit or remove them): {len(stale)}",
+        "",
+    ]
+    header = ("line", "action", "target", "value", "note", "by")
+    if applied:
+        lines += ["### Applied", ""]
+        lines += _table(
+            header,
+            [(f"{c.file}:{c.line}", c.action, c.target, c.value, c.note, c.by) for c in applied],
+        )
+    if stale:
+        lines += ["### Stale", ""]
+        lines += _table(
+            (*header[:4], "why"),
+            [(f"{c.file}:{c.line}", c.action, c.target, c.value, c.detail) for c in stale],
+        )
+    return lines
 
 
 def render_report(result: BuildResult) -> str:

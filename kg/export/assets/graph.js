@@ -21,7 +21,8 @@
  * kgNetwork (vis Network), kgReady (true once the layout has settled and the
  * first frame is drawn), kgReadyTime (ms since navigation start), kgSelect(id),
  * kgSearch(text), kgExpand(id), kgVisible() (ids drawn), kgShownEdges() (ids of
- * the lines drawn), kgMinConfidence(x) (what the slider does), kgLabelSizes()
+ * the lines drawn), kgMinConfidence(x) (what the slider does), kgYear(y) (what the
+ * time slider does: the network up to year y, null for all), kgLabelSizes()
  * (on-screen font size in px of each label drawn inside the canvas).
  */
 (function () {
@@ -59,7 +60,8 @@
       geo: false,
       all: false,     // every connected entity, not only the most connected ones
       expanded: {},   // id -> true: its neighbours are drawn
-      pinned: {}      // id -> true: drawn whatever the view (found by search, picked from a list)
+      pinned: {},     // id -> true: drawn whatever the view (found by search, picked from a list)
+      year: null      // the time slider: only relations stated up to this year (null: all)
     };
     data.types.forEach(function (t) { st.types[t.type] = true; });
     data.relations.forEach(function (r) { st.relations[r.predicate] = true; });
@@ -203,6 +205,9 @@
 
   function edgePasses(e) {
     if (!state.relations[e.kgPredicate]) { return false; }
+    // the time slider: relations first stated after the year are hidden (those
+    // without a year, such as gazetteer facts, always hold)
+    if (state.year !== null && e.kgYear !== null && e.kgYear !== undefined && e.kgYear > state.year) { return false; }
     if (state.doc !== null && e.kgDocs.indexOf(state.doc) < 0) { return false; }
     return passesMin(e);
   }
@@ -313,6 +318,9 @@
     }
     if (state.geo) {
       text += "。地理布局：只显示有坐标的地点";
+    }
+    if (state.year !== null) {
+      text += "。只显示 " + state.year + " 年及以前陈述的关系，红色粗线为 " + state.year + " 年新出现的关系";
     }
     if (state.min.kgConfidence > 0) {
       text += "。只显示置信度 ≥ " + minText(state.min.kgConfidence) + " 的关系（及有这些关系或自身达到该值的实体）";
@@ -712,6 +720,43 @@
     return row;
   }
 
+  // lines of a corrections file (kg build --corrections FILE) for what is shown: the
+  // researcher copies one, fills in the value or note, and the next build applies it
+  function correctionBox(lines) {
+    var box = el("div", { className: "kg-correction" });
+    box.appendChild(el("h3", { text: "校正 Correction (corrections.tsv)" }));
+    var area = el("textarea", { readonly: "readonly", rows: String(lines.length), spellcheck: "false" });
+    area.value = lines.join("\n");
+    box.appendChild(area);
+    var copy = el("button", { type: "button", className: "kg-copy", text: "复制 Copy" });
+    copy.addEventListener("click", function () {
+      area.focus();
+      area.select();
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(area.value).catch(function () { document.execCommand("copy"); });
+      } else {
+        document.execCommand("copy");
+      }
+    });
+    box.appendChild(copy);
+    box.appendChild(el("p", { className: "kg-hint", text: "action\ttarget\tvalue\tnote: keep one line, fill in the value and the note." }));
+    return box;
+  }
+
+  function nodeCorrections(n) {
+    return [
+      ["rename", n.id, n.kgName, ""].join("\t"),
+      ["retype", n.id, n.kgType, ""].join("\t"),
+      ["merge", n.id, "", ""].join("\t"),
+      ["drop-entity", n.id, "", ""].join("\t")
+    ];
+  }
+
+  function edgeCorrections(e) {
+    var rel = e.from + "|" + e.kgPredicate + "|" + e.to;
+    return [["drop-relation", rel, "", ""].join("\t")];
+  }
+
   function typeBadge(type) {
     var t = typeInfo[type] || { label: type, shape: "dot", color: "#999" };
     return el("span", { className: "kg-badge" }, [shapeIcon(t.shape, t.color), t.label + " " + type]);
@@ -750,6 +795,7 @@
     if (rels.length > LIMIT) {
       details.appendChild(el("p", { className: "kg-more", text: "另有 " + (rels.length - LIMIT) + " 条关系未列出" }));
     }
+    details.appendChild(correctionBox(nodeCorrections(n)));
   }
 
   function showEdge(id) {
@@ -766,6 +812,7 @@
     details.appendChild(dl);
     details.appendChild(el("h3", { text: "证据 Evidence (" + e.kgEvidenceCount + ")" }));
     details.appendChild(evidenceList(e, namesOf(e.from).concat(namesOf(e.to)), e.kgEvidence.length));
+    details.appendChild(correctionBox(edgeCorrections(e)));
   }
 
   function showHint() {
@@ -822,6 +869,47 @@
     conf.addEventListener("input", function () { showMinConfidence(parseFloat(conf.value)); });
     conf.addEventListener("change", function () { setMinConfidence(parseFloat(conf.value)); });
     document.getElementById("kg-counts").textContent = countsLine();
+  }
+
+  // ------------------------------------------------------------------ time slider
+
+  var baseStyle = {};  // edge id -> its colour and width before the slider marked it
+
+  /* Show the network as stated up to year y (null: every relation); the lines first
+     stated in y are drawn red and thicker. */
+  function setYear(y) {
+    var years = data.years;
+    state.year = (y === null || !years || y >= years[1] + 1) ? null : Math.max(years[0], y);
+    var label = document.getElementById("kg-year-value");
+    if (label) { label.textContent = state.year === null ? "全部 all" : String(state.year); }
+    var changes = [];
+    edges.forEach(function (e) {
+      if (!(e.id in baseStyle)) { baseStyle[e.id] = { color: e.color, width: e.width }; }
+      var fresh = state.year !== null && e.kgYear === state.year;
+      changes.push({
+        id: e.id,
+        color: fresh ? "#d62728" : baseStyle[e.id].color,
+        width: fresh ? baseStyle[e.id].width + 2 : baseStyle[e.id].width
+      });
+    });
+    edges.update(changes);
+    update();
+  }
+
+  function buildYearSlider() {
+    var box = document.getElementById("kg-time");
+    var input = document.getElementById("kg-year");
+    if (!box || !input) { return; }
+    if (!data.years) { box.hidden = true; return; }
+    input.min = String(data.years[0]);
+    input.max = String(data.years[1] + 1);  // the last step: every relation
+    input.value = input.max;
+    document.getElementById("kg-year-value").textContent = "全部 all";
+    input.addEventListener("input", function () {
+      var v = parseInt(input.value, 10);
+      document.getElementById("kg-year-value").textContent = v > data.years[1] ? "全部 all" : String(v);
+    });
+    input.addEventListener("change", function () { setYear(parseInt(input.value, 10)); });
   }
 
   function showMinConfidence(x) {
@@ -966,6 +1054,8 @@
     document.getElementById("kg-document").value = "";
     document.getElementById("kg-confidence").value = "0";
     showMinConfidence(0);
+    var yearInput = document.getElementById("kg-year");
+    if (yearInput && data.years) { yearInput.value = String(data.years[1] + 1); setYear(null); }
     document.getElementById("kg-search-input").value = "";
     var filter = document.getElementById("kg-isolated-filter");
     filter.value = "";
@@ -995,6 +1085,7 @@
   document.getElementById("kg-reset").addEventListener("click", resetAll);
 
   buildFilters();
+  buildYearSlider();
   buildIsolatedList();
   updateStatus();
   // the name list for the search box can wait until the graph is on screen
@@ -1013,5 +1104,6 @@
   window.kgVisible = function () { return nodeView.getIds(); };
   window.kgShownEdges = function () { return edgeView.getIds(); };
   window.kgMinConfidence = setMinConfidence;
+  window.kgYear = setYear;
   window.kgLabelSizes = labelSizes;
 })();
