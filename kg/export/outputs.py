@@ -145,7 +145,9 @@ def _other_threads() -> list[threading.Thread]:
 def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     """Whether a forked process shares the writing (see the module's docstring).
 
-    Only on Linux (forking is unsafe with some system libraries on macOS). By
+    Only on Linux (forking is unsafe with some system libraries on macOS), and
+    never once this process has opened a SPARQL store on disk (RocksDB's threads
+    hold locks a child would inherit held: see :func:`kg.export.store.opened_on_disk`). By
     default only while no other thread runs (see :func:`_other_threads`), for
     graphs of :data:`PARALLEL_MIN_DOCS` documents or more, with
     more than one core, and when the free memory could hold a second copy of
@@ -156,7 +158,9 @@ def _fork_rdf(graph: KnowledgeGraph, parallel: bool | None) -> bool:
     of its own at 20,000 documents, 212,000 relations); a larger build writes
     everything in this process, slower but in about half the memory.
     """
-    if sys.platform != "linux" or not hasattr(os, "fork"):
+    from kg.export.store import opened_on_disk
+
+    if sys.platform != "linux" or not hasattr(os, "fork") or opened_on_disk():
         return False
     if parallel is not None:  # the caller's explicit choice
         return parallel

@@ -71,6 +71,24 @@ MIRRORS = ("graph.nq", "graph.ttl")
 
 _CHUNK = 1 << 20
 
+#: Whether this process has opened a store on disk: RocksDB then runs threads of its
+#: own, whose locks a forked child would inherit held (see :func:`opened_on_disk`).
+_opened_on_disk = False
+
+
+def _disk_store(folder: Path, *, read_only: bool = False) -> ox.Store:
+    """A store on disk (RocksDB), noted as opened in this process."""
+    global _opened_on_disk
+    _opened_on_disk = True
+    return ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
+
+
+def opened_on_disk() -> bool:
+    """Whether this process has opened a store on disk: forking it is then unsafe
+    (a child would wait forever on a lock one of RocksDB's threads held at the fork),
+    so the build writes its RDF files without a forked writer."""
+    return _opened_on_disk
+
 
 class StoreError(OutputError):
     """The SPARQL store cannot be written or opened."""
@@ -271,7 +289,7 @@ class StoreWriter:
             manifest = read_manifest(self.previous)
             assert manifest is not None
             self._known = copy_store(self.previous, self.folder, manifest)
-            self._store = ox.Store(str(self.folder))
+            self._store = _disk_store(self.folder)
         except (StoreError, OSError) as exc:
             import shutil
 
@@ -407,7 +425,7 @@ def _load_fresh(folder: Path, nq: Path, ttl: Path) -> None:
     import shutil
 
     shutil.rmtree(folder, ignore_errors=True)
-    store = ox.Store(str(folder))
+    store = _disk_store(folder)
     store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS, lenient=True)
     store.bulk_load(
         path=str(ttl), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph(), lenient=True
@@ -472,7 +490,7 @@ def open_store(out_dir: str | os.PathLike[str]) -> ox.Store | None:
             # by its path: RocksDB opens the store's files as it needs them, long after
             # this descriptor is closed (and its number reused)
             try:
-                return ox.Store.read_only(str(folder))
+                return _disk_store(folder, read_only=True)
             except OSError as exc:
                 last = exc
         finally:
