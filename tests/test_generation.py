@@ -17,16 +17,18 @@ import pytest
 
 from kg.export.generation import COMPLETE, clean_leftovers, output_lock
 from tests.conftest import DOCS, ROOT, run_kg
+from tests.outputs import output_files
 
 SAMPLES = sorted(DOCS.glob("*.txt"))
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    """Every output file of a build folder (not the cache), by name."""
+    """Every output file of a build folder (not the cache nor a hidden folder), by name,
+    the SPARQL store by its content (see tests/outputs.py)."""
     return {
-        str(p.relative_to(out)): p.read_bytes()
-        for p in sorted(out.rglob("*"))
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+        name: data
+        for name, data in output_files(out).items()
+        if not any(part.startswith(".") for part in Path(name).parts)
     }
 
 
