@@ -108,7 +108,7 @@ def output_lock(out: str | os.PathLike[str]) -> Iterator[Path]:
         os.close(fd)  # releases the lock
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make the renames inside ``folder`` durable (where folders can be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -155,7 +155,7 @@ def _finish_switch(staging: Path, out: Path) -> bool:
         if "/" in name or name in ("", ".", ".."):
             continue
         _move(staging, out, name)
-    _fsync_folder(out)
+    fsync_folder(out)
     return True
 
 
@@ -239,10 +239,10 @@ class Generation:
         from kg.export.atomic import write_text
 
         write_text(self.staging / COMPLETE, json.dumps(sorted(names)))
-        _fsync_folder(self.staging)
+        fsync_folder(self.staging)
         for name in sorted(names):
             _move(self.staging, self.out, name)
-        _fsync_folder(self.out)
+        fsync_folder(self.out)
         self._committed = True
         shutil.rmtree(self.staging, ignore_errors=True)
         return sorted(final)

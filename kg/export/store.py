@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import OutputError
+from kg.export.generation import fsync_folder
 
 if TYPE_CHECKING:
     from kg.export.rdf import NamedGraph, _DatasetBuilder
@@ -105,9 +106,8 @@ def _crc_file(path: Path) -> tuple[int, int]:
 
 
 def _fsync(path: Path) -> None:
-    fd = os.open(
-        path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY
-    )
+    """Make a file's bytes durable."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     except OSError:  # pragma: no cover - file systems without it
@@ -220,7 +220,7 @@ def _finish_folder(
         f.write("\n")
         f.flush()
         os.fsync(f.fileno())
-    _fsync(folder)
+    fsync_folder(folder)
 
 
 # ---------------------------------------------------------------------------
