@@ -170,3 +170,19 @@ def test_membership_said_by_a_copula_a_shared_region_or_taking_in(
 def test_sharing_a_river_basin_is_no_membership_of_a_partner() -> None:
     ex = run("湖北省与湖南省加强合作,共同推进洞庭湖生态经济区建设。")
     assert not triples(ex, "partOf")
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        (
+            "2023年6月,昆明市人民政府与曲靖市人民政府签署《滇中城市群产业协作框架协议》。",
+            ("昆明市", "曲靖市"),
+        ),
+        ("会上,中共遵义市委与中共毕节市委就红色旅游合作达成共识。", ("遵义市", "毕节市")),
+    ],
+)
+def test_governments_of_places_cooperate_as_the_places(text: str, pair: tuple[str, str]) -> None:
+    ex = run(text)
+    coop = triples(ex, "cooperatesWith")
+    assert coop in ({pair}, {pair[::-1]})

@@ -110,6 +110,7 @@ GRAMMAR_ROLES = frozenset(
         "region-epithet",
         "adjacent-joiner",
         "name-joiner",
+        "place-government",
         "list-gap",
         "numeral-classifier",
         "township-suffix",

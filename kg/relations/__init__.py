@@ -78,8 +78,11 @@ class _Out:
         self.entities = entities
         self.seen: set[tuple[str, str, str]] = set()
         self.rels: list[Relation] = []
+        self.governed = _government_places(entities)
 
     def add(self, s: Entity, pred: Predicate, o: Entity, span: Span, rule: str) -> None:
+        if pred is Predicate.COOPERATES_WITH:  # 郑州市人民政府与开封市人民政府合作: the places
+            s, o = self.governed.get(s.id, s), self.governed.get(o.id, o)
         if s.id == o.id:
             return
         a, b = s.id, o.id
@@ -141,6 +144,23 @@ def find_relations(
         if p < model.cutoff(r.predicate):
             continue
         out.append(dataclasses.replace(r, confidence=float(f"{model.calibrated(p):.4f}")))
+    return out
+
+
+def _government_places(entities: list[Entity]) -> dict[str, Entity]:
+    """Agency id -> the place it is the government or party committee of (郑州市人民政府,
+    中共郑州市委 -> 郑州市), for the places among ``entities``."""
+    places = {e.name: e for e in entities if e.type == P}
+    out: dict[str, Entity] = {}
+    for e in entities:
+        if e.type != A:
+            continue
+        for form in _words("place-government"):
+            pre, _, post = form.partition("{P}")
+            core = e.name[len(pre) : len(e.name) - len(post)]
+            if core and e.name.startswith(pre) and e.name.endswith(post) and core in places:
+                out[e.id] = places[core]
+                break
     return out
 
 
