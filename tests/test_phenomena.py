@@ -186,3 +186,26 @@ def test_governments_of_places_cooperate_as_the_places(text: str, pair: tuple[st
     ex = run(text)
     coop = triples(ex, "cooperatesWith")
     assert coop in ({pair}, {pair[::-1]})
+
+
+def test_the_places_a_plans_scope_lists_are_part_of_its_region() -> None:
+    ex = run(
+        "国务院关于北部湾城市群发展规划的批复\n\n"
+        "规划范围包括广西壮族自治区南宁市、北海市,广东省湛江市、茂名市和海南省海口市、"
+        "澄迈县,陆域面积11.66万平方公里。"
+    )
+    members = {s for s, o in triples(ex, "partOf") if o == "北部湾城市群"}
+    assert members == {"南宁市", "北海市", "湛江市", "茂名市", "海口市", "澄迈县"}
+
+
+def test_a_scope_after_its_region_and_a_region_inside_a_region() -> None:
+    ex = run(
+        "长株潭都市圈是长江中游城市群的重要组成部分。"
+        "长株潭都市圈规划范围主要包括长沙市全域和岳阳市汨罗市,面积1.89万平方公里。"
+    )
+    assert triples(ex, "partOf") >= {
+        ("长株潭都市圈", "长江中游城市群"),
+        ("长沙市", "长株潭都市圈"),
+        ("汨罗市", "长株潭都市圈"),
+    }
+    assert ("岳阳市", "长株潭都市圈") not in triples(ex, "partOf")  # it qualifies 汨罗市

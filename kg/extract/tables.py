@@ -111,6 +111,8 @@ GRAMMAR_ROLES = frozenset(
         "adjacent-joiner",
         "name-joiner",
         "place-government",
+        "scope",
+        "scope-verb",
         "list-gap",
         "numeral-classifier",
         "township-suffix",

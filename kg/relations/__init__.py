@@ -180,6 +180,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
     ac, words, rels = _triggers()
     trig = [(s, e, words[i]) for i, s, e in ac.find_matches_as_indexes(text)]
     main_event = next((e for e in entities if e.type == EntityType.EVENT), None)
+    main_region = next((e for e in entities if e.type == EntityType.REGION), None)
     pair = _top_two_places(entities, ms)
     prev_region: Entity | None = None
     previous: list[M] = []
@@ -190,6 +191,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         st = trig_index.within(sent.start, sent.end)
         ctx = _Sentence(text, sent, None, sm, home, pair, main_event)
         ctx.previous = previous
+        ctx.main_region = main_region
         for s, e, w in st:
             for rel in rels[w]:
                 _RULES[rel](ctx, s, e, w, out)
@@ -206,6 +208,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
             ctx.groups = _counted_groups(ctx, previous)
             _plural_cooperation(ctx, st, rels, out)
         prev_region = _membership(ctx, st, prev_region, out)
+        _plan_scope(ctx, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
     _hosts_take_part(out)
@@ -271,6 +274,7 @@ class _Sentence:
         self._quals: frozenset[int] | None = None
         self._loc: dict[tuple[int, bool], bool] = {}
         self.previous: list[M] = []  # the mentions of the sentence before
+        self.main_region: Entity | None = None  # the document's first region
         #: words standing for a list named just before (三市, 双方): (start, end, entities)
         self.groups: list[tuple[int, int, list[Entity]]] = []
 
@@ -743,19 +747,46 @@ def _membership(
         if region is None:
             continue
         start = reg[0].end if reg else x.sent.start
-        places = [m for m in x.between(start, x.sent.end, frozenset([P]))]
-        heads = {  # 德阳市旌阳区: the city qualifies its district here
-            (m.start, m.end)
-            for m, n in zip(places, places[1:], strict=False)
-            if n.start == m.end
-            and m.entity.code
-            and n.entity.code
-            and m.entity.code in tables.ancestors(n.entity.code)
-        }
-        for m in places:
-            if (m.start, m.end) not in heads:
-                out.add(m.entity, Predicate.PART_OF, region, x.sent, "members")
+        for m in _members(x, start, x.sent.end):
+            out.add(m.entity, Predicate.PART_OF, region, x.sent, "members")
     return regions[-1].entity if regions else prev
+
+
+def _members(x: _Sentence, start: int, end: int) -> list[M]:
+    """The places listed in ``[start, end)`` as members: of a chain, the innermost
+    (德阳市旌阳区: the city qualifies its district here)."""
+    places = x.between(start, end, frozenset([P]))
+    heads = {
+        (m.start, m.end)
+        for m, n in zip(places, places[1:], strict=False)
+        if n.start == m.end
+        and m.entity.code
+        and n.entity.code
+        and m.entity.code in tables.ancestors(n.entity.code)
+    }
+    return [m for m in places if (m.start, m.end) not in heads]
+
+
+@cache
+def _scope_pattern() -> re.Pattern[str]:
+    """A plan's scope listed (规划范围主要包括, 范围为)."""
+    scope, verb = "|".join(_words("scope")), "|".join(_words("scope-verb"))
+    adverbs = "|".join(_words("membership-adverb"))
+    return re.compile(rf"(?:{scope})(?:{adverbs})?(?:{verb})")
+
+
+def _plan_scope(x: _Sentence, out: _Out) -> None:
+    """The places a plan's scope lists (规划范围包括A、B; 范围为A、B两市全域) are part of
+    the region it is about: the region named just before the scope, else the
+    document's first region."""
+    for mt in _scope_pattern().finditer(x.text, x.sent.start, x.sent.end):
+        c = x.clause(mt.start())
+        named = x.between(c.start, mt.start(), frozenset([EntityType.REGION]))
+        region = named[-1].entity if named else x.main_region
+        if region is None:
+            continue
+        for m in _members(x, mt.end(), x.sent.end):
+            out.add(m.entity, Predicate.PART_OF, region, x.sent, "plan-scope")
 
 
 def _compounds(x: _Sentence, out: _Out) -> None:
@@ -1018,7 +1049,8 @@ def _member_roles(x: _Sentence, out: _Out) -> None:
             limit = g.start
         else:
             continue
-        places = [m for m in x.between(c.start, limit, frozenset([P])) if not x.locative(m)]
+        members = frozenset([P, EntityType.REGION])  # 西安都市圈是关中平原城市群的核心区域
+        places = [m for m in x.between(c.start, limit, members) if not x.locative(m)]
         for m in places[-1:]:
             if any(w in x.text[m.end : g.start] for w in _words("partner-joiner")):
                 continue  # 武汉市加强与成渝城市群城市合作: partners, not members
