@@ -209,3 +209,22 @@ def test_a_scope_after_its_region_and_a_region_inside_a_region() -> None:
         ("汨罗市", "长株潭都市圈"),
     }
     assert ("岳阳市", "长株潭都市圈") not in triples(ex, "partOf")  # it qualifies 汨罗市
+
+
+@pytest.mark.parametrize(
+    ("text", "parties"),
+    [
+        (
+            "2022年8月,云南、贵州两省在第五届西部陆海新通道合作论坛上共同商定,建立联合工作机制。",
+            {"云南省", "贵州省"},
+        ),
+        (
+            "在昨日举行的滇黔合作联席会议第三次会议上,昆明市人民政府与贵阳市人民政府签署了"
+            "《共建西部科学城合作协议》。",
+            {"昆明市人民政府", "贵阳市人民政府"},
+        ),
+    ],
+)
+def test_who_acts_at_a_named_meeting_takes_part_in_it(text: str, parties: set[str]) -> None:
+    ex = run(text)
+    assert {s for s, _ in triples(ex, "participatesIn")} == parties

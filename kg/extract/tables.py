@@ -113,6 +113,7 @@ GRAMMAR_ROLES = frozenset(
         "place-government",
         "scope",
         "scope-verb",
+        "at-meeting",
         "list-gap",
         "numeral-classifier",
         "township-suffix",

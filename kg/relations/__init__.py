@@ -209,6 +209,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
             _plural_cooperation(ctx, st, rels, out)
         prev_region = _membership(ctx, st, prev_region, out)
         _plan_scope(ctx, out)
+        _at_meeting(ctx, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
     _hosts_take_part(out)
@@ -501,6 +502,7 @@ def _coordinated_subject(x: _Sentence, types: frozenset[EntityType]) -> list[Ent
 
 
 _EVENTISH = frozenset([EntityType.EVENT])
+_CLAUSE_MARKS = frozenset(",，;；:：")
 
 
 def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
@@ -539,6 +541,30 @@ def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     for p in x.subjects(s):
         for o in _uniq(objs):
             out.add(p, Predicate.PARTICIPATES_IN, o, x.sent, "build")
+
+
+def _at_meeting(x: _Sentence, out: _Out) -> None:
+    """Who acts at a named meeting takes part in it: the parties and people before
+    在X上 (广东、福建两省政府在X论坛上共同商定) or after X上 / X期间 opening a clause
+    (在X会议上,A与B签署; 会商会上,A市市长甲讲话)."""
+    who_t = PARTIES | {EntityType.PERSON}
+    for m in x.ms:
+        if not m.top or m.entity.type != EntityType.EVENT:
+            continue
+        post = next((w for w in _words("at-meeting") if x.text.startswith(w, m.end)), None)
+        if post is None:
+            continue
+        c = x.clause(m.start)
+        at = max(x.text.rfind(w, c.start, m.start) for w in _words("at"))
+        if at < 0 and x.text[c.start : m.start].strip():
+            continue  # not the meeting as a time and place (X会议上提出的建议)
+        who = x.between(c.start, at, who_t) if at >= 0 else []
+        rest = m.end + len(post)
+        if not who:
+            after = x.clause(rest + 1 if x.text[rest : rest + 1] in _CLAUSE_MARKS else rest)
+            who = x.between(rest, after.end, who_t)
+        for p in _uniq([n.entity for n in who if not x.locative(n)]):
+            out.add(p, Predicate.PARTICIPATES_IN, m.entity, x.sent, "at-meeting")
 
 
 def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
