@@ -81,7 +81,8 @@ class _Out:
         self.governed = _government_places(entities)
 
     def add(self, s: Entity, pred: Predicate, o: Entity, span: Span, rule: str) -> None:
-        if pred is Predicate.COOPERATES_WITH:  # 郑州市人民政府与开封市人民政府合作: the places
+        if pred is Predicate.COOPERATES_WITH and self._placelike(s) and self._placelike(o):
+            # 郑州市人民政府与开封市人民政府合作: the places cooperate
             s, o = self.governed.get(s.id, s), self.governed.get(o.id, o)
         if s.id == o.id:
             return
@@ -94,6 +95,10 @@ class _Out:
         self.seen.add(key)
         ev = Evidence(self.doc.path, self.doc.text[span.start : span.end], span)
         self.rels.append(Relation(a, pred, b, Source.TEXT, ev, rule))
+
+    def _placelike(self, e: Entity) -> bool:
+        """A place or the government or party committee of one."""
+        return e.type == P or e.id in self.governed
 
 
 def find_relations(
