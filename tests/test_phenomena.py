@@ -228,3 +228,16 @@ def test_a_scope_after_its_region_and_a_region_inside_a_region() -> None:
 def test_who_acts_at_a_named_meeting_takes_part_in_it(text: str, parties: set[str]) -> None:
     ex = run(text)
     assert {s for s, _ in triples(ex, "participatesIn")} == parties
+
+
+def test_a_zone_the_rules_find_inside_a_tagged_title_is_kept() -> None:
+    """关于X新区Y园道路改造的建议: the tagger labels the proposal; the rules' zone inside
+    it is a mention of the zone, as a place inside a name is; a company inside a name
+    is not (an organisation inside another name is no mention of it)."""
+    from kg.extract.combine import kept_rule_mentions
+    from kg.types import EntityType, Mention, Span
+
+    title = "关于南宁市五象新区产业园道路改造的建议"
+    zone = Mention(Span(2, 13), "南宁市五象新区产业园", EntityType.ZONE, "suffix")
+    firm = Mention(Span(13, 17), "道路改造", EntityType.COMPANY, "suffix")
+    assert kept_rule_mentions([zone, firm], [(0, len(title))]) == [zone]

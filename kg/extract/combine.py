@@ -6,8 +6,8 @@ features. The rules still know things the tagger does not label:
 
 - the division code and official form of a name they found at the same span
   (郑州 -> 郑州市, 410100; 市发改委 -> 郑州市发展和改革委员会);
-- places and regions inside another name (江苏 in 江苏省政协, 郑州 in 郑州都市圈),
-  which count as mentions of them; and the names the rules keep inside another
+- places, regions and zones inside another name (江苏 in 江苏省政协, 郑州 in 郑州都市圈,
+  a new area in its plan's title), which count as mentions of them; and the names the rules keep inside another
   name on purpose (the parties that open an event's name);
 - one-character places of a compound (郑 and 开 in 郑开同城化).
 
@@ -33,7 +33,7 @@ from kg.types import EntityType, Mention, Span
 
 __all__ = ["combine", "kept_rule_mentions"]
 
-_NESTABLE = frozenset([EntityType.PLACE, EntityType.REGION])
+_NESTABLE = frozenset([EntityType.PLACE, EntityType.REGION, EntityType.ZONE])
 #: The confidence of a kept rule mention whose rule the corpus never tested.
 DEFAULT_RULE_CONFIDENCE = 0.5
 
