@@ -241,3 +241,21 @@ def test_a_zone_the_rules_find_inside_a_tagged_title_is_kept() -> None:
     zone = Mention(Span(2, 13), "南宁市五象新区产业园", EntityType.ZONE, "suffix")
     firm = Mention(Span(13, 17), "道路改造", EntityType.COMPANY, "suffix")
     assert kept_rule_mentions([zone, firm], [(0, len(title))]) == [zone]
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ("近年来,银川与石嘴山携手打造沿黄生态经济带。", {("石嘴山市", "银川市")}),
+        ("今年以来,酒泉市与嘉峪关市联手推进文旅融合。", {("嘉峪关市", "酒泉市")}),
+        (
+            "会议提出,昆明将发挥省会担当,与曲靖、玉溪两市共同发展。",
+            {("昆明市", "曲靖市"), ("昆明市", "玉溪市"), ("曲靖市", "玉溪市")},
+        ),
+    ],
+)
+def test_parties_hand_in_hand_or_developing_together_cooperate(
+    text: str, pairs: set[tuple[str, str]]
+) -> None:
+    ex = run(text)
+    assert {tuple(sorted(p)) for p in triples(ex, "cooperatesWith")} == pairs
