@@ -259,3 +259,8 @@ def test_parties_hand_in_hand_or_developing_together_cooperate(
 ) -> None:
     ex = run(text)
     assert {tuple(sorted(p)) for p in triples(ex, "cooperatesWith")} == pairs
+
+
+def test_a_meeting_held_somewhere_in_a_relative_clause_is_located_there() -> None:
+    ex = run("在兰州召开的第三届黄河流域城市合作论坛上,与会各方签署了合作宣言。")
+    assert ("第三届黄河流域城市合作论坛", "兰州市") in triples(ex, "locatedIn")

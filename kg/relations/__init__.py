@@ -583,6 +583,9 @@ def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     events = [m.entity for m in x.between(c.start, at, _EVENTISH, top=False)]
     if not events and x.main_event and any(g in x.text[c.start : at] for g in _words("meeting")):
         events = [x.main_event]
+    if not events and x.text.startswith("的", e):
+        # 在大连召开的第二届峰会: the meeting the relative clause describes
+        events = [m.entity for m in x.between(e + 1, c.end, _EVENTISH) if m.start == e + 1]
     for ev in _uniq(events):
         for p in _uniq(where):
             out.add(ev, Predicate.LOCATED_IN, p, x.sent, "held")
