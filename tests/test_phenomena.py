@@ -264,3 +264,21 @@ def test_parties_hand_in_hand_or_developing_together_cooperate(
 def test_a_meeting_held_somewhere_in_a_relative_clause_is_located_there() -> None:
     ex = run("在兰州召开的第三届黄河流域城市合作论坛上,与会各方签署了合作宣言。")
     assert ("第三届黄河流域城市合作论坛", "兰州市") in triples(ex, "locatedIn")
+
+
+@pytest.mark.parametrize(
+    ("text", "issuers"),
+    [
+        (
+            "《兰州—西宁城市群发展规划青海实施方案》已经省政府同意,现印发给你们,请认真贯彻落实。",
+            {"青海省人民政府"},
+        ),
+        (
+            "2019年3月,经国务院批准,国家发展改革委印发《黔中城市群发展规划》。",
+            {"国务院", "国家发展和改革委员会"},
+        ),
+    ],
+)
+def test_the_body_that_approves_a_plan_issues_it(text: str, issuers: set[str]) -> None:
+    ex = run(text, publisher="青海省人民政府办公厅")
+    assert {o for _, o in triples(ex, "issuedBy")} == issuers

@@ -114,6 +114,8 @@ GRAMMAR_ROLES = frozenset(
         "scope",
         "scope-verb",
         "at-meeting",
+        "approval-marker",
+        "approval",
         "list-gap",
         "numeral-classifier",
         "township-suffix",

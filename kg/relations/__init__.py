@@ -215,6 +215,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         prev_region = _membership(ctx, st, prev_region, out)
         _plan_scope(ctx, out)
         _at_meeting(ctx, out)
+        _approved(ctx, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
     _hosts_take_part(out)
@@ -458,6 +459,26 @@ def _issued(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         plans = [m.entity for m in x.between(e, end, kinds, top=False)]
     for p, i in itertools.product(_uniq(plans), _uniq(issuers)):
         out.add(p, Predicate.ISSUED_BY, i, x.sent, "issued")
+
+
+def _approved(x: _Sentence, out: _Out) -> None:
+    """A plan approved by a body (《X》已经省政府同意,现印发给你们; 经国务院批准,我委印发《X》)
+    is issued by it too."""
+    markers, verbs = _words("approval-marker"), _words("approval")
+    approvers: list[Entity] = []
+    for m in x.ms:
+        if not m.top or m.entity.type not in (A, ORG):
+            continue
+        before = x.text[max(x.sent.start, m.start - 2) : m.start]
+        if not any(before.endswith(w) for w in markers):
+            continue
+        if x.text.startswith(verbs, m.end):
+            approvers.append(m.entity)
+    if not approvers:
+        return
+    plans = [m.entity for m in x.between(x.sent.start, x.sent.end, frozenset([EntityType.PLAN]))]
+    for p, i in itertools.product(_uniq(plans), _uniq(approvers)):
+        out.add(p, Predicate.ISSUED_BY, i, x.sent, "approved")
 
 
 def _established(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
