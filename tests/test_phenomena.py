@@ -282,3 +282,21 @@ def test_a_meeting_held_somewhere_in_a_relative_clause_is_located_there() -> Non
 def test_the_body_that_approves_a_plan_issues_it(text: str, issuers: set[str]) -> None:
     ex = run(text, publisher="青海省人民政府办公厅")
     assert {o for _, o in triples(ex, "issuedBy")} == issuers
+
+
+@pytest.mark.parametrize(
+    ("text", "members", "region"),
+    [
+        (
+            "会议提出,加快北部湾城市群南宁、北海、湛江等市一体化发展。",
+            {"南宁市", "北海市", "湛江市"},
+            "北部湾城市群",
+        ),
+        ("遵义是黔中城市群的重要城市。", {"遵义市"}, "黔中城市群"),
+    ],
+)
+def test_places_listed_after_a_region_or_called_its_cities_are_members(
+    text: str, members: set[str], region: str
+) -> None:
+    ex = run(text)
+    assert {s for s, o in triples(ex, "partOf") if o == region} >= members

@@ -216,6 +216,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         _plan_scope(ctx, out)
         _at_meeting(ctx, out)
         _approved(ctx, out)
+        _region_members_listed(ctx, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
     _hosts_take_part(out)
@@ -844,6 +845,24 @@ def _plan_scope(x: _Sentence, out: _Out) -> None:
             out.add(m.entity, Predicate.PART_OF, region, x.sent, "plan-scope")
 
 
+def _region_members_listed(x: _Sentence, out: _Out) -> None:
+    """Places listed right after a region are its members (胶东经济圈青岛、烟台、威海等市;
+    长三角上海、南京两市)."""
+    tops = sorted((m for m in x.ms if m.top), key=lambda m: m.start)
+    for i, g in enumerate(tops):
+        if g.entity.type != EntityType.REGION:
+            continue
+        k, end = i + 1, g.end
+        while k < len(tops) and tops[k].entity.type == P:
+            gap = x.text[end : tops[k].start]
+            if gap and (k == i + 1 or gap not in _LIST_GAP_WORDS):
+                break
+            end = tops[k].end
+            k += 1
+        for m in _members(x, g.end, end):
+            out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "region-list")
+
+
 def _compounds(x: _Sentence, out: _Out) -> None:
     singles = [m for m in x.ms if m.end - m.start == 1 and m.entity.type in (P, EntityType.ZONE)]
     groups: list[list[M]] = []
@@ -978,6 +997,7 @@ def _regions_named_after_places(x: _Sentence, out: _Out) -> None:
 
 #: What joins the members of a list of places (德阳市旌阳区、什邡市和广汉市).
 _LIST_JOINERS = frozenset(tables.grammar("list-joiner"))
+_LIST_GAP_WORDS = frozenset(tables.grammar("list-gap"))
 
 
 def _adjacent_places(x: _Sentence, out: _Out) -> None:
