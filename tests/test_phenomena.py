@@ -300,3 +300,11 @@ def test_places_listed_after_a_region_or_called_its_cities_are_members(
 ) -> None:
     ex = run(text)
     assert {s for s, o in triples(ex, "partOf") if o == region} >= members
+
+
+def test_a_province_alone_opening_a_regions_name_holds_it() -> None:
+    ex = run("会议强调,要加快宁夏沿黄城市群建设,推动南宁都市圈高质量发展。")
+    assert ("宁夏沿黄城市群", "宁夏回族自治区") in triples(ex, "locatedIn")
+    assert not {s for s, _ in triples(ex, "partOf")} & {"宁夏回族自治区"}
+    # a city opening a region's name belongs to it
+    assert ("南宁市", "南宁都市圈") in triples(ex, "partOf")

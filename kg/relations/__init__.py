@@ -979,11 +979,13 @@ def _names_with_places(x: _Sentence, out: _Out) -> None:
 
 def _regions_named_after_places(x: _Sentence, out: _Out) -> None:
     """A region named after its places (南京都市圈, 济泰省会经济圈, 成渝地区双城经济圈):
-    the places that open its name, alone or joined, are part of it."""
+    the places that open its name, alone or joined, are part of it; a province alone
+    opening it (山西中部城市群, 广西北部湾经济区) holds it rather than belongs to it."""
     for h in x.ms:
         if h.entity.type != EntityType.REGION or not h.top:
             continue
         k = h.start
+        opening: list[M] = []
         for m in sorted(
             (m for m in x.ms if h.start <= m.start and m.end < h.end and m.entity.type == P),
             key=lambda m: m.start,
@@ -991,8 +993,13 @@ def _regions_named_after_places(x: _Sentence, out: _Out) -> None:
             if m.start != k and not (m.start == k + 1 and x.text[k] in "-—、与和"):
                 break
             if m.entity.code:
-                out.add(m.entity, Predicate.PART_OF, h.entity, x.sent, "region-name")
+                opening.append(m)
             k = m.end
+        if len(opening) == 1 and (opening[0].entity.code or "").endswith("0000"):
+            out.add(h.entity, Predicate.LOCATED_IN, opening[0].entity, x.sent, "region-in")
+            continue
+        for m in opening:
+            out.add(m.entity, Predicate.PART_OF, h.entity, x.sent, "region-name")
 
 
 #: What joins the members of a list of places (德阳市旌阳区、什邡市和广汉市).
