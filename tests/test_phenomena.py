@@ -308,3 +308,14 @@ def test_a_province_alone_opening_a_regions_name_holds_it() -> None:
     assert not {s for s, _ in triples(ex, "partOf")} & {"宁夏回族自治区"}
     # a city opening a region's name belongs to it
     assert ("南宁市", "南宁都市圈") in triples(ex, "partOf")
+
+
+def test_who_speaks_at_the_meeting_just_named_takes_part_in_it() -> None:
+    ex = run(
+        "近日,长江中游城市群省会城市第五届会商会在长沙举行。"
+        "会商会上,武汉市市长程用文、长沙市市长郑建新先后讲话。"
+    )
+    event = "长江中游城市群省会城市第五届会商会"
+    assert {(p, event) for p in ("武汉市", "长沙市", "程用文", "郑建新")} <= triples(
+        ex, "participatesIn"
+    )

@@ -178,10 +178,12 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
     home = _home(doc, entities)
     out = _Out(doc, entities)
     spoken = ms
+    meetings: list[M] = []  # 会上, 仪式上: the meeting just named
     if frames:  # 我市, 我局: mentions of what they refer to
         found = references(doc, entities)
         refs = [M(r.start, r.end, r.entity, True) for r in found if r.via in _RULE_FRAMES]
         spoken = sorted(ms + refs, key=lambda m: (m.start, -m.end))
+        meetings = [M(r.start, r.end, r.entity, True) for r in found if r.via == "meeting"]
     ac, words, rels = _triggers()
     trig = [(s, e, words[i]) for i, s, e in ac.find_matches_as_indexes(text)]
     main_event = next((e for e in entities if e.type == EntityType.EVENT), None)
@@ -190,6 +192,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
     prev_region: Entity | None = None
     previous: list[M] = []
     by_start = Sorted(spoken, key=lambda m: (m.start, m.end))
+    meeting_index = Sorted(meetings, key=lambda m: (m.start, m.end))
     trig_index = Sorted(trig, key=lambda t: (t[0], t[1]))
     for sent in sentences(text):
         sm = by_start.within(sent.start, sent.end)
@@ -214,7 +217,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
             _plural_cooperation(ctx, st, rels, out)
         prev_region = _membership(ctx, st, prev_region, out)
         _plan_scope(ctx, out)
-        _at_meeting(ctx, out)
+        _at_meeting(ctx, meeting_index.within(sent.start, sent.end), out)
         _approved(ctx, out)
         _region_members_listed(ctx, out)
         previous = sm
@@ -570,28 +573,38 @@ def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
             out.add(p, Predicate.PARTICIPATES_IN, o, x.sent, "build")
 
 
-def _at_meeting(x: _Sentence, out: _Out) -> None:
+def _at_meeting(x: _Sentence, meetings: Sequence[M], out: _Out) -> None:
     """Who acts at a named meeting takes part in it: the parties and people before
-    在X上 (广东、福建两省政府在X论坛上共同商定) or after X上 / X期间 opening a clause
-    (在X会议上,A与B签署; 会商会上,A市市长甲讲话)."""
+    在X上 (广东、福建两省政府在X论坛上共同商定) or after X上 / X期间 / 会上 opening a
+    clause (在X会议上,A与B签署; 会商会上,A市市长甲讲话); ``meetings``: the words
+    standing for the meeting just named (会上, 仪式上)."""
     who_t = PARTIES | {EntityType.PERSON}
+    at_words = _words("at-meeting")
+    places: list[tuple[int, int, Entity, bool]] = []
     for m in x.ms:
-        if not m.top or m.entity.type != EntityType.EVENT:
+        if m.top and m.entity.type == EntityType.EVENT:
+            post = next((w for w in at_words if x.text.startswith(w, m.end)), None)
+            if post is not None:
+                places.append((m.start, m.end + len(post), m.entity, False))
+    for m in meetings:
+        if x.text[m.start : m.end].endswith(at_words):
+            places.append((m.start, m.end, m.entity, True))
+    for start, rest, event, word in places:
+        c = x.clause(start)
+        at = max(x.text.rfind(w, c.start, start) for w in _words("at"))
+        # the meeting as the time and place, not X会议上提出的建议; a word for it may end
+        # the meeting's head (会商会上)
+        opens = not x.text[c.start : start].strip() or (
+            word and not x.between(c.start, start, PARTIES | {EntityType.PERSON})
+        )
+        if at < 0 and not opens:
             continue
-        post = next((w for w in _words("at-meeting") if x.text.startswith(w, m.end)), None)
-        if post is None:
-            continue
-        c = x.clause(m.start)
-        at = max(x.text.rfind(w, c.start, m.start) for w in _words("at"))
-        if at < 0 and x.text[c.start : m.start].strip():
-            continue  # not the meeting as a time and place (X会议上提出的建议)
         who = x.between(c.start, at, who_t) if at >= 0 else []
-        rest = m.end + len(post)
         if not who:
             after = x.clause(rest + 1 if x.text[rest : rest + 1] in _CLAUSE_MARKS else rest)
             who = x.between(rest, after.end, who_t)
         for p in _uniq([n.entity for n in who if not x.locative(n)]):
-            out.add(p, Predicate.PARTICIPATES_IN, m.entity, x.sent, "at-meeting")
+            out.add(p, Predicate.PARTICIPATES_IN, event, x.sent, "at-meeting")
 
 
 def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
