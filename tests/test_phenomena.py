@@ -319,3 +319,13 @@ def test_who_speaks_at_the_meeting_just_named_takes_part_in_it() -> None:
     assert {(p, event) for p in ("武汉市", "长沙市", "程用文", "郑建新")} <= triples(
         ex, "participatesIn"
     )
+
+
+def test_a_byline_in_brackets_names_no_attendee() -> None:
+    ex = run(
+        "云南网5月8日讯(云南日报记者 王明)7日,第五届滇黔合作论坛在昆明召开,"
+        "云南省省长王予波主持并讲话。"
+    )
+    people = {s for s, _ in triples(ex, "participatesIn")}
+    assert "王予波" in people
+    assert not people & {"王明", "云南日报"}

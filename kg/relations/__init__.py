@@ -555,7 +555,7 @@ def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         who = [
             m.entity
             for m in x.between(x.sent.start, s, frozenset([EntityType.PERSON]) | PARTIES)
-            if not x.locative(m)
+            if not x.locative(m) and not _bracketed(x.text, x.sent.start, m.start)
         ]
         for p in _uniq(who):
             out.add(p, Predicate.PARTICIPATES_IN, events[0], x.sent, "attend")
@@ -605,6 +605,12 @@ def _at_meeting(x: _Sentence, meetings: Sequence[M], out: _Out) -> None:
             who = x.between(rest, after.end, who_t)
         for p in _uniq([n.entity for n in who if not x.locative(n)]):
             out.add(p, Predicate.PARTICIPATES_IN, event, x.sent, "at-meeting")
+
+
+def _bracketed(text: str, start: int, pos: int) -> bool:
+    """Whether ``pos`` lies inside brackets opened after ``start`` (a byline, 记者 甲)."""
+    seg = text[start:pos]
+    return max(seg.rfind("("), seg.rfind("（")) > max(seg.rfind(")"), seg.rfind("）"))
 
 
 def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
