@@ -491,6 +491,71 @@ def with_values(sparql: str, params: Mapping[str, Binding]) -> str:
     return f"{sparql[: m.end()]} {values}{sparql[m.end() :]}"
 
 
+#: The tokens of a query that may hold text looking like a variable (comments, IRIs,
+#: long and short strings), then variables and the keywords that matter here.
+_TOKENS = re.compile(
+    r"(?P<skip>#[^\n]*|<[^<>\"{}|^`\\\s]*>"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*')"
+    r"|(?P<var>[?$]\w+)|(?P<word>\b(?:AS|SELECT)\b)|(?P<brace>[{}])",
+    re.IGNORECASE,
+)
+
+
+def with_terms(sparql: str, params: Mapping[str, Binding]) -> str:
+    r"""The query with each one-valued parameter written in place of its variable
+    inside the ``WHERE`` block, as an N-Triples term (which escapes every character
+    that could end it); the others in a ``VALUES`` block (:func:`with_values`).
+
+    A term in place lets the engine look the rest of the pattern up from it: on
+    20,000 documents ``relations-of`` answers in under 2 s this way against 11 s
+    with the same term in a ``VALUES`` block, which Oxigraph joins after
+    evaluating the pattern. A variable that the query projects, groups or orders
+    by (outside the block), assigns (``AS ?v``), or that stands in a query with a
+    subquery, keeps the ``VALUES`` block.
+
+    >>> with_terms("SELECT ?x WHERE { ?x ?p ?v } # ?v", {"v": ox.Literal("a")})
+    'SELECT ?x WHERE { ?x ?p "a" } # ?v'
+    """
+    one = {
+        k: (v[0] if isinstance(v, tuple) else v)
+        for k, v in params.items()
+        if not isinstance(v, tuple) or len(v) == 1
+    }
+    m = _WHERE_RE.search(sparql)
+    if not one or m is None:
+        return with_values(sparql, params)
+    tokens = list(_TOKENS.finditer(sparql))
+    words = [(t.group("word") or "").upper() for t in tokens]
+    end, depth = len(sparql), 1  # the end of the WHERE block
+    for t in tokens:
+        if t.start() >= m.end() and t.group("brace"):
+            depth += 1 if t.group("brace") == "{" else -1
+            if depth == 0:
+                end = t.start()
+                break
+    inline = set(one)
+    if words.count("SELECT") > 1:
+        inline.clear()
+    for i, t in enumerate(tokens):
+        name = (t.group("var") or "")[1:]
+        inside = m.end() <= t.start() < end
+        if name in inline and (not inside or (i > 0 and words[i - 1] == "AS")):
+            inline.discard(name)
+    if not inline:
+        return with_values(sparql, params)
+    parts, at = [], m.end()
+    for t in tokens:
+        name = (t.group("var") or "")[1:]
+        if m.end() <= t.start() < end and name in inline:
+            parts.append(sparql[at : t.start()] + str(one[name]))
+            at = t.end()
+    text = sparql[: m.end()] + "".join(parts) + sparql[at:]
+    return with_values(text, {k: v for k, v in params.items() if k not in inline})
+
+
 def run(
     store: ox.Store,
     sparql: str,
@@ -585,7 +650,7 @@ class Answer:
         self.variables: tuple[str, ...] = ()
         self._queue: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=4)
         self._clock = _Clock()
-        text = with_values(sparql, params or {})
+        text = with_terms(sparql, params or {})
         self._thread = threading.Thread(
             target=self._evaluate, args=(store, text, limit, offset), name="kg-query", daemon=True
         )

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 
+import pyoxigraph as ox
 import pytest
 from conftest import run_kg
 from rdf_graphs import AGREEMENTS, SIGN, sample_graph
@@ -24,6 +25,7 @@ from kg.query import (
     run_saved,
     saved_queries,
     saved_query,
+    with_terms,
     with_values,
 )
 
@@ -80,6 +82,36 @@ def test_parameter_values_cannot_change_the_query(store, bad):
     # and a literal parameter stays one term, whatever it holds
     text = with_values("SELECT ?x WHERE { ?x rdfs:label ?v }", {"v": _term("label", "v", bad)})
     assert run(store, text).rows == ()
+
+
+#: The label of Zhengzhou in the sample graph, as a term.
+ZZ_LABEL = ox.Literal("郑州市", language="zh")
+
+
+@pytest.mark.parametrize("bad", ['郑州市"@zh } } SELECT * WHERE { ?s ?p ?o', "郑州市\n}", "}"])
+def test_a_parameter_written_in_place_stays_one_term(store, bad):
+    text = with_terms("SELECT ?x WHERE { ?x rdfs:label ?v }", {"v": _term("label", "v", bad)})
+    assert "VALUES" not in text and "?v" not in text
+    assert run(store, text).rows == ()
+    (zz,) = run(store, with_terms("SELECT ?x WHERE { ?x rdfs:label ?v }", {"v": ZZ_LABEL})).rows
+    assert zz[0].value.endswith("410100")
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("SELECT ?v WHERE { ?x ?p ?v }", True),  # projected
+        ("SELECT ?x WHERE { ?x ?p ?v } ORDER BY ?v", True),  # ordered by, outside the block
+        ("SELECT ?x WHERE { BIND(1 AS ?v) ?x ?p ?v }", True),  # assigned
+        ("SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?v } } }", True),  # in a subquery
+        ('SELECT ?x WHERE { ?x ?p ?v FILTER(?x != "?v") } # ?v', False),
+    ],
+)
+def test_a_parameter_keeps_its_values_block_where_a_term_cannot_stand(query, kept):
+    text = with_terms(query, {"v": ZZ_LABEL})
+    assert ("VALUES ?v" in text) is kept
+    if not kept:  # the string and the comment are left as they are
+        assert text.count("?v") == 2 and '"郑州市"@zh' in text
 
 
 def test_iri_parameter_is_checked():
