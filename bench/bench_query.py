@@ -103,17 +103,17 @@ def first_document(out_dir: Path) -> str:
 
 
 def http_texts(out_dir: Path, params: dict[str, dict[str, str]]) -> dict[str, str]:
-    """Each question as a standalone SPARQL text with its parameters bound, as a client
-    of the server sends it."""
+    """Each question as a standalone SPARQL text with its parameters bound as ``kg query``
+    binds them (:func:`kg.query.with_terms`), as a client of the server sends it."""
     from kg.export.store import open_store
-    from kg.query import bindings, saved_query, standalone, with_values
+    from kg.query import bindings, saved_query, standalone, with_terms
 
     store = open_store(out_dir)
     assert store is not None
     texts = {}
     for name, values in params.items():
         q = saved_query(name)
-        texts[name] = standalone(with_values(q.text, bindings(q, values, store)))
+        texts[name] = standalone(with_terms(q.text, bindings(q, values, store)))
     del store
     return texts
 
