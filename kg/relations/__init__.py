@@ -22,7 +22,7 @@ from kg.extract import document_context, tables
 from kg.extract.segmenter import words as cut_words
 from kg.extract.spans import Sorted, maximal
 from kg.gcpause import without_gc
-from kg.relations.candidates import candidates, relation_key
+from kg.relations.candidates import CLAUSE_BREAKS, candidates, relation_key
 from kg.relations.frames import deixis, references
 from kg.relations.scorer import RelationModel
 from kg.text.segment import clauses, sentences
@@ -532,7 +532,6 @@ def _coordinated_subject(x: _Sentence, types: frozenset[EntityType]) -> list[Ent
 
 
 _EVENTISH = frozenset([EntityType.EVENT])
-_CLAUSE_MARKS = frozenset(",，;；:：")
 
 
 def _participates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
@@ -601,7 +600,7 @@ def _at_meeting(x: _Sentence, meetings: Sequence[M], out: _Out) -> None:
             continue
         who = x.between(c.start, at, who_t) if at >= 0 else []
         if not who:
-            after = x.clause(rest + 1 if x.text[rest : rest + 1] in _CLAUSE_MARKS else rest)
+            after = x.clause(rest + 1 if x.text[rest : rest + 1] in CLAUSE_BREAKS else rest)
             who = x.between(rest, after.end, who_t)
         for p in _uniq([n.entity for n in who if not x.locative(n)]):
             out.add(p, Predicate.PARTICIPATES_IN, event, x.sent, "at-meeting")

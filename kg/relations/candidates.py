@@ -82,7 +82,8 @@ _NUMCLS = re.compile(
     )
 )
 _LOCATIVE = tables.grammar("locative")
-_CLAUSE_BREAKS = frozenset(",，;；:：")
+#: The marks that end a clause inside a sentence.
+CLAUSE_BREAKS = frozenset(",，;；:：")
 
 
 def _bucket(n: int) -> str:
@@ -206,7 +207,7 @@ def _pair_features(
         if len(gap) <= 2:
             f.append("gap=" + gap)
         f.append("dist=" + _bucket(len(gap)))
-        breaks = sum(1 for ch in gap if ch in _CLAUSE_BREAKS)
+        breaks = sum(1 for ch in gap if ch in CLAUSE_BREAKS)
         f.append("cl=" + _bucket(breaks))
         if "。" in gap or "\n" in gap:
             f.append("sentbreak")
