@@ -11,8 +11,9 @@ bounded chunks, each write checked.
 
 A saved query is a ``.rq`` file whose first line is a comment giving its one-line
 description; ``# param NAME KIND DEFAULT`` lines declare parameters, which are
-bound to the query's ``?NAME`` variable as RDF terms by a ``VALUES`` block that
-opens the ``WHERE`` clause (values are escaped, never spliced into the text as such):
+bound to the query's ``?NAME`` variable as RDF terms, one value written in place of
+the variable as one escaped N-Triples term, several in a ``VALUES`` block that opens
+the ``WHERE`` clause (see :func:`with_terms`):
 
 - ``entity``: an entity, named by its canonical name, an alias or its id
   (``Place/410100``, or its IRI); bound to the entity's IRI (to each of them when
@@ -568,8 +569,8 @@ def run(
 
     The default graph is the merged graph (each statement once; see
     :mod:`kg.export.store`); ``GRAPH ?g { … }`` reaches the named graphs.
-    ``params`` bind variables to RDF terms through a ``VALUES`` block (see
-    :func:`with_values`); values are never spliced into the text as such.
+    ``params`` bind variables to RDF terms (see :func:`with_terms`): each written
+    as one escaped term, so no value can change the query's shape.
     A ``SERVICE`` clause is refused unless ``allow_service``. With ``timeout``
     (seconds), a query still running then raises :class:`QueryError`; the
     engine cannot be stopped inside this process, so the query goes on in a
