@@ -197,9 +197,8 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
     for sent in sentences(text):
         sm = by_start.within(sent.start, sent.end)
         st = trig_index.within(sent.start, sent.end)
-        ctx = _Sentence(text, sent, None, sm, home, pair, main_event)
+        ctx = _Sentence(text, sent, None, sm, home, pair, main_event, main_region)
         ctx.previous = previous
-        ctx.main_region = main_region
         for s, e, w in st:
             for rel in rels[w]:
                 _RULES[rel](ctx, s, e, w, out)
@@ -278,14 +277,15 @@ class _Sentence:
         home: Entity | None,
         pair: list[Entity],
         main_event: Entity | None,
+        main_region: Entity | None,
     ) -> None:
         self.text, self.sent, self.cls, self.ms = text, sent, cls, ms
         self.home, self.pair, self.main_event = home, pair, main_event
+        self.main_region = main_region  # the document's first region
         self._ends: dict[int, int] | None = None
         self._quals: frozenset[int] | None = None
         self._loc: dict[tuple[int, bool], bool] = {}
         self.previous: list[M] = []  # the mentions of the sentence before
-        self.main_region: Entity | None = None  # the document's first region
         #: words standing for a list named just before (三市, 双方): (start, end, entities)
         self.groups: list[tuple[int, int, list[Entity]]] = []
 
