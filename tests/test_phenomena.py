@@ -329,3 +329,53 @@ def test_a_byline_in_brackets_names_no_attendee() -> None:
     people = {s for s, _ in triples(ex, "participatesIn")}
     assert "王予波" in people
     assert not people & {"王明", "云南日报"}
+
+
+def test_a_count_word_after_a_meeting_signs_for_the_list_named_before() -> None:
+    ex = run(
+        "黔东南州、怀化市、桂林市在凯里召开湘黔桂毗邻地区合作联席会议。"
+        "会上,三地签署了《湘黔桂毗邻地区文化旅游合作协议》。"
+    )
+    agreement = "湘黔桂毗邻地区文化旅游合作协议"
+    # 三地 are the three listed, not 凯里 where they met
+    assert triples(ex, "signed") == {
+        (p, agreement) for p in ("黔东南苗族侗族自治州", "怀化市", "桂林市")
+    }
+
+
+def test_an_agreement_signed_at_a_meeting_is_signed_by_those_taking_part() -> None:
+    ex = run(
+        "第三届滇川黔毗邻地区合作峰会在昭通举行,昭通市、毕节市、泸州市市长出席峰会并讲话。"
+        "与会代表围绕交通互联、产业协作等议题深入交流。"
+        "峰会上签署了《滇川黔毗邻地区旅游合作协议》。"
+    )
+    assert triples(ex, "signed") == {
+        (p, "滇川黔毗邻地区旅游合作协议") for p in ("昭通市", "毕节市", "泸州市")
+    }
+
+
+def test_the_meeting_a_document_reports_is_not_one_it_cites_in_passing() -> None:
+    ex = run(
+        "第十届泛北部湾城市合作论坛在南宁举行,南宁市、北海市、钦州市市长出席论坛。"
+        "与会代表表示,要深入贯彻党的二十大精神。"
+        "会议通过了《泛北部湾城市合作南宁宣言》。"
+    )
+    assert triples(ex, "signed") == {
+        (p, "泛北部湾城市合作南宁宣言") for p in ("南宁市", "北海市", "钦州市")
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("黔东南州与铜仁市签署旅游合作协议。", "黔东南苗族侗族自治州"),
+        ("西双版纳州与普洱市加强边境旅游合作。", "西双版纳傣族自治州"),
+    ],
+)
+def test_an_autonomous_prefecture_is_named_by_its_whole_short_form(text: str, place: str) -> None:
+    ex = run(text)
+    (pref,) = [e for e in ex.entities if e.name == place]
+    # the mention covers the whole short form (黔东南州), not a shorter word inside it
+    assert [ex.document.norm[s.start : s.end] for s in pref.mentions] == [
+        text[: text.index("州") + 1]
+    ]

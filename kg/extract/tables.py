@@ -32,7 +32,6 @@ _SUFFIXES = (
     "盟",
     "旗",
 )
-_ETHNIC = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}?族)+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,19 +202,30 @@ def numerals() -> dict[str, int]:
     return {r["word"]: int(r["value"]) for r in tsv("grammar.tsv") if r["role"] == "numeral"}
 
 
+@cache
+def _ethnic() -> re.Pattern[str]:
+    """The ethnic groups that close an autonomous division's name (苗族侗族), from
+    ``ethnic_groups.tsv``."""
+    groups = sorted(column("ethnic_groups.tsv", "group"), key=len, reverse=True)
+    return re.compile(rf"^(.{{2,}}?)(?:(?:{'|'.join(groups)})族)+$")
+
+
 def short_form(name: str) -> str | None:
     """The usual short form of a division name, or None when it has none.
 
     >>> short_form("郑州市"), short_form("延边朝鲜族自治州"), short_form("浦东新区"), short_form("莘县")
     ('郑州', '延边', '浦东', None)
+    >>> short_form("黔东南苗族侗族自治州"), short_form("张家川回族自治县"), short_form("鄂温克族自治旗")
+    ('黔东南', '张家川', None)
     """
     for suf in _SUFFIXES:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             stem = name[: -len(suf)]
             if "族" in stem:
-                m = _ETHNIC.match(stem)
-                if m:
-                    stem = m.group(1)
+                m = _ethnic().match(stem)
+                if m is None:
+                    return None  # the name is the group's own (鄂温克族自治旗)
+                stem = m.group(1)
             return stem if len(stem) >= 2 else None
     return None
 

@@ -79,6 +79,7 @@ class _Out:
         self.seen: set[tuple[str, str, str]] = set()
         self.rels: list[Relation] = []
         self.governed = _government_places(entities)
+        self.by_id = {e.id: e for e in entities}
 
     def add(self, s: Entity, pred: Predicate, o: Entity, span: Span, rule: str) -> None:
         if pred is Predicate.COOPERATES_WITH and self._placelike(s) and self._placelike(o):
@@ -199,6 +200,9 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         st = trig_index.within(sent.start, sent.end)
         ctx = _Sentence(text, sent, None, sm, home, pair, main_event, main_region)
         ctx.previous = previous
+        if frames:
+            ctx.groups = _counted_groups(ctx, previous)
+            ctx.meetings = meeting_index.within(sent.start, sent.end)
         for s, e, w in st:
             for rel in rels[w]:
                 _RULES[rel](ctx, s, e, w, out)
@@ -212,11 +216,10 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         _parties_in_names(ctx, out)
         _member_roles(ctx, out)
         if frames:
-            ctx.groups = _counted_groups(ctx, previous)
             _plural_cooperation(ctx, st, rels, out)
         prev_region = _membership(ctx, st, prev_region, out)
         _plan_scope(ctx, out)
-        _at_meeting(ctx, meeting_index.within(sent.start, sent.end), out)
+        _at_meeting(ctx, ctx.meetings, out)
         _approved(ctx, out)
         _region_members_listed(ctx, out)
         previous = sm
@@ -288,6 +291,8 @@ class _Sentence:
         self.previous: list[M] = []  # the mentions of the sentence before
         #: words standing for a list named just before (三市, 双方): (start, end, entities)
         self.groups: list[tuple[int, int, list[Entity]]] = []
+        #: words standing for the meeting just named (会上, 仪式上)
+        self.meetings: Sequence[M] = ()
 
     def clause(self, pos: int) -> Span:
         if self.cls is None:  # split only when a rule asks
@@ -397,18 +402,54 @@ def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         return
     parties = x.subjects(s, home=False)
     if not parties:
+        named, rule = _signers_named_before(x, s, out)
+        made = [d for d in _uniq(docs) if _counted_for(d, len(named))]
+        for p, d in itertools.product(named, made):
+            out.add(p, Predicate.SIGNED, d, x.sent, rule)
+        if named and made:
+            return
         # named collectively: each party signs the agreements made for that many parties
         # (《5市…协议》), and the text says nothing of them pairwise
         parties = _collective(x, s)
         for p, d in itertools.product(parties, _uniq(docs)):
-            lead = _collective_pattern().match(d.name)
-            if _count(lead.group(1) if lead else None) in (len(parties), -1):
+            if _counted_for(d, len(parties)):
                 out.add(p, Predicate.SIGNED, d, x.sent, "signed-collective")
         return
     for p, d in itertools.product(parties, _uniq(docs)):
         out.add(p, Predicate.SIGNED, d, x.sent, "signed")
     for a, b in itertools.combinations(parties, 2):
         out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "signed-parties")
+
+
+#: Rules that find a party only in a name (蒙晋冀…联席会议): not that it was there.
+_NAMED_ONLY = frozenset(["parties-in-name"])
+
+
+def _signers_named_before(x: _Sentence, s: int, out: _Out) -> tuple[list[Entity], str]:
+    """Signers a clause without a named subject points back to: a word standing for
+    the list named just before (会上,三地签署了…; 四市州政府代表共同签字), else the
+    parties that take part in the meeting the clause is at (峰会上签署了…; 与会各方共同
+    签署…): places and their governments, as the rules found them so far."""
+    c = x.clause(s)
+    near = [g for g in x.groups if c.start <= g[0] and g[1] <= s]
+    if near:
+        return near[-1][2], "signed-group"
+    meeting = next((m.entity for m in x.meetings if m.start <= s), None)
+    if meeting is None:
+        return [], ""
+    takers = [
+        by
+        for r in out.rels
+        if r.predicate == Predicate.PARTICIPATES_IN
+        and r.object == meeting.id
+        and r.rule not in _NAMED_ONLY
+        for by in [out.by_id[r.subject]]
+        if out._placelike(by)
+    ]
+    one: dict[str, Entity] = {}  # one act, one party: a place or its government
+    for t in takers:
+        one.setdefault(out.governed.get(t.id, t).id, t)
+    return list(one.values()), "signed-at-meeting"
 
 
 @cache
@@ -436,6 +477,13 @@ def _collective(x: _Sentence, s: int) -> list[Entity]:
     if m is not None and m.group(1) and len(places) != _count(m.group(1)):
         return []
     return places
+
+
+def _counted_for(agreement: Entity, parties: int) -> bool:
+    """Whether an agreement whose name opens with a count of parties (5市…协议) is
+    made for that many; one without a count is made for any number."""
+    lead = _collective_pattern().match(agreement.name)
+    return _count(lead.group(1) if lead else None) in (parties, -1)
 
 
 def _count(numeral: str | None) -> int:

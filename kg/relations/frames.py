@@ -17,7 +17,8 @@ relation candidates see them like names.
   organisations) named before the word, as many as its count says (all of the
   last list for 各方), at the level it names when it names one, a place never
   beside the place that contains it;
-- meeting: the most recent event named before the word, else the document's
+- meeting: the most recent event named before the word that the document names
+  more than once or names first (not one cited in passing), else the document's
   first event.
 """
 
@@ -140,6 +141,21 @@ def _nested(a: Entity, b: Entity) -> bool:
     )
 
 
+def _locative_starts(text: str, spans: Sequence[tuple[int, int, Entity]]) -> frozenset[int]:
+    """Starts of the places that say where something happens (在凯里, 赴吉林省延边州): a
+    place right after a preposition of place, and each place chained on to one."""
+    preps = tables.grammar("locative")
+    out: set[int] = set()
+    ends: dict[int, int] = {}
+    for s, e, ent in spans:
+        if ent.type != EntityType.PLACE:
+            continue
+        if text[max(0, s - 1) : s] in preps or (s in ends and ends[s] in out):
+            out.add(s)
+        ends.setdefault(e, s)
+    return frozenset(out)
+
+
 def references(doc: Document, entities: Sequence[Entity]) -> list[Ref]:
     """Every deictic word of ``doc`` with the entities it refers to, in text order."""
     text = doc.norm
@@ -154,6 +170,7 @@ def references(doc: Document, entities: Sequence[Entity]) -> list[Ref]:
         key=lambda t: (t[0], -t[1]),
     )
     divs = tables.divisions()
+    where = _locative_starts(text, spans)
     out: list[Ref] = []
     for idx, s, e in found:
         d = rows[idx]
@@ -166,8 +183,11 @@ def references(doc: Document, entities: Sequence[Entity]) -> list[Ref]:
                 out.append(Ref(s, e, author, "author"))
         elif d.refers == "meeting":
             before = [t for t in spans if t[1] <= s and t[2].type == EntityType.EVENT]
-            if before:
-                out.append(Ref(s, e, before[-1][2], "meeting"))
+            # the meeting reported on, not one cited in passing (贯彻党的十八大精神): the
+            # latest one named more than once, or the first one
+            focus = [t for t in before if len(t[2].mentions) > 1 or t[2] is before[0][2]]
+            if focus:
+                out.append(Ref(s, e, focus[-1][2], "meeting"))
             else:
                 events = [t for t in spans if t[2].type == EntityType.EVENT]
                 if events:
@@ -176,6 +196,8 @@ def references(doc: Document, entities: Sequence[Entity]) -> list[Ref]:
             chosen: list[Entity] = []
             for _s, _e, ent in reversed([t for t in spans if t[1] <= s]):
                 if ent.type not in _PARTY_TYPES or any(c.id == ent.id for c in chosen):
+                    continue
+                if _s in where:  # 在凯里召开: where they met, not who
                     continue
                 if d.level and (
                     ent.type != EntityType.PLACE
