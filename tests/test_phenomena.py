@@ -379,3 +379,14 @@ def test_an_autonomous_prefecture_is_named_by_its_whole_short_form(text: str, pl
     assert [ex.document.norm[s.start : s.end] for s in pref.mentions] == [
         text[: text.index("州") + 1]
     ]
+
+
+def test_signing_on_an_agreement_named_before_the_verb_by_cities_and_prefectures() -> None:
+    ex = run(
+        "6月8日,湘西、怀化、张家界、铜仁四地在怀化召开武陵山区域合作联席会议。"
+        "四市州政府代表共同在《武陵山区域文化旅游合作协议》上签字。"
+    )
+    assert triples(ex, "signed") == {
+        (p, "武陵山区域文化旅游合作协议")
+        for p in ("湘西土家族苗族自治州", "怀化市", "张家界市", "铜仁市")
+    }

@@ -398,6 +398,12 @@ def _signed(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         docs = [
             m.entity for m in x.between(e, x.sent.end, frozenset([EntityType.AGREEMENT]), top=False)
         ]
+    if not docs:  # 在《X》上签字: the agreement signed on comes before the verb
+        docs = [
+            m.entity
+            for m in x.between(c.start, s, frozenset([EntityType.AGREEMENT]))
+            if x.text[m.end : s].lstrip('》”"') in ("上", "上共同")
+        ]
     if not docs:
         return
     parties = x.subjects(s, home=False)
