@@ -390,3 +390,10 @@ def test_signing_on_an_agreement_named_before_the_verb_by_cities_and_prefectures
         (p, "武陵山区域文化旅游合作协议")
         for p in ("湘西土家族苗族自治州", "怀化市", "张家界市", "铜仁市")
     }
+
+
+def test_places_opening_a_cooperation_zones_name_build_it() -> None:
+    ex = run("深圳、汕尾两市要深化合作,加快深汕特别合作区建设。")
+    zone = "深汕特别合作区"
+    assert {(p, zone) for p in ("深圳市", "汕尾市")} <= triples(ex, "participatesIn")
+    assert {(zone, p) for p in ("深圳市", "汕尾市")} <= triples(ex, "locatedIn")

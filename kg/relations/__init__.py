@@ -963,6 +963,13 @@ def _compounds(x: _Sentence, out: _Out) -> None:
             elif h.entity.type in (EntityType.CLUSTER, EntityType.ZONE):
                 for m in g:
                     out.add(h.entity, pred, m.entity, x.sent, "compound-name")
+                    if (
+                        h.entity.type == EntityType.ZONE
+                        and h.start == g[0].start
+                        and any(w in x.text[end : h.end] for w in coop)
+                    ):
+                        # 深汕特别合作区: the places opening a cooperation zone's name build it
+                        out.add(m.entity, Predicate.PARTICIPATES_IN, h.entity, x.sent, "co-built")
         if rest.lstrip("“").startswith(_words("region-epithet")):
             regs = [m for m in x.ms if m.entity.type == EntityType.REGION and m.start >= end - 1]
             for r in regs[:1]:
