@@ -397,3 +397,27 @@ def test_places_opening_a_cooperation_zones_name_build_it() -> None:
     zone = "深汕特别合作区"
     assert {(p, zone) for p in ("深圳市", "汕尾市")} <= triples(ex, "participatesIn")
     assert {(zone, p) for p in ("深圳市", "汕尾市")} <= triples(ex, "locatedIn")
+
+
+@pytest.mark.parametrize(
+    ("text", "located"),
+    [
+        (
+            "甘肃的庆阳、平凉两市与陕西的延安、榆林两市签署能源合作协议。",
+            {
+                ("庆阳市", "甘肃省"),
+                ("平凉市", "甘肃省"),
+                ("延安市", "陕西省"),
+                ("榆林市", "陕西省"),
+            },
+        ),
+        (
+            "联盟正式吸纳赣州下辖的瑞金市、于都县为新成员。",
+            {("瑞金市", "赣州市"), ("于都县", "赣州市")},
+        ),
+    ],
+)
+def test_places_a_place_owns_through_a_possessive_are_located_in_it(
+    text: str, located: set[tuple[str, str]]
+) -> None:
+    assert triples(run(text), "locatedIn") >= located

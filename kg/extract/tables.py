@@ -108,6 +108,7 @@ GRAMMAR_ROLES = frozenset(
         "membership-adverb",
         "region-epithet",
         "adjacent-joiner",
+        "place-possessive",
         "name-joiner",
         "place-government",
         "scope",

@@ -1083,12 +1083,14 @@ def _regions_named_after_places(x: _Sentence, out: _Out) -> None:
 
 #: What joins the members of a list of places (德阳市旌阳区、什邡市和广汉市).
 _LIST_JOINERS = frozenset(tables.grammar("list-joiner"))
+_POSSESSIVE = frozenset(tables.grammar("place-possessive"))
 _LIST_GAP_WORDS = frozenset(tables.grammar("list-gap"))
 
 
 def _adjacent_places(x: _Sentence, out: _Out) -> None:
-    """A place right after the place that contains it is located in it (成都市青白江区),
-    and so is each place listed after that one within the same parent (德阳市旌阳区、什邡市)."""
+    """A place right after the place that contains it is located in it (成都市青白江区;
+    through a possessive: 安徽的亳州, 常州下辖的溧阳市), and so is each place listed
+    after that one within the same parent (德阳市旌阳区、什邡市)."""
     # places inside a body's name count too (成都市青白江区人民政府: 青白江区 in 成都市)
     bodies = [n for n in x.ms if n.top and n.entity.type in (A, ORG)]
     places = [
@@ -1104,7 +1106,7 @@ def _adjacent_places(x: _Sentence, out: _Out) -> None:
     for m in places:
         if (
             last is not None
-            and m.start == last.end
+            and (m.start == last.end or x.text[last.end : m.start] in _POSSESSIVE)
             and last.entity.code in tables.ancestors(m.entity.code or "")
         ):
             parent = last
