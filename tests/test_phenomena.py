@@ -421,3 +421,24 @@ def test_places_a_place_owns_through_a_possessive_are_located_in_it(
     text: str, located: set[tuple[str, str]]
 ) -> None:
     assert triples(run(text), "locatedIn") >= located
+
+
+@pytest.mark.parametrize(
+    ("text", "issuers"),
+    [
+        (  # the sign-off under the notice, not the addressees above it
+            "遵义市、安顺市人民政府,省政府各部门:\n"
+            "现将《黔中城市群发展规划贵州实施方案》印发给你们,请认真组织实施。\n"
+            "贵州省人民政府\n2018年3月1日\n",
+            {"贵州省人民政府"},
+        ),
+        (  # the office that hands it out and the government that approved it
+            "《黔中城市群发展规划贵州实施方案》已经省政府同意,现印发给你们,"
+            "请结合实际认真贯彻落实。\n贵州省人民政府办公厅\n2019年5月6日\n",
+            {"贵州省人民政府办公厅", "贵州省人民政府"},
+        ),
+    ],
+)
+def test_the_author_of_a_notice_issues_the_plan_it_hands_out(text: str, issuers: set[str]) -> None:
+    ex = run(text)
+    assert triples(ex, "issuedBy") == {("黔中城市群发展规划贵州实施方案", i) for i in issuers}

@@ -109,6 +109,7 @@ GRAMMAR_ROLES = frozenset(
         "region-epithet",
         "adjacent-joiner",
         "place-possessive",
+        "distribution",
         "name-joiner",
         "place-government",
         "scope",

@@ -23,7 +23,7 @@ from kg.extract.segmenter import words as cut_words
 from kg.extract.spans import Sorted, maximal
 from kg.gcpause import without_gc
 from kg.relations.candidates import CLAUSE_BREAKS, candidates, relation_key
-from kg.relations.frames import deixis, references
+from kg.relations.frames import author, deixis, references
 from kg.relations.scorer import RelationModel
 from kg.text.segment import clauses, sentences
 from kg.text.segment import sentences as split_sentences
@@ -185,6 +185,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         refs = [M(r.start, r.end, r.entity, True) for r in found if r.via in _RULE_FRAMES]
         spoken = sorted(ms + refs, key=lambda m: (m.start, -m.end))
         meetings = [M(r.start, r.end, r.entity, True) for r in found if r.via == "meeting"]
+    writer = author(doc, entities) if frames else None
     ac, words, rels = _triggers()
     trig = [(s, e, words[i]) for i, s, e in ac.find_matches_as_indexes(text)]
     main_event = next((e for e in entities if e.type == EntityType.EVENT), None)
@@ -221,6 +222,8 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         _plan_scope(ctx, out)
         _at_meeting(ctx, ctx.meetings, out)
         _approved(ctx, out)
+        if frames:
+            _distributed(ctx, writer, out)
         _region_members_listed(ctx, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
@@ -537,6 +540,19 @@ def _approved(x: _Sentence, out: _Out) -> None:
     plans = [m.entity for m in x.between(x.sent.start, x.sent.end, frozenset([EntityType.PLAN]))]
     for p, i in itertools.product(_uniq(plans), _uniq(approvers)):
         out.add(p, Predicate.ISSUED_BY, i, x.sent, "approved")
+
+
+def _distributed(x: _Sentence, writer: Entity | None, out: _Out) -> None:
+    """A notice's covering words (现将《X》印发给你们; 《X》…现印发给你们) say that its
+    author prints X: X is issued by the body that publishes the document."""
+    if writer is None or writer.type != A:
+        return
+    sent = x.text[x.sent.start : x.sent.end]
+    if not any(w in sent for w in _words("distribution")):
+        return
+    plans = x.between(x.sent.start, x.sent.end, frozenset([EntityType.PLAN]))
+    for p in _uniq([m.entity for m in plans]):
+        out.add(p, Predicate.ISSUED_BY, writer, x.sent, "distributed")
 
 
 def _established(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:

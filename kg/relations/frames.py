@@ -32,9 +32,9 @@ import ahocorasick_rs
 
 from kg.extract import document_context, tables
 from kg.resolve import normalise_name
-from kg.types import Document, Entity, EntityType
+from kg.types import Document, Entity, EntityType, Span
 
-__all__ = ["Ref", "Deixis", "deixis", "home_places", "references"]
+__all__ = ["Ref", "Deixis", "author", "deixis", "home_places", "references"]
 
 _PARTY_TYPES = frozenset(
     [EntityType.PLACE, EntityType.AGENCY, EntityType.COMPANY, EntityType.ORGANIZATION]
@@ -72,7 +72,10 @@ def deixis() -> tuple[ahocorasick_rs.AhoCorasick, tuple[Deixis, ...]]:
     return ac, tuple(rows)
 
 
-def _author(doc: Document, entities: Sequence[Entity]) -> Entity | None:
+def author(doc: Document, entities: Sequence[Entity]) -> Entity | None:
+    """The body that publishes ``doc`` (metadata ``publisher``), else the agency that
+    signs it (a line of its own: the 落款 under a notice), else the first agency named
+    in it."""
     publisher = normalise_name(doc.metadata.get("publisher", ""))
     bodies = [e for e in entities if e.type in (EntityType.AGENCY, EntityType.ORGANIZATION)]
     if publisher:
@@ -81,7 +84,15 @@ def _author(doc: Document, entities: Sequence[Entity]) -> Entity | None:
             if publisher in names:
                 return e
     agencies = [e for e in bodies if e.type == EntityType.AGENCY and e.mentions]
-    return min(agencies, key=lambda e: e.mentions[0].start) if agencies else None
+    signing = [e for e in agencies if any(_own_line(doc.norm, m) for m in e.mentions)]
+    return min(signing or agencies, key=lambda e: e.mentions[0].start) if agencies else None
+
+
+def _own_line(text: str, span: Span) -> bool:
+    """Whether a mention is all its line holds (a sign-off: 广西壮族自治区人民政府)."""
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    return not (text[start : span.start] + text[span.end : end if end >= 0 else len(text)]).strip()
 
 
 def _home(doc: Document, entities: Sequence[Entity]) -> dict[str, Entity]:
@@ -164,7 +175,7 @@ def references(doc: Document, entities: Sequence[Entity]) -> list[Ref]:
     if not found:
         return []
     home = _home(doc, entities)
-    author = _author(doc, entities)
+    writer = author(doc, entities)
     spans = sorted(
         ((sp.start, sp.end, e) for e in entities for sp in e.mentions),
         key=lambda t: (t[0], -t[1]),
@@ -179,8 +190,8 @@ def references(doc: Document, entities: Sequence[Entity]) -> list[Ref]:
             if h is not None:
                 out.append(Ref(s, e, h, "home"))
         elif d.refers == "author":
-            if author is not None:
-                out.append(Ref(s, e, author, "author"))
+            if writer is not None:
+                out.append(Ref(s, e, writer, "author"))
         elif d.refers == "meeting":
             before = [t for t in spans if t[1] <= s and t[2].type == EntityType.EVENT]
             # the meeting reported on, not one cited in passing (贯彻党的十八大精神): the
