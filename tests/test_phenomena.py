@@ -442,3 +442,13 @@ def test_places_a_place_owns_through_a_possessive_are_located_in_it(
 def test_the_author_of_a_notice_issues_the_plan_it_hands_out(text: str, issuers: set[str]) -> None:
     ex = run(text)
     assert triples(ex, "issuedBy") == {("黔中城市群发展规划贵州实施方案", i) for i in issuers}
+
+
+def test_both_sides_signing_are_the_two_parties_named_before() -> None:
+    ex = run(
+        "6月5日,国家林业和草原局与云南省人民政府在北京召开部省合作会商会。"
+        "刘东生、王显刚代表双方在《生态保护合作备忘录》上签字。"
+    )
+    assert triples(ex, "signed") == {
+        (p, "生态保护合作备忘录") for p in ("国家林业和草原局", "云南省人民政府")
+    }

@@ -363,11 +363,15 @@ class _Sentence:
     def subjects(
         self, s: int, types: frozenset[EntityType] = PARTIES, home: bool = True
     ) -> list[Entity]:
-        """Parties before position ``s`` in its clause; else the sentence's first; else 双方 or home."""
+        """Parties before position ``s`` in its clause; else those a count word before it
+        stands for (双方, 三市); else the sentence's first; else 双方 or home."""
         c = self.clause(s)
         got = [m.entity for m in self.between(c.start, s, types) if not self.locative(m)]
         if got:
             return _uniq(got)
+        near = [g for g in self.groups if c.start <= g[0] and g[1] <= s]
+        if near and all(e.type in types for e in near[-1][2]):
+            return list(near[-1][2])
         before = self.text[self.sent.start : s]
         if any(w in before for w in _pair_words()) and len(self.pair) == 2:
             return list(self.pair)
