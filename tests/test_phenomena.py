@@ -452,3 +452,22 @@ def test_both_sides_signing_are_the_two_parties_named_before() -> None:
     assert triples(ex, "signed") == {
         (p, "生态保护合作备忘录") for p in ("国家林业和草原局", "云南省人民政府")
     }
+
+
+def test_founding_together_is_cooperating_and_a_province_owning_cities_founds_nothing() -> None:
+    ex = run(
+        "由甘肃省庆阳市、平凉市和陕西省的延安市、榆林市共同组建的陕甘革命老区旅游联盟近日在庆阳成立。"
+    )
+    cities = ("庆阳市", "平凉市", "延安市", "榆林市")
+    assert triples(ex, "establishedBy") == {("陕甘革命老区旅游联盟", c) for c in cities}
+    pairs = {frozenset(p) for p in triples(ex, "cooperatesWith")}
+    assert pairs == {frozenset((a, b)) for i, a in enumerate(cities) for b in cities[i + 1 :]}
+
+
+def test_a_partner_list_may_open_with_the_place_that_owns_it() -> None:
+    ex = run("我市将积极对接成都市辖区双流及眉山、资阳等核心县市区。", publisher="内江市人民政府")
+    assert {("内江市", "双流区"), ("内江市", "眉山市")} <= {
+        tuple(sorted(p, key=lambda n: n != "内江市")) for p in triples(ex, "cooperatesWith")
+    }
+    # the city owning the district qualifies it: no partner itself
+    assert not any("成都市" in p for p in triples(ex, "cooperatesWith"))

@@ -110,6 +110,7 @@ GRAMMAR_ROLES = frozenset(
         "adjacent-joiner",
         "place-possessive",
         "distribution",
+        "jointly",
         "name-joiner",
         "place-government",
         "scope",

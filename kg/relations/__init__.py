@@ -349,7 +349,7 @@ class _Sentence:
         """Starts of the places that qualify the place right after them, which they
         contain (湖南省 in 湖南省长沙、株洲; 上海 in 上海浦东新区)."""
         if self._quals is None:
-            self._quals = _qualifier_starts(self.ms)
+            self._quals = _qualifier_starts(self.ms, self.text)
         return self._quals
 
     def _place_ends(self) -> dict[int, int]:
@@ -579,8 +579,15 @@ def _established(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
         for f in _coordinated_subject(x, founders_t):
             out.add(things[0].entity, Predicate.ESTABLISHED_BY, f, x.sent, "established-promoted")
         return
-    for f in x.subjects(s, founders_t):
+    founders = x.subjects(s, founders_t)
+    for f in founders:
         out.add(made[0].entity, Predicate.ESTABLISHED_BY, f, x.sent, "established")
+    lead = x.text[max(x.clause(s).start, s - 4) : e]
+    if any(w in lead for w in _words("jointly")):
+        # 共同组建, 联合成立: founding something together is cooperating
+        for a, b in itertools.combinations(founders, 2):
+            if not _nested(a, b):
+                out.add(a, Predicate.COOPERATES_WITH, b, x.sent, "co-founders")
 
 
 def _coordinated_subject(x: _Sentence, types: frozenset[EntityType]) -> list[Entity]:
@@ -758,7 +765,8 @@ def _cooperates(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
             # 焦作与日照: one pair per connector; a list on the right gives each
     else:
         after = x.between(e, c.end, PARTNERS)
-        if after and after[0].start - e <= 1:
+        named = x.between(e, c.end, PARTNERS, acting=False)  # 对接上海市辖区闵行: from 上海市
+        if after and named[0].start - e <= 1:
             subj = x.subjects(s)
             pairs += [(a, m.entity) for a in subj[:1] for m in after]
     for a, b in pairs:
@@ -811,7 +819,7 @@ def _counted_groups(x: _Sentence, previous: list[M]) -> list[tuple[int, int, lis
         if d.refers != "parties" or d.number < 2:
             continue
         s, e = x.sent.start + a, x.sent.start + b
-        quals = x._qualifiers() | _qualifier_starts(previous)
+        quals = x._qualifiers() | _qualifier_starts(previous, x.text)
         cands = [
             m
             for m in previous + x.ms
@@ -838,17 +846,22 @@ def _counted_groups(x: _Sentence, previous: list[M]) -> list[tuple[int, int, lis
     return out
 
 
-def _qualifier_starts(ms: list[M]) -> frozenset[int]:
-    """Starts of the places among ``ms`` that qualify the place right after them."""
+def _qualifier_starts(ms: list[M], text: str) -> frozenset[int]:
+    """Starts of the places among ``ms`` that qualify the place right after them, which
+    they contain (湖南省长沙; through a possessive: 内蒙古自治区的赤峰市)."""
     starts: dict[int, M] = {}
     for n in ms:
         if n.entity.type == P and n.top and n.entity.code:
             starts.setdefault(n.start, n)
-    return frozenset(
-        m.start
-        for m in starts.values()
-        if m.end in starts and m.entity.code in tables.ancestors(starts[m.end].entity.code or "")
-    )
+    out = set()
+    for m in starts.values():
+        nxt = starts.get(m.end)
+        if nxt is None:
+            gap = next((w for w in _POSSESSIVE if text.startswith(w, m.end)), None)
+            nxt = starts.get(m.end + len(gap)) if gap else None
+        if nxt is not None and m.entity.code in tables.ancestors(nxt.entity.code or ""):
+            out.add(m.start)
+    return frozenset(out)
 
 
 def _subject_group(x: _Sentence, start: int, trigger: int) -> list[Entity]:
