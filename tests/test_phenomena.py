@@ -471,3 +471,24 @@ def test_a_partner_list_may_open_with_the_place_that_owns_it() -> None:
     }
     # the city owning the district qualifies it: no partner itself
     assert not any("成都市" in p for p in triples(ex, "cooperatesWith"))
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "parties"),
+    [
+        (
+            "2023宁镇扬同城化发展联席会议在扬州举行。",
+            "2023宁镇扬同城化发展联席会议",
+            {"南京市", "镇江市", "扬州市"},
+        ),
+        (
+            "6月2日,“厦漳泉”同城化联席会议在漳州召开。",
+            "“厦漳泉”同城化联席会议",
+            {"厦门市", "漳州市", "泉州市"},
+        ),
+    ],
+)
+def test_places_opening_a_meetings_name_after_a_year_or_quote_take_part(
+    text: str, event: str, parties: set[str]
+) -> None:
+    assert {(p, event) for p in parties} <= triples(run(text), "participatesIn")

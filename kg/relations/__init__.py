@@ -1253,6 +1253,11 @@ def _member_roles(x: _Sentence, out: _Out) -> None:
             out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "member-role")
 
 
+#: What a name may open with before the parties it names (2020济泰…座谈会, 第三届…,
+#: “汕潮揭”同城化联席会议): a year, an ordinal, quotation marks.
+_NAME_OPENING = re.compile(r"[“\"‘]*(?:\d{4}年?)?(?:第[\d一二三四五六七八九十]+[届次])?[“\"‘]*")
+
+
 def _parties_in_names(x: _Sentence, out: _Out) -> None:
     """Parties that open the name of an event or agreement, joined by 与/和, a dash or
     nothing (道县人民政府与五矿二十三冶建设集团有限公司合作框架协议签约仪式,
@@ -1271,7 +1276,8 @@ def _parties_in_names(x: _Sentence, out: _Out) -> None:
             longest[m.start] = m
     for h in named:
         chain: list[M] = []
-        nxt = longest.get(h.start)
+        opening = _NAME_OPENING.match(x.text, h.start, h.end)  # 2020, 第三届, “
+        nxt = longest.get(opening.end() if opening else h.start)
         while nxt is not None and nxt.end < h.end:
             if chain and _nested(chain[-1].entity, nxt.entity) and nxt.start == chain[-1].end:
                 chain[-1] = nxt  # 上海浦东新区: the inner place
