@@ -492,3 +492,8 @@ def test_places_opening_a_meetings_name_after_a_year_or_quote_take_part(
     text: str, event: str, parties: set[str]
 ) -> None:
     assert {(p, event) for p in parties} <= triples(run(text), "participatesIn")
+
+
+def test_a_meeting_named_before_a_comma_is_held_where_the_next_clause_says() -> None:
+    ex = run("第二届滇中城市群市长联席会议,于5月8日在玉溪举行。")
+    assert triples(ex, "locatedIn") == {("第二届滇中城市群市长联席会议", "玉溪市")}

@@ -704,6 +704,13 @@ def _held(x: _Sentence, s: int, e: int, w: str, out: _Out) -> None:
     events = [m.entity for m in x.between(c.start, at, _EVENTISH, top=False)]
     if not events and x.main_event and any(g in x.text[c.start : at] for g in _words("meeting")):
         events = [x.main_event]
+    if not events and not x.between(c.start, at, PARTIES) and c.start > x.sent.start:
+        # 第三届…峰会,于十日在哈尔滨举行: the meeting that ends the clause before is the topic
+        events = [
+            m.entity
+            for m in x.between(x.sent.start, c.start, _EVENTISH)
+            if not x.text[m.end : c.start].strip("".join(CLAUSE_BREAKS) + " ")
+        ]
     if not events and x.text.startswith("的", e):
         # 在大连召开的第二届峰会: the meeting the relative clause describes
         events = [m.entity for m in x.between(e + 1, c.end, _EVENTISH) if m.start == e + 1]
