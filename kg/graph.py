@@ -286,7 +286,7 @@ def summarize(ex: Extraction) -> DocSummary:
             (
                 e.id,
                 e.name,
-                e.type._value_,
+                e.type.value,
                 tuple(e.aliases),
                 e.code,
                 e.longitude,
@@ -325,16 +325,16 @@ def _edge_row(rel: Relation, doc_key: str) -> EdgeRow:
     return (
         doc_key,
         rel.subject,
-        rel.predicate._value_,
+        rel.predicate.value,
         rel.object,
-        rel.source._value_,
+        rel.source.value,
         start,
         end,
         sentence is None,
         sentence or "",
         round_confidence(rel.confidence),
         rel.time or "",
-        rel.modality._value_ if rel.modality is not None else "",
+        rel.modality.value if rel.modality is not None else "",
     )
 
 

@@ -543,7 +543,7 @@ def edge_runs(graph: KnowledgeGraph, keyed: bool = True) -> list[tuple[int, int,
             out.append((start, end, digest("text", digests[doc], end - start)))
             continue
         rows = [
-            (e.subject, e.predicate._value_, e.object, e.source._value_)
+            (e.subject, e.predicate.value, e.object, e.source.value)
             + (e.sentence, e.start, e.end, e.confidence, e.time, str(e.modality), e.note)
             for e in run
         ]

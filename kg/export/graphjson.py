@@ -60,12 +60,12 @@ def _node(n: Node) -> dict[str, Any]:
 
 
 def _edge(e: Edge) -> dict[str, Any]:
-    predicate = e.predicate._value_  # (not ``.value``: quicker, for every edge)
+    predicate = e.predicate.value
     return {
         "subject": e.subject,
         "predicate": predicate,
         "object": e.object,
-        "source": e.source._value_,
+        "source": e.source.value,
         "document": e.document,
         "sentence": e.sentence,
         "start": e.start,
@@ -73,7 +73,7 @@ def _edge(e: Edge) -> dict[str, Any]:
         "key": f"{predicate}|{e.document}|{e.start}",
         "confidence": e.confidence,
         "time": e.time,
-        "modality": e.modality._value_ if e.modality is not None else None,
+        "modality": e.modality.value if e.modality is not None else None,
         **({"note": e.note} if e.note is not None else {}),
     }
 

@@ -336,7 +336,7 @@ def page_data(
         evidence = []
         for e in members[:EVIDENCE_MAX]:
             evidence.append(
-                [doc_index.get(e.document, -1), e.sentence or "", e.source._value_, e.confidence]
+                [doc_index.get(e.document, -1), e.sentence or "", e.source.value, e.confidence]
             )
         gazetteer_only = all(e.source is Source.GAZETTEER for e in members)
         # a line stands for every statement of the relation: it holds as well as the best

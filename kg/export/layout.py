@@ -199,7 +199,7 @@ def edge_groups(graph: KnowledgeGraph) -> dict[tuple[str, str, str], list[Edge]]
         p = e.predicate
         if p in symmetric and o < s:
             s, o = o, s
-        groups.setdefault((s, p._value_, o), []).append(e)
+        groups.setdefault((s, p.value, o), []).append(e)
     return dict(sorted(groups.items()))
 
 

@@ -798,8 +798,8 @@ class _DatasetBuilder:
             (doc.key, doc.name, doc.metadata, doc.length),
             [(nid, iris[nid][0]) for nid in self.mentioned.get(doc.key, ())],
             [
-                (e.subject, iris[e.subject][0], e.predicate._value_, e.object, iris[e.object][0])
-                + (e.source._value_, e.sentence, e.start, e.end, e.confidence)
+                (e.subject, iris[e.subject][0], e.predicate.value, e.object, iris[e.object][0])
+                + (e.source.value, e.sentence, e.start, e.end, e.confidence)
                 + (e.time, str(e.modality))
                 for e in self.by_doc.get(doc.key, ())
             ],
