@@ -360,6 +360,12 @@ class _Sentence:
                     self._ends.setdefault(n.end, n.start)
         return self._ends
 
+    def counted_before(self, start: int, s: int) -> tuple[int, int, list[Entity]] | None:
+        """The last word in ``[start, s)`` standing for a list named before (三市, 双方),
+        with its parties (see :func:`_counted_groups`)."""
+        near = [g for g in self.groups if start <= g[0] and g[1] <= s]
+        return near[-1] if near else None
+
     def subjects(
         self, s: int, types: frozenset[EntityType] = PARTIES, home: bool = True
     ) -> list[Entity]:
@@ -369,9 +375,9 @@ class _Sentence:
         got = [m.entity for m in self.between(c.start, s, types) if not self.locative(m)]
         if got:
             return _uniq(got)
-        near = [g for g in self.groups if c.start <= g[0] and g[1] <= s]
-        if near and all(e.type in types for e in near[-1][2]):
-            return list(near[-1][2])
+        counted = self.counted_before(c.start, s)
+        if counted and all(e.type in types for e in counted[2]):
+            return list(counted[2])
         before = self.text[self.sent.start : s]
         if any(w in before for w in _pair_words()) and len(self.pair) == 2:
             return list(self.pair)
@@ -439,14 +445,10 @@ _NAMED_ONLY = frozenset(["parties-in-name"])
 
 
 def _signers_named_before(x: _Sentence, s: int, out: _Out) -> tuple[list[Entity], str]:
-    """Signers a clause without a named subject points back to: a word standing for
-    the list named just before (会上,三地签署了…; 四市州政府代表共同签字), else the
-    parties that take part in the meeting the clause is at (峰会上签署了…; 与会各方共同
-    签署…): places and their governments, as the rules found them so far."""
-    c = x.clause(s)
-    near = [g for g in x.groups if c.start <= g[0] and g[1] <= s]
-    if near:
-        return near[-1][2], "signed-group"
+    """Signers a clause without a named subject (nor a count word standing for one, see
+    :meth:`_Sentence.subjects`) points back to: the parties that take part in the
+    meeting the clause is at (峰会上签署了…; 与会各方共同签署…), places and their
+    governments, as the rules found them so far."""
     meeting = next((m.entity for m in x.meetings if m.start <= s), None)
     if meeting is None:
         return [], ""
@@ -801,12 +803,11 @@ def _plural_cooperation(
             continue
         c = x.clause(s)
         group = _subject_group(x, c.start, s)
-        if not group:  # 三市将进一步深化合作: the list the count word stands for
-            near = [g for g in x.groups if c.start <= g[0] and g[1] <= s]
-            if near:
-                gap = x.text[near[-1][1] : s]
-                if len(gap) <= 16 and not any(ch in _STOPS for ch in gap):
-                    group = near[-1][2]
+        counted = None if group else x.counted_before(c.start, s)
+        if counted:  # 三市将进一步深化合作: the list the count word stands for
+            gap = x.text[counted[1] : s]
+            if len(gap) <= 16 and not any(ch in _STOPS for ch in gap):
+                group = counted[2]
         ents = [e for e in _uniq(group) if e.type in PARTIES]
         for a, b in itertools.combinations(ents, 2):
             if not _nested(a, b):
