@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kg.extract import document_context, find_mentions, scan_places
-from kg.extract.combine import combine
+from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
+from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
 from kg.extract.segmenter import words as cut_words
 from kg.models import Models, shipped
@@ -73,15 +74,17 @@ def split(doc: Document) -> Sentences:
 
 
 def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> list[Mention]:
-    """The document's mentions: the tagger's names with what the rules add inside them."""
+    """The document's mentions: the tagger's names with what the rules add inside them,
+    and one name per conjunct of a list sharing a head (:mod:`kg.extract.coordination`)."""
     rule_mentions = find_mentions(doc)
     if models.tagger is None:
-        return rule_mentions
+        return distribute_heads(doc.norm, rule_mentions, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
     )
-    return combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
+    ms = combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
+    return distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
 
 
 def extract(doc: Document, *, models: Models | None = None) -> Extraction:

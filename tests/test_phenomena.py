@@ -497,3 +497,23 @@ def test_places_opening_a_meetings_name_after_a_year_or_quote_take_part(
 def test_a_meeting_named_before_a_comma_is_held_where_the_next_clause_says() -> None:
     ex = run("第二届滇中城市群市长联席会议,于5月8日在玉溪举行。")
     assert triples(ex, "locatedIn") == {("第二届滇中城市群市长联席会议", "玉溪市")}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "川黔两省将共同打造白酒、磷化工、大数据三大产业集群。",
+            {"白酒产业集群", "磷化工产业集群", "大数据产业集群"},
+        ),
+        ("加快建设商贸物流、农产品加工两个园区。", {"商贸物流园区", "农产品加工园区"}),
+    ],
+)
+def test_a_head_shared_by_a_counted_list_names_each_conjunct(text: str, names: set[str]) -> None:
+    ex = run(text)
+    assert {e.name for e in ex.entities if e.type.value in ("Cluster", "Zone")} == names
+
+
+def test_a_count_that_does_not_match_the_list_shares_no_head() -> None:
+    ex = run("重点发展白酒、磷化工、大数据两大产业集群。")
+    assert not {e.name for e in ex.entities} & {"白酒产业集群", "磷化工产业集群"}
