@@ -27,6 +27,7 @@ from kg.extract import document_context, find_mentions, scan_places
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
+from kg.extract.mend import open_with_compounds
 from kg.extract.segmenter import words as cut_words
 from kg.models import Models, shipped
 from kg.relations import find_relations
@@ -75,7 +76,8 @@ def split(doc: Document) -> Sentences:
 
 def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> list[Mention]:
     """The document's mentions: the tagger's names with what the rules add inside them,
-    and one name per conjunct of a list sharing a head (:mod:`kg.extract.coordination`)."""
+    names moved back over a compound of their parties (:mod:`kg.extract.mend`), and one
+    name per conjunct of a list sharing a head (:mod:`kg.extract.coordination`)."""
     rule_mentions = find_mentions(doc)
     if models.tagger is None:
         return distribute_heads(doc.norm, rule_mentions, DEFAULT_RULE_CONFIDENCE)
@@ -84,6 +86,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
     )
     ms = combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
+    ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
     return distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
 
 
