@@ -1,4 +1,9 @@
-"""Name edges the tagger cut short, mended after it.
+"""Name edges the tagger cut short or ran long, mended after it.
+
+A name never opens with a preposition of time or a modal verb (自2013年首届…会商会,
+拟于第十届泛珠大会, 将使…试验区): such a word, and the date right after it, is cut off
+the front of a tagger's name (``grammar.tsv`` roles ``name-preposition`` and, needing
+a date after them, ``name-preposition-dated``).
 
 A compound of one-character place forms right before a meeting's, agreement's or
 zone's name opens that name (京沈对口合作交流会, 川渝合作示范区): the compound
@@ -12,11 +17,14 @@ the tagger and cannot move its other names.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
+from functools import cache
 
+from kg.extract import tables
 from kg.types import EntityType, Mention, Span
 
-__all__ = ["open_with_compounds"]
+__all__ = ["open_with_compounds", "trim_prepositions"]
 
 #: The names a compound of their parties may open.
 _OPENED = frozenset([EntityType.EVENT, EntityType.AGREEMENT, EntityType.ZONE])
@@ -53,3 +61,39 @@ def open_with_compounds(text: str, mentions: Sequence[Mention]) -> list[Mention]
             )
         out.append(m)
     return sorted(out, key=lambda m: (m.span.start, -m.span.end))
+
+
+#: The names a preposition is cut from (not places or bodies: 自贡市, 自治区人民政府).
+_TRIMMED = frozenset(
+    [EntityType.EVENT, EntityType.AGREEMENT, EntityType.ZONE, EntityType.PLAN, EntityType.CLUSTER]
+)
+
+
+@cache
+def _opening() -> re.Pattern[str]:
+    date = r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?"
+    words = "|".join(re.escape(w) for w in tables.grammar("name-preposition"))
+    dated = "|".join(re.escape(w) for w in tables.grammar("name-preposition-dated"))
+    return re.compile(rf"(?:(?:{words})(?:{date})?|(?:{dated}){date})")
+
+
+def trim_prepositions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` with a preposition of time or a modal verb (and a date after it) cut
+    off the front of the tagger's names.
+
+    >>> from kg.types import Mention, Span, EntityType as T
+    >>> t = "自2013年首届长江中游城市群省会城市会商会"
+    >>> [m.surface for m in trim_prepositions(t, [Mention(Span(0, len(t)), t, T.EVENT, "tagger", t)])]
+    ['首届长江中游城市群省会城市会商会']
+    """
+    out = []
+    for m in mentions:
+        tagged = m.rule == "tagger" and m.type in _TRIMMED
+        cut = _opening().match(text, m.span.start, m.span.end) if tagged else None
+        if cut is not None and m.span.end - cut.end() >= 4:
+            rest = text[cut.end() : m.span.end]
+            m = dataclasses.replace(
+                m, span=Span(cut.end(), m.span.end), surface=rest, canonical=rest
+            )
+        out.append(m)
+    return out

@@ -111,6 +111,8 @@ GRAMMAR_ROLES = frozenset(
         "place-possessive",
         "distribution",
         "jointly",
+        "name-preposition",
+        "name-preposition-dated",
         "name-joiner",
         "place-government",
         "scope",
