@@ -27,7 +27,7 @@ from kg.extract import document_context, find_mentions, scan_places
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
-from kg.extract.mend import open_with_compounds, trim_prepositions
+from kg.extract.mend import open_with_compounds, snap_to_places, trim_prepositions
 from kg.extract.segmenter import words as cut_words
 from kg.models import Models, shipped
 from kg.relations import find_relations
@@ -86,7 +86,8 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
     )
     ms = combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
-    ms = open_with_compounds(doc.norm, trim_prepositions(doc.norm, ms))  # 拟于…; 京沈 + 交流会
+    ms = trim_prepositions(doc.norm, snap_to_places(doc.norm, ms))  # 阳四市…; 拟于…
+    ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
     return distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
 
 

@@ -5,6 +5,11 @@ A name never opens with a preposition of time or a modal verb (自2013年首届�
 the front of a tagger's name (``grammar.tsv`` roles ``name-preposition`` and, needing
 a date after them, ``name-preposition-dated``).
 
+A name never starts inside a place's name (阳四市政协…座谈会 inside 资阳): its start
+moves back to the place's, and a meeting's name then takes in the list of places
+before it (成都、德阳、眉山、资阳四市政协…座谈会), as the rules' names do; so does a
+meeting's name that opens with the count closing such a list (四市政协…座谈会).
+
 A compound of one-character place forms right before a meeting's, agreement's or
 zone's name opens that name (京沈对口合作交流会, 川渝合作示范区): the compound
 never stands alone before a name it does not belong to. When the tagger's name
@@ -22,9 +27,10 @@ from collections.abc import Sequence
 from functools import cache
 
 from kg.extract import tables
+from kg.extract.names import extend_over_list
 from kg.types import EntityType, Mention, Span
 
-__all__ = ["open_with_compounds", "trim_prepositions"]
+__all__ = ["open_with_compounds", "snap_to_places", "trim_prepositions"]
 
 #: The names a compound of their parties may open.
 _OPENED = frozenset([EntityType.EVENT, EntityType.AGREEMENT, EntityType.ZONE])
@@ -97,3 +103,55 @@ def trim_prepositions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
             )
         out.append(m)
     return out
+
+
+@cache
+def _counted() -> re.Pattern[str]:
+    """A count of the places just listed (四市, 两地, 三个城市)."""
+    nums = "".join(tables.numerals())
+    units = "|".join(re.escape(w) for w in tables.grammar("collective-unit"))
+    return re.compile(rf"[{nums}]个?(?:{units})")
+
+
+def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` with each name that starts inside a place's name moved back to the
+    place's start (a meeting's also over the list of places before it).
+
+    >>> from kg.types import Mention, Span, EntityType as T
+    >>> t = "成都、德阳四市政协座谈会"
+    >>> ms = [Mention(Span(0, 2), "成都", T.PLACE, "gazetteer", "成都市"),
+    ...       Mention(Span(3, 5), "德阳", T.PLACE, "gazetteer", "德阳市"),
+    ...       Mention(Span(4, 12), "阳四市政协座谈会", T.EVENT, "tagger", "阳四市政协座谈会")]
+    >>> [m.surface for m in snap_to_places(t, ms) if m.type == T.EVENT]
+    ['成都、德阳四市政协座谈会']
+    >>> ms[2] = Mention(Span(5, 12), "四市政协座谈会", T.EVENT, "tagger", "四市政协座谈会")
+    >>> [m.surface for m in snap_to_places(t, ms) if m.type == T.EVENT]
+    ['成都、德阳四市政协座谈会']
+    """
+    places = [m for m in mentions if m.type == EntityType.PLACE and len(m.span) > 1]
+    if not places:
+        return list(mentions)
+    ends = {m.span.end: m.span.start for m in places}
+    starts = {m.span.start for m in places}
+    out = []
+    for m in mentions:
+        start = m.span.start
+        if m.type != EntityType.PLACE:
+            inside = [p.span.start for p in places if p.span.start < start < p.span.end]
+            if inside:
+                start = min(inside)
+                if m.type == EntityType.EVENT:
+                    start = extend_over_list(text, start, ends, starts)
+            elif m.type == EntityType.EVENT and start in ends and _counted().match(text, start):
+                # 成都、德阳、眉山、资阳 + 四市政协…座谈会: the count closes the list
+                start = extend_over_list(text, ends[start], ends, starts)
+        if start != m.span.start:
+            prefix = text[start : m.span.start]
+            m = dataclasses.replace(
+                m,
+                span=Span(start, m.span.end),
+                surface=prefix + m.surface,
+                canonical=prefix + (m.canonical or m.surface),
+            )
+        out.append(m)
+    return sorted(out, key=lambda m: (m.span.start, -m.span.end))

@@ -182,7 +182,7 @@ def left_edge(
     return i
 
 
-def _extend_over_list(text: str, s: int, ends: dict[int, int], starts: set[int]) -> int:
+def extend_over_list(text: str, s: int, ends: dict[int, int], starts: set[int]) -> int:
     """An event name may open with a list of places (成都、德阳、眉山、资阳四市政协…座谈会).
 
     ``ends`` maps the end of each place mention to its start; ``starts`` holds the starts.
@@ -292,7 +292,7 @@ def suffix_mentions(
             typ == "Agency",
         )
         if typ == "Event":
-            s = _extend_over_list(text, s, place_ends, place_starts)
+            s = extend_over_list(text, s, place_ends, place_starts)
         elif typ == "Agreement" and scope == "title":
             s = _after_signing(text, s)
         elif typ in ("Zone", "Cluster"):
