@@ -27,7 +27,12 @@ from kg.extract import document_context, find_mentions, scan_places
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
-from kg.extract.mend import open_with_compounds, snap_to_places, trim_prepositions
+from kg.extract.mend import (
+    cut_after_heads,
+    open_with_compounds,
+    snap_to_places,
+    trim_prepositions,
+)
 from kg.extract.segmenter import words as cut_words
 from kg.models import Models, shipped
 from kg.relations import find_relations
@@ -87,6 +92,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     )
     ms = combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
     ms = trim_prepositions(doc.norm, snap_to_places(doc.norm, ms))  # 阳四市…; 拟于…
+    ms = cut_after_heads(doc.norm, ms)  # 洛阳机场至
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
     return distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
 

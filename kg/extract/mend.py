@@ -1,5 +1,10 @@
 """Name edges the tagger cut short or ran long, mended after it.
 
+A region's, zone's or cluster's name ends with a head of its kind (城市群, 园区, 机场,
+产业集群: ``suffixes.tsv``); a tagger's name of one of these kinds that
+runs past its last head into the words after it (洛阳机场至, 长江中游城市群做实,
+武汉光谷科技会展中心EPC) is cut after that head.
+
 A name never opens with a preposition of time or a modal verb (自2013年首届…会商会,
 拟于第十届泛珠大会, 将使…试验区): such a word, and the date right after it, is cut off
 the front of a tagger's name (``grammar.tsv`` roles ``name-preposition`` and, needing
@@ -30,7 +35,7 @@ from kg.extract import tables
 from kg.extract.names import extend_over_list
 from kg.types import EntityType, Mention, Span
 
-__all__ = ["open_with_compounds", "snap_to_places", "trim_prepositions"]
+__all__ = ["cut_after_heads", "open_with_compounds", "snap_to_places", "trim_prepositions"]
 
 #: The names a compound of their parties may open.
 _OPENED = frozenset([EntityType.EVENT, EntityType.AGREEMENT, EntityType.ZONE])
@@ -155,3 +160,42 @@ def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
             )
         out.append(m)
     return sorted(out, key=lambda m: (m.span.start, -m.span.end))
+
+
+#: The kinds of name that end with a head of their kind (a meeting's may end with its
+#: session, 联席会议第一次会议, so meetings are not among them).
+_HEADED = ("Region", "Zone", "Cluster")
+
+
+@cache
+def _heads() -> dict[EntityType, tuple[str, ...]]:
+    out: dict[EntityType, list[str]] = {}
+    for r in tables.tsv("suffixes.tsv"):
+        if r["type"] in _HEADED:
+            out.setdefault(EntityType(r["type"]), []).append(r["suffix"])
+    return {t: tuple(sorted(v, key=len, reverse=True)) for t, v in out.items()}
+
+
+def cut_after_heads(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` with each tagger's name of a headed kind that does not end with a
+    head of its kind cut after the last head inside it.
+
+    >>> from kg.types import Mention, Span, EntityType as T
+    >>> t = "洛阳机场至"
+    >>> [m.surface for m in cut_after_heads(t, [Mention(Span(0, 5), t, T.ZONE, "tagger", t)])]
+    ['洛阳机场']
+    """
+    heads = _heads()
+    out = []
+    for m in mentions:
+        own = heads.get(m.type, ()) if m.rule == "tagger" else ()
+        if own and not m.surface.endswith(own):
+            ends = [m.surface.rfind(h) + len(h) for h in own if m.surface.rfind(h) >= 0]
+            end = max(ends, default=0)
+            if end >= 3:
+                cut = m.surface[:end]
+                m = dataclasses.replace(
+                    m, span=Span(m.span.start, m.span.start + end), surface=cut, canonical=cut
+                )
+        out.append(m)
+    return out
