@@ -85,11 +85,11 @@ def distribute_heads(text: str, mentions: Sequence[Mention], confidence: float) 
     found = shared_heads(text, confidence)
     if not found:
         return list(mentions)
+    covered = {k for s, _ in found for k in range(s.start, s.end)}
     kept = [
         m
         for m in mentions
-        if m.type in (EntityType.PLACE, EntityType.AGENCY)
-        or not any(s.start <= m.span.start < s.end for s, _ in found)
+        if m.type in (EntityType.PLACE, EntityType.AGENCY) or m.span.start not in covered
     ]
     added = [m for _, ms in found for m in ms]
     return sorted(kept + added, key=lambda m: (m.span.start, -m.span.end))

@@ -138,13 +138,16 @@ def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         return list(mentions)
     ends = {m.span.end: m.span.start for m in places}
     starts = {m.span.start for m in places}
+    inside: dict[int, int] = {}  # a position strictly inside a place -> the place's start
+    for p in places:
+        for k in range(p.span.start + 1, p.span.end):
+            inside[k] = min(inside.get(k, p.span.start), p.span.start)
     out = []
     for m in mentions:
         start = m.span.start
         if m.type != EntityType.PLACE:
-            inside = [p.span.start for p in places if p.span.start < start < p.span.end]
-            if inside:
-                start = min(inside)
+            if start in inside:
+                start = inside[start]
                 if m.type == EntityType.EVENT:
                     start = extend_over_list(text, start, ends, starts)
             elif m.type == EntityType.EVENT and start in ends and _counted().match(text, start):

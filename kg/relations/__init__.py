@@ -79,7 +79,8 @@ class _Out:
         self.seen: set[tuple[str, str, str]] = set()
         self.rels: list[Relation] = []
         self.governed = _government_places(entities)
-        self.by_id = {e.id: e for e in entities}
+        #: who takes part in each event so far, and by which rule
+        self.takers: dict[str, list[tuple[Entity, str]]] = {}
 
     def add(self, s: Entity, pred: Predicate, o: Entity, span: Span, rule: str) -> None:
         if pred is Predicate.COOPERATES_WITH and self._placelike(s) and self._placelike(o):
@@ -96,6 +97,8 @@ class _Out:
         self.seen.add(key)
         ev = Evidence(self.doc.path, self.doc.text[span.start : span.end], span)
         self.rels.append(Relation(a, pred, b, Source.TEXT, ev, rule))
+        if pred is Predicate.PARTICIPATES_IN:
+            self.takers.setdefault(b, []).append((s, rule))
 
     def _placelike(self, e: Entity) -> bool:
         """A place or the government or party committee of one."""
@@ -454,12 +457,8 @@ def _signers_named_before(x: _Sentence, s: int, out: _Out) -> tuple[list[Entity]
         return [], ""
     takers = [
         by
-        for r in out.rels
-        if r.predicate == Predicate.PARTICIPATES_IN
-        and r.object == meeting.id
-        and r.rule not in _NAMED_ONLY
-        for by in [out.by_id[r.subject]]
-        if out._placelike(by)
+        for by, rule in out.takers.get(meeting.id, [])
+        if rule not in _NAMED_ONLY and out._placelike(by)
     ]
     one: dict[str, Entity] = {}  # one act, one party: a place or its government
     for t in takers:
