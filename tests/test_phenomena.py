@@ -517,3 +517,12 @@ def test_a_head_shared_by_a_counted_list_names_each_conjunct(text: str, names: s
 def test_a_count_that_does_not_match_the_list_shares_no_head() -> None:
     ex = run("重点发展白酒、磷化工、大数据两大产业集群。")
     assert not {e.name for e in ex.entities} & {"白酒产业集群", "磷化工产业集群"}
+
+
+def test_the_longest_possessive_links_a_qualifying_place() -> None:
+    # 下辖的, not 下辖 then 的: 赣州 qualifies the cities it owns and founds nothing
+    ex = run("由赣州下辖的瑞金市、于都县共同组建的赣南红色旅游联盟近日成立。")
+    assert triples(ex, "establishedBy") == {
+        ("赣南红色旅游联盟", "瑞金市"),
+        ("赣南红色旅游联盟", "于都县"),
+    }

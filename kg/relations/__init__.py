@@ -864,7 +864,8 @@ def _qualifier_starts(ms: list[M], text: str) -> frozenset[int]:
     for m in starts.values():
         nxt = starts.get(m.end)
         if nxt is None:
-            gap = next((w for w in _POSSESSIVE if text.startswith(w, m.end)), None)
+            # the longest possessive first (下辖的 before 下辖): the table's order
+            gap = next((w for w in _words("place-possessive") if text.startswith(w, m.end)), None)
             nxt = starts.get(m.end + len(gap)) if gap else None
         if nxt is not None and m.entity.code in tables.ancestors(nxt.entity.code or ""):
             out.add(m.start)
