@@ -37,6 +37,19 @@ from kg.types import EntityType, Mention, Span
 
 __all__ = ["cut_after_heads", "open_with_compounds", "snap_to_places", "trim_prepositions"]
 
+
+def _from(text: str, m: Mention, start: int) -> Mention:
+    """``m`` begun earlier, at ``start``: the text before it opens its surface and its
+    canonical name."""
+    prefix = text[start : m.span.start]
+    return dataclasses.replace(
+        m,
+        span=Span(start, m.span.end),
+        surface=prefix + m.surface,
+        canonical=prefix + (m.canonical or m.surface),
+    )
+
+
 #: The names a compound of their parties may open.
 _OPENED = frozenset([EntityType.EVENT, EntityType.AGREEMENT, EntityType.ZONE])
 
@@ -65,11 +78,7 @@ def open_with_compounds(text: str, mentions: Sequence[Mention]) -> list[Mention]
         while m.type in _OPENED and start in ends:
             start = ends[start]
         if start != m.span.start and m.span.start - start >= 2:
-            prefix = text[start : m.span.start]
-            canonical = prefix + (m.canonical or m.surface)
-            m = dataclasses.replace(
-                m, span=Span(start, m.span.end), surface=prefix + m.surface, canonical=canonical
-            )
+            m = _from(text, m, start)
         out.append(m)
     return sorted(out, key=lambda m: (m.span.start, -m.span.end))
 
@@ -154,13 +163,7 @@ def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
                 # 成都、德阳、眉山、资阳 + 四市政协…座谈会: the count closes the list
                 start = extend_over_list(text, ends[start], ends, starts)
         if start != m.span.start:
-            prefix = text[start : m.span.start]
-            m = dataclasses.replace(
-                m,
-                span=Span(start, m.span.end),
-                surface=prefix + m.surface,
-                canonical=prefix + (m.canonical or m.surface),
-            )
+            m = _from(text, m, start)
         out.append(m)
     return sorted(out, key=lambda m: (m.span.start, -m.span.end))
 

@@ -32,7 +32,7 @@ import ahocorasick_rs
 
 from kg.extract import document_context, tables
 from kg.resolve import normalise_name
-from kg.types import Document, Entity, EntityType, Span
+from kg.types import Document, Entity, EntityType
 
 __all__ = ["Ref", "Deixis", "author", "deixis", "home_places", "references"]
 
@@ -84,15 +84,25 @@ def author(doc: Document, entities: Sequence[Entity]) -> Entity | None:
             if publisher in names:
                 return e
     agencies = [e for e in bodies if e.type == EntityType.AGENCY and e.mentions]
-    signing = [e for e in agencies if any(_own_line(doc.norm, m) for m in e.mentions)]
-    return min(signing or agencies, key=lambda e: e.mentions[0].start) if agencies else None
+    if not agencies:
+        return None
+    lines = _line_spans(doc.norm)
+    signing = [e for e in agencies if any((m.start, m.end) in lines for m in e.mentions)]
+    return min(signing or agencies, key=lambda e: e.mentions[0].start)
 
 
-def _own_line(text: str, span: Span) -> bool:
-    """Whether a mention is all its line holds (a sign-off: 广西壮族自治区人民政府)."""
-    start = text.rfind("\n", 0, span.start) + 1
-    end = text.find("\n", span.end)
-    return not (text[start : span.start] + text[span.end : end if end >= 0 else len(text)]).strip()
+def _line_spans(text: str) -> set[tuple[int, int]]:
+    """The span of each line's text without its surrounding blanks: a mention with one
+    of these spans is all its line holds (a sign-off: 广西壮族自治区人民政府)."""
+    out = set()
+    pos = 0
+    for line in text.split("\n"):
+        core = line.strip()
+        if core:
+            start = pos + line.index(core)
+            out.add((start, start + len(core)))
+        pos += len(line) + 1
+    return out
 
 
 def _home(doc: Document, entities: Sequence[Entity]) -> dict[str, Entity]:
