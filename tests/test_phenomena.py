@@ -198,6 +198,29 @@ def test_the_places_a_plans_scope_lists_are_part_of_its_region() -> None:
     assert members == {"南宁市", "北海市", "湛江市", "茂名市", "海口市", "澄迈县"}
 
 
+@pytest.mark.parametrize(
+    ("text", "region", "members"),
+    [
+        (
+            "支持淄博、潍坊、东营等山东半岛城市群城市加快产业协同。",
+            "山东半岛城市群",
+            {"淄博市", "潍坊市", "东营市"},
+        ),
+        (
+            "安庆、池州和铜陵等皖江城市带核心县市区共同承接产业转移。",
+            "皖江城市带",
+            {"安庆市", "池州市", "铜陵市"},
+        ),
+        ("推动鹤壁、新乡等中原城市群北翼城市协同发展。", "中原城市群", {"鹤壁市", "新乡市"}),
+    ],
+)
+def test_a_list_closed_by_deng_before_a_regions_members_is_part_of_it(
+    text: str, region: str, members: set[str]
+) -> None:
+    ex = run(text)
+    assert {s for s, o in triples(ex, "partOf") if o == region} == members
+
+
 def test_a_scope_after_its_region_and_a_region_inside_a_region() -> None:
     ex = run(
         "长株潭都市圈是长江中游城市群的重要组成部分。"

@@ -125,6 +125,8 @@ GRAMMAR_ROLES = frozenset(
         "township-suffix",
         "member-part",
         "shared-membership",
+        "member-noun",
+        "list-close",
     ]
 )
 #: Column checks of each table that has typed columns: column -> valid values.

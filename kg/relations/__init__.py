@@ -1213,7 +1213,8 @@ def _role_pattern() -> re.Pattern[str]:
     """A place's role in a region it belongs to (中原城市群副中心城市, 都市圈成员城市,
     城市群的重要组成部分)."""
     roles, parts = "|".join(_words("member-role")), "|".join(_words("member-part"))
-    return re.compile(rf"(?:的)?(?:(?:{roles})?城市|{parts})")
+    nouns = "|".join(sorted(_words("member-noun"), key=len, reverse=True))
+    return re.compile(rf"(?:的)?(?:(?:{roles})?(?:{nouns})|{parts})")
 
 
 @cache
@@ -1255,10 +1256,24 @@ def _member_roles(x: _Sentence, out: _Out) -> None:
             continue
         members = frozenset([P, EntityType.REGION])  # 西安都市圈是关中平原城市群的核心区域
         places = [m for m in x.between(c.start, limit, members) if not x.locative(m)]
-        for m in places[-1:]:
-            if any(w in x.text[m.end : g.start] for w in _words("partner-joiner")):
-                continue  # 武汉市加强与成渝城市群城市合作: partners, not members
+        if not places or any(
+            w in x.text[places[-1].end : g.start] for w in _words("partner-joiner")
+        ):
+            continue  # 武汉市加强与成渝城市群城市合作: partners, not members
+        listed = role and x.text[places[-1].end : g.start] in ("", *_words("list-close"))
+        for m in _trailing_list(x, places) if listed else places[-1:]:
             out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "member-role")
+
+
+def _trailing_list(x: _Sentence, ms: list[M]) -> list[M]:
+    """The mentions of the list that ``ms`` ends with: the last and those joined to it by
+    list words (南通、盐城 in …南通、盐城等长三角城市)."""
+    group = ms[-1:]
+    for m in reversed(ms[:-1]):
+        if x.text[m.end : group[0].start] not in _LIST_JOINERS:
+            break
+        group.insert(0, m)
+    return group
 
 
 #: What a name may open with before the parties it names (2020济泰…座谈会, 第三届…,
