@@ -3,7 +3,10 @@
 A region's, zone's or cluster's name ends with a head of its kind (城市群, 园区, 机场,
 产业集群: ``suffixes.tsv``); a tagger's name of one of these kinds that
 runs past its last head into the words after it (洛阳机场至, 长江中游城市群做实,
-武汉光谷科技会展中心EPC) is cut after that head.
+武汉光谷科技会展中心EPC) is cut after that head, and one running on after a head into
+a copula or verb (广州南沙新区为国家级新区, …园区将按照…) is cut there; a verb
+never opens such a name (含西咸新区): it is cut off (``grammar.tsv`` roles
+``name-breaker``, ``name-verb``).
 
 A name never opens with a preposition of time or a modal verb (自2013年首届…会商会,
 拟于第十届泛珠大会, 将使…试验区): such a word, and the date right after it, is cut off
@@ -182,26 +185,66 @@ def _heads() -> dict[EntityType, tuple[str, ...]]:
     return {t: tuple(sorted(v, key=len, reverse=True)) for t, v in out.items()}
 
 
+@cache
+def _breaker() -> re.Pattern[str]:
+    """A word that ends a name before it: a copula, modal or verb (为, 将, 打造…)."""
+    words = sorted(tables.grammar("name-breaker"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+@cache
+def _name_verb() -> re.Pattern[str]:
+    """A verb that never opens the name of a region, zone or cluster (含, 融入…)."""
+    words = sorted(tables.grammar("name-verb"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
 def cut_after_heads(text: str, mentions: Sequence[Mention]) -> list[Mention]:
-    """``mentions`` with each tagger's name of a headed kind that does not end with a
-    head of its kind cut after the last head inside it.
+    """``mentions`` with each tagger's name of a headed kind cut after the first head
+    inside it that a copula or verb follows (广州南沙新区为国家级新区), else, when it
+    does not end with a head of its kind, after the last head inside it; a verb that
+    opens such a name (含西咸新区) is cut off its front.
 
     >>> from kg.types import Mention, Span, EntityType as T
     >>> t = "洛阳机场至"
     >>> [m.surface for m in cut_after_heads(t, [Mention(Span(0, 5), t, T.ZONE, "tagger", t)])]
     ['洛阳机场']
+    >>> t = "含宜宾临港经济技术开发区将打造物流园区"
+    >>> [m.surface for m in cut_after_heads(t, [Mention(Span(0, 19), t, T.ZONE, "tagger", t)])]
+    ['宜宾临港经济技术开发区']
     """
     heads = _heads()
     out = []
     for m in mentions:
         own = heads.get(m.type, ()) if m.rule == "tagger" else ()
-        if own and not m.surface.endswith(own):
+        if not own:
+            out.append(m)
+            continue
+        verb = _name_verb().match(m.surface)
+        if verb is not None and len(m.surface) - verb.end() >= 4:
+            m = _cut(m, verb.end(), len(m.surface))
+        end = next(
+            (
+                b.start()
+                for b in _breaker().finditer(m.surface, 3)
+                if m.surface.endswith(own, 0, b.start())
+            ),
+            None,
+        )
+        if end is None and not m.surface.endswith(own):
             ends = [m.surface.rfind(h) + len(h) for h in own if m.surface.rfind(h) >= 0]
             end = max(ends, default=0)
-            if end >= 3:
-                cut = m.surface[:end]
-                m = dataclasses.replace(
-                    m, span=Span(m.span.start, m.span.start + end), surface=cut, canonical=cut
-                )
+        if end is not None and end >= 3:
+            m = _cut(m, 0, end)
         out.append(m)
     return out
+
+
+def _cut(m: Mention, start: int, end: int) -> Mention:
+    """``m`` narrowed to ``[start, end)`` of its surface."""
+    if (start, end) == (0, len(m.surface)):
+        return m
+    cut = m.surface[start:end]
+    return dataclasses.replace(
+        m, span=Span(m.span.start + start, m.span.start + end), surface=cut, canonical=cut
+    )

@@ -127,6 +127,8 @@ GRAMMAR_ROLES = frozenset(
         "shared-membership",
         "member-noun",
         "list-close",
+        "name-breaker",
+        "name-verb",
     ]
 )
 #: Column checks of each table that has typed columns: column -> valid values.
