@@ -194,13 +194,20 @@ def _breaker() -> re.Pattern[str]:
 
 @cache
 def _name_verb() -> re.Pattern[str]:
-    """A verb that never opens the name of a region, zone or cluster (含, 融入…)."""
+    """A verb, a year or an ordinal, which never open the name of a region, zone or
+    cluster (含, 融入, 东连…; 2021年, 第三届: those of a meeting named after it)."""
     words = sorted(tables.grammar("name-verb"), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    verbs = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?:{verbs}|\d{{4}}年|第[\d一二三四五六七八九十]+[届次])+")
+
+
+#: The rules whose names' edges are guesses: the tagger's, and a head's name run back
+#: from its head (``suffix``).
+_GUESSED = frozenset(["tagger", "suffix"])
 
 
 def cut_after_heads(text: str, mentions: Sequence[Mention]) -> list[Mention]:
-    """``mentions`` with each tagger's name of a headed kind cut after the first head
+    """``mentions`` with each guessed name of a headed kind cut after the first head
     inside it that a copula or verb follows (广州南沙新区为国家级新区), else, when it
     does not end with a head of its kind, after the last head inside it; a verb that
     opens such a name (含西咸新区) is cut off its front.
@@ -212,11 +219,14 @@ def cut_after_heads(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     >>> t = "含宜宾临港经济技术开发区将打造物流园区"
     >>> [m.surface for m in cut_after_heads(t, [Mention(Span(0, 19), t, T.ZONE, "tagger", t)])]
     ['宜宾临港经济技术开发区']
+    >>> t = "第二届黔中城市群"
+    >>> [m.surface for m in cut_after_heads(t, [Mention(Span(0, 8), t, T.REGION, "suffix", t)])]
+    ['黔中城市群']
     """
     heads = _heads()
     out = []
     for m in mentions:
-        own = heads.get(m.type, ()) if m.rule == "tagger" else ()
+        own = heads.get(m.type, ()) if m.rule in _GUESSED else ()
         if not own:
             out.append(m)
             continue
