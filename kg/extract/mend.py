@@ -10,8 +10,9 @@ never opens such a name (含西咸新区): it is cut off (``grammar.tsv`` roles
 
 A name never opens with a preposition of time or a modal verb (自2013年首届…会商会,
 拟于第十届泛珠大会, 将使…试验区): such a word, and the date right after it, is cut off
-the front of a tagger's name (``grammar.tsv`` roles ``name-preposition`` and, needing
-a date after them, ``name-preposition-dated``).
+the front of a guessed name (``grammar.tsv`` roles ``name-preposition`` and, needing
+a date after them, ``name-preposition-dated``); so is a verb that takes the name as
+its object (办好第15届…大会, 写进2019年…报告: ``name-opening-verb``; the date stays).
 
 A name never starts inside a place's name (阳四市政协…座谈会 inside 资阳): its start
 moves back to the place's, and a meeting's name then takes in the list of places
@@ -86,6 +87,11 @@ def open_with_compounds(text: str, mentions: Sequence[Mention]) -> list[Mention]
     return sorted(out, key=lambda m: (m.span.start, -m.span.end))
 
 
+#: The rules whose names' edges are guesses: the tagger's, and a head's name run back
+#: from its head (``suffix``).
+_GUESSED = frozenset(["tagger", "suffix"])
+
+
 #: The names a preposition is cut from (not places or bodies: 自贡市, 自治区人民政府).
 _TRIMMED = frozenset(
     [EntityType.EVENT, EntityType.AGREEMENT, EntityType.ZONE, EntityType.PLAN, EntityType.CLUSTER]
@@ -96,22 +102,29 @@ _TRIMMED = frozenset(
 def _opening() -> re.Pattern[str]:
     date = r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?"
     words = "|".join(re.escape(w) for w in tables.grammar("name-preposition"))
+    verbs = "|".join(
+        re.escape(w) for w in sorted(tables.grammar("name-opening-verb"), key=len, reverse=True)
+    )
     dated = "|".join(re.escape(w) for w in tables.grammar("name-preposition-dated"))
-    return re.compile(rf"(?:(?:{words})(?:{date})?|(?:{dated}){date})")
+    return re.compile(rf"(?:(?:{words})(?:{date})?|(?:{dated}){date}|(?:{verbs}))")
 
 
 def trim_prepositions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
-    """``mentions`` with a preposition of time or a modal verb (and a date after it) cut
-    off the front of the tagger's names.
+    """``mentions`` with a preposition of time, a modal verb or a verb that takes a name
+    as its object (and a date after it) cut off the front of the guessed names
+    (拟于第十届…, 办好第15届…, 出席…).
 
     >>> from kg.types import Mention, Span, EntityType as T
     >>> t = "自2013年首届长江中游城市群省会城市会商会"
     >>> [m.surface for m in trim_prepositions(t, [Mention(Span(0, len(t)), t, T.EVENT, "tagger", t)])]
     ['首届长江中游城市群省会城市会商会']
+    >>> t = "写进2023年贵州省政府工作报告"
+    >>> [m.surface for m in trim_prepositions(t, [Mention(Span(0, len(t)), t, T.PLAN, "suffix", t)])]
+    ['2023年贵州省政府工作报告']
     """
     out = []
     for m in mentions:
-        tagged = m.rule == "tagger" and m.type in _TRIMMED
+        tagged = m.rule in _GUESSED and m.type in _TRIMMED
         cut = _opening().match(text, m.span.start, m.span.end) if tagged else None
         if cut is not None and m.span.end - cut.end() >= 4:
             rest = text[cut.end() : m.span.end]
@@ -199,11 +212,6 @@ def _name_verb() -> re.Pattern[str]:
     words = sorted(tables.grammar("name-verb"), key=len, reverse=True)
     verbs = "|".join(re.escape(w) for w in words)
     return re.compile(rf"(?:{verbs}|\d{{4}}年|第[\d一二三四五六七八九十]+[届次])+")
-
-
-#: The rules whose names' edges are guesses: the tagger's, and a head's name run back
-#: from its head (``suffix``).
-_GUESSED = frozenset(["tagger", "suffix"])
 
 
 def cut_after_heads(text: str, mentions: Sequence[Mention]) -> list[Mention]:

@@ -129,6 +129,7 @@ GRAMMAR_ROLES = frozenset(
         "list-close",
         "name-breaker",
         "name-verb",
+        "name-opening-verb",
     ]
 )
 #: Column checks of each table that has typed columns: column -> valid values.
