@@ -157,12 +157,16 @@ def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     >>> ms[2] = Mention(Span(5, 12), "四市政协座谈会", T.EVENT, "tagger", "四市政协座谈会")
     >>> [m.surface for m in snap_to_places(t, ms) if m.type == T.EVENT]
     ['成都、德阳四市政协座谈会']
+    >>> ms[2] = Mention(Span(3, 12), "德阳四市政协座谈会", T.EVENT, "tagger", "德阳四市政协座谈会")
+    >>> [m.surface for m in snap_to_places(t, ms) if m.type == T.EVENT]
+    ['成都、德阳四市政协座谈会']
     """
     places = [m for m in mentions if m.type == EntityType.PLACE and len(m.span) > 1]
     if not places:
         return list(mentions)
     ends = {m.span.end: m.span.start for m in places}
     starts = {m.span.start for m in places}
+    last = {m.span.start: m.span.end for m in places}
     inside: dict[int, int] = {}  # a position strictly inside a place -> the place's start
     for p in places:
         for k in range(p.span.start + 1, p.span.end):
@@ -178,6 +182,14 @@ def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
             elif m.type == EntityType.EVENT and start in ends and _counted().match(text, start):
                 # 成都、德阳、眉山、资阳 + 四市政协…座谈会: the count closes the list
                 start = extend_over_list(text, ends[start], ends, starts)
+            elif (
+                m.type == EntityType.EVENT
+                and start in last
+                and _counted().match(text, last[start])
+                and text[start - 1 : start] == "、"
+            ):
+                # 成都、德阳、眉山 + 资阳四市政协…座谈会: the name opens with the list's last place
+                start = extend_over_list(text, start, ends, starts)
         if start != m.span.start:
             m = _from(text, m, start)
         out.append(m)
