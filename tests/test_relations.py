@@ -172,3 +172,50 @@ def test_gazetteer_relations_have_no_evidence() -> None:
     assert ("旌阳区", "德阳市") in triples(
         ex, "locatedIn"
     )  # also stated by the text (德阳市旌阳区)
+
+
+def _consistent_of(relations, entities):
+    from kg.relations import _consistent
+
+    return _consistent(relations, entities)
+
+
+def test_a_signer_does_not_also_take_part_in_what_it_signs() -> None:
+    from kg.types import Entity, EntityType, Predicate, Relation
+
+    gov = Entity("a", "贵州省人民政府", EntityType.AGENCY)
+    deal = Entity("b", "黔桂教育协同发展合作框架协议", EntityType.AGREEMENT)
+    meet = Entity("c", "黔桂合作座谈会", EntityType.EVENT)
+    rels = [
+        Relation("a", Predicate.SIGNED, "b"),
+        Relation("a", Predicate.PARTICIPATES_IN, "b"),
+        Relation("a", Predicate.PARTICIPATES_IN, "c"),
+    ]
+    kept = _consistent_of(rels, [gov, deal, meet])
+    assert [(r.predicate.value, r.object) for r in kept] == [
+        ("signed", "b"),
+        ("participatesIn", "c"),
+    ]
+
+
+def test_a_place_cooperates_with_a_place_inside_it_only_where_a_sentence_names_both() -> None:
+    from kg.types import Entity, EntityType, Evidence, Predicate, Relation, Span
+
+    text = "江西省与赣州市加强合作。服务和助推赣州革命老区振兴。"
+    province = Entity("p", "江西省", EntityType.PLACE, code="360000", mentions=(Span(0, 3),))
+    city = Entity(
+        "c", "赣州市", EntityType.PLACE, code="360700", mentions=(Span(4, 7), Span(18, 20))
+    )
+    peer = Entity("q", "湖南省", EntityType.PLACE, code="430000", mentions=(Span(30, 33),))
+    said = Evidence("t.txt", text[:12], Span(0, 12))
+    unsaid = Evidence("t.txt", text[12:], Span(12, len(text)))
+    rels = [
+        Relation("p", Predicate.COOPERATES_WITH, "c", evidence=said),  # both named: kept
+        Relation("p", Predicate.COOPERATES_WITH, "c", evidence=unsaid),  # the province unnamed
+        Relation("q", Predicate.COOPERATES_WITH, "c", evidence=unsaid),  # not nested: kept
+    ]
+    kept = _consistent_of(rels, [province, city, peer])
+    assert [(r.subject, r.evidence.span.start if r.evidence else None) for r in kept] == [
+        ("p", 0),
+        ("q", 12),
+    ]

@@ -124,7 +124,7 @@ def find_relations(
     """
     rules = rule_relations(doc, entities, frames=frames)
     if model is None:
-        return rules
+        return _consistent(rules, entities)
     stated = [r for r in rules if r.source == Source.TEXT]
     if not stated:
         return rules
@@ -153,7 +153,40 @@ def find_relations(
         if p < model.cutoff(r.predicate):
             continue
         out.append(dataclasses.replace(r, confidence=float(f"{model.calibrated(p):.4f}")))
-    return out
+    return _consistent(out, entities)
+
+
+def _consistent(relations: list[Relation], entities: list[Entity]) -> list[Relation]:
+    """``relations`` without a party's taking part in an agreement it signs (signing is
+    what it does with it: 天津市人民政府与河北省人民政府签署了《…合作框架协议》) and
+    without cooperation between a place and a place inside it that the sentence does
+    not name both of (the document's province read as the partner of its own cities
+    in 服务和助推长株潭一体化: a province guides its cities; 江西省与赣州市加强合作
+    stays)."""
+    signed = {(r.subject, r.object) for r in relations if r.predicate == Predicate.SIGNED}
+    by_id = {e.id: e for e in entities}
+
+    def named_in(eid: str, span: Span) -> bool:
+        e = by_id.get(eid)
+        return e is not None and any(
+            span.start <= m.start and m.end <= span.end for m in e.mentions
+        )
+
+    def unsaid_nesting(r: Relation) -> bool:
+        a, b = by_id.get(r.subject), by_id.get(r.object)
+        if a is None or b is None or a.type != P or b.type != P or not (a.code and b.code):
+            return False
+        if not (a.code in tables.ancestors(b.code) or b.code in tables.ancestors(a.code)):
+            return False
+        ev = r.evidence
+        return ev is None or not (named_in(a.id, ev.span) and named_in(b.id, ev.span))
+
+    return [
+        r
+        for r in relations
+        if not (r.predicate == Predicate.PARTICIPATES_IN and (r.subject, r.object) in signed)
+        and not (r.predicate == Predicate.COOPERATES_WITH and unsaid_nesting(r))
+    ]
 
 
 def _government_places(entities: list[Entity]) -> dict[str, Entity]:
