@@ -549,3 +549,9 @@ def test_the_longest_possessive_links_a_qualifying_place() -> None:
         ("赣南红色旅游联盟", "瑞金市"),
         ("赣南红色旅游联盟", "于都县"),
     }
+
+
+def test_a_meeting_is_held_in_the_innermost_place_of_a_chain() -> None:
+    ex = run("2024年6月,第五届黔桂合作联席会议在贵州省黔南州都匀市召开。")
+    held = {o for s, o in triples(ex, "locatedIn") if s == "第五届黔桂合作联席会议"}
+    assert held == {"都匀市"}

@@ -162,7 +162,7 @@ def _consistent(relations: list[Relation], entities: list[Entity]) -> list[Relat
     without cooperation between a place and a place inside it that the sentence does
     not name both of (the document's province read as the partner of its own cities
     in 服务和助推长株潭一体化: a province guides its cities; 江西省与赣州市加强合作
-    stays)."""
+    stays), and without the outer of two nested places an event is located in."""
     signed = {(r.subject, r.object) for r in relations if r.predicate == Predicate.SIGNED}
     by_id = {e.id: e for e in entities}
 
@@ -181,11 +181,29 @@ def _consistent(relations: list[Relation], entities: list[Entity]) -> list[Relat
         ev = r.evidence
         return ev is None or not (named_in(a.id, ev.span) and named_in(b.id, ev.span))
 
+    held: dict[str, list[str]] = {}  # an event -> the places it is located in
+    for r in relations:
+        e = by_id.get(r.subject)
+        if r.predicate == Predicate.LOCATED_IN and e is not None and e.type == EntityType.EVENT:
+            held.setdefault(r.subject, []).append(r.object)
+
+    def outer(r: Relation) -> bool:
+        """An event located in a place and in a place inside it (在山东省菏泽市召开): it
+        is held in the inner one."""
+        if r.predicate != Predicate.LOCATED_IN or r.subject not in held:
+            return False
+        o = by_id.get(r.object)
+        if o is None or not o.code:
+            return False
+        inner = (by_id[k].code for k in held[r.subject] if k in by_id)
+        return any(c and o.code in tables.ancestors(c) for c in inner)
+
     return [
         r
         for r in relations
         if not (r.predicate == Predicate.PARTICIPATES_IN and (r.subject, r.object) in signed)
         and not (r.predicate == Predicate.COOPERATES_WITH and unsaid_nesting(r))
+        and not outer(r)
     ]
 
 
