@@ -555,3 +555,11 @@ def test_a_meeting_is_held_in_the_innermost_place_of_a_chain() -> None:
     ex = run("2024年6月,第五届黔桂合作联席会议在贵州省黔南州都匀市召开。")
     held = {o for s, o in triples(ex, "locatedIn") if s == "第五届黔桂合作联席会议"}
     assert held == {"都匀市"}
+
+
+def test_parties_opening_an_agreements_name_do_not_sign_it_beside_those_named_signing() -> None:
+    ex = run("2023年9月,贵阳、遵义两市正式签订《观山湖-播州跨界协同发展示范区共建框架协议》。")
+    assert triples(ex, "signed") == {
+        ("贵阳市", "观山湖-播州跨界协同发展示范区共建框架协议"),
+        ("遵义市", "观山湖-播州跨界协同发展示范区共建框架协议"),
+    }

@@ -162,9 +162,17 @@ def _consistent(relations: list[Relation], entities: list[Entity]) -> list[Relat
     without cooperation between a place and a place inside it that the sentence does
     not name both of (the document's province read as the partner of its own cities
     in 服务和助推长株潭一体化: a province guides its cities; 江西省与赣州市加强合作
-    stays), and without the outer of two nested places an event is located in."""
+    stays), without the outer of two nested places an event is located in, and
+    without the parties opening an agreement's name as its signers where the text
+    names who signs it."""
     signed = {(r.subject, r.object) for r in relations if r.predicate == Predicate.SIGNED}
     by_id = {e.id: e for e in entities}
+    # the parties a signing names (南京、马鞍山两市签订《江宁-博望…协议》): those that
+    # open the agreement's name (江宁, 博望) do not sign it besides them
+    explicit: dict[str, set[str]] = {}
+    for r in relations:
+        if r.predicate == Predicate.SIGNED and r.rule != "parties-in-name":
+            explicit.setdefault(r.object, set()).add(r.subject)
 
     def named_in(eid: str, span: Span) -> bool:
         e = by_id.get(eid)
@@ -204,6 +212,11 @@ def _consistent(relations: list[Relation], entities: list[Entity]) -> list[Relat
         if not (r.predicate == Predicate.PARTICIPATES_IN and (r.subject, r.object) in signed)
         and not (r.predicate == Predicate.COOPERATES_WITH and unsaid_nesting(r))
         and not outer(r)
+        and not (
+            r.predicate == Predicate.SIGNED
+            and r.rule == "parties-in-name"
+            and r.subject not in explicit.get(r.object, (r.subject,))
+        )
     ]
 
 
