@@ -27,6 +27,7 @@ from kg.extract import document_context, find_mentions, scan_places
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
+from kg.extract.macro import bare_macro_regions
 from kg.extract.mend import (
     cut_after_heads,
     open_with_compounds,
@@ -82,10 +83,12 @@ def split(doc: Document) -> Sentences:
 def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> list[Mention]:
     """The document's mentions: the tagger's names with what the rules add inside them,
     names moved back over a compound of their parties (:mod:`kg.extract.mend`), and one
-    name per conjunct of a list sharing a head (:mod:`kg.extract.coordination`)."""
+    name per conjunct of a list sharing a head (:mod:`kg.extract.coordination`), and the
+    macro-regions named bare (:mod:`kg.extract.macro`)."""
     rule_mentions = find_mentions(doc)
     if models.tagger is None:
-        return distribute_heads(doc.norm, rule_mentions, DEFAULT_RULE_CONFIDENCE)
+        ms = distribute_heads(doc.norm, rule_mentions, DEFAULT_RULE_CONFIDENCE)
+        return bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
@@ -94,7 +97,8 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = trim_prepositions(doc.norm, snap_to_places(doc.norm, ms))  # 阳四市…; 拟于…
     ms = cut_after_heads(doc.norm, ms)  # 洛阳机场至
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
-    return distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
+    ms = distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
+    return bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 振兴东北
 
 
 def extract(doc: Document, *, models: Models | None = None) -> Extraction:

@@ -563,3 +563,17 @@ def test_parties_opening_an_agreements_name_do_not_sign_it_beside_those_named_si
         ("贵阳市", "观山湖-播州跨界协同发展示范区共建框架协议"),
         ("遵义市", "观山湖-播州跨界协同发展示范区共建框架协议"),
     }
+
+
+def test_macro_regions_named_bare() -> None:
+    ex = run(
+        "会议提出,深入推进东北振兴,加强与华北、华南的产业协作;"
+        "同时推动黔东南与川西北、东北亚方向的通道建设,东北部山区除外。"
+    )
+    regions = {(e.name, e.aliases) for e in ex.entities if e.type == "Region"}
+    assert regions >= {
+        ("东北地区", ("东北",)),
+        ("华北地区", ("华北",)),
+        ("华南地区", ("华南",)),
+    }
+    assert not [e for e in ex.entities if e.name.startswith("东北亚")]

@@ -130,6 +130,7 @@ GRAMMAR_ROLES = frozenset(
         "name-breaker",
         "name-verb",
         "name-opening-verb",
+        "macro-region-follower",
     ]
 )
 #: Column checks of each table that has typed columns: column -> valid values.
