@@ -34,6 +34,7 @@ from kg.extract.mend import (
     snap_to_places,
     trim_prepositions,
 )
+from kg.extract.namelists import people_in_lists
 from kg.extract.segmenter import words as cut_words
 from kg.models import Models, shipped
 from kg.relations import find_relations
@@ -84,11 +85,13 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     """The document's mentions: the tagger's names with what the rules add inside them,
     names moved back over a compound of their parties (:mod:`kg.extract.mend`), and one
     name per conjunct of a list sharing a head (:mod:`kg.extract.coordination`), and the
-    macro-regions named bare (:mod:`kg.extract.macro`)."""
+    macro-regions named bare (:mod:`kg.extract.macro`) and the people listed with a person
+    (:mod:`kg.extract.namelists`)."""
     rule_mentions = find_mentions(doc)
     if models.tagger is None:
         ms = distribute_heads(doc.norm, rule_mentions, DEFAULT_RULE_CONFIDENCE)
-        return bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
@@ -98,7 +101,8 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = cut_after_heads(doc.norm, ms)  # 洛阳机场至
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
     ms = distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
-    return bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 振兴东北
+    ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 振兴东北
+    return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 
 
 def extract(doc: Document, *, models: Models | None = None) -> Extraction:

@@ -1,0 +1,96 @@
+"""People named in a list with one already known: each item is a person.
+
+Official writing lists people by name alone, joined by 、, and gives the title once,
+after the list (刘启德、邹锡昌、陈瑾委员; 赵明、钱芳、孙立新等代表) or before it (副市长
+王芳、李强). Where one item of such a list is a person the rules or the tagger found,
+the other items are people too, when each is a name's length (two to four characters)
+and opens with a surname of ``surnames.tsv``, and no other name covers it.
+
+This runs after the tagger (:func:`kg.pipeline.mentions`), so it is no feature of the
+tagger and cannot move its other names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+from kg.extract import tables
+from kg.extract.spans import Cover
+from kg.types import EntityType, Mention, Span
+
+__all__ = ["RULE", "people_in_lists"]
+
+#: What a mention found here carries as its rule name.
+RULE = "name-list"
+#: The words a list of names may end with before its title (…等委员, …同志).
+_AFTER = ("等", "委员", "代表", "同志")
+
+
+@cache
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    s = tables.word_set("surnames.tsv", "surname")
+    return frozenset(x for x in s if len(x) == 1), frozenset(x for x in s if len(x) == 2)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _a_name(item: str) -> bool:
+    one, two = _surnames()
+    if not (2 <= len(item) <= 4 and all(_is_han(c) for c in item)):
+        return False
+    return item[:2] in two and len(item) >= 3 or item[0] in one and len(item) <= 3
+
+
+def people_in_lists(text: str, mentions: Sequence[Mention], confidence: float) -> list[Mention]:
+    """``mentions`` and a Person mention for each other item of a list of names that
+    holds a person.
+
+    >>> t = "刘启德、邹锡昌、陈瑾委员:"
+    >>> ms = [Mention(Span(8, 10), "陈瑾", EntityType.PERSON, "tagger", "陈瑾")]
+    >>> [m.surface for m in people_in_lists(t, ms, 0.5)]
+    ['刘启德', '邹锡昌', '陈瑾']
+    """
+    persons = [m for m in mentions if m.type == EntityType.PERSON]
+    if not persons:
+        return list(mentions)
+    taken = Cover((m.span.start, m.span.end) for m in mentions)
+    seen = {(m.span.start, m.span.end) for m in persons}
+    added: list[Mention] = []
+
+    def add(a: int, b: int) -> bool:
+        if (a, b) in seen:
+            return True
+        if not _a_name(text[a:b]) or taken.overlaps(a, b):
+            return False
+        seen.add((a, b))
+        added.append(
+            Mention(Span(a, b), text[a:b], EntityType.PERSON, RULE, text[a:b], None, confidence)
+        )
+        return True
+
+    for p in persons:
+        pos = p.span.start  # leftwards: …、王芳、[李强]
+        while pos >= 3 and text[pos - 1] == "、":
+            k = pos - 1
+            while k > 0 and _is_han(text[k - 1]) and pos - 1 - (k - 1) <= 4:
+                k -= 1
+            if k > 0 and _is_han(text[k - 1]) or not add(k, pos - 1):
+                break
+            pos = k
+        pos = p.span.end  # rightwards: [王芳]、李强、赵明等
+        while pos < len(text) - 2 and text[pos] == "、":
+            k = pos + 1
+            while k < len(text) and _is_han(text[k]) and k - pos - 1 < 4:
+                if k - pos - 1 >= 2 and text.startswith(_AFTER, k):
+                    break
+                k += 1
+            ends = k >= len(text) or text[k] == "、" or text.startswith(_AFTER, k)
+            if not ends or not add(pos + 1, k):
+                break
+            pos = k
+    if not added:
+        return list(mentions)
+    return sorted([*mentions, *added], key=lambda m: (m.span.start, -m.span.end))
