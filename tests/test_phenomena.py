@@ -577,3 +577,9 @@ def test_macro_regions_named_bare() -> None:
         ("华南地区", ("华南",)),
     }
     assert not [e for e in ex.entities if e.name.startswith("东北亚")]
+
+
+def test_places_listed_within_a_regions_extent_are_part_of_it() -> None:
+    ex = run("甘肃省推进兰白经济区范围内的榆中县、皋兰县和永登县改革试点。")
+    members = {s for s, o in triples(ex, "partOf") if o == "兰白经济区"}
+    assert {"榆中县", "皋兰县", "永登县"} <= members

@@ -131,6 +131,7 @@ GRAMMAR_ROLES = frozenset(
         "name-verb",
         "name-opening-verb",
         "macro-region-follower",
+        "within",
     ]
 )
 #: Column checks of each table that has typed columns: column -> valid values.

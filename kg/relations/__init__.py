@@ -287,6 +287,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
             _plural_cooperation(ctx, st, rels, out)
         prev_region = _membership(ctx, st, prev_region, out)
         _plan_scope(ctx, out)
+        _within(ctx, out)
         _at_meeting(ctx, ctx.meetings, out)
         _approved(ctx, out)
         if frames:
@@ -1006,6 +1007,30 @@ def _scope_pattern() -> re.Pattern[str]:
     scope, verb = "|".join(_words("scope")), "|".join(_words("scope-verb"))
     adverbs = "|".join(_words("membership-adverb"))
     return re.compile(rf"(?:{scope})(?:{adverbs})?(?:{verb})")
+
+
+def _within(x: _Sentence, out: _Out) -> None:
+    """The places listed right after a region or zone and a word of lying within it
+    (深汕特别合作区范围内的鹅埠、小漠、赤石三镇; 兰白经济区辖区内的榆中县、皋兰县) are
+    part of it."""
+    words = tuple(sorted(_words("within"), key=len, reverse=True))
+    for g in x.ms:
+        if not g.top or g.entity.type not in (EntityType.REGION, EntityType.ZONE):
+            continue
+        w = next((w for w in words if x.text.startswith(w, g.end)), None)
+        if w is None:
+            continue
+        c = x.clause(g.end)
+        places = x.between(g.end + len(w), c.end, frozenset([P]))
+        if not places or places[0].start != g.end + len(w):
+            continue
+        group = places[:1]
+        for m in places[1:]:
+            if x.text[group[-1].end : m.start] not in _LIST_JOINERS:
+                break
+            group.append(m)
+        for m in group:
+            out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "within")
 
 
 def _plan_scope(x: _Sentence, out: _Out) -> None:
