@@ -583,3 +583,8 @@ def test_places_listed_within_a_regions_extent_are_part_of_it() -> None:
     ex = run("甘肃省推进兰白经济区范围内的榆中县、皋兰县和永登县改革试点。")
     members = {s for s, o in triples(ex, "partOf") if o == "兰白经济区"}
     assert {"榆中县", "皋兰县", "永登县"} <= members
+
+
+def test_a_zone_made_of_places_has_them_as_parts() -> None:
+    ex = run("据悉,兰州新区规划面积1744平方公里,由永登县和皋兰县的部分乡镇组成。")
+    assert {s for s, o in triples(ex, "partOf") if o == "兰州新区"} == {"永登县", "皋兰县"}

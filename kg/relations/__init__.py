@@ -965,16 +965,22 @@ def _subject_group(x: _Sentence, start: int, trigger: int) -> list[Entity]:
     return [m.entity for m in group]
 
 
+#: What a membership sentence lists the members of: a region, or a zone made of places
+#: (南沙新区…由南沙区和大岗、榄核、东涌三镇组成).
+_GROUPS = frozenset([EntityType.REGION, EntityType.ZONE])
+
+
 def _membership(
     x: _Sentence, st: list[tuple[int, int, str]], prev: Entity | None, out: _Out
 ) -> Entity | None:
     regions = [m for m in x.ms if m.entity.type == EntityType.REGION and m.top]
+    groups = [m for m in x.ms if m.entity.type in _GROUPS and m.top]
     for s, _e, w in st:
         if w not in _words("membership"):
             continue
-        # the sentence's subject: its first region or place (《规划》明确,X都市圈…组成)
-        first = next((m for m in x.ms if m.top and m.entity.type in PARTNERS), None)
-        reg = [m for m in regions if m.end <= s and m is first]
+        # the sentence's subject: its first region, zone or place (《规划》明确,X都市圈…组成)
+        first = next((m for m in x.ms if m.top and m.entity.type in PARTNERS | _GROUPS), None)
+        reg = [m for m in groups if m.end <= s and m is first]
         opening = x.text[x.sent.start : s].strip()
         starts_list = opening == "" or opening in _words("membership-adverb")
         region = reg[0].entity if reg else (prev if starts_list else None)
