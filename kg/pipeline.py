@@ -30,6 +30,7 @@ from kg.extract.indicators import find_indicators
 from kg.extract.macro import bare_macro_regions
 from kg.extract.mend import (
     cut_after_heads,
+    drop_counts,
     open_with_compounds,
     snap_to_places,
     trim_prepositions,
@@ -97,7 +98,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
     )
     ms = combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
-    ms = trim_prepositions(doc.norm, snap_to_places(doc.norm, ms))  # 阳四市…; 拟于…
+    ms = trim_prepositions(doc.norm, snap_to_places(doc.norm, drop_counts(ms)))  # 三镇; 阳四市…
     ms = cut_after_heads(doc.norm, ms)  # 洛阳机场至
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
     ms = distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群

@@ -39,7 +39,13 @@ from kg.extract import tables
 from kg.extract.names import extend_over_list
 from kg.types import EntityType, Mention, Span
 
-__all__ = ["cut_after_heads", "open_with_compounds", "snap_to_places", "trim_prepositions"]
+__all__ = [
+    "cut_after_heads",
+    "drop_counts",
+    "open_with_compounds",
+    "snap_to_places",
+    "trim_prepositions",
+]
 
 
 def _from(text: str, m: Mention, start: int) -> Mention:
@@ -141,6 +147,32 @@ def _counted() -> re.Pattern[str]:
     nums = "".join(tables.numerals())
     units = "|".join(re.escape(w) for w in tables.grammar("collective-unit"))
     return re.compile(rf"[{nums}]个?(?:{units})")
+
+
+def drop_counts(mentions: Sequence[Mention]) -> list[Mention]:
+    """``mentions`` without the places that are counts of places (三镇, 两市, 四个县):
+    the list before them names the places.
+
+    >>> from kg.types import Mention, Span, EntityType as T
+    >>> ms = [Mention(Span(0, 2), "三镇", T.PLACE, "tagger", "三镇"),
+    ...       Mention(Span(3, 5), "东涌", T.PLACE, "township", "东涌镇")]
+    >>> [m.surface for m in drop_counts(ms)]
+    ['东涌']
+    """
+    return [m for m in mentions if not (m.type == EntityType.PLACE and _a_count(m.surface))]
+
+
+@cache
+def _place_count() -> re.Pattern[str]:
+    """A count of places or townships (三市, 四个县, 三镇, 两乡)."""
+    nums = "".join(tables.numerals())
+    units = [*tables.grammar("collective-unit"), *tables.grammar("township-suffix")]
+    alts = "|".join(re.escape(w) for w in sorted(units, key=len, reverse=True))
+    return re.compile(rf"(?:[{nums}]|\d{{1,2}})个?(?:{alts})")
+
+
+def _a_count(surface: str) -> bool:
+    return _place_count().fullmatch(surface) is not None
 
 
 def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
