@@ -13,9 +13,8 @@ tagger and cannot move its other names.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
-from kg.extract import tables
+from kg.extract.persons import surnames
 from kg.extract.spans import Cover
 from kg.types import EntityType, Mention, Span
 
@@ -27,18 +26,12 @@ RULE = "name-list"
 _AFTER = ("等", "委员", "代表", "同志")
 
 
-@cache
-def _surnames() -> tuple[frozenset[str], frozenset[str]]:
-    s = tables.word_set("surnames.tsv", "surname")
-    return frozenset(x for x in s if len(x) == 1), frozenset(x for x in s if len(x) == 2)
-
-
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
 def _a_name(item: str) -> bool:
-    one, two = _surnames()
+    one, two = surnames()
     if not (2 <= len(item) <= 4 and all(_is_han(c) for c in item)):
         return False
     return item[:2] in two and len(item) >= 3 or item[0] in one and len(item) <= 3

@@ -24,7 +24,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @cache
-def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """The one-character and the two-character surnames of ``surnames.tsv``."""
     s = tables.word_set("surnames.tsv", "surname")
     return frozenset(x for x in s if len(x) == 1), frozenset(x for x in s if len(x) == 2)
 
@@ -35,7 +36,7 @@ def _is_cjk(ch: str) -> bool:
 
 def _name_at(text: str, i: int) -> tuple[int, int, str] | None:
     """A name starting at ``i``: (start, end, canonical) or None."""
-    one, two = _surnames()
+    one, two = surnames()
     if text[i : i + 2] in two:
         sl = 2
     elif text[i : i + 1] in one:
