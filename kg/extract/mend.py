@@ -133,20 +133,24 @@ def trim_prepositions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         tagged = m.rule in _GUESSED and m.type in _TRIMMED
         cut = _opening().match(text, m.span.start, m.span.end) if tagged else None
         if cut is not None and m.span.end - cut.end() >= 4:
-            rest = text[cut.end() : m.span.end]
-            m = dataclasses.replace(
-                m, span=Span(cut.end(), m.span.end), surface=rest, canonical=rest
-            )
+            m = _cut(m, cut.end() - m.span.start, len(m.surface))
         out.append(m)
     return out
+
+
+def _count_of(units: Sequence[str], digits: bool = False) -> re.Pattern[str]:
+    """A count (a numeral, and a number of one or two digits when ``digits``) of one of
+    ``units``, with 个 between or not (四市, 三个城市, 12个镇)."""
+    nums = "".join(tables.numerals())
+    number = rf"(?:[{nums}]|\d{{1,2}})" if digits else f"[{nums}]"
+    alts = "|".join(re.escape(w) for w in sorted(units, key=len, reverse=True))
+    return re.compile(rf"{number}个?(?:{alts})")
 
 
 @cache
 def _counted() -> re.Pattern[str]:
     """A count of the places just listed (四市, 两地, 三个城市)."""
-    nums = "".join(tables.numerals())
-    units = "|".join(re.escape(w) for w in tables.grammar("collective-unit"))
-    return re.compile(rf"[{nums}]个?(?:{units})")
+    return _count_of(tables.grammar("collective-unit"))
 
 
 def drop_counts(mentions: Sequence[Mention]) -> list[Mention]:
@@ -159,20 +163,18 @@ def drop_counts(mentions: Sequence[Mention]) -> list[Mention]:
     >>> [m.surface for m in drop_counts(ms)]
     ['东涌']
     """
-    return [m for m in mentions if not (m.type == EntityType.PLACE and _a_count(m.surface))]
+    return [
+        m
+        for m in mentions
+        if not (m.type == EntityType.PLACE and _place_count().fullmatch(m.surface))
+    ]
 
 
 @cache
 def _place_count() -> re.Pattern[str]:
     """A count of places or townships (三市, 四个县, 三镇, 两乡)."""
-    nums = "".join(tables.numerals())
     units = [*tables.grammar("collective-unit"), *tables.grammar("township-suffix")]
-    alts = "|".join(re.escape(w) for w in sorted(units, key=len, reverse=True))
-    return re.compile(rf"(?:[{nums}]|\d{{1,2}})个?(?:{alts})")
-
-
-def _a_count(surface: str) -> bool:
-    return _place_count().fullmatch(surface) is not None
+    return _count_of(units, digits=True)
 
 
 def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
