@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kg.extract.persons import surnames
+from kg.extract.persons import AFTER_WEAK, is_cjk, surnames
 from kg.extract.spans import Cover
 from kg.types import EntityType, Mention, Span
 
@@ -22,17 +22,14 @@ __all__ = ["RULE", "people_in_lists"]
 
 #: What a mention found here carries as its rule name.
 RULE = "name-list"
-#: The words a list of names may end with before its title (…等委员, …同志).
-_AFTER = ("等", "委员", "代表", "同志")
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+#: The words a list of names may end with before its title (…等委员, …同志): the person
+#: rules' weak cues after a name.
+_AFTER = tuple(sorted(AFTER_WEAK))
 
 
 def _a_name(item: str) -> bool:
     one, two = surnames()
-    if not (2 <= len(item) <= 4 and all(_is_han(c) for c in item)):
+    if not (2 <= len(item) <= 4 and all(is_cjk(c) for c in item)):
         return False
     return item[:2] in two and len(item) >= 3 or item[0] in one and len(item) <= 3
 
@@ -68,15 +65,15 @@ def people_in_lists(text: str, mentions: Sequence[Mention], confidence: float) -
         pos = p.span.start  # leftwards: …、王芳、[李强]
         while pos >= 3 and text[pos - 1] == "、":
             k = pos - 1
-            while k > 0 and _is_han(text[k - 1]) and pos - 1 - (k - 1) <= 4:
+            while k > 0 and is_cjk(text[k - 1]) and pos - 1 - (k - 1) <= 4:
                 k -= 1
-            if k > 0 and _is_han(text[k - 1]) or not add(k, pos - 1):
+            if k > 0 and is_cjk(text[k - 1]) or not add(k, pos - 1):
                 break
             pos = k
         pos = p.span.end  # rightwards: [王芳]、李强、赵明等
         while pos < len(text) - 2 and text[pos] == "、":
             k = pos + 1
-            while k < len(text) and _is_han(text[k]) and k - pos - 1 < 4:
+            while k < len(text) and is_cjk(text[k]) and k - pos - 1 < 4:
                 if k - pos - 1 >= 2 and text.startswith(_AFTER, k):
                     break
                 k += 1

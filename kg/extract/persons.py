@@ -18,7 +18,7 @@ _AFTER = frozenset(
     "出在等主参说表指强会率带和与分代同一陪见为到赴向对及共介感希认提要也还就将是已、,，。:：;；)）」”’ \n"
 )
 #: Cues after a name that are too common after other words to find a name by themselves.
-_AFTER_WEAK = frozenset(["等", "同志", "代表", "委员"])
+AFTER_WEAK = frozenset(["等", "同志", "代表", "委员"])
 _FIRST_BAD = frozenset("的了在等和与是为及并们")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -30,7 +30,8 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(x for x in s if len(x) == 1), frozenset(x for x in s if len(x) == 2)
 
 
-def _is_cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
+    """Whether ``ch`` is a (common) Han character."""
     return bool(ch) and bool(_CJK.match(ch))
 
 
@@ -45,12 +46,12 @@ def _name_at(text: str, i: int) -> tuple[int, int, str] | None:
         return None
     j = i + sl
     # 张 雷: one given character after a space
-    if text[j : j + 1] == " " and _is_cjk(text[j + 1 : j + 2]) and not _is_cjk(text[j + 2 : j + 3]):
+    if text[j : j + 1] == " " and is_cjk(text[j + 1 : j + 2]) and not is_cjk(text[j + 2 : j + 3]):
         return (i, j + 2, text[i:j] + text[j + 1])
     c1, c2 = text[j : j + 1], text[j + 1 : j + 2]
-    if not _is_cjk(c1) or c1 in _FIRST_BAD:
+    if not is_cjk(c1) or c1 in _FIRST_BAD:
         return None
-    end = j + 1 if (not _is_cjk(c2) or c2 in _AFTER) else j + 2
+    end = j + 1 if (not is_cjk(c2) or c2 in _AFTER) else j + 2
     name = text[i:end]
     common = tables.common_words().get(name)
     if common and common[0] >= 50 and not common[1].startswith("nr"):
@@ -100,7 +101,7 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
     taken_ends = {e for _, e in taken}
     cue_cover = Cover((h.start, h.end) for h in cues)
     for h in by_start.values():
-        if "after" not in sides.get(h.surface, ()) or h.surface in _AFTER_WEAK:
+        if "after" not in sides.get(h.surface, ()) or h.surface in AFTER_WEAK:
             continue
         if cue_cover.inside_longer(h.start, h.end):
             continue  # 常务副省长: 省长 is part of a longer title
@@ -109,7 +110,7 @@ def person_mentions(text: str, cues: list[Hit], taken: list[tuple[int, int]]) ->
             if i < 0:
                 continue
             prev = text[i - 1 : i]
-            if not (not _is_cjk(prev) or i in taken_ends or prev in "和与、及"):
+            if not (not is_cjk(prev) or i in taken_ends or prev in "和与、及"):
                 continue
             got = _name_at(text[i : h.start], 0)  # the name ends where the title begins
             if got and got[1] == size:
