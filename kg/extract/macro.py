@@ -4,7 +4,8 @@ Official writing names the country's macro-regions by their bare direction words
 often as in full (振兴东北老工业基地, 共建东北大旅游格局, 加强与华中、华东的经济联系).
 A bare form of ``macro_regions.tsv`` that lies outside every other name is a mention
 of its region, unless the character before it makes it part of a smaller area
-(渝东北, 川西北, 城西北: a place's abbreviation or a place word) or the words after it
+(渝东北, 川西北, 城西北: a place's abbreviation or a place word, ``grammar.tsv`` role
+``macro-region-preceder``) or the words after it
 make it a direction or part of another name (东北部, 东北亚, 华南理工大学, 东北三省:
 ``grammar.tsv`` role ``macro-region-follower``).
 
@@ -27,15 +28,13 @@ __all__ = ["RULE", "bare_macro_regions"]
 
 #: What a mention found here carries as its rule name.
 RULE = "macro-region"
-#: Place words that make a direction after them part of a smaller area (城西北, 省东南).
-_PLACE_WORDS = "城市省县区镇乡州村"
 
 
 @cache
 def _table() -> tuple[re.Pattern[str], dict[str, str], frozenset[str], tuple[str, ...]]:
     forms = {r["form"]: r["name"] for r in tables.tsv("macro_regions.tsv")}
     pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-    before = frozenset(tables.abbreviations()) | frozenset(_PLACE_WORDS)
+    before = frozenset(tables.abbreviations()) | frozenset(tables.grammar("macro-region-preceder"))
     after = tuple(sorted(tables.grammar("macro-region-follower"), key=len, reverse=True))
     return pattern, forms, before, after
 

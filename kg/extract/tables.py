@@ -131,6 +131,7 @@ GRAMMAR_ROLES = frozenset(
         "name-verb",
         "name-opening-verb",
         "macro-region-follower",
+        "macro-region-preceder",
         "within",
     ]
 )
