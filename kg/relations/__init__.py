@@ -1019,24 +1019,24 @@ def _within(x: _Sentence, out: _Out) -> None:
     """The places listed right after a region or zone and a word of lying within it
     (深汕特别合作区范围内的鹅埠、小漠、赤石三镇; 兰白经济区辖区内的榆中县、皋兰县) are
     part of it."""
-    words = tuple(sorted(_words("within"), key=len, reverse=True))
     for g in x.ms:
-        if not g.top or g.entity.type not in (EntityType.REGION, EntityType.ZONE):
+        if not g.top or g.entity.type not in _GROUPS:
             continue
-        w = next((w for w in words if x.text.startswith(w, g.end)), None)
+        w = next((w for w in _within_words() if x.text.startswith(w, g.end)), None)
         if w is None:
             continue
         c = x.clause(g.end)
         places = x.between(g.end + len(w), c.end, frozenset([P]))
         if not places or places[0].start != g.end + len(w):
             continue
-        group = places[:1]
-        for m in places[1:]:
-            if x.text[group[-1].end : m.start] not in _LIST_JOINERS:
-                break
-            group.append(m)
-        for m in group:
+        for m in _leading_list(x, places):
             out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "within")
+
+
+@cache
+def _within_words() -> tuple[str, ...]:
+    """Words of lying within a region or zone (范围内的, 辖区内), longest first."""
+    return tuple(sorted(_words("within"), key=len, reverse=True))
 
 
 def _plan_scope(x: _Sentence, out: _Out) -> None:
@@ -1358,6 +1358,17 @@ def _member_roles(x: _Sentence, out: _Out) -> None:
         listed = role and x.text[places[-1].end : g.start] in ("", *_words("list-close"))
         for m in _trailing_list(x, places) if listed else places[-1:]:
             out.add(m.entity, Predicate.PART_OF, g.entity, x.sent, "member-role")
+
+
+def _leading_list(x: _Sentence, ms: list[M]) -> list[M]:
+    """The mentions of the list that ``ms`` opens with: the first and those joined to it
+    by list words (鹅埠、小漠 in 范围内的鹅埠、小漠四镇改设…)."""
+    group = ms[:1]
+    for m in ms[1:]:
+        if x.text[group[-1].end : m.start] not in _LIST_JOINERS:
+            break
+        group.append(m)
+    return group
 
 
 def _trailing_list(x: _Sentence, ms: list[M]) -> list[M]:
