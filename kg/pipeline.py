@@ -37,6 +37,7 @@ from kg.extract.mend import (
 )
 from kg.extract.namelists import people_in_lists
 from kg.extract.segmenter import words as cut_words
+from kg.extract.sessions import congress_in_sessions
 from kg.models import Models, shipped
 from kg.relations import find_relations
 from kg.relations.annotate import annotate
@@ -92,6 +93,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     if models.tagger is None:
         ms = distribute_heads(doc.norm, rule_mentions, DEFAULT_RULE_CONFIDENCE)
         ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
@@ -103,6 +105,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
     ms = distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
     ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 振兴东北
+    ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 浙江省第十三届人大…会议
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 
 

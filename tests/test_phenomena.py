@@ -588,3 +588,38 @@ def test_places_listed_within_a_regions_extent_are_part_of_it() -> None:
 def test_a_zone_made_of_places_has_them_as_parts() -> None:
     ex = run("据悉,兰州新区规划面积1744平方公里,由永登县和皋兰县的部分乡镇组成。")
     assert {s for s, o in triples(ex, "partOf") if o == "兰州新区"} == {"永登县", "皋兰县"}
+
+
+@pytest.mark.parametrize(
+    "text, congress, alias",
+    [
+        (
+            "1月20日,云南省第十四届人民代表大会第二次会议在昆明开幕。",
+            "云南省人民代表大会",
+            "云南省第十四届人民代表大会",
+        ),
+        (
+            "在贵阳市十五届人大四次会议上,代表们审议了政府工作报告。",
+            "贵阳市人民代表大会",
+            "贵阳市十五届人大",
+        ),
+        (
+            "按照十四届全国人大二次会议的部署,扎实推进各项工作。",
+            "全国人民代表大会",
+            "十四届全国人大",
+        ),
+    ],
+)
+def test_a_sessions_name_names_its_congress(text: str, congress: str, alias: str) -> None:
+    ex = run(text)
+    (body,) = [e for e in ex.entities if e.type == "Agency" and e.name == congress]
+    assert alias in body.aliases
+
+
+def test_a_congress_without_a_sitting_after_it_is_left_to_the_tagger() -> None:
+    ex = run("第十四届人民代表大会代表名额分配方案已经确定。")
+    assert not [
+        e
+        for e in ex.entities
+        if e.name.endswith("人民代表大会") and e.type == "Agency" and e.name.startswith("第")
+    ]

@@ -83,6 +83,8 @@ PREDICATES = frozenset(
 GRAMMAR_ROLES = frozenset(
     [
         "meeting",
+        "congress",
+        "congress-scope",
         "numeral",
         "collective-unit",
         "collective",
