@@ -36,6 +36,7 @@ from kg.extract.mend import (
     trim_prepositions,
 )
 from kg.extract.namelists import people_in_lists
+from kg.extract.partycommittees import party_committees
 from kg.extract.segmenter import words as cut_words
 from kg.extract.sessions import congress_in_sessions
 from kg.models import Models, shipped
@@ -94,6 +95,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         ms = distribute_heads(doc.norm, rule_mentions, DEFAULT_RULE_CONFIDENCE)
         ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
@@ -106,6 +108,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
     ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 振兴东北
     ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 浙江省第十三届人大…会议
+    ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 九三学社广东省委会
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 
 

@@ -623,3 +623,10 @@ def test_a_congress_without_a_sitting_after_it_is_left_to_the_tagger() -> None:
         for e in ex.entities
         if e.name.endswith("人民代表大会") and e.type == "Agency" and e.name.startswith("第")
     ]
+
+
+def test_a_democratic_partys_committee_of_a_place_is_one_organization() -> None:
+    ex = run("民盟湖南省委会、九三学社长沙市委员会、致公党湖南省委:\n你们提出的提案收悉。")
+    orgs = {e.name for e in ex.entities if e.type == "Organization"}
+    assert orgs == {"民盟湖南省委会", "九三学社长沙市委员会", "致公党湖南省委"}
+    assert not [e for e in ex.entities if e.type == "Agency"]

@@ -85,6 +85,7 @@ GRAMMAR_ROLES = frozenset(
         "meeting",
         "congress",
         "congress-scope",
+        "party-committee",
         "numeral",
         "collective-unit",
         "collective",
