@@ -37,6 +37,7 @@ from kg.extract.mend import (
 )
 from kg.extract.namelists import people_in_lists
 from kg.extract.partycommittees import party_committees
+from kg.extract.publisher import publisher_mention
 from kg.extract.segmenter import words as cut_words
 from kg.extract.sessions import congress_in_sessions
 from kg.models import Models, shipped
@@ -96,6 +97,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
@@ -109,6 +111,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 振兴东北
     ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 浙江省第十三届人大…会议
     ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 九三学社广东省委会
+    ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)  # 来源:新浪
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 
 

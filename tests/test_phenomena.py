@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg.pipeline import extract
+from kg.text.normalize import normalize
+from kg.types import Document
 from tests.extraction_helpers import names, run, triples
 
 # --- document-level frames --------------------------------------------------------------
@@ -630,3 +633,24 @@ def test_a_democratic_partys_committee_of_a_place_is_one_organization() -> None:
     orgs = {e.name for e in ex.entities if e.type == "Organization"}
     assert orgs == {"民盟湖南省委会", "九三学社长沙市委员会", "致公党湖南省委"}
     assert not [e for e in ex.entities if e.type == "Agency"]
+
+
+@pytest.mark.parametrize(
+    "header, outlet, typ",
+    [
+        ("2023-05-12 09:30  来源:观潮新闻  编辑:王芳\n", "观潮新闻", "Organization"),
+        ("黔东南在线记者 李明 通讯员 张华\n", "黔东南在线", "Organization"),
+        ("来源:市交通运输局  发布时间:2022-03-01\n", "市交通运输局", "Agency"),
+    ],
+)
+def test_the_publisher_a_header_or_byline_names_is_an_entity(
+    header: str, outlet: str, typ: str
+) -> None:
+    from kg.io.metadata import parse_metadata
+
+    text = header + "3月10日,黔东南州与铜仁市签署文旅合作协议。"
+    meta = parse_metadata(text)
+    assert meta["publisher"] == outlet
+    ex = extract(Document(path="t.txt", text=text, norm=normalize(text), metadata=meta))
+    named = [e.type.value for e in ex.entities if outlet in (e.name, *e.aliases)]
+    assert named == [typ]
