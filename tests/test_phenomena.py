@@ -654,3 +654,23 @@ def test_the_publisher_a_header_or_byline_names_is_an_entity(
     ex = extract(Document(path="t.txt", text=text, norm=normalize(text), metadata=meta))
     named = [e.type.value for e in ex.entities if outlet in (e.name, *e.aliases)]
     assert named == [typ]
+
+
+def test_the_places_a_regions_count_enumerates_are_its_members() -> None:
+    ex = run("目前,长株潭都市圈成员城市已扩展为4个城市,分别是长沙、株洲、湘潭、岳阳。")
+    assert {s for s, o in triples(ex, "partOf") if o == "长株潭都市圈"} == {
+        "长沙市",
+        "株洲市",
+        "湘潭市",
+        "岳阳市",
+    }
+
+
+def test_an_enumeration_of_other_length_than_its_count_makes_no_members() -> None:
+    from kg.relations import rule_relations
+    from kg.types import Document
+
+    text = "关中平原城市群辐射带动3个城市,即宝鸡、天水。"
+    doc = Document(path="t.txt", text=text, norm=normalize(text))
+    ex = extract(doc)
+    assert not [r for r in rule_relations(doc, list(ex.entities)) if r.rule == "enumerated"]

@@ -86,6 +86,7 @@ GRAMMAR_ROLES = frozenset(
         "congress",
         "congress-scope",
         "party-committee",
+        "enumeration",
         "numeral",
         "collective-unit",
         "collective",

@@ -293,6 +293,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
         if frames:
             _distributed(ctx, writer, out)
         _region_members_listed(ctx, out)
+        _enumerated_members(ctx, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
     _hosts_take_part(out)
@@ -1051,6 +1052,31 @@ def _plan_scope(x: _Sentence, out: _Out) -> None:
             continue
         for m in _members(x, mt.end(), x.sent.end):
             out.add(m.entity, Predicate.PART_OF, region, x.sent, "plan-scope")
+
+
+@cache
+def _enumeration_pattern() -> re.Pattern[str]:
+    """A count of places and a word that lists them (8个城市,分别是; 四市即)."""
+    words = "|".join(map(re.escape, _words("enumeration")))
+    return re.compile(rf"(?:{_collective_pattern().pattern})[,:：]?(?:{words})")
+
+
+def _enumerated_members(x: _Sentence, out: _Out) -> None:
+    """The places a region's count enumerates are its members, when they are as many as
+    the count says (南京都市圈成员城市扩大至8个城市,分别是南京、镇江…; 城市群包括五市,
+    即A、B…): the region is the last one named before the count in the sentence."""
+    for mt in _enumeration_pattern().finditer(x.text, x.sent.start, x.sent.end):
+        if not mt.group(1):
+            continue
+        named = x.between(x.sent.start, mt.start(), frozenset([EntityType.REGION]))
+        places = x.between(mt.end(), x.sent.end, frozenset([P]))
+        if not named or not places or places[0].start != mt.end():
+            continue
+        listed = _leading_list(x, places)
+        if len({m.entity.id for m in listed}) != _count(mt.group(1)):
+            continue
+        for m in listed:
+            out.add(m.entity, Predicate.PART_OF, named[-1].entity, x.sent, "enumerated")
 
 
 def _region_members_listed(x: _Sentence, out: _Out) -> None:
