@@ -674,3 +674,20 @@ def test_an_enumeration_of_other_length_than_its_count_makes_no_members() -> Non
     doc = Document(path="t.txt", text=text, norm=normalize(text))
     ex = extract(doc)
     assert not [r for r in rule_relations(doc, list(ex.entities)) if r.rule == "enumerated"]
+
+
+@pytest.mark.parametrize(
+    "text, region",
+    [
+        ("省政府印发《滇中城市群发展规划》,提出建设区域性国际中心城市。", "滇中城市群"),
+        ("会议审议通过了《“黔中”经济区一体化发展合作框架协议》。", "“黔中”经济区"),
+    ],
+)
+def test_the_region_a_title_opens_with_is_a_region(text: str, region: str) -> None:
+    ex = run(text)
+    assert region in {n for e in ex.entities if e.type == "Region" for n in (e.name, *e.aliases)}
+
+
+def test_a_title_opening_with_its_subject_names_no_region_of_it() -> None:
+    ex = run("我们收到《关于加快推进兰西城市群发展的建议》。")
+    assert not [e for e in ex.entities if e.type == "Region" and e.name.startswith("关于")]

@@ -87,6 +87,8 @@ GRAMMAR_ROLES = frozenset(
         "congress-scope",
         "party-committee",
         "enumeration",
+        "region-title-follower",
+        "title-about",
         "numeral",
         "collective-unit",
         "collective",
