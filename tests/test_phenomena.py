@@ -691,3 +691,16 @@ def test_the_region_a_title_opens_with_is_a_region(text: str, region: str) -> No
 def test_a_title_opening_with_its_subject_names_no_region_of_it() -> None:
     ex = run("我们收到《关于加快推进兰西城市群发展的建议》。")
     assert not [e for e in ex.entities if e.type == "Region" and e.name.startswith("关于")]
+
+
+def test_places_a_region_names_collectively_are_its_members() -> None:
+    text = "贵阳市、安顺市、遵义市(以下统称黔中城市群3市)人民政府作为规划实施主体。"
+    ex = run(text)
+    assert {s for s, o in triples(ex, "partOf") if o == "黔中城市群"} == {
+        "贵阳市",
+        "安顺市",
+        "遵义市",
+    }
+    # the collective name is no alias of the list's last place
+    (zunyi,) = [e for e in ex.entities if e.name == "遵义市"]
+    assert zunyi.aliases == ("遵义市",)

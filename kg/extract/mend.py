@@ -155,19 +155,46 @@ def _counted() -> re.Pattern[str]:
 
 def drop_counts(mentions: Sequence[Mention]) -> list[Mention]:
     """``mentions`` without the places that are counts of places (三镇, 两市, 四个县):
-    the list before them names the places.
+    the list before them names the places; a name made of a region's name and a count of
+    its places (广西北部湾经济区6市) is the region.
 
     >>> from kg.types import Mention, Span, EntityType as T
     >>> ms = [Mention(Span(0, 2), "三镇", T.PLACE, "tagger", "三镇"),
     ...       Mention(Span(3, 5), "东涌", T.PLACE, "township", "东涌镇")]
     >>> [m.surface for m in drop_counts(ms)]
     ['东涌']
+    >>> ms = [Mention(Span(0, 8), "黔中经济区四市", T.PLACE, "tagger", "黔中经济区四市")]
+    >>> [(m.surface, m.type.value) for m in drop_counts(ms)]
+    [('黔中经济区', 'Region')]
     """
-    return [
-        m
-        for m in mentions
-        if not (m.type == EntityType.PLACE and _place_count().fullmatch(m.surface))
-    ]
+    out = []
+    for m in mentions:
+        if m.type == EntityType.PLACE and _place_count().fullmatch(m.surface):
+            continue
+        if m.type in (EntityType.PLACE, EntityType.REGION):
+            region = _region_and_count().fullmatch(m.surface)
+            if region is not None:
+                name = region.group(1)
+                end = m.span.start + len(name)
+                m = Mention(
+                    Span(m.span.start, end),
+                    name,
+                    EntityType.REGION,
+                    m.rule,
+                    None,
+                    None,
+                    m.confidence,
+                )
+        out.append(m)
+    return out
+
+
+@cache
+def _region_and_count() -> re.Pattern[str]:
+    """A region's name (its ending from ``suffixes.tsv``) and a count of its places."""
+    endings = [r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == "Region"]
+    alts = "|".join(re.escape(w) for w in sorted(endings, key=len, reverse=True))
+    return re.compile(rf"(.+?(?:{alts}))(?:{_place_count().pattern})")
 
 
 @cache

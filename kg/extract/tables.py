@@ -89,6 +89,7 @@ GRAMMAR_ROLES = frozenset(
         "enumeration",
         "region-title-follower",
         "title-about",
+        "collective-name",
         "numeral",
         "collective-unit",
         "collective",

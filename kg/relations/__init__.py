@@ -294,6 +294,7 @@ def rule_relations(doc: Document, entities: list[Entity], *, frames: bool = True
             _distributed(ctx, writer, out)
         _region_members_listed(ctx, out)
         _enumerated_members(ctx, out)
+        _named_collectively(ctx, out)
         previous = sm
     _proposal_issuer(doc, entities, ms, out)
     _hosts_take_part(out)
@@ -1077,6 +1078,32 @@ def _enumerated_members(x: _Sentence, out: _Out) -> None:
             continue
         for m in listed:
             out.add(m.entity, Predicate.PART_OF, named[-1].entity, x.sent, "enumerated")
+
+
+@cache
+def _collective_name_pattern() -> re.Pattern[str]:
+    """A word that names what was just listed collectively (以下统称, 合称)."""
+    words = "|".join(map(re.escape, _words("collective-name")))
+    return re.compile(rf"[(（]?(?:{words})")
+
+
+def _named_collectively(x: _Sentence, out: _Out) -> None:
+    """The places of a list a region then names collectively are its members
+    (南宁市、北海市…崇左市(以下统称广西北部湾经济区6市); with a count after the region,
+    when the list is as long)."""
+    for mt in _collective_name_pattern().finditer(x.text, x.sent.start, x.sent.end):
+        regions = x.between(mt.end(), x.sent.end, frozenset([EntityType.REGION]))
+        if not regions or regions[0].start != mt.end():
+            continue
+        places = x.between(x.sent.start, mt.start(), frozenset([P]))
+        if not places or places[-1].end != mt.start():
+            continue
+        listed = _trailing_list(x, places)
+        count = _collective_pattern().match(x.text, regions[0].end)
+        if count and count.group(1) and _count(count.group(1)) != len(listed):
+            continue
+        for m in listed:
+            out.add(m.entity, Predicate.PART_OF, regions[0].entity, x.sent, "named-collectively")
 
 
 def _region_members_listed(x: _Sentence, out: _Out) -> None:

@@ -154,6 +154,14 @@ _DEFINITION = re.compile(
     r"[“\"《「『]{0,2}([^“”\"《》「」『』()（）,，、;；。]{1,30}?)[”\"》」』]{0,2}\s*[)）]"
 )
 _CLOSERS = '》”"」』'
+#: What joins the items of a list right before its last one.
+_LIST_MARKS = frozenset("、")
+
+
+def _closes_list(text: str, ms: list[Mention], end: int) -> bool:
+    """Whether the mention of ``ms`` that ends at ``end`` closes a list (…、崇左市)."""
+    starts = [m.span.start for m in ms if m.span.end == end]
+    return bool(starts) and text[starts[0] - 1 : starts[0]] in _LIST_MARKS
 
 
 def _defined_short_forms(
@@ -179,8 +187,8 @@ def _defined_short_forms(
         while end > 0 and text[end - 1] in _CLOSERS + " ":
             end -= 1
         owner = by_end.get(end) or by_end.get(d.start())
-        if owner is None:
-            continue
+        if owner is None or _closes_list(text, groups[owner], end):
+            continue  # A、B、C(以下统称三市): the list's collective name, not C's
         k = owner
         short = d.group(1).strip()
         extra.setdefault(k, []).append(short)
