@@ -704,3 +704,8 @@ def test_places_a_region_names_collectively_are_its_members() -> None:
     # the collective name is no alias of the list's last place
     (zunyi,) = [e for e in ex.entities if e.name == "遵义市"]
     assert zunyi.aliases == ("遵义市",)
+
+
+def test_an_area_a_plan_opens_with_is_a_region() -> None:
+    ex = run("川渝两省市联合印发《川渝毗邻地区合作共建区域发展功能平台推进方案》。")
+    assert "川渝毗邻地区" in {e.name for e in ex.entities if e.type == "Region"}

@@ -90,6 +90,7 @@ GRAMMAR_ROLES = frozenset(
         "region-title-follower",
         "title-about",
         "collective-name",
+        "title-region-ending",
         "numeral",
         "collective-unit",
         "collective",

@@ -3,7 +3,8 @@
 Official writing names a plan, agreement or meeting for a region by the region's
 name and what is done for it: 《关中—天水经济区发展规划》, 《北部湾城市群发展规划》,
 “宜荆荆恩”城市群一体化发展合作框架协议. Where a title opens with a name that ends in a
-region's ending (``suffixes.tsv``, type Region: 城市群, 经济带, 经济区 …) and goes on
+region's ending (``suffixes.tsv``, type Region: 城市群, 经济带, 经济区 …; and, at a
+title's opening only, ``grammar.tsv`` role ``title-region-ending``: 地区) and goes on
 with a word of developing it (``grammar.tsv`` role ``region-title-follower``: 发展规划,
 一体化 …), that name is a Region, inside the title. A title's opening (quotation
 marks, a year or an ordinal) is no part of it; a title that opens with its issuer or
@@ -38,7 +39,8 @@ _NOT_IN_NAME = re.compile(r"[,,。;;:：、《》〈〉()()\s]")
 @cache
 def _pattern() -> re.Pattern[str]:
     endings = sorted(
-        (r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == "Region"),
+        {r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == "Region"}
+        | set(tables.grammar("title-region-ending")),
         key=len,
         reverse=True,
     )
