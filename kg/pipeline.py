@@ -40,7 +40,7 @@ from kg.extract.partycommittees import party_committees
 from kg.extract.publisher import publisher_mention
 from kg.extract.segmenter import words as cut_words
 from kg.extract.sessions import congress_in_sessions
-from kg.extract.titleregions import regions_opening_titles
+from kg.extract.titleareas import areas_opening_titles
 from kg.models import Models, shipped
 from kg.relations import find_relations
 from kg.relations.annotate import annotate
@@ -99,7 +99,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = regions_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
@@ -114,7 +114,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 浙江省第十三届人大…会议
     ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 九三学社广东省委会
     ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)  # 来源:新浪
-    ms = regions_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 《黔中城市群发展规划》
+    ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 《黔中城市群发展规划》
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 
 

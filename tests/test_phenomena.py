@@ -681,16 +681,19 @@ def test_an_enumeration_of_other_length_than_its_count_makes_no_members() -> Non
     [
         ("省政府印发《滇中城市群发展规划》,提出建设区域性国际中心城市。", "滇中城市群"),
         ("会议审议通过了《“黔中”经济区一体化发展合作框架协议》。", "“黔中”经济区"),
+        ("省政府批复《湘赣边区域合作示范区建设方案》。", "湘赣边区域合作示范区"),
     ],
 )
-def test_the_region_a_title_opens_with_is_a_region(text: str, region: str) -> None:
+def test_the_area_a_title_opens_with_is_a_region_or_zone(text: str, region: str) -> None:
     ex = run(text)
-    assert region in {n for e in ex.entities if e.type == "Region" for n in (e.name, *e.aliases)}
+    typ = "Zone" if region.endswith("示范区") else "Region"
+    assert region in {n for e in ex.entities if e.type == typ for n in (e.name, *e.aliases)}
 
 
-def test_a_title_opening_with_its_subject_names_no_region_of_it() -> None:
-    ex = run("我们收到《关于加快推进兰西城市群发展的建议》。")
+def test_a_title_opening_with_its_subject_or_common_words_names_no_area_of_it() -> None:
+    ex = run("我们收到《关于加快推进兰西城市群发展的建议》和《产业园区建设方案》。")
     assert not [e for e in ex.entities if e.type == "Region" and e.name.startswith("关于")]
+    assert not [e for e in ex.entities if e.type == "Zone"]
 
 
 def test_places_a_region_names_collectively_are_its_members() -> None:
