@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kg.extract import document_context, find_mentions, scan_places
+from kg.extract.bodylists import bodies_in_lists
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
@@ -98,6 +99,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = bodies_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)
         ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
@@ -113,6 +115,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 振兴东北
     ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 浙江省第十三届人大…会议
     ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 九三学社广东省委会
+    ms = bodies_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 市教委、市人力社保局
     ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)  # 来源:新浪
     ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 《黔中城市群发展规划》
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员

@@ -712,3 +712,10 @@ def test_places_a_region_names_collectively_are_its_members() -> None:
 def test_an_area_a_plan_opens_with_is_a_region() -> None:
     ex = run("川渝两省市联合印发《川渝毗邻地区合作共建区域发展功能平台推进方案》。")
     assert "川渝毗邻地区" in {e.name for e in ex.entities if e.type == "Region"}
+
+
+def test_bodies_listed_with_a_known_body_are_bodies() -> None:
+    ex = run("经与省发展改革委、省自然资源厅、省住房城乡建设厅、省乡村振兴办研究,现答复如下。")
+    bodies = {n for e in ex.entities if e.type == "Agency" for n in (e.name, *e.aliases)}
+    assert {"省自然资源厅", "省住房城乡建设厅", "省乡村振兴办"} <= bodies
+    assert not [e for e in ex.entities if e.type == "Agency" and "研究" in e.name]

@@ -91,6 +91,8 @@ GRAMMAR_ROLES = frozenset(
         "title-about",
         "collective-name",
         "title-region-ending",
+        "level-prefix",
+        "body-short-ending",
         "numeral",
         "collective-unit",
         "collective",
