@@ -4,9 +4,10 @@ A reply names the departments it consulted in a list, each by the level word of 
 government and its short name (经与市教委、市民政局、市人力社保局、市卫生健康委研究).
 Where one item of such a list is a body the rules or the tagger found and opens with a
 level word (``grammar.tsv`` role ``level-prefix``: 省, 市, 自治区 …), the other items
-that open with the same word and end as a body's name does (an Agency ending of
-``suffixes.tsv``, or ``grammar.tsv`` role ``body-short-ending``: 委, 办) are bodies too,
-when no other name covers them.
+that end as a body's name does (an Agency ending of ``suffixes.tsv``, or ``grammar.tsv``
+role ``body-short-ending``: 委, 办) are bodies too, when they open with a level word
+(市委, 省同城化办) or have four characters or more (省商务厅、交通运输厅: the level is
+shared), and no other name covers them.
 
 This runs after the tagger (:func:`kg.pipeline.mentions`), so it is no feature of it.
 """
@@ -56,12 +57,17 @@ def bodies_in_lists(text: str, mentions: Sequence[Mention], confidence: float) -
     seen = {(m.span.start, m.span.end) for m in mentions if m.type == EntityType.AGENCY}
     added: list[Mention] = []
 
-    def item(a: int, b: int, level: str) -> bool:
-        """Whether text[a:b] is a body of ``level`` (added unless known)."""
+    def item(a: int, b: int) -> bool:
+        """Whether text[a:b] is a body (added unless known): one opening with a level
+        word (市委, 省同城化办), or of four characters or more sharing the level of
+        the body before it (省商务厅、交通运输厅)."""
         s = text[a:b]
         if (a, b) in seen:
             return True
-        if not (s.startswith(level) and s.endswith(endings) and len(s) > len(level) + 1):
+        if not s.endswith(endings) or len(s) < 2:
+            return False
+        opens = next((w for w in levels if s.startswith(w) and len(s) > len(w)), None)
+        if opens is None and len(s) < 4:
             return False
         if taken.overlaps(a, b):
             return False
@@ -77,7 +83,7 @@ def bodies_in_lists(text: str, mentions: Sequence[Mention], confidence: float) -
                 k -= 1
             # the first item opens after the words before the list (经与市民政局、…)
             k = text.find(level, k, pos - 1) if k == 0 or text[k - 1] != "、" else k
-            if k < 0 or not item(k, pos - 1, level):
+            if k < 0 or not item(k, pos - 1):
                 break
             pos = k
         pos = m.span.end  # rightwards: [市教委]、市民政局、…
@@ -91,7 +97,7 @@ def bodies_in_lists(text: str, mentions: Sequence[Mention], confidence: float) -
                 (j + len(e) for e in endings for j in [text.rfind(e, pos + 1, k)] if j >= 0),
                 default=k,
             )
-            if not item(pos + 1, end, level):
+            if not item(pos + 1, end):
                 break
             pos = end
     if not added:
