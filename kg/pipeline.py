@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from kg.extract import document_context, find_mentions, scan_places
 from kg.extract.bodylists import bodies_in_lists
+from kg.extract.ceremonies import agreements_of_ceremonies
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
@@ -102,6 +103,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         ms = bodies_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)
         ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
@@ -118,6 +120,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = bodies_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 市教委、市人力社保局
     ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)  # 来源:新浪
     ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 《黔中城市群发展规划》
+    ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …框架协议签约仪式
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 
 

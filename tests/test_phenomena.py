@@ -719,3 +719,14 @@ def test_bodies_listed_with_a_known_body_are_bodies() -> None:
     bodies = {n for e in ex.entities if e.type == "Agency" for n in (e.name, *e.aliases)}
     assert {"省自然资源厅", "住房城乡建设厅", "省乡村振兴办"} <= bodies
     assert not [e for e in ex.entities if e.type == "Agency" and "研究" in e.name]
+
+
+def test_the_agreement_a_signing_ceremony_is_named_after_is_signed() -> None:
+    ex = run("3月8日,遵义市与綦江区文旅融合发展合作框架协议签约仪式在遵义举行。")
+    assert "遵义市与綦江区文旅融合发展合作框架协议" in names(ex, "Agreement")
+    assert ("遵义市", "遵义市与綦江区文旅融合发展合作框架协议") in triples(ex, "signed")
+
+
+def test_a_ceremony_joined_to_another_meeting_names_no_agreement() -> None:
+    ex = run("甘肃省与青海省合作座谈会暨战略合作框架协议签约仪式在兰州举行。")
+    assert not [n for n in names(ex, "Agreement") if "座谈会" in n]

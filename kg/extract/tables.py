@@ -93,6 +93,8 @@ GRAMMAR_ROLES = frozenset(
         "title-region-ending",
         "level-prefix",
         "body-short-ending",
+        "signing-ceremony",
+        "meeting-joiner",
         "numeral",
         "collective-unit",
         "collective",
