@@ -30,6 +30,7 @@ from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
 from kg.extract.macro import bare_macro_regions
+from kg.extract.meetingbodies import bodies_of_meetings
 from kg.extract.mend import (
     cut_after_heads,
     drop_counts,
@@ -104,6 +105,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)
         ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = bodies_of_meetings(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
@@ -121,6 +123,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)  # 来源:新浪
     ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 《黔中城市群发展规划》
     ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …框架协议签约仪式
+    ms = bodies_of_meetings(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …协调会第十五届市长联席会议
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 
 

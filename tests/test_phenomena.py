@@ -730,3 +730,8 @@ def test_the_agreement_a_signing_ceremony_is_named_after_is_signed() -> None:
 def test_a_ceremony_joined_to_another_meeting_names_no_agreement() -> None:
     ex = run("甘肃省与青海省合作座谈会暨战略合作框架协议签约仪式在兰州举行。")
     assert not [n for n in names(ex, "Agreement") if "座谈会" in n]
+
+
+def test_the_organisation_a_meeting_is_of_is_an_organisation() -> None:
+    ex = run("成渝地区双城经济圈城市发展联盟第二届理事会在内江召开。")
+    assert "成渝地区双城经济圈城市发展联盟" in names(ex, "Organization")

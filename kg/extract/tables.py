@@ -95,6 +95,7 @@ GRAMMAR_ROLES = frozenset(
         "body-short-ending",
         "signing-ceremony",
         "meeting-joiner",
+        "meeting-of-body",
         "numeral",
         "collective-unit",
         "collective",
