@@ -324,10 +324,10 @@ class Graph:
         ``extractions.jsonl`` is written only for a graph built in this session.
         """
         from kg.builder import BuildResult
-        from kg.export.outputs import write_outputs
+        from kg.run import write_build_outputs
 
         result = self._result or BuildResult(graph=self.graph)
-        return write_outputs(result, Path(out_dir), info=self._info())
+        return write_build_outputs(result, out_dir, info=self._info())
 
     def _info(self) -> BuildInfo:
         from kg.export.buildinfo import BuildInfo, from_result
@@ -351,23 +351,31 @@ def _term_text(t: Any) -> str:
 def build(paths: PathLike | Iterable[PathLike], **options: Any) -> Graph:
     """Read and extract the documents under ``paths`` (a file, a folder or a list of them).
 
-    ``options`` are those of :func:`kg.builder.build` (``jobs``, ``cache_dir``…);
+    ``options`` are those of :func:`kg.run.run_build` (``jobs``, ``cache_dir``…),
+    the build ``kg build`` runs; ``out_dir=FOLDER`` also writes the outputs there;
     ``min_confidence=X`` (0 to 1) builds what ``kg build --min-confidence X`` does;
     ``corrections=FILE`` (a corrections TSV, see :mod:`kg.corrections`, or a list of
     :class:`~kg.corrections.Correction`) what ``kg build --corrections FILE`` does
-    (no file is looked for by default here).
+    (no file is looked for by default here); ``progress=f`` calls ``f(n)`` as ``n``
+    more documents are read.
     Unreadable files are skipped and listed in :attr:`Graph.skipped`.
     """
-    from kg.builder import build as _build
+    from kg.run import BuildEvent, run_build
 
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    fixes = options.get("corrections")
-    if isinstance(fixes, str | os.PathLike):
-        from kg.corrections import read_corrections
+    progress = options.pop("progress", None)
+    if progress is not None:
+        on_event = options.pop("on_event", None)
 
-        options["corrections"] = read_corrections(os.fspath(fixes))
-    return Graph.from_result(_build([os.fspath(p) for p in paths], **options))
+        def events(event: BuildEvent) -> None:
+            if event.kind == "read":
+                progress(event.count)
+            if on_event is not None:
+                on_event(event)
+
+        options["on_event"] = events
+    return Graph.from_result(run_build(paths, **options).result)
 
 
 def load(out_dir: PathLike) -> Graph:

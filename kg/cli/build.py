@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -240,64 +241,52 @@ def _build(
     corrections_file: str | None = "",
     years: tuple[int | None, int | None] = (None, None),
 ) -> int:
-    """The build itself; returns the exit status. ``corrections_file`` ``""`` looks for
-    a corrections.tsv beside the input folders, ``None`` applies none."""
-    from kg.corrections import default_corrections, read_corrections
-    from kg.io.discover import scan
-
-    # a malformed corrections file fails the build before anything is read
-    files = [corrections_file] if corrections_file else []
-    if corrections_file == "":
-        files = [str(p) for p in default_corrections(paths)]
-    corrections = [c for f in files for c in read_corrections(f)]
-    for f in files:
-        if not quiet:
-            click.echo(f"applying the corrections in {shown(f)}", err=True)
-
-    listed = scan(list(paths), follow_links=follow_links, exclude=[out_dir])
-    for note in listed.notes:
-        click.echo(f"note: {shown(note)}", err=True)
-    items = listed.items
-    if executor == "local":
-        from kg.executors import start_worker_server_for
-
-        # first of all: the workers' tables load while the rest is imported
-        start_worker_server_for(len(items), jobs)
-
-    from kg.builder import build
+    """The build itself (:func:`kg.run.run_build`), its events shown on stderr; returns
+    the exit status. ``corrections_file`` ``""`` looks for a corrections.tsv beside the
+    input folders, ``None`` applies none."""
     from kg.cache import DEFAULT_DIRNAME
-    from kg.export.generation import output_lock
-    from kg.export.outputs import prepare, write_outputs
+    from kg.run import BuildEvent, run_build
 
     cache = None if no_cache else (cache_dir or str(Path(out_dir) / DEFAULT_DIRNAME))
-    # held from the start: a second build into OUT is refused before it extracts
-    with output_lock(out_dir), progress_bar(len(items), "reading", disable=quiet) as bar:
-        result = build(
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def show(event: BuildEvent) -> None:
+            """One event of the build, as a message or the progress bar."""
+            if event.kind == "corrections" and not quiet:
+                click.echo(f"applying the corrections in {shown(event.name)}", err=True)
+            elif event.kind == "note":
+                click.echo(f"note: {shown(event.message)}", err=True)
+            elif event.kind == "listed":
+                bars.append(
+                    stack.enter_context(progress_bar(event.count, "reading", disable=quiet))
+                )
+            elif event.kind == "read" and bars:
+                bars[0].update(event.count)
+            elif event.kind == "extracted" and bars:
+                bars[0].close()
+            elif event.kind == "skipped":
+                click.echo(f"skipped {shown(event.name)}: {shown(event.message)}", err=True)
+            elif event.kind == "warning":
+                click.echo(f"warning {shown(event.name)}: {shown(event.message)}", err=True)
+
+        run = run_build(
             paths,
-            listed=listed,
-            progress=bar.update,
+            out_dir=out_dir,
             jobs=jobs,
             executor=executor,
             scheduler=scheduler,
             cache_dir=cache,
-            meanwhile=functools.partial(prepare, cache),
             min_confidence=min_confidence,
-            corrections=corrections,
+            corrections=corrections_file or None,
+            find_corrections=corrections_file == "",
             since=years[0],
             until=years[1],
+            follow_links=follow_links,
+            shards=shards,
+            on_event=show,
         )
-        bar.close()
-        if executor == "local":
-            from kg.executors import stop_worker_server_soon
-
-            # this process only writes and ends now: the server the workers were
-            # forked from ends meanwhile, not after it
-            stop_worker_server_soon()
-        for s in result.skipped:
-            click.echo(f"skipped {shown(s.path)}: {shown(s.reason)}", err=True)
-        for name, warning in result.warnings:
-            click.echo(f"warning {shown(name)}: {shown(warning)}", err=True)
-        written = write_outputs(result, out_dir, fragments=cache, shards=shards)
+    result, written = run.result, run.written
     if not quiet:
         ents, rels = result.graph.counts()
         click.echo(

@@ -17,6 +17,7 @@ import os
 import pickle
 import sys
 import threading
+import time
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
@@ -278,6 +279,7 @@ def write_outputs(
     parallel: bool | None = None,
     fragments: str | os.PathLike[str] | None = None,
     shards: int | None = None,
+    on_output: Callable[[str, float], object] | None = None,
 ) -> list[Path]:
     """Write RDF, graph JSON, the HTML graph, network formats, the extractions and the report.
 
@@ -294,7 +296,10 @@ def write_outputs(
     a cache folder where each document's part of the outputs is kept for the
     next build (see :mod:`kg.export.fragments`); the files are the same bytes
     without it. ``shards`` also writes the RDF dataset as that many N-Quads files
-    in ``shards/`` (see :mod:`kg.export.shards`).
+    in ``shards/`` (see :mod:`kg.export.shards`). ``on_output(name, seconds)`` is
+    called as each output written by this process is done (a forked writer's
+    outputs are not reported one by one: the wait for it is, as
+    ``"waiting for the RDF process"``).
 
     The outputs are one generation (:mod:`kg.export.generation`): written into a
     staging folder, they replace the previous ones together once all are
@@ -313,11 +318,16 @@ def write_outputs(
 
             remove_stale_temps(Path(fragments) / DIRNAME)
             parts = Fragments(fragments, staging=gen.staging, previous=out)
-        written = _write_outputs(result, gen.staging, info, parallel, parts, previous=out)
+        written = _write_outputs(
+            result, gen.staging, info, parallel, parts, previous=out, on_output=on_output
+        )
         if shards:
             from kg.export.shards import write_shards
 
+            start = time.perf_counter()
             written += write_shards(result.graph, gen.staging / "shards", shards)
+            if on_output is not None:
+                on_output(f"{shards} shards", time.perf_counter() - start)
         return gen.commit(written)
 
 
@@ -328,6 +338,7 @@ def _write_outputs(
     parallel: bool | None,
     parts: Fragments | None,
     previous: Path | None = None,
+    on_output: Callable[[str, float], object] | None = None,
 ) -> list[Path]:
     from kg.export.atomic import write_text
     from kg.export.buildinfo import from_result, write_build_info
@@ -348,23 +359,40 @@ def _write_outputs(
         write_text(path, render(graph, build_info))
         return [path]
 
-    # every output but the RDF files, the longest first
-    tasks: list[Callable[[], list[Path]]] = [
-        lambda: [write_graph_json(graph, out / "graph.json", fragments=parts)],
-        lambda: [write_html(graph, out / "graph.html", fragments=parts)],
-        lambda: write_gexf(graph, out / "graph.gexf", fragments=parts),
-        lambda: write_graphml(graph, out / "graph.graphml", fragments=parts),
-        lambda: write_csv(graph, out, fragments=parts),
-        lambda: write_indicators_csv(graph, out / "indicators.csv"),
-        report,
-        lambda: [write_build_info(build_info, out / "build.json")],
+    # every output but the RDF files, the longest first: (name, task)
+    tasks: list[tuple[str, Callable[[], list[Path]]]] = [
+        ("graph.json", lambda: [write_graph_json(graph, out / "graph.json", fragments=parts)]),
+        ("graph.html", lambda: [write_html(graph, out / "graph.html", fragments=parts)]),
+        ("graph.gexf", lambda: write_gexf(graph, out / "graph.gexf", fragments=parts)),
+        ("graph.graphml", lambda: write_graphml(graph, out / "graph.graphml", fragments=parts)),
+        ("nodes.csv, edges.csv", lambda: write_csv(graph, out, fragments=parts)),
+        ("indicators.csv", lambda: write_indicators_csv(graph, out / "indicators.csv")),
+        ("report.md", report),
+        ("build.json", lambda: [write_build_info(build_info, out / "build.json")]),
     ]
     if result.extractions or not graph.documents:  # a reloaded graph has none to write
         extractions, minimum = result.extractions, result.min_confidence
         tasks.insert(
             2,
-            lambda: [_write_jsonl(extractions, out / "extractions.jsonl", parts, minimum, graph)],
+            (
+                "extractions.jsonl",
+                lambda: [
+                    _write_jsonl(extractions, out / "extractions.jsonl", parts, minimum, graph)
+                ],
+            ),
         )
+
+    def timed(name: str, task: Callable[[], list[Path]]) -> list[Path]:
+        """``task()``, its time reported to ``on_output`` (in this process only)."""
+        if on_output is None or os.getpid() != parent:
+            return task()
+        start = time.perf_counter()
+        try:
+            return task()
+        finally:
+            on_output(name, time.perf_counter() - start)
+
+    parent = os.getpid()
 
     # the SPARQL store is written with the RDF files, by the process writing them; a
     # fresh load runs in a thread of its own while the other outputs are written
@@ -376,9 +404,12 @@ def _write_outputs(
         from kg.export.rdf import write_rdf  # loaded already, or now in this process only
 
         try:
-            done = write_rdf(graph, out, fragments=parts, store=store)
+            done = timed(
+                "RDF (ttl, trig, jsonld, nq)",
+                lambda: write_rdf(graph, out, fragments=parts, store=store),
+            )
             done += tasks()
-            done += store.wait()
+            done += timed("SPARQL store (waiting for it)", store.wait)
         except BaseException:
             store.abort()
             raise
@@ -387,7 +418,7 @@ def _write_outputs(
     if not _fork_rdf(graph, parallel):
 
         def all_tasks() -> list[Path]:
-            return [p for task in tasks for p in task()]
+            return [p for name, task in tasks for p in timed(name, task)]
 
         return sorted(rdf_and_store(all_tasks))
     # two processes: a forked one writes the four RDF files (the longest), this
@@ -397,7 +428,7 @@ def _write_outputs(
     def taken() -> list[Path]:
         done: list[Path] = []
         while (i := queue.take()) is not None:
-            done += tasks[i]()
+            done += tasks[i][1]()
         return done
 
     def child(graph: KnowledgeGraph, out: Path) -> list[Path]:
@@ -407,7 +438,8 @@ def _write_outputs(
     written = []
     try:
         while (i := queue.take()) is not None:
-            written += tasks[i]()
+            written += timed(*tasks[i])
     finally:
-        written += job.wait()  # always reaped, and its error raised, even after ours
+        # always reaped, and its error raised, even after ours
+        written += timed("waiting for the RDF process", job.wait)
     return sorted(written)
