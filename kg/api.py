@@ -109,12 +109,14 @@ class Graph:
 
     @classmethod
     def load(cls, out_dir: PathLike) -> Graph:
-        """Reopen a build folder (its ``graph.json``, and ``build.json`` when present)."""
+        """Reopen a build folder (its ``graph.json`` or ``graph.json.gz``, and ``build.json``
+        when present)."""
         from kg.export.buildinfo import read_build_info
+        from kg.export.files import find_output
         from kg.export.graphjson import read_graph_json
 
         out = Path(out_dir)
-        graph = read_graph_json(out / "graph.json")
+        graph = read_graph_json(find_output(out, "graph.json"))
         if (out / "build.json").exists():
             info = read_build_info(out / "build.json")
             loaded = cls(
@@ -317,17 +319,28 @@ class Graph:
 
         return render(self.graph, self._info())
 
-    def write(self, out_dir: PathLike) -> list[Path]:
-        """Write every output of ``kg build`` into ``out_dir``; return the paths.
+    def write(
+        self,
+        out_dir: PathLike,
+        *,
+        formats: str | Collection[str] | None = None,
+        compress: bool = False,
+    ) -> list[Path]:
+        """Write the outputs of ``kg build`` into ``out_dir``; return the paths.
 
-        A graph reopened with :func:`load` has no per-document extractions, so
-        ``extractions.jsonl`` is written only for a graph built in this session.
+        ``formats`` and ``compress`` are those of ``kg build --formats/--compress``
+        (default: every output, uncompressed). A graph reopened with :func:`load`
+        has no per-document extractions, so ``extractions.jsonl`` is written only
+        for a graph built in this session.
         """
         from kg.builder import BuildResult
         from kg.run import write_build_outputs
 
         result = self._result or BuildResult(graph=self.graph)
-        return write_build_outputs(result, out_dir, info=self._info())
+        chosen = formats if formats is None or isinstance(formats, str) else list(formats)
+        return write_build_outputs(
+            result, out_dir, info=self._info(), formats=chosen, compress=compress
+        )
 
     def _info(self) -> BuildInfo:
         from kg.export.buildinfo import BuildInfo, from_result

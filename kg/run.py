@@ -95,6 +95,8 @@ def run_build(
     follow_links: bool = False,
     exclude: Sequence[PathLike] = (),
     shards: int | None = None,
+    formats: str | Sequence[str] | None = None,
+    compress: bool = False,
     on_event: Callable[[BuildEvent], object] | None = None,
 ) -> BuildRun:
     """Build the graph of the documents under ``paths`` and, with ``out_dir``, write its
@@ -108,7 +110,11 @@ def run_build(
     file given, the ``corrections.tsv`` beside an input folder is applied.
     ``follow_links`` and ``exclude`` are those of :func:`kg.io.discover.scan`
     (the output folder is always excluded). ``shards`` also writes the dataset
-    as that many N-Quads files. ``on_event`` is given a :class:`BuildEvent` for
+    as that many N-Quads files. ``formats`` chooses the outputs (names of
+    :data:`kg.export.files.OUTPUT_FORMATS`; default: all) and ``compress`` writes
+    them gzip-compressed (see :func:`kg.export.outputs.write_outputs`); an unknown
+    format is an :class:`~kg.errors.UnknownNameError` before anything is read.
+    ``on_event`` is given a :class:`BuildEvent` for
     each step (see :data:`EVENT_KINDS`).
 
     Errors are those of the steps: :class:`~kg.errors.KGError` (a malformed
@@ -121,6 +127,9 @@ def run_build(
         if on_event is not None:
             on_event(BuildEvent(kind, **fields))  # type: ignore[arg-type]
 
+    from kg.export.files import parse_formats
+
+    chosen = parse_formats(formats)  # an unknown name fails before anything is read
     names = [os.fspath(p) for p in paths]
     # a malformed corrections file fails the build before anything is read
     fixes, files = _corrections(names, corrections, find_corrections)
@@ -180,7 +189,13 @@ def run_build(
         if out_dir is None:
             return BuildRun(result)
         written = write_build_outputs(
-            result, out_dir, fragments=cache_dir, shards=shards, on_event=on_event
+            result,
+            out_dir,
+            fragments=cache_dir,
+            shards=shards,
+            formats=chosen,
+            compress=compress,
+            on_event=on_event,
         )
     return BuildRun(result, written)
 
@@ -192,6 +207,8 @@ def write_build_outputs(
     info: BuildInfo | None = None,
     fragments: PathLike | None = None,
     shards: int | None = None,
+    formats: str | Sequence[str] | None = None,
+    compress: bool = False,
     on_event: Callable[[BuildEvent], object] | None = None,
 ) -> list[Path]:
     """The last step of :func:`run_build`: write the outputs of ``result`` into ``out_dir``
@@ -208,7 +225,14 @@ def write_build_outputs(
 
     start = time.perf_counter()
     written = write_outputs(
-        result, Path(out_dir), info=info, fragments=fragments, shards=shards, on_output=timed
+        result,
+        Path(out_dir),
+        info=info,
+        fragments=fragments,
+        shards=shards,
+        on_output=timed,
+        formats=formats,
+        compress=compress,
     )
     if on_event is not None:
         on_event(BuildEvent("stage", name="outputs", seconds=time.perf_counter() - start))

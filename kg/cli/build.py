@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from kg.cli.common import input_paths, progress_bar, shown, stop_signals_interrupt
+from kg.export.files import OUTPUT_FORMATS
 
 #: Exit statuses of ``kg build``.
 EXIT_OK = 0  # every input read, outputs written
@@ -30,6 +31,17 @@ def _min_confidence(ctx: click.Context, param: click.Parameter, value: str) -> f
     return x
 
 
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    """``--formats``: known output names, else a usage error that lists them."""
+    from kg.errors import KGError
+    from kg.export.files import parse_formats
+
+    try:
+        return parse_formats(value)
+    except KGError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 @click.command("build")
 @input_paths
 @click.option(
@@ -38,9 +50,9 @@ def _min_confidence(ctx: click.Context, param: click.Parameter, value: str) -> f
     default="out",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Folder for the outputs: graph.ttl/.trig/.jsonld/.nq (RDF), graph.html, "
-    "graph.json, graph.graphml, graph.gexf, nodes.csv, edges.csv, extractions.jsonl, "
-    "report.md, build.json.",
+    help="Folder for the outputs: graph.ttl/.trig/.jsonld/.nq (RDF), store/ (SPARQL), "
+    "graph.html, graph.json, graph.graphml, graph.gexf, nodes.csv, edges.csv, "
+    "indicators.csv, extractions.jsonl, report.md (those --formats chooses), build.json.",
 )
 @click.option(
     "--jobs",
@@ -77,6 +89,21 @@ def _min_confidence(ctx: click.Context, param: click.Parameter, value: str) -> f
     type=click.IntRange(min=1),
     default=None,
     help="Also write the graph as N N-Quads files, OUT/shards/part-0000.nq …, for bulk loading.",
+)
+@click.option(
+    "--formats",
+    metavar="LIST",
+    default="all",
+    show_default=True,
+    callback=_formats,
+    help="The outputs to write, comma-separated: " + ", ".join(OUTPUT_FORMATS) + " "
+    "(store: the SPARQL store kg query and kg serve open; build.json is always written).",
+)
+@click.option(
+    "--compress",
+    is_flag=True,
+    help="Write every output but build.json gzip-compressed, as NAME.gz (the same bytes "
+    "on every run); kg query, serve, validate, export, report, viz and kg.load read them.",
 )
 @click.option(
     "--min-confidence",
@@ -133,6 +160,8 @@ def command(
     executor: str,
     scheduler: str | None,
     shards: int | None,
+    formats: tuple[str, ...],
+    compress: bool,
     min_confidence: float,
     follow_links: bool,
     corrections_file: str | None,
@@ -202,6 +231,8 @@ def command(
                 quiet,
                 None if no_corrections else (corrections_file or ""),
                 (since, until),
+                formats,
+                compress,
             )
     except KGError as exc:
         _fail(f"{exc}", out_dir)
@@ -240,6 +271,8 @@ def _build(
     quiet: bool,
     corrections_file: str | None = "",
     years: tuple[int | None, int | None] = (None, None),
+    formats: tuple[str, ...] | None = None,
+    compress: bool = False,
 ) -> int:
     """The build itself (:func:`kg.run.run_build`), its events shown on stderr; returns
     the exit status. ``corrections_file`` ``""`` looks for a corrections.tsv beside the
@@ -284,6 +317,8 @@ def _build(
             until=years[1],
             follow_links=follow_links,
             shards=shards,
+            formats=formats,
+            compress=compress,
             on_event=show,
         )
     result, written = run.result, run.written
