@@ -176,12 +176,6 @@ def run_build(
         )
         emit("extracted")
         emit("stage", name="read, extract and merge", seconds=time.perf_counter() - start)
-        if executor == "local" and out_dir is not None:
-            from kg.executors import stop_worker_server_soon
-
-            # this process only writes and ends now: the server the workers were
-            # forked from ends meanwhile, not after it
-            stop_worker_server_soon()
         for s in result.skipped:
             emit("skipped", name=s.path, message=s.reason)
         for name, warning in result.warnings:
