@@ -121,13 +121,14 @@ def run_build(
     corrections file, an output folder in use…), ``OSError``; on any error the
     previous outputs in ``out_dir`` stay as they were.
     """
+    from kg.export.files import parse_formats
     from kg.io.discover import scan
 
-    def emit(kind: str, **fields: object) -> None:
+    def emit(
+        kind: str, *, count: int = 0, name: str = "", message: str = "", seconds: float = 0.0
+    ) -> None:
         if on_event is not None:
-            on_event(BuildEvent(kind, **fields))  # type: ignore[arg-type]
-
-    from kg.export.files import parse_formats
+            on_event(BuildEvent(kind, count, name, message, seconds))
 
     chosen = parse_formats(formats)  # an unknown name fails before anything is read
     names = [os.fspath(p) for p in paths]

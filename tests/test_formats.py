@@ -138,3 +138,6 @@ def test_a_reader_of_a_format_left_out_says_how_to_get_it(docs: Path, tmp_path: 
 def test_format_lists_are_parsed_in_order_once_each() -> None:
     assert parse_formats("json, ttl,json") == ("json", "ttl")
     assert parse_formats(None) == parse_formats("all") == tuple(OUTPUT_FORMATS)
+    assert parse_formats("json,all") == tuple(OUTPUT_FORMATS)
+    with pytest.raises(OutputError, match="no output format given"):
+        parse_formats(" , ")

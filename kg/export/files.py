@@ -61,7 +61,7 @@ GZIP_LEVEL = 6
 
 def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
     """The format names of a comma-separated list (or a list of names), each once, in
-    the order given; ``None`` or ``"all"`` gives every format. An unknown name raises
+    the order given; ``None`` or ``"all"`` (among them) gives every format. An unknown name raises
     :class:`~kg.errors.UnknownNameError` listing the valid ones.
 
     >>> parse_formats("json,json,html")
@@ -75,7 +75,7 @@ def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
         return tuple(OUTPUT_FORMATS)
     names = [n.strip() for n in text.split(",")] if isinstance(text, str) else list(text)
     names = [n for n in names if n]
-    if names == ["all"]:
+    if "all" in names:
         return tuple(OUTPUT_FORMATS)
     out: list[str] = []
     for name in names:
