@@ -9,8 +9,8 @@ It generates ``--docs`` documents (seeded, reproducible): each has a title line
 and a date line like the sample documents' headers and a body of real sentences
 from ``data/docs``, shuffled, as long as a randomly chosen sample document.
 Each run then makes, in this order: a whole build with an empty cache (read +
-extract, graph, every export of ``kg.export.outputs.write_outputs``, as
-``kg build`` does them), a bare ``jieba.lcut`` pass over the same texts, and a
+extract, graph, every output: :func:`kg.run.run_build`, the build ``kg build``
+runs, each stage and output timed from the events it reports), a bare ``jieba.lcut`` pass over the same texts, and a
 rebuild after changing one document (with the cache and the kept output parts).
 Every build runs in a fresh Python process, as a user's ``kg build`` does: its
 whole run counts interpreter start, imports, worker start-up and exit, and
@@ -34,7 +34,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -119,49 +119,9 @@ class Timings:
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t
 
-    def wrap(self, module: Any, attr: str, name: str) -> Callable[[], None]:
-        """Time every call of ``module.attr`` under ``name``; returns the undo."""
-        fn = getattr(module, attr)
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            with self.stage(name):
-                return fn(*args, **kwargs)
-
-        setattr(module, attr, timed)
-        return lambda: setattr(module, attr, fn)
-
     @property
     def total(self) -> float:
         return sum(self.seconds.values())
-
-
-def _exporters() -> list[tuple[Any, str, str]]:
-    """The functions ``write_outputs`` calls, as (module, attribute, stage name)."""
-    import importlib
-
-    spec = [
-        ("kg.export.rdf", "write_rdf", "export: RDF (ttl, trig, jsonld, nq)"),
-        ("kg.export.graphjson", "write_graph_json", "export: graph.json"),
-        ("kg.export.buildinfo", "write_build_info", "export: build.json"),
-        ("kg.export.html", "write_html", "export: graph.html"),
-        ("kg.export.netformats", "write_graphml", "export: graph.graphml"),
-        ("kg.export.netformats", "write_gexf", "export: graph.gexf"),
-        ("kg.export.netformats", "write_csv", "export: nodes.csv, edges.csv"),
-        ("kg.export.outputs", "_write_jsonl", "export: extractions.jsonl"),
-        ("kg.export.report", "render", "export: report.md"),
-    ]
-    out = []
-    for module, attr, name in spec:
-        mod = importlib.import_module(module)
-        if hasattr(mod, attr):  # exporters come and go; time the ones there are
-            out.append((mod, attr, name))
-    # large graphs: the RDF files are written by a forked process alongside the
-    # other exports (its own timing stays in that process); what shows here is
-    # how long this process then waits for it
-    forked = getattr(importlib.import_module("kg.export.outputs"), "_Forked", None)
-    if forked is not None:
-        out.append((forked, "wait", "export: waiting for the RDF process"))
-    return out
 
 
 def full_build(
@@ -172,43 +132,25 @@ def full_build(
     cache_dir: Path | None,
     shards: int | None = None,
 ) -> tuple[Timings, Any]:
-    """One whole build, as ``kg build`` does it, timed stage by stage."""
-    from kg.executors import start_worker_server_for, stop_worker_server_soon
-    from kg.io import discover
+    """One whole build, as ``kg build`` runs it (:func:`kg.run.run_build`), timed stage
+    by stage and output by output from the events it reports."""
+    from kg.run import BuildEvent, run_build
 
     t = Timings()
-    with t.stage("discover"):
-        items = discover([str(src)])
-    start_worker_server_for(len(items), jobs)  # as kg build does, before the imports below
 
-    from kg.builder import BuildResult, extract_paths, open_cache
-    from kg.export.outputs import prepare, write_outputs
-    from kg.graph import build_graph
+    def timed(event: BuildEvent) -> None:
+        if event.kind == "stage" and event.name != "outputs":
+            t.seconds[event.name] = event.seconds
+        elif event.kind == "output":
+            t.seconds[f"export: {event.name}"] = event.seconds
+        elif event.kind == "stage":  # all outputs: what no output's own time holds
+            exports = sum(v for k, v in t.seconds.items() if k.startswith("export"))
+            t.seconds["export: other (writing, sorting)"] = event.seconds - exports
 
-    cache = open_cache(cache_dir)
-    with t.stage("read + extract"):
-        extractions, skipped = extract_paths(
-            items, jobs=jobs, cache=cache, meanwhile=lambda: prepare(cache_dir)
-        )
-    stop_worker_server_soon()  # as kg build does: the workers' server ends meanwhile
-    with t.stage("graph"):
-        graph = build_graph(extractions)
-    result = BuildResult(graph, extractions, skipped, cache.stats if cache else None)
-    undo = [t.wrap(m, a, n) for m, a, n in _exporters()]
-    try:
-        start = time.perf_counter()
-        write_outputs(result, out, fragments=cache_dir)
-        exports = sum(v for k, v in t.seconds.items() if k.startswith("export"))
-        t.seconds["export: other (writing, sorting)"] = time.perf_counter() - start - exports
-    finally:
-        for u in undo:
-            u()
-    if shards:
-        from kg.export.shards import write_shards
-
-        with t.stage(f"export: {shards} shards"):
-            write_shards(graph, out / "shards", shards)
-    return t, result
+    run = run_build(
+        [src], out_dir=out, jobs=jobs, cache_dir=cache_dir, shards=shards, on_event=timed
+    )
+    return t, run.result
 
 
 def jieba_pass(texts: list[str]) -> float:

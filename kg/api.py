@@ -109,12 +109,14 @@ class Graph:
 
     @classmethod
     def load(cls, out_dir: PathLike) -> Graph:
-        """Reopen a build folder (its ``graph.json``, and ``build.json`` when present)."""
+        """Reopen a build folder (its ``graph.json`` or ``graph.json.gz``, and ``build.json``
+        when present)."""
         from kg.export.buildinfo import read_build_info
+        from kg.export.files import find_output
         from kg.export.graphjson import read_graph_json
 
         out = Path(out_dir)
-        graph = read_graph_json(out / "graph.json")
+        graph = read_graph_json(find_output(out, "graph.json"))
         if (out / "build.json").exists():
             info = read_build_info(out / "build.json")
             loaded = cls(
@@ -317,17 +319,28 @@ class Graph:
 
         return render(self.graph, self._info())
 
-    def write(self, out_dir: PathLike) -> list[Path]:
-        """Write every output of ``kg build`` into ``out_dir``; return the paths.
+    def write(
+        self,
+        out_dir: PathLike,
+        *,
+        formats: str | Collection[str] | None = None,
+        compress: bool = False,
+    ) -> list[Path]:
+        """Write the outputs of ``kg build`` into ``out_dir``; return the paths.
 
-        A graph reopened with :func:`load` has no per-document extractions, so
-        ``extractions.jsonl`` is written only for a graph built in this session.
+        ``formats`` and ``compress`` are those of ``kg build --formats/--compress``
+        (default: every output, uncompressed). A graph reopened with :func:`load`
+        has no per-document extractions, so ``extractions.jsonl`` is written only
+        for a graph built in this session.
         """
         from kg.builder import BuildResult
-        from kg.export.outputs import write_outputs
+        from kg.run import write_build_outputs
 
         result = self._result or BuildResult(graph=self.graph)
-        return write_outputs(result, Path(out_dir), info=self._info())
+        chosen = formats if formats is None or isinstance(formats, str) else list(formats)
+        return write_build_outputs(
+            result, out_dir, info=self._info(), formats=chosen, compress=compress
+        )
 
     def _info(self) -> BuildInfo:
         from kg.export.buildinfo import BuildInfo, from_result
@@ -351,23 +364,31 @@ def _term_text(t: Any) -> str:
 def build(paths: PathLike | Iterable[PathLike], **options: Any) -> Graph:
     """Read and extract the documents under ``paths`` (a file, a folder or a list of them).
 
-    ``options`` are those of :func:`kg.builder.build` (``jobs``, ``cache_dir``…);
+    ``options`` are those of :func:`kg.run.run_build` (``jobs``, ``cache_dir``…),
+    the build ``kg build`` runs; ``out_dir=FOLDER`` also writes the outputs there;
     ``min_confidence=X`` (0 to 1) builds what ``kg build --min-confidence X`` does;
     ``corrections=FILE`` (a corrections TSV, see :mod:`kg.corrections`, or a list of
     :class:`~kg.corrections.Correction`) what ``kg build --corrections FILE`` does
-    (no file is looked for by default here).
+    (no file is looked for by default here); ``progress=f`` calls ``f(n)`` as ``n``
+    more documents are read.
     Unreadable files are skipped and listed in :attr:`Graph.skipped`.
     """
-    from kg.builder import build as _build
+    from kg.run import BuildEvent, run_build
 
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    fixes = options.get("corrections")
-    if isinstance(fixes, str | os.PathLike):
-        from kg.corrections import read_corrections
+    progress = options.pop("progress", None)
+    if progress is not None:
+        on_event = options.pop("on_event", None)
 
-        options["corrections"] = read_corrections(os.fspath(fixes))
-    return Graph.from_result(_build([os.fspath(p) for p in paths], **options))
+        def events(event: BuildEvent) -> None:
+            if event.kind == "read":
+                progress(event.count)
+            if on_event is not None:
+                on_event(event)
+
+        options["on_event"] = events
+    return Graph.from_result(run_build(paths, **options).result)
 
 
 def load(out_dir: PathLike) -> Graph:

@@ -209,18 +209,13 @@ def extract_paths(
     ``meanwhile`` is called once while the workers run (to load what the next
     stage needs, say), or before extraction when it runs in this process.
     """
-    from kg.executors import (
-        InProcess,
-        ProcessPool,
-        batch_size,
-        batches,
-        stop_worker_server_soon,
-    )
+    from kg.executors import InProcess, batch_size, batches
 
     n = len(items)
     # worker processes will run (to extract, or to re-extract what changed while
     # this process reads the cache): their tables load meanwhile
-    early = executor == "local" and start_worker_server_for(n, jobs)
+    if executor == "local":
+        start_worker_server_for(n, jobs)
     keys: list[str | None] = [None] * n
     rows: dict[str, bytes] = {}
     if cache is not None:
@@ -327,14 +322,6 @@ def extract_paths(
                 merge_kept()
                 if progress is not None:
                     progress(len(blobs))
-    if (isinstance(ex, ProcessPool) and len(todo) >= PARALLEL_MIN_DOCS) or (
-        early and not isinstance(ex, ProcessPool)
-    ):
-        # a large build goes on to merge and write: free the memory of the
-        # server the workers were forked from (a small rebuild would not gain),
-        # or of one started for nothing (every document was in the cache);
-        # it ends while this process goes on
-        stop_worker_server_soon()
     # entries found but damaged (rare): extracted here, and stored again
     if damaged:
         made_here(damaged, extract_batch([items[i] for i in damaged]))

@@ -79,6 +79,17 @@ class PushReport:
         )
 
 
+def _quads(nquads: Path) -> Iterator[ox.Quad]:
+    """The statements of an N-Quads file, plain or gzip-compressed (``graph.nq.gz``)."""
+    if not nquads.name.endswith(".gz"):
+        yield from ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS)
+        return
+    from kg.export.files import open_output
+
+    with open_output(nquads) as f:
+        yield from ox.parse(input=f, format=ox.RdfFormat.N_QUADS)
+
+
 def dataset_graphs(nquads: Path) -> Iterator[tuple[str, bytes]]:
     """Each named graph of an N-Quads file as (graph IRI, N-Triples bytes), in the file's
     order. A graph whose statements are not contiguous in the file is an error (the
@@ -89,7 +100,7 @@ def dataset_graphs(nquads: Path) -> Iterator[tuple[str, bytes]]:
     current: str | None = None
     triples: list[ox.Triple] = []
     try:
-        for quad in ox.parse(path=nquads, format=ox.RdfFormat.N_QUADS):
+        for quad in _quads(nquads):
             g = quad.graph_name
             if not isinstance(g, ox.NamedNode):
                 raise PushError(f"{nquads}: a statement in the default graph ({quad})")
@@ -127,7 +138,9 @@ def push(
 
     ``progress(graph_iri, n)`` is called after each graph considered (n counted from 1).
     """
-    nquads = Path(out_dir) / "graph.nq"
+    from kg.export.files import find_output
+
+    nquads = find_output(out_dir, "graph.nq")  # or graph.nq.gz
     if not nquads.is_file():
         raise PushError(f"{nquads}: no such file (build the graph first: kg build DOCS --out OUT)")
     client = _Client(target)

@@ -444,6 +444,7 @@ def open_graph_store(out_dir: str | Path) -> tuple[ox.Store, str | None]:
     and the note says so when that takes a while (a graph.trig larger than
     :data:`NOTE_LOAD_BYTES`).
     """
+    from kg.export.files import find_output
     from kg.export.store import STORE_DIR, memory_store, open_store
 
     store = open_store(out_dir)
@@ -451,7 +452,7 @@ def open_graph_store(out_dir: str | Path) -> tuple[ox.Store, str | None]:
         return store, None
     folder = Path(out_dir)
     note = None
-    trig = folder / "graph.trig"
+    trig = find_output(folder, "graph.trig", required=False)  # or graph.trig.gz
     if trig.is_file() and trig.stat().st_size > NOTE_LOAD_BYTES:
         why = (
             "its store belongs to another build"

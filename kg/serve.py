@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kg.errors import KGError, OutputError
+from kg.export.files import BUILD_INFO, find_output, left_out
 
 
 class ServeError(KGError):
@@ -139,7 +140,7 @@ def copy_built_store(out_dir: Path, store: Path) -> bool:
         copy_store(built, store, manifest)
     except OutputError as exc:
         raise ServeError(f"{built}: cannot copy the SPARQL store: {exc}") from exc
-    trig = out_dir / "graph.trig"
+    trig = find_output(out_dir, "graph.trig", required=False)  # or graph.trig.gz
     if trig.is_file():
         with contextlib.suppress(OSError):
             (store / STAMP).write_text(json.dumps(_fingerprint(trig)), encoding="utf-8")
@@ -658,10 +659,13 @@ def start(
     from kg.export.store import STORE_DIR, read_manifest, store_mismatch
 
     out = Path(out_dir)
-    trig = out / "graph.trig"
+    # oxigraph load reads graph.trig.gz as it is
+    trig = find_output(out, "graph.trig", required=False)
     manifest = read_manifest(out / STORE_DIR)
     has_built = manifest is not None and store_mismatch(out, manifest) is None
     if not has_built and not trig.is_file():
+        if (out / BUILD_INFO).is_file():  # a build that wrote neither (kg build --formats)
+            raise OutputError(left_out(out, "graph.trig", ["store", "trig"]))
         raise OutputError(f"{trig}: no graph.trig here; run 'kg build DOCS --out {out_dir}' first")
     remove_stale_stores()
     front = _listen(host, port)  # first: a busy port fails before any loading

@@ -77,9 +77,15 @@ def short(term: Node | None) -> str:
 
 
 def _load(path: Path, what: str) -> Graph:
+    from kg.export.files import open_output
+
     g = Graph()
     try:
-        g.parse(path, format="turtle")
+        if path.name.endswith(".gz"):  # a compressed build's graph.ttl.gz
+            with open_output(path) as f:
+                g.parse(file=f, format="turtle")
+        else:
+            g.parse(path, format="turtle")
     except FileNotFoundError as exc:
         raise OutputError(f"{path}: {what} not found") from exc
     except Exception as exc:  # rdflib raises many kinds on bad syntax
@@ -149,7 +155,9 @@ def validate_dir(out_dir: str | Path, *, progress: Progress = _silent) -> Valida
 
     ``progress`` is told each stage (reading, loading the shapes, checking).
     """
-    path = Path(out_dir) / "graph.ttl"
+    from kg.export.files import find_output
+
+    path = find_output(out_dir, "graph.ttl")  # or graph.ttl.gz
     if not path.is_file():
         raise OutputError(f"{path}: no graph.ttl here; run 'kg build DOCS --out {out_dir}' first")
     progress(f"reading {path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -44,7 +44,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("export", ("kg.export",)),
     ("use", ("kg.query", "kg.validate", "kg.evaluate")),
     ("train", ("kg.train",)),
-    ("build", ("kg.cache", "kg.executors", "kg.builder", "kg.warmup", "kg.api")),
+    ("build", ("kg.cache", "kg.executors", "kg.builder", "kg.warmup", "kg.run", "kg.api")),
     ("serve", ("kg.serve", "kg.push")),
     ("cli", ("kg.cli",)),
     # the package itself: ``import kg`` offers the Python API

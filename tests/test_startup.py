@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -174,35 +173,20 @@ def test_kept_prefixes_are_read_back_and_damaged_ones_derived_again(
     assert third.lcut(text, HMM=False) == reference.lcut(text, HMM=False)
 
 
-def test_jieba_is_imported_without_pkg_resources_and_reads_the_same_files() -> None:
+def test_jieba_is_imported_silenced_and_reads_its_own_dictionary() -> None:
     script = (
-        "import sys\n"
+        "import logging\n"
         "from kg.extract import segmenter\n"
         "jieba = segmenter.import_jieba()\n"
-        "print('pkg_resources' in sys.modules)\n"
+        "print(jieba.default_logger.level)\n"
         "with jieba.get_dict_file() as f:\n"
         "    print(f.name)\n"
-        "import pkg_resources\n"  # importable again afterwards
-        "print(pkg_resources.resource_filename('jieba', 'dict.txt'))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    assert out[0] == "False"
-    assert os.path.samefile(out[1], out[2])
+    assert out[0] == "60"
     assert os.path.samefile(out[1], DICT_PATH)
-
-
-def test_pkg_resources_is_hidden_from_the_importing_thread_only() -> None:
-    finder = segmenter._HidePkgResources()
-    with pytest.raises(ModuleNotFoundError):
-        finder.find_spec("pkg_resources")
-    assert finder.find_spec("jieba") is None
-    seen: list[object] = []
-    other = threading.Thread(target=lambda: seen.append(finder.find_spec("pkg_resources")))
-    other.start()
-    other.join()
-    assert seen == [None]
 
 
 # ------------------------------------------------------------------ the common words

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kg.cli.common import input_paths, progress_bar, shown, stop_signals_interrupt
+from kg.export.files import OUTPUT_FORMATS
 
 #: Exit statuses of ``kg build``.
 EXIT_OK = 0  # every input read, outputs written
@@ -29,6 +31,17 @@ def _min_confidence(ctx: click.Context, param: click.Parameter, value: str) -> f
     return x
 
 
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    """``--formats``: known output names, else a usage error that lists them."""
+    from kg.errors import KGError
+    from kg.export.files import parse_formats
+
+    try:
+        return parse_formats(value)
+    except KGError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 @click.command("build")
 @input_paths
 @click.option(
@@ -37,9 +50,9 @@ def _min_confidence(ctx: click.Context, param: click.Parameter, value: str) -> f
     default="out",
     show_default=True,
     type=click.Path(file_okay=False),
-    help="Folder for the outputs: graph.ttl/.trig/.jsonld/.nq (RDF), graph.html, "
-    "graph.json, graph.graphml, graph.gexf, nodes.csv, edges.csv, extractions.jsonl, "
-    "report.md, build.json.",
+    help="Folder for the outputs: graph.ttl/.trig/.jsonld/.nq (RDF), store/ (SPARQL), "
+    "graph.html, graph.json, graph.graphml, graph.gexf, nodes.csv, edges.csv, "
+    "indicators.csv, extractions.jsonl, report.md (those --formats chooses), build.json.",
 )
 @click.option(
     "--jobs",
@@ -76,6 +89,21 @@ def _min_confidence(ctx: click.Context, param: click.Parameter, value: str) -> f
     type=click.IntRange(min=1),
     default=None,
     help="Also write the graph as N N-Quads files, OUT/shards/part-0000.nq …, for bulk loading.",
+)
+@click.option(
+    "--formats",
+    metavar="LIST",
+    default="all",
+    show_default=True,
+    callback=_formats,
+    help="The outputs to write, comma-separated: " + ", ".join(OUTPUT_FORMATS) + " "
+    "(store: the SPARQL store kg query and kg serve open; build.json is always written).",
+)
+@click.option(
+    "--compress",
+    is_flag=True,
+    help="Write every output but build.json gzip-compressed, as NAME.gz (the same bytes "
+    "on every run); kg query, serve, validate, export, report, viz and kg.load read them.",
 )
 @click.option(
     "--min-confidence",
@@ -132,6 +160,8 @@ def command(
     executor: str,
     scheduler: str | None,
     shards: int | None,
+    formats: tuple[str, ...],
+    compress: bool,
     min_confidence: float,
     follow_links: bool,
     corrections_file: str | None,
@@ -201,6 +231,8 @@ def command(
                 quiet,
                 None if no_corrections else (corrections_file or ""),
                 (since, until),
+                formats,
+                compress,
             )
     except KGError as exc:
         _fail(f"{exc}", out_dir)
@@ -239,65 +271,57 @@ def _build(
     quiet: bool,
     corrections_file: str | None = "",
     years: tuple[int | None, int | None] = (None, None),
+    formats: tuple[str, ...] | None = None,
+    compress: bool = False,
 ) -> int:
-    """The build itself; returns the exit status. ``corrections_file`` ``""`` looks for
-    a corrections.tsv beside the input folders, ``None`` applies none."""
-    from kg.corrections import default_corrections, read_corrections
-    from kg.io.discover import scan
-
-    # a malformed corrections file fails the build before anything is read
-    files = [corrections_file] if corrections_file else []
-    if corrections_file == "":
-        files = [str(p) for p in default_corrections(paths)]
-    corrections = [c for f in files for c in read_corrections(f)]
-    for f in files:
-        if not quiet:
-            click.echo(f"applying the corrections in {shown(f)}", err=True)
-
-    listed = scan(list(paths), follow_links=follow_links, exclude=[out_dir])
-    for note in listed.notes:
-        click.echo(f"note: {shown(note)}", err=True)
-    items = listed.items
-    if executor == "local":
-        from kg.executors import start_worker_server_for
-
-        # first of all: the workers' tables load while the rest is imported
-        start_worker_server_for(len(items), jobs)
-
-    from kg.builder import build
+    """The build itself (:func:`kg.run.run_build`), its events shown on stderr; returns
+    the exit status. ``corrections_file`` ``""`` looks for a corrections.tsv beside the
+    input folders, ``None`` applies none."""
     from kg.cache import DEFAULT_DIRNAME
-    from kg.export.generation import output_lock
-    from kg.export.outputs import prepare, write_outputs
+    from kg.run import BuildEvent, run_build
 
     cache = None if no_cache else (cache_dir or str(Path(out_dir) / DEFAULT_DIRNAME))
-    # held from the start: a second build into OUT is refused before it extracts
-    with output_lock(out_dir), progress_bar(len(items), "reading", disable=quiet) as bar:
-        result = build(
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
+
+        def show(event: BuildEvent) -> None:
+            """One event of the build, as a message or the progress bar."""
+            if event.kind == "corrections" and not quiet:
+                click.echo(f"applying the corrections in {shown(event.name)}", err=True)
+            elif event.kind == "note":
+                click.echo(f"note: {shown(event.message)}", err=True)
+            elif event.kind == "listed":
+                bars.append(
+                    stack.enter_context(progress_bar(event.count, "reading", disable=quiet))
+                )
+            elif event.kind == "read" and bars:
+                bars[0].update(event.count)
+            elif event.kind == "extracted" and bars:
+                bars[0].close()
+            elif event.kind == "skipped":
+                click.echo(f"skipped {shown(event.name)}: {shown(event.message)}", err=True)
+            elif event.kind == "warning":
+                click.echo(f"warning {shown(event.name)}: {shown(event.message)}", err=True)
+
+        run = run_build(
             paths,
-            listed=listed,
-            progress=bar.update,
+            out_dir=out_dir,
             jobs=jobs,
             executor=executor,
             scheduler=scheduler,
             cache_dir=cache,
-            meanwhile=functools.partial(prepare, cache),
             min_confidence=min_confidence,
-            corrections=corrections,
+            corrections=corrections_file or None,
+            find_corrections=corrections_file == "",
             since=years[0],
             until=years[1],
+            follow_links=follow_links,
+            shards=shards,
+            formats=formats,
+            compress=compress,
+            on_event=show,
         )
-        bar.close()
-        if executor == "local":
-            from kg.executors import stop_worker_server_soon
-
-            # this process only writes and ends now: the server the workers were
-            # forked from ends meanwhile, not after it
-            stop_worker_server_soon()
-        for s in result.skipped:
-            click.echo(f"skipped {shown(s.path)}: {shown(s.reason)}", err=True)
-        for name, warning in result.warnings:
-            click.echo(f"warning {shown(name)}: {shown(warning)}", err=True)
-        written = write_outputs(result, out_dir, fragments=cache, shards=shards)
+    result, written = run.result, run.written
     if not quiet:
         ents, rels = result.graph.counts()
         click.echo(

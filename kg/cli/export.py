@@ -37,9 +37,10 @@ def command(out_dir: Path, fmt: str, out: Path | None) -> None:
     the evidence sentence. CSV files are UTF-8 with a byte-order mark so that
     spreadsheet software shows the Chinese names.
     """
+    from kg.export.files import find_output
     from kg.export.graphjson import read_graph_json
     from kg.export.netformats import write_format
 
-    graph = read_graph_json(out_dir / "graph.json")
+    graph = read_graph_json(find_output(out_dir, "graph.json"))
     for path in write_format(graph, fmt, out_dir, out):
         click.echo(str(path))

@@ -20,10 +20,11 @@ def command(out_dir: Path, to_stdout: bool) -> None:
     """
     from kg.export.atomic import write_text
     from kg.export.buildinfo import read_build_info
+    from kg.export.files import find_output
     from kg.export.graphjson import read_graph_json
     from kg.export.report import render
 
-    graph = read_graph_json(out_dir / "graph.json")
+    graph = read_graph_json(find_output(out_dir, "graph.json"))
     info_path = out_dir / "build.json"
     info = read_build_info(info_path) if info_path.exists() else None
     text = render(graph, info)

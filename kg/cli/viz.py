@@ -49,6 +49,7 @@ def command(
 
     Example: ``kg viz out --focus 郑州市 --depth 2 --out zz.html``
     """
+    from kg.export.files import find_output
     from kg.export.graphjson import read_graph_json
     from kg.export.html import select, write_html
 
@@ -59,7 +60,7 @@ def command(
         restricted = focus is not None or type_list is not None
         out_path = out_dir / ("view.html" if restricted else "graph.html")
     try:
-        graph = read_graph_json(out_dir / GRAPH_JSON)
+        graph = read_graph_json(find_output(out_dir, GRAPH_JSON))
         view = select(graph, focus=focus, depth=depth, types=type_list)
         write_html(graph, out_path, focus=focus, depth=depth, types=type_list)
     except KGError as exc:

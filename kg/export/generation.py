@@ -221,9 +221,12 @@ class Generation:
         self._lock = stack
         return self
 
-    def commit(self, written: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    def commit(
+        self, written: Sequence[str | os.PathLike[str]], *, remove: Sequence[str] = ()
+    ) -> list[Path]:
         """Switch to the files ``written`` into :attr:`staging`; returns their paths in
-        the output folder, sorted."""
+        the output folder, sorted. The names in ``remove`` (outputs of an earlier build
+        that this one does not write) are then removed from the output folder."""
         names: list[str] = []
         final: list[Path] = []
         for p in written:
@@ -242,6 +245,14 @@ class Generation:
         fsync_folder(self.staging)
         for name in sorted(names):
             _move(self.staging, self.out, name)
+        for name in remove:
+            if name in names or "/" in name or name in ("", ".", ".."):
+                continue
+            dst = self.out / name
+            if dst.is_dir() and not dst.is_symlink():
+                shutil.rmtree(dst, ignore_errors=True)
+            elif os.path.lexists(dst):
+                dst.unlink()
         fsync_folder(self.out)
         self._committed = True
         shutil.rmtree(self.staging, ignore_errors=True)

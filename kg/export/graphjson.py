@@ -339,9 +339,11 @@ def read_graph_json(path: str | Path) -> KnowledgeGraph:
     >>> read_graph_json(p).nodes["Place/410100"].name
     '郑州市'
     """
+    from kg.export.files import read_output
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_output(path).decode("utf-8")  # graph.json or graph.json.gz
     except FileNotFoundError:
         raise OutputError(f"{path}: not found (run `kg build` to write it)") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -17,6 +17,7 @@ import os
 import pickle
 import sys
 import threading
+import time
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
@@ -278,6 +279,9 @@ def write_outputs(
     parallel: bool | None = None,
     fragments: str | os.PathLike[str] | None = None,
     shards: int | None = None,
+    on_output: Callable[[str, float], object] | None = None,
+    formats: str | Sequence[str] | None = None,
+    compress: bool = False,
 ) -> list[Path]:
     """Write RDF, graph JSON, the HTML graph, network formats, the extractions and the report.
 
@@ -294,7 +298,17 @@ def write_outputs(
     a cache folder where each document's part of the outputs is kept for the
     next build (see :mod:`kg.export.fragments`); the files are the same bytes
     without it. ``shards`` also writes the RDF dataset as that many N-Quads files
-    in ``shards/`` (see :mod:`kg.export.shards`).
+    in ``shards/`` (see :mod:`kg.export.shards`). ``on_output(name, seconds)`` is
+    called as each output written by this process is done (a forked writer's
+    outputs are not reported one by one: the wait for it is, as
+    ``"waiting for the RDF process"``).
+
+    ``formats`` (names of :data:`kg.export.files.OUTPUT_FORMATS`, a list or a
+    comma-separated string; default: all) chooses the outputs written, besides
+    ``build.json``; outputs of other formats that an earlier build left in the
+    folder are removed with the switch, so the folder never mixes builds.
+    ``compress`` writes every file but ``build.json`` gzip-compressed, as
+    ``NAME.gz``, the same bytes on every run (see :mod:`kg.export.files`).
 
     The outputs are one generation (:mod:`kg.export.generation`): written into a
     staging folder, they replace the previous ones together once all are
@@ -302,8 +316,10 @@ def write_outputs(
     folder meanwhile is refused (:class:`~kg.export.generation.OutputBusy`).
     Returns the written paths, sorted.
     """
+    from kg.export.files import parse_formats
     from kg.export.generation import Generation
 
+    chosen = parse_formats(formats)
     out = Path(out_dir)
     with paused(), Generation(out) as gen:  # paused: see kg.gcpause
         parts = None
@@ -313,12 +329,61 @@ def write_outputs(
 
             remove_stale_temps(Path(fragments) / DIRNAME)
             parts = Fragments(fragments, staging=gen.staging, previous=out)
-        written = _write_outputs(result, gen.staging, info, parallel, parts, previous=out)
+        written = _write_outputs(
+            result,
+            gen.staging,
+            info,
+            parallel,
+            parts,
+            previous=out,
+            on_output=on_output,
+            formats=chosen,
+        )
         if shards:
             from kg.export.shards import write_shards
 
+            start = time.perf_counter()
             written += write_shards(result.graph, gen.staging / "shards", shards)
-        return gen.commit(written)
+            if on_output is not None:
+                on_output(f"{shards} shards", time.perf_counter() - start)
+        if compress:
+            start = time.perf_counter()
+            written = _compressed(written, gen.staging)
+            if on_output is not None:
+                on_output("compressing", time.perf_counter() - start)
+        return gen.commit(written, remove=_left_out(chosen, compress))
+
+
+def _compressed(written: list[Path], staging: Path) -> list[Path]:
+    """``written`` with every file but ``build.json`` replaced by its ``.gz`` form (the
+    store's folder stays as it is), in two threads (zlib releases the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kg.export.files import BUILD_INFO, compress_file
+
+    todo = [p for p in written if p.is_file() and p != staging / BUILD_INFO]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kg-gzip") as pool:
+        done = dict(zip(todo, pool.map(compress_file, todo), strict=True))
+    return [done.get(p, p) for p in written]
+
+
+def _left_out(chosen: Sequence[str], compress: bool) -> list[str]:
+    """The names of outputs an earlier build may have left in the folder that a build of
+    the formats ``chosen`` does not write: those of the other formats, and the other of
+    the plain and the compressed form of its own. (An output it may leave out, as
+    ``extractions.jsonl`` of a reloaded graph, is not removed.)"""
+    from kg.export.files import OUTPUT_FORMATS
+
+    names = []
+    for fmt, files in OUTPUT_FORMATS.items():
+        for f in files:
+            if f == "store":  # a folder, never compressed
+                names += [] if fmt in chosen else [f]
+            elif fmt not in chosen:
+                names += [f, f + ".gz"]
+            else:
+                names.append(f if compress else f + ".gz")
+    return names
 
 
 def _write_outputs(
@@ -328,9 +393,12 @@ def _write_outputs(
     parallel: bool | None,
     parts: Fragments | None,
     previous: Path | None = None,
+    on_output: Callable[[str, float], object] | None = None,
+    formats: Sequence[str] | None = None,
 ) -> list[Path]:
     from kg.export.atomic import write_text
     from kg.export.buildinfo import from_result, write_build_info
+    from kg.export.files import OUTPUT_FORMATS, RDF_FORMATS
     from kg.export.graphjson import write_graph_json
     from kg.export.html import write_html
     from kg.export.indicators import write_indicators_csv
@@ -348,48 +416,100 @@ def _write_outputs(
         write_text(path, render(graph, build_info))
         return [path]
 
-    # every output but the RDF files, the longest first
-    tasks: list[Callable[[], list[Path]]] = [
-        lambda: [write_graph_json(graph, out / "graph.json", fragments=parts)],
-        lambda: [write_html(graph, out / "graph.html", fragments=parts)],
-        lambda: write_gexf(graph, out / "graph.gexf", fragments=parts),
-        lambda: write_graphml(graph, out / "graph.graphml", fragments=parts),
-        lambda: write_csv(graph, out, fragments=parts),
-        lambda: write_indicators_csv(graph, out / "indicators.csv"),
-        report,
-        lambda: [write_build_info(build_info, out / "build.json")],
+    # every output but the RDF files, the longest first: (name, task)
+    chosen = tuple(OUTPUT_FORMATS) if formats is None else tuple(formats)
+    # every output but the RDF files, the longest first: (format, name, task)
+    every: list[tuple[str, str, Callable[[], list[Path]]]] = [
+        (
+            "json",
+            "graph.json",
+            lambda: [write_graph_json(graph, out / "graph.json", fragments=parts)],
+        ),
+        ("html", "graph.html", lambda: [write_html(graph, out / "graph.html", fragments=parts)]),
+        ("gexf", "graph.gexf", lambda: write_gexf(graph, out / "graph.gexf", fragments=parts)),
+        (
+            "graphml",
+            "graph.graphml",
+            lambda: write_graphml(graph, out / "graph.graphml", fragments=parts),
+        ),
+        ("csv", "nodes.csv, edges.csv", lambda: write_csv(graph, out, fragments=parts)),
+        (
+            "indicators",
+            "indicators.csv",
+            lambda: write_indicators_csv(graph, out / "indicators.csv"),
+        ),
+        ("report", "report.md", report),
+        ("", "build.json", lambda: [write_build_info(build_info, out / "build.json")]),
     ]
     if result.extractions or not graph.documents:  # a reloaded graph has none to write
         extractions, minimum = result.extractions, result.min_confidence
-        tasks.insert(
+        every.insert(
             2,
-            lambda: [_write_jsonl(extractions, out / "extractions.jsonl", parts, minimum, graph)],
+            (
+                "jsonl",
+                "extractions.jsonl",
+                lambda: [
+                    _write_jsonl(extractions, out / "extractions.jsonl", parts, minimum, graph)
+                ],
+            ),
         )
+    tasks = [(name, task) for fmt, name, task in every if not fmt or fmt in chosen]
+
+    def timed(name: str, task: Callable[[], list[Path]]) -> list[Path]:
+        """``task()``, its time reported to ``on_output`` (in this process only)."""
+        if on_output is None or os.getpid() != parent:
+            return task()
+        start = time.perf_counter()
+        try:
+            return task()
+        finally:
+            on_output(name, time.perf_counter() - start)
+
+    parent = os.getpid()
 
     # the SPARQL store is written with the RDF files, by the process writing them; a
     # fresh load runs in a thread of its own while the other outputs are written
     from kg.export.store import STORE_DIR, StoreWriter
 
-    store = StoreWriter(out / STORE_DIR, previous / STORE_DIR if previous is not None else None)
+    rdf = [f for f in RDF_FORMATS if f in chosen]
+    if not rdf and "store" not in chosen:  # no RDF file, no store: the other outputs only
+        return sorted(p for name, task in tasks for p in timed(name, task))
+    store = None
+    if "store" in chosen:
+        store = StoreWriter(out / STORE_DIR, previous / STORE_DIR if previous is not None else None)
+    # the four RDF files are made in one pass (the store loads from two of them): those
+    # not asked for are removed once all are written
+    unwanted = {out / OUTPUT_FORMATS[f][0] for f in RDF_FORMATS if f not in chosen}
 
     def rdf_and_store(tasks: Callable[[], list[Path]]) -> list[Path]:
         from kg.export.rdf import write_rdf  # loaded already, or now in this process only
 
         try:
-            done = write_rdf(graph, out, fragments=parts, store=store)
+            done = timed(
+                "RDF (ttl, trig, jsonld, nq)",
+                lambda: write_rdf(graph, out, fragments=parts, store=store),
+            )
             done += tasks()
-            done += store.wait()
+            if store is not None:
+                done += timed("SPARQL store (waiting for it)", store.wait)
         except BaseException:
-            store.abort()
+            if store is not None:
+                store.abort()
             raise
         return done
+
+    def kept(paths: list[Path]) -> list[Path]:
+        for p in paths:
+            if p in unwanted:
+                p.unlink()
+        return sorted(p for p in paths if p not in unwanted)
 
     if not _fork_rdf(graph, parallel):
 
         def all_tasks() -> list[Path]:
-            return [p for task in tasks for p in task()]
+            return [p for name, task in tasks for p in timed(name, task)]
 
-        return sorted(rdf_and_store(all_tasks))
+        return kept(rdf_and_store(all_tasks))
     # two processes: a forked one writes the four RDF files (the longest), this
     # one the other outputs, and the forked one then takes those not yet taken
     queue = _TaskQueue(len(tasks))
@@ -397,7 +517,7 @@ def _write_outputs(
     def taken() -> list[Path]:
         done: list[Path] = []
         while (i := queue.take()) is not None:
-            done += tasks[i]()
+            done += tasks[i][1]()
         return done
 
     def child(graph: KnowledgeGraph, out: Path) -> list[Path]:
@@ -407,7 +527,8 @@ def _write_outputs(
     written = []
     try:
         while (i := queue.take()) is not None:
-            written += tasks[i]()
+            written += timed(*tasks[i])
     finally:
-        written += job.wait()  # always reaped, and its error raised, even after ours
-    return sorted(written)
+        # always reaped, and its error raised, even after ours
+        written += timed("waiting for the RDF process", job.wait)
+    return kept(written)

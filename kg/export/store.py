@@ -504,15 +504,24 @@ def memory_store(out_dir: str | os.PathLike[str]) -> ox.Store:
     """An in-memory store of ``out_dir``'s RDF files, in the layout of the on-disk one:
     ``graph.trig`` (or ``graph.nq``) in its named graphs, the merged graph as the
     default graph. For output folders without a store (older builds)."""
+    from kg.export.files import BUILD_INFO, find_output, left_out, open_output
+
     out = Path(out_dir)
-    trig, nq = out / "graph.trig", out / "graph.nq"
+    trig = find_output(out, "graph.trig", required=False)  # each plain or .gz
+    nq = find_output(out, "graph.nq", required=False)
     source = trig if trig.is_file() else nq
     if not source.is_file():
+        if (out / BUILD_INFO).is_file():  # a build that wrote neither (kg build --formats)
+            raise OutputError(left_out(out, "graph.trig", ["store", "trig"]))
         raise OutputError(f"{trig}: no graph.trig here; run 'kg build DOCS --out {out}' first")
     store = ox.Store()
     fmt = ox.RdfFormat.TRIG if source is trig else ox.RdfFormat.N_QUADS
     try:
-        store.bulk_load(path=str(source), format=fmt)
+        if source.name.endswith(".gz"):
+            with open_output(source) as f:
+                store.bulk_load(input=f, format=fmt)
+        else:
+            store.bulk_load(path=str(source), format=fmt)
         store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     except (SyntaxError, OSError, ValueError) as exc:
         raise OutputError(f"{source}: cannot load: {exc}") from exc

@@ -19,13 +19,10 @@ giving exactly what jieba's own loading gives:
   between runs, beside jieba's cache file, by :mod:`kg.derived_cache` (keyed by
   the dictionary file, jieba's version and this module's source; a missing,
   stale or damaged file is parsed again, a folder that cannot be written is no
-  error);
-* jieba is imported without ``pkg_resources`` (jieba's own fallback opens its
-  data files by path), which costs more to import than jieba itself.
+  error).
 
-Every jieba internal used here is in :func:`load_default_tokenizer`,
-:func:`load_sorted_tokenizer` and
-:func:`import_jieba`; jieba is pinned (0.42.1) and ``tests/test_startup.py``
+Every jieba internal used here is in :func:`load_default_tokenizer` and
+:func:`load_sorted_tokenizer`; jieba is pinned (0.42.1) and ``tests/test_startup.py``
 checks the results against jieba's own initialisation.
 """
 
@@ -35,9 +32,7 @@ import importlib
 import marshal
 import os
 import re
-import sys
 import tempfile
-import threading
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
@@ -69,47 +64,17 @@ PREFIXES_FORMAT = "policy-kg jieba prefixes 1"
 #: A dictionary line "word frequency tag" for words of two or three characters.
 _WORD_LINE = re.compile(r"^(\S{2,3}) (\d+) (\S+)\r?$", re.MULTILINE)
 
-_import_lock = threading.Lock()
-
-
-class _HidePkgResources:
-    """A meta path finder that makes ``import pkg_resources`` fail in one thread only."""
-
-    def __init__(self) -> None:
-        self.thread = threading.get_ident()
-
-    def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-        if name == "pkg_resources" and threading.get_ident() == self.thread:
-            raise ModuleNotFoundError("pkg_resources is not used for jieba", name=name)
-        return None
-
 
 def import_jieba() -> ModuleType:
-    """The ``jieba`` module, imported without ``pkg_resources``; its log is silenced.
+    """The ``jieba`` module, imported as usual; its log is silenced.
 
-    jieba's ``_compat`` opens its data files through ``pkg_resources`` when it
-    can import it and by their path next to jieba's own files otherwise (the
-    same files). ``pkg_resources`` takes longer to import than jieba, so while
-    jieba is imported, a finder put first on a new ``sys.meta_path`` list makes
-    its import fail in this thread; other threads import it as usual (a thread
-    in the middle of an import keeps the list it started with).
+    jieba imports ``pkg_resources`` to open its data files: about 0.12 s of the
+    start-up of a process that extracts, measured and accepted (see "Known debts"
+    in ``docs/ARCHITECTURE.md``).
     """
-    with _import_lock:
-        hide = "jieba" not in sys.modules and "pkg_resources" not in sys.modules
-        finder = _HidePkgResources()
-        saved = sys.meta_path
-        if hide:
-            sys.meta_path = [finder, *saved]
-        try:
-            jieba = importlib.import_module("jieba")
-        finally:
-            if hide:
-                if sys.meta_path[:1] == [finder] and sys.meta_path[1:] == saved:
-                    sys.meta_path = saved
-                else:  # someone changed the list meanwhile: take out only the finder
-                    sys.meta_path = [f for f in sys.meta_path if f is not finder]
-        jieba.setLogLevel(60)
-        return jieba
+    jieba = importlib.import_module("jieba")
+    jieba.setLogLevel(60)
+    return jieba
 
 
 def load_default_tokenizer(tokenizer: Any = None) -> Any:
