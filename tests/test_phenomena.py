@@ -735,3 +735,23 @@ def test_a_ceremony_joined_to_another_meeting_names_no_agreement() -> None:
 def test_the_organisation_a_meeting_is_of_is_an_organisation() -> None:
     ex = run("成渝地区双城经济圈城市发展联盟第二届理事会在内江召开。")
     assert "成渝地区双城经济圈城市发展联盟" in names(ex, "Organization")
+
+
+def test_two_meetings_joined_by_he_are_two_meetings() -> None:
+    ex = run("会议传达学习了全省对口协作工作座谈会和全省乡村振兴推进会精神。")
+    assert {"全省对口协作工作座谈会", "全省乡村振兴推进会"} <= names(ex, "Event")
+    # where the tagger reads the two as one name, the step after it splits them
+    from kg.extract.joined import split_joined_names
+    from kg.types import EntityType, Mention, Span
+
+    t = "第三次新疆工作座谈会与全国对口援疆工作会议"
+    one = Mention(Span(0, len(t)), t, EntityType.EVENT, "tagger", None)
+    assert [m.surface for m in split_joined_names(t, [one], 0.5)] == [
+        "第三次新疆工作座谈会",
+        "全国对口援疆工作会议",
+    ]
+
+
+def test_a_meeting_whose_first_part_is_no_name_stays_one() -> None:
+    ex = run("黔川生态保护和高质量发展合作联席会议在遵义召开。")
+    assert "黔川生态保护和高质量发展合作联席会议" in names(ex, "Event")
