@@ -29,6 +29,7 @@ from kg.extract.ceremonies import agreements_of_ceremonies
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
+from kg.extract.inwords import drop_places_inside_words
 from kg.extract.joined import split_joined_names
 from kg.extract.macro import bare_macro_regions
 from kg.extract.meetingbodies import bodies_of_meetings
@@ -115,6 +116,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     )
     ms = combine(doc.norm, rule_mentions, tagged, document_context(doc), models.rule_confidence)
     ms = trim_prepositions(doc.norm, snap_to_places(doc.norm, drop_counts(ms)))  # 三镇; 阳四市…
+    ms = drop_places_inside_words(doc.norm, ms, parts.spans, parts.words)  # 交通大通道
     ms = cut_after_heads(doc.norm, ms)  # 洛阳机场至
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
     ms = distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群

@@ -755,3 +755,37 @@ def test_two_meetings_joined_by_he_are_two_meetings() -> None:
 def test_a_meeting_whose_first_part_is_no_name_stays_one() -> None:
     ex = run("黔川生态保护和高质量发展合作联席会议在遵义召开。")
     assert "黔川生态保护和高质量发展合作联席会议" in names(ex, "Event")
+
+
+@pytest.mark.parametrize(
+    "text, not_a_place",
+    [
+        ("共同打造川黔交通大通道。", "通道侗族自治县"),
+        ("该县入选全国新型城镇化建设示范县。", "范县"),
+        ("加强与沿海城市的产业合作。", "海城市"),
+    ],
+)
+def test_a_county_named_inside_an_ordinary_word_is_no_place(text: str, not_a_place: str) -> None:
+    assert not_a_place not in names(run(text), "Place")
+    # where the tagger takes the county's form for a place, the step after it drops it
+    from kg.extract.inwords import drop_places_inside_words
+    from kg.extract.segmenter import words
+    from kg.types import EntityType, Mention, Span
+
+    form = next(f for f in ("通道", "范县", "海城市") if f in not_a_place)
+    a = text.index(form)
+    place = Mention(Span(a, a + len(form)), form, EntityType.PLACE, "tagger", not_a_place)
+    assert drop_places_inside_words(text, [place], [Span(0, len(text))], [words(text)]) == []
+
+
+def test_a_district_in_a_chain_of_places_cut_as_one_word_stays() -> None:
+    ex = run("永安市与上海浦东新区签署合作协议。")
+    assert "浦东新区" in names(ex, "Place")
+    from kg.extract.inwords import drop_places_inside_words
+    from kg.extract.segmenter import words
+    from kg.types import EntityType, Mention, Span
+
+    t = "永安市与上海浦东新区签署合作协议。"
+    a = t.index("浦东新区")
+    place = Mention(Span(a, a + 4), "浦东新区", EntityType.PLACE, "tagger", "浦东新区")
+    assert drop_places_inside_words(t, [place], [Span(0, len(t))], [words(t)]) == [place]
