@@ -789,3 +789,15 @@ def test_a_district_in_a_chain_of_places_cut_as_one_word_stays() -> None:
     a = t.index("浦东新区")
     place = Mention(Span(a, a + 4), "浦东新区", EntityType.PLACE, "tagger", "浦东新区")
     assert drop_places_inside_words(t, [place], [Span(0, len(t))], [words(t)]) == [place]
+
+
+def test_a_name_the_tagger_opened_inside_a_word_opens_at_the_next_word() -> None:
+    from kg.extract.inwords import drop_places_inside_words
+    from kg.extract.segmenter import words
+    from kg.types import EntityType, Mention, Span
+
+    t = "这事关滇中城市群的长远发展。"
+    a = t.index("关")
+    region = Mention(Span(a, a + 6), "关滇中城市群", EntityType.REGION, "tagger", None)
+    (moved,) = drop_places_inside_words(t, [region], [Span(0, len(t))], [words(t)])
+    assert moved.surface == "滇中城市群"

@@ -8,6 +8,11 @@ a place's name opens that word (上海浦东新区: a chain of places cut as one
 that begins a longer word is kept: that word is as often the place's body, 广东省委,
 as an ordinary word, 大通道.)
 
+The names of regions, zones, clusters, meetings, agreements, plans, organisations and
+companies open where a word opens (the annotators' names do so in all but 7 of 1,324
+cases on the corpus): such a name the tagger opened inside a word (事关北部湾经济区 for
+北部湾经济区) opens at the next word, when three characters or more are left.
+
 This runs after the tagger (:func:`kg.pipeline.mentions`), so it is no feature of it.
 """
 
@@ -20,6 +25,25 @@ from kg.extract import tables
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["drop_places_inside_words"]
+
+#: The types whose names open where a word does: the annotators' names open inside one of
+#: jieba's words in 2 of 387 cases for regions, zones and clusters, 0 of 357 for meetings,
+#: agreements and plans, and 5 of 580 for bodies, companies and organisations (short
+#: forms of bodies inside longer names: 市政府 in 黄冈市政府, so bodies are left out).
+_NAMED_AT_WORDS = frozenset(
+    [
+        EntityType.REGION,
+        EntityType.ZONE,
+        EntityType.CLUSTER,
+        EntityType.EVENT,
+        EntityType.AGREEMENT,
+        EntityType.PLAN,
+        EntityType.ORGANIZATION,
+        EntityType.COMPANY,
+    ]
+)
+#: The fewest characters a name moved to its next word keeps.
+_MIN_REST = 3
 
 
 def _boundaries(spans: Sequence[Span], words: Sequence[Sequence[str]]) -> set[int]:
@@ -40,7 +64,8 @@ def drop_places_inside_words(
     spans: Sequence[Span],
     words: Sequence[Sequence[str]],
 ) -> list[Mention]:
-    """``mentions`` without the places whose names begin inside a word.
+    """``mentions`` without the places whose names begin inside a word, and with the
+    other names that begin inside a word opening at the next word.
 
     >>> t = "加快建设交通大通道"
     >>> ms = [Mention(Span(7, 9), "通道", EntityType.PLACE, "gazetteer", "通道侗族自治县")]
@@ -63,4 +88,23 @@ def drop_places_inside_words(
         start = ordered[i - 1] if i else 0
         return text[start:a] not in known  # 上海浦东新区: a chain of places, one word
 
-    return [m for m in mentions if not inside(m)]
+    out = []
+    for m in mentions:
+        if inside(m):
+            continue
+        a = m.span.start
+        if m.type not in _NAMED_AT_WORDS or a in cuts:
+            out.append(m)
+            continue
+        # a name opening inside a word (事关北部湾经济区): it opens at the next word
+        i = bisect_left(ordered, a)
+        k = ordered[i] if i < len(ordered) else m.span.end
+        if m.span.end - k < _MIN_REST:
+            out.append(m)
+            continue
+        out.append(
+            Mention(
+                Span(k, m.span.end), text[k : m.span.end], m.type, m.rule, None, None, m.confidence
+            )
+        )
+    return out
