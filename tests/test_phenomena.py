@@ -801,3 +801,15 @@ def test_a_name_the_tagger_opened_inside_a_word_opens_at_the_next_word() -> None
     region = Mention(Span(a, a + 6), "关滇中城市群", EntityType.REGION, "tagger", None)
     (moved,) = drop_places_inside_words(t, [region], [Span(0, len(t))], [words(t)])
     assert moved.surface == "滇中城市群"
+
+
+def test_a_verb_taking_a_body_as_its_object_is_no_part_of_its_name() -> None:
+    from kg.extract.mend import trim_prepositions
+    from kg.types import EntityType, Mention, Span
+
+    t = "征求黔北经济协作区管理委员会意见"
+    body = Mention(Span(0, 14), t[:14], EntityType.AGENCY, "tagger", None)
+    assert [m.surface for m in trim_prepositions(t, [body])] == ["黔北经济协作区管理委员会"]
+    t = "自治区人民政府办公厅"
+    body = Mention(Span(0, len(t)), t, EntityType.AGENCY, "tagger", None)
+    assert [m.surface for m in trim_prepositions(t, [body])] == [t]

@@ -98,6 +98,9 @@ def open_with_compounds(text: str, mentions: Sequence[Mention]) -> list[Mention]
 _GUESSED = frozenset(["tagger", "suffix"])
 
 
+#: The bodies a verb taking a name as its object is cut from (a preposition is not:
+#: 自治区人民政府).
+_BODIES = frozenset([EntityType.AGENCY, EntityType.ORGANIZATION, EntityType.COMPANY])
 #: The names a preposition is cut from (not places or bodies: 自贡市, 自治区人民政府).
 _TRIMMED = frozenset(
     [EntityType.EVENT, EntityType.AGREEMENT, EntityType.ZONE, EntityType.PLAN, EntityType.CLUSTER]
@@ -115,10 +118,16 @@ def _opening() -> re.Pattern[str]:
     return re.compile(rf"(?:(?:{words})(?:{date})?|(?:{dated}){date}|(?:{verbs}))")
 
 
+@cache
+def _opening_verb() -> re.Pattern[str]:
+    verbs = sorted(tables.grammar("name-opening-verb"), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, verbs)))
+
+
 def trim_prepositions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     """``mentions`` with a preposition of time, a modal verb or a verb that takes a name
     as its object (and a date after it) cut off the front of the guessed names
-    (拟于第十届…, 办好第15届…, 出席…).
+    (拟于第十届…, 办好第15届…, 出席…); of a body's name, the verb alone (征求…管委会).
 
     >>> from kg.types import Mention, Span, EntityType as T
     >>> t = "自2013年首届长江中游城市群省会城市会商会"
@@ -130,8 +139,13 @@ def trim_prepositions(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     """
     out = []
     for m in mentions:
-        tagged = m.rule in _GUESSED and m.type in _TRIMMED
-        cut = _opening().match(text, m.span.start, m.span.end) if tagged else None
+        guessed = m.rule in _GUESSED
+        if guessed and m.type in _TRIMMED:
+            cut = _opening().match(text, m.span.start, m.span.end)
+        elif guessed and m.type in _BODIES:  # 征求深汕特别合作区管委会: the verb alone
+            cut = _opening_verb().match(text, m.span.start, m.span.end)
+        else:
+            cut = None
         if cut is not None and m.span.end - cut.end() >= 4:
             m = _cut(m, cut.end() - m.span.start, len(m.surface))
         out.append(m)
