@@ -813,3 +813,15 @@ def test_a_verb_taking_a_body_as_its_object_is_no_part_of_its_name() -> None:
     t = "自治区人民政府办公厅"
     body = Mention(Span(0, len(t)), t, EntityType.AGENCY, "tagger", None)
     assert [m.surface for m in trim_prepositions(t, [body])] == [t]
+
+
+def test_a_body_run_back_over_a_joiner_is_the_body_after_it() -> None:
+    from kg.extract.joined import split_joined_names
+    from kg.types import EntityType, Mention, Span
+
+    t = "落实国家战略和自治区党委部署"
+    run_back = Mention(Span(2, 12), t[2:12], EntityType.AGENCY, "tagger", None)
+    assert [m.surface for m in split_joined_names(t, [run_back], 0.5)] == ["自治区党委"]
+    t = "省发展和改革委员会"
+    whole = Mention(Span(0, len(t)), t, EntityType.AGENCY, "tagger", None)
+    assert [m.surface for m in split_joined_names(t, [whole], 0.5)] == [t]

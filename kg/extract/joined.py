@@ -6,7 +6,9 @@ or agreement's name holds such a word and the part before it ends as a name of t
 type ends (``suffixes.tsv`` and ``titles.tsv``: 座谈会, 联席会议, 协议 …; a meeting's
 kind of ``grammar.tsv`` role ``meeting``: 会议 …), as the whole
 does, the name is two names. A name whose first part is no such name
-(黄河流域生态保护和高质量发展省际合作联席会) stays one.
+(黄河流域生态保护和高质量发展省际合作联席会) stays one. A body's name the tagger ran back
+over a joiner into words that are no body's name (国家战略和自治区党委, 党中央决策部署及省委)
+is the body after the joiner.
 
 This runs after the tagger (:func:`kg.pipeline.mentions`), so it is no feature of it.
 """
@@ -25,6 +27,8 @@ __all__ = ["RULE", "split_joined_names"]
 RULE = "joined-name"
 #: The types whose names are split here.
 _SPLIT = frozenset([EntityType.EVENT, EntityType.AGREEMENT])
+#: The rules whose bodies' names may run over a joiner (the tagger's, the endings').
+_GUESSED = frozenset(["tagger", "suffix"])
 #: The shortest part that is a name of its own.
 _MIN = 4
 
@@ -41,6 +45,41 @@ def _endings() -> dict[EntityType, tuple[str, ...]]:
     return {t: tuple(sorted(w, key=len, reverse=True)) for t, w in out.items()}
 
 
+def _last_body(m: Mention, joiners: Sequence[str]) -> str | None:
+    """The body's name after the last joiner of a body's name whose part before it is no
+    body's name (党中央决策部署及省委 -> 省委), when it opens with its government, or None."""
+    ends = _body_endings()
+    if not m.surface.endswith(ends):
+        return None
+    for i in range(len(m.surface) - 2, 1, -1):
+        w = next((j for j in joiners if m.surface.startswith(j, i)), None)
+        if w is not None:
+            before, after = m.surface[:i], m.surface[i + len(w) :]
+            whole = _opens_with_government(after)  # not 发展和改革委员会
+            return after if whole and not before.endswith(ends) else None
+    return None
+
+
+def _opens_with_government(name: str) -> bool:
+    """Whether a body's name opens with the government it belongs to: a level word
+    (省委, 自治区党委) or a place (福建省商务厅)."""
+    if name.startswith(tables.grammar("level-prefix")) or name.startswith(
+        tuple(tables.column("jurisdiction.tsv", "form"))
+    ):
+        return len(name) >= 2
+    forms = tables.place_forms()
+    return any(name[:k] in forms for k in range(2, min(len(name), 8)))
+
+
+@cache
+def _body_endings() -> tuple[str, ...]:
+    endings = {r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == "Agency"}
+    endings |= set(tables.grammar("body-short-ending")) | set(
+        tables.column("jurisdiction.tsv", "form")
+    )
+    return tuple(sorted(endings, key=len, reverse=True))
+
+
 def split_joined_names(text: str, mentions: Sequence[Mention], confidence: float) -> list[Mention]:
     """``mentions`` with each name of two joined names as the two names.
 
@@ -53,6 +92,13 @@ def split_joined_names(text: str, mentions: Sequence[Mention], confidence: float
     out: list[Mention] = []
     changed = False
     for m in mentions:
+        if m.type == EntityType.AGENCY and m.rule in _GUESSED:
+            body = _last_body(m, joiners)
+            if body is not None:  # 国家战略和自治区党委: the body after the joiner
+                changed = True
+                a = m.span.end - len(body)
+                out.append(Mention(Span(a, m.span.end), body, m.type, RULE, None, None, confidence))
+                continue
         ends = _endings().get(m.type, ())
         cut = None
         if ends and m.surface.endswith(ends):
