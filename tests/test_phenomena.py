@@ -825,3 +825,6 @@ def test_a_body_run_back_over_a_joiner_is_the_body_after_it() -> None:
     t = "省发展和改革委员会"
     whole = Mention(Span(0, len(t)), t, EntityType.AGENCY, "tagger", None)
     assert [m.surface for m in split_joined_names(t, [whole], 0.5)] == [t]
+    t = "推进滇中引水工程和滇中城市群建设"
+    run_back = Mention(Span(2, 14), t[2:14], EntityType.REGION, "tagger", None)
+    assert [m.surface for m in split_joined_names(t, [run_back], 0.5)] == ["滇中城市群"]

@@ -8,7 +8,7 @@ kind of ``grammar.tsv`` role ``meeting``: 会议 …), as the whole
 does, the name is two names. A name whose first part is no such name
 (黄河流域生态保护和高质量发展省际合作联席会) stays one. A body's name the tagger ran back
 over a joiner into words that are no body's name (国家战略和自治区党委, 党中央决策部署及省委)
-is the body after the joiner.
+is the body after the joiner; so is a region's or zone's name (引江济淮工程和淮河生态经济带).
 
 This runs after the tagger (:func:`kg.pipeline.mentions`), so it is no feature of it.
 """
@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from kg.extract import tables
+from kg.extract.names import is_generic
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "split_joined_names"]
@@ -27,7 +28,9 @@ __all__ = ["RULE", "split_joined_names"]
 RULE = "joined-name"
 #: The types whose names are split here.
 _SPLIT = frozenset([EntityType.EVENT, EntityType.AGREEMENT])
-#: The rules whose bodies' names may run over a joiner (the tagger's, the endings').
+#: The names that the tagger may run back over a joiner into other words.
+_RUN_BACK = frozenset([EntityType.AGENCY, EntityType.REGION, EntityType.ZONE])
+#: The rules whose names may run over a joiner (the tagger's, the endings').
 _GUESSED = frozenset(["tagger", "suffix"])
 #: The shortest part that is a name of its own.
 _MIN = 4
@@ -58,6 +61,29 @@ def _last_body(m: Mention, joiners: Sequence[str]) -> str | None:
             whole = _opens_with_government(after)  # not 发展和改革委员会
             return after if whole and not before.endswith(ends) else None
     return None
+
+
+def _last_area(m: Mention, joiners: Sequence[str]) -> str | None:
+    """The region's or zone's name after the last joiner of such a name whose part before
+    it ends as no region or zone does (引江济淮工程和淮河生态经济带 -> 淮河生态经济带),
+    when it has a proper name before its ending, or None."""
+    ends = _area_endings()
+    end = next((e for e in ends if m.surface.endswith(e)), None)
+    if end is None:
+        return None
+    for i in range(len(m.surface) - len(end) - 2, 1, -1):
+        w = next((j for j in joiners if m.surface.startswith(j, i)), None)
+        if w is not None:
+            before, after = m.surface[:i], m.surface[i + len(w) :]
+            proper = len(after) >= _MIN and not is_generic(after[: -len(end)])
+            return after if proper and not before.endswith(ends) else None
+    return None
+
+
+@cache
+def _area_endings() -> tuple[str, ...]:
+    endings = {r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] in ("Region", "Zone")}
+    return tuple(sorted(endings, key=len, reverse=True))
 
 
 def _opens_with_government(name: str) -> bool:
@@ -92,8 +118,8 @@ def split_joined_names(text: str, mentions: Sequence[Mention], confidence: float
     out: list[Mention] = []
     changed = False
     for m in mentions:
-        if m.type == EntityType.AGENCY and m.rule in _GUESSED:
-            body = _last_body(m, joiners)
+        if m.type in _RUN_BACK and m.rule in _GUESSED:
+            body = _last_body(m, joiners) if m.type == EntityType.AGENCY else _last_area(m, joiners)
             if body is not None:  # 国家战略和自治区党委: the body after the joiner
                 changed = True
                 a = m.span.end - len(body)
