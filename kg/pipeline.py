@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from kg.extract import document_context, find_mentions, scan_places
 from kg.extract.bodylists import bodies_in_lists
+from kg.extract.bodymeetings import meetings_of_bodies
 from kg.extract.ceremonies import agreements_of_ceremonies
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
 from kg.extract.coordination import distribute_heads
@@ -108,6 +109,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = bodies_of_meetings(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = meetings_of_bodies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = split_joined_names(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
@@ -128,6 +130,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 《黔中城市群发展规划》
     ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …框架协议签约仪式
     ms = bodies_of_meetings(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …协调会第十五届市长联席会议
+    ms = meetings_of_bodies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 国务院常务会议
     ms = split_joined_names(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …座谈会和…座谈会
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 

@@ -828,3 +828,24 @@ def test_a_body_run_back_over_a_joiner_is_the_body_after_it() -> None:
     t = "推进滇中引水工程和滇中城市群建设"
     run_back = Mention(Span(2, 14), t[2:14], EntityType.REGION, "tagger", None)
     assert [m.surface for m in split_joined_names(t, [run_back], 0.5)] == ["滇中城市群"]
+
+
+@pytest.mark.parametrize(
+    "text, meeting",
+    [
+        ("贵州省委经济工作会议提出,要加快黔中城市群建设。", "贵州省委经济工作会议"),
+        ("会议传达了国务院常务会议精神。", "国务院常务会议"),
+    ],
+)
+def test_a_meeting_named_after_its_body_is_a_meeting(text: str, meeting: str) -> None:
+    ex = run(text)
+    assert meeting in {n for e in ex.entities if e.type == "Event" for n in (e.name, *e.aliases)}
+
+
+def test_a_meeting_is_not_read_across_a_function_word() -> None:
+    from kg.extract.bodymeetings import meetings_of_bodies
+    from kg.types import EntityType, Mention, Span
+
+    t = "市政协关于全会精神的学习"
+    body = Mention(Span(0, 3), "市政协", EntityType.AGENCY, "jurisdiction", None)
+    assert meetings_of_bodies(t, [body], 0.5) == [body]

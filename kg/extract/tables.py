@@ -96,6 +96,7 @@ GRAMMAR_ROLES = frozenset(
         "signing-ceremony",
         "meeting-joiner",
         "meeting-of-body",
+        "body-meeting",
         "numeral",
         "collective-unit",
         "collective",
