@@ -47,6 +47,7 @@ from kg.extract.publisher import publisher_mention
 from kg.extract.segmenter import words as cut_words
 from kg.extract.sessions import congress_in_sessions
 from kg.extract.titleareas import areas_opening_titles
+from kg.extract.venues import venues_named_after_places
 from kg.models import Models, shipped
 from kg.relations import find_relations
 from kg.relations.annotate import annotate
@@ -110,6 +111,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
         ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = bodies_of_meetings(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = meetings_of_bodies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        ms = venues_named_after_places(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         ms = split_joined_names(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
         return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
     parts = parts or split(doc)
@@ -131,6 +133,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …框架协议签约仪式
     ms = bodies_of_meetings(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …协调会第十五届市长联席会议
     ms = meetings_of_bodies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 国务院常务会议
+    ms = venues_named_after_places(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 银川市城市规划馆
     ms = split_joined_names(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …座谈会和…座谈会
     return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
 

@@ -849,3 +849,29 @@ def test_a_meeting_is_not_read_across_a_function_word() -> None:
     t = "市政协关于全会精神的学习"
     body = Mention(Span(0, 3), "市政协", EntityType.AGENCY, "jurisdiction", None)
     assert meetings_of_bodies(t, [body], 0.5) == [body]
+
+
+def test_a_venue_named_after_its_place_is_a_zone_there() -> None:
+    from kg.extract.venues import venues_named_after_places
+    from kg.types import EntityType, Mention, Span
+
+    t = "签约仪式在遵义市会议中心大剧院举行。"
+    a = t.index("遵义市")
+    place = Mention(Span(a, a + 3), "遵义市", EntityType.PLACE, "gazetteer", "遵义市")
+    inner = Mention(Span(a + 3, a + 10), "会议中心大剧院", EntityType.ZONE, "tagger", None)
+    got = venues_named_after_places(t, [place, inner], 0.5)
+    assert [(m.surface, m.type.value) for m in got] == [
+        ("遵义市会议中心大剧院", "Zone"),
+        ("遵义市", "Place"),
+    ]
+    ex = run(t)
+    assert ("遵义市会议中心大剧院", "遵义市") in triples(ex, "locatedIn")
+
+
+def test_a_venue_is_not_read_across_a_conjunction() -> None:
+    from kg.extract.venues import venues_named_after_places
+    from kg.types import EntityType, Mention, Span
+
+    t = "遵义和贵阳体育馆"
+    place = Mention(Span(0, 2), "遵义", EntityType.PLACE, "gazetteer", "遵义市")
+    assert venues_named_after_places(t, [place], 0.5) == [place]

@@ -97,6 +97,7 @@ GRAMMAR_ROLES = frozenset(
         "meeting-joiner",
         "meeting-of-body",
         "body-meeting",
+        "venue-head",
         "numeral",
         "collective-unit",
         "collective",
