@@ -875,3 +875,10 @@ def test_a_venue_is_not_read_across_a_conjunction() -> None:
     t = "遵义和贵阳体育馆"
     place = Mention(Span(0, 2), "遵义", EntityType.PLACE, "gazetteer", "遵义市")
     assert venues_named_after_places(t, [place], 0.5) == [place]
+
+
+def test_the_worlds_regions_named_bare_are_regions() -> None:
+    ex = run("云南省积极开拓东南亚市场,新疆打造面向中亚西亚的开放枢纽,与马来西亚合作。")
+    regions = names(ex, "Region")
+    assert {"东南亚", "中亚", "西亚"} <= regions
+    assert "马来西亚" in names(ex, "Place")

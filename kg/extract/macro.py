@@ -1,4 +1,5 @@
-"""Macro-regions named bare: 东北 for 东北地区, 华南 for 华南地区.
+"""Macro-regions named bare: 东北 for 东北地区, 华南 for 华南地区; the world's regions
+(东南亚, 中亚).
 
 Official writing names the country's macro-regions by their bare direction words as
 often as in full (振兴东北老工业基地, 共建东北大旅游格局, 加强与华中、华东的经济联系).
