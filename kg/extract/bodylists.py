@@ -19,7 +19,7 @@ from functools import cache
 
 from kg.extract import tables
 from kg.extract.persons import is_cjk
-from kg.extract.spans import Cover
+from kg.extract.spans import Cover, in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "bodies_in_lists"]
@@ -32,8 +32,7 @@ _MAX = 12
 
 @cache
 def _words() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    endings = {r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == "Agency"}
-    endings |= set(tables.grammar("body-short-ending"))
+    endings = {*tables.endings("Agency"), *tables.grammar("body-short-ending")}
     return tables.grammar("level-prefix"), tuple(sorted(endings, key=len, reverse=True))
 
 
@@ -102,4 +101,4 @@ def bodies_in_lists(text: str, mentions: Sequence[Mention], confidence: float) -
             pos = end
     if not added:
         return list(mentions)
-    return sorted([*mentions, *added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*mentions, *added])

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from kg.extract import tables
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "meetings_of_bodies"]
@@ -34,12 +35,6 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(rf"[\u4e00-\u9fff\d]{{0,8}}?(?:{kinds})")
 
 
-@cache
-def _breaks() -> tuple[str, ...]:
-    """Words that never stand between a body and its meeting's kind (市政协关于全会…)."""
-    return tables.grammar("title-about") + tables.grammar("no-name-start")
-
-
 def meetings_of_bodies(text: str, mentions: Sequence[Mention], confidence: float) -> list[Mention]:
     """``mentions`` and an Event mention for each meeting named after its body.
 
@@ -54,7 +49,7 @@ def meetings_of_bodies(text: str, mentions: Sequence[Mention], confidence: float
         if m.type not in _HOLDERS:
             continue
         found = _pattern().match(text, m.span.end)
-        if found is None or any(w in found.group() for w in _breaks()):
+        if found is None or any(w in found.group() for w in tables.name_breaks()):
             continue
         a, b = m.span.start, found.end()
         if any(e.start <= a and b <= e.end for e in events):
@@ -63,4 +58,4 @@ def meetings_of_bodies(text: str, mentions: Sequence[Mention], confidence: float
         added.append(Mention(Span(a, b), text[a:b], EntityType.EVENT, RULE, None, None, confidence))
     if not added:
         return list(mentions)
-    return sorted([*mentions, *added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*mentions, *added])

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from kg.extract import tables
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "agreements_of_ceremonies"]
@@ -27,15 +28,9 @@ RULE = "ceremony-agreement"
 
 @cache
 def _words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    endings = {
-        r[col]
-        for name, col in (("suffixes.tsv", "suffix"), ("titles.tsv", "ending"))
-        for r in tables.tsv(name)
-        if r["type"] == "Agreement"
-    }
     return (
         tables.grammar("signing-ceremony"),
-        tuple(sorted(endings, key=len, reverse=True)),
+        tables.endings("Agreement", titles=True),
         tables.grammar("meeting-joiner"),
     )
 
@@ -71,4 +66,4 @@ def agreements_of_ceremonies(
         added.append(Mention(Span(*span), name, EntityType.AGREEMENT, RULE, None, None, confidence))
     if not added:
         return list(mentions)
-    return sorted([*mentions, *added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*mentions, *added])

@@ -29,7 +29,7 @@ import ahocorasick_rs
 
 from kg.extract import segmenter, tables
 from kg.extract.matcher import Hit
-from kg.extract.spans import Sorted, maximal
+from kg.extract.spans import Sorted, in_text_order, maximal
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["char_features", "lexicon", "sentence_features"]
@@ -126,7 +126,7 @@ def char_features(
             word_of[k + j] = w
         k += L
     # the rules' mentions: the longest over each character, and division names at any depth
-    ordered = sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
+    ordered = in_text_order(mentions)
     top = maximal([(m.span.start, m.span.end) for m in ordered])
     rule_tag = ["r=O"] * n
     rule_name = [""] * n

@@ -20,6 +20,7 @@ from functools import cache
 
 from kg.extract import tables
 from kg.extract.names import left_edge
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["distribute_heads", "shared_heads"]
@@ -92,4 +93,4 @@ def distribute_heads(text: str, mentions: Sequence[Mention], confidence: float) 
         if m.type in (EntityType.PLACE, EntityType.AGENCY) or m.span.start not in covered
     ]
     added = [m for _, ms in found for m in ms]
-    return sorted(kept + added, key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order(kept + added)

@@ -20,6 +20,7 @@ from functools import cache
 
 from kg.extract import tables
 from kg.extract.names import is_generic
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "split_joined_names"]
@@ -38,12 +39,7 @@ _MIN = 4
 
 @cache
 def _endings() -> dict[EntityType, tuple[str, ...]]:
-    out: dict[EntityType, set[str]] = {t: set() for t in _SPLIT}
-    for name, col in (("suffixes.tsv", "suffix"), ("titles.tsv", "ending")):
-        for r in tables.tsv(name):
-            t = EntityType(r["type"])
-            if t in out:
-                out[t].add(r[col])
+    out = {t: {*tables.endings(t.value, titles=True)} for t in _SPLIT}
     out[EntityType.EVENT] |= set(tables.grammar("meeting"))  # …工作会议
     return {t: tuple(sorted(w, key=len, reverse=True)) for t, w in out.items()}
 
@@ -67,7 +63,7 @@ def _last_area(m: Mention, joiners: Sequence[str]) -> str | None:
     """The region's or zone's name after the last joiner of such a name whose part before
     it ends as no region or zone does (引江济淮工程和淮河生态经济带 -> 淮河生态经济带),
     when it has a proper name before its ending, or None."""
-    ends = _area_endings()
+    ends = tables.endings("Region", "Zone")
     end = next((e for e in ends if m.surface.endswith(e)), None)
     if end is None:
         return None
@@ -78,12 +74,6 @@ def _last_area(m: Mention, joiners: Sequence[str]) -> str | None:
             proper = len(after) >= _MIN and not is_generic(after[: -len(end)])
             return after if proper and not before.endswith(ends) else None
     return None
-
-
-@cache
-def _area_endings() -> tuple[str, ...]:
-    endings = {r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] in ("Region", "Zone")}
-    return tuple(sorted(endings, key=len, reverse=True))
 
 
 def _opens_with_government(name: str) -> bool:
@@ -99,10 +89,11 @@ def _opens_with_government(name: str) -> bool:
 
 @cache
 def _body_endings() -> tuple[str, ...]:
-    endings = {r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == "Agency"}
-    endings |= set(tables.grammar("body-short-ending")) | set(
-        tables.column("jurisdiction.tsv", "form")
-    )
+    endings = {
+        *tables.endings("Agency"),
+        *tables.grammar("body-short-ending"),
+        *tables.column("jurisdiction.tsv", "form"),
+    }
     return tuple(sorted(endings, key=len, reverse=True))
 
 
@@ -142,4 +133,4 @@ def split_joined_names(text: str, mentions: Sequence[Mention], confidence: float
             out.append(Mention(Span(s, e), text[s:e], m.type, RULE, None, None, confidence))
     if not changed:
         return list(mentions)
-    return sorted(out, key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order(out)

@@ -20,6 +20,7 @@ from functools import cache
 
 from kg.extract import tables
 from kg.extract.names import is_generic
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "bodies_of_meetings"]
@@ -30,11 +31,7 @@ RULE = "meeting-body"
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    endings = sorted(
-        (r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == "Organization"),
-        key=len,
-        reverse=True,
-    )
+    endings = tables.endings("Organization")
     numerals = "".join(tables.numerals()) + "百零〇"
     session = rf"(?:第?[\d{numerals}]{{1,4}}[届次]|\d{{4}}年?)"
     kinds = "|".join(map(re.escape, tables.grammar("meeting-of-body")))
@@ -71,4 +68,4 @@ def bodies_of_meetings(text: str, mentions: Sequence[Mention], confidence: float
         )
     if not added:
         return list(mentions)
-    return sorted([*mentions, *added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*mentions, *added])

@@ -37,6 +37,7 @@ from functools import cache
 
 from kg.extract import tables
 from kg.extract.names import extend_over_list
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = [
@@ -90,7 +91,7 @@ def open_with_compounds(text: str, mentions: Sequence[Mention]) -> list[Mention]
         if start != m.span.start and m.span.start - start >= 2:
             m = _from(text, m, start)
         out.append(m)
-    return sorted(out, key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order(out)
 
 
 #: The rules whose names' edges are guesses: the tagger's, and a head's name run back
@@ -268,7 +269,7 @@ def snap_to_places(text: str, mentions: Sequence[Mention]) -> list[Mention]:
         if start != m.span.start:
             m = _from(text, m, start)
         out.append(m)
-    return sorted(out, key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order(out)
 
 
 #: The kinds of name that end with a head of their kind (a meeting's may end with its

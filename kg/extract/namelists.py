@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kg.extract.persons import AFTER_WEAK, is_cjk, surnames
-from kg.extract.spans import Cover
+from kg.extract.spans import Cover, in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "people_in_lists"]
@@ -83,4 +83,4 @@ def people_in_lists(text: str, mentions: Sequence[Mention], confidence: float) -
             pos = k
     if not added:
         return list(mentions)
-    return sorted([*mentions, *added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*mentions, *added])

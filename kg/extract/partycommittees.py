@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from kg.extract import tables
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "party_committees"]
@@ -65,4 +66,4 @@ def party_committees(text: str, mentions: Sequence[Mention], confidence: float) 
         Mention(Span(s, e), text[s:e], EntityType.ORGANIZATION, RULE, text[s:e], None, confidence)
         for s, e in found
     ]
-    return sorted([*kept, *added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*kept, *added])

@@ -15,9 +15,9 @@ This runs after the tagger (:func:`kg.pipeline.mentions`), so it is no feature o
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 
 from kg.extract import tables
+from kg.extract.spans import in_text_order
 from kg.text.normalize import normalize
 from kg.types import EntityType, Mention, Span
 
@@ -25,11 +25,6 @@ __all__ = ["RULE", "publisher_mention"]
 
 #: What a mention found here carries as its rule name.
 RULE = "publisher"
-
-
-@cache
-def _agency_endings() -> tuple[str, ...]:
-    return tuple(r["suffix"] for r in tables.tsv("suffixes.tsv") if r["type"] == "Agency")
 
 
 def publisher_mention(
@@ -60,6 +55,6 @@ def publisher_mention(
         at = text.find(name, at + 1)
     if at < 0:
         return list(mentions)
-    typ = EntityType.AGENCY if name.endswith(_agency_endings()) else EntityType.ORGANIZATION
+    typ = EntityType.AGENCY if name.endswith(tables.endings("Agency")) else EntityType.ORGANIZATION
     added = Mention(Span(at, at + len(name)), name, typ, RULE, name, None, confidence)
-    return sorted([*mentions, added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*mentions, added])

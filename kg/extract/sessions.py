@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from kg.extract import tables
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "congress_in_sessions"]
@@ -33,8 +34,7 @@ RULE = "congress-session"
 def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     """The session pattern: term, national scope, body word, sitting; and each body word's
     full form (the longest word of the role)."""
-    numeral = "".join(sorted({c for w in tables.numerals() for c in w} | set("一百零〇")))
-    num = rf"[{numeral}\d]{{1,4}}"
+    num = rf"[{tables.numeral_chars()}\d]{{1,4}}"
     bodies = tables.grammar("congress")
     scope = "|".join(map(re.escape, tables.grammar("congress-scope")))
     pattern = re.compile(
@@ -82,4 +82,4 @@ def congress_in_sessions(
         )
     if not added:
         return list(mentions)
-    return sorted([*mentions, *added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*mentions, *added])

@@ -19,11 +19,20 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from kg.types import Mention
 
 T = TypeVar("T")
 
-__all__ = ["Cover", "Sorted", "maximal"]
+__all__ = ["Cover", "Sorted", "in_text_order", "maximal"]
+
+
+def in_text_order(mentions: Iterable[Mention]) -> list[Mention]:
+    """``mentions`` in the order the steps of extraction hand them on: by where they
+    start, a longer one first where two start together."""
+    return sorted(mentions, key=lambda m: (m.span.start, -m.span.end))
 
 
 class Cover:

@@ -339,6 +339,34 @@ def column(name: str, col: str) -> tuple[str, ...]:
 
 
 @cache
+def endings(*types: str, titles: bool = False) -> tuple[str, ...]:
+    """The endings that make a name of one of ``types`` in ``suffixes.tsv`` (and in
+    ``titles.tsv`` when ``titles``), longest first.
+
+    >>> endings("Cluster")[:2]
+    ('产业集群', '产业带')
+    """
+    found = {r["suffix"] for r in tsv("suffixes.tsv") if r["type"] in types}
+    if titles:
+        found |= {r["ending"] for r in tsv("titles.tsv") if r["type"] in types}
+    return tuple(sorted(found, key=lambda w: (-len(w), w)))
+
+
+@cache
+def name_breaks() -> tuple[str, ...]:
+    """Words that never stand inside a name (和, 的, 关于 …: ``grammar.tsv`` roles
+    ``no-name-start`` and ``title-about``)."""
+    return grammar("no-name-start") + grammar("title-about")
+
+
+@cache
+def numeral_chars() -> str:
+    """The characters of Chinese numbers: the count numerals' (``grammar.tsv`` role
+    ``numeral``) and those only ordinals use (第一百零二届, 二〇二四)."""
+    return "".join(sorted({c for w in numerals() for c in w} | set("一百零〇")))
+
+
+@cache
 def word_set(name: str, col: str) -> frozenset[str]:
     return frozenset(column(name, col))
 

@@ -25,6 +25,7 @@ from functools import cache
 
 from kg.extract import tables
 from kg.extract.names import is_generic
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "areas_opening_titles"]
@@ -47,11 +48,7 @@ _OPENED = frozenset([EntityType.REGION, EntityType.ZONE])
 @cache
 def _endings() -> dict[str, EntityType]:
     """Each ending of a region's or zone's name and the type it makes, longest first."""
-    found = {
-        r["suffix"]: EntityType(r["type"])
-        for r in tables.tsv("suffixes.tsv")
-        if EntityType(r["type"]) in _OPENED
-    }
+    found = {e: t for t in _OPENED for e in tables.endings(t.value)}
     found.update(dict.fromkeys(tables.grammar("title-region-ending"), EntityType.REGION))
     return dict(sorted(found.items(), key=lambda kv: -len(kv[0])))
 
@@ -105,4 +102,4 @@ def areas_opening_titles(
         added.append(Mention(Span(*span), name, typ, RULE, None, None, confidence))
     if not added:
         return list(mentions)
-    return sorted([*mentions, *added], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*mentions, *added])

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from kg.extract import tables
+from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
 __all__ = ["RULE", "venues_named_after_places"]
@@ -28,12 +29,6 @@ RULE = "venue"
 def _pattern() -> re.Pattern[str]:
     heads = "|".join(map(re.escape, tables.grammar("venue-head")))
     return re.compile(rf"[\u4e00-\u9fff]{{0,6}}?(?:{heads})")
-
-
-@cache
-def _breaks() -> tuple[str, ...]:
-    """Words that never stand inside a venue's name (和, 的, 关于 …)."""
-    return tables.grammar("no-name-start") + tables.grammar("title-about")
 
 
 def venues_named_after_places(
@@ -51,7 +46,7 @@ def venues_named_after_places(
     added: list[tuple[int, int]] = []
     for s in sorted(set(starts), key=lambda sp: (sp.start, sp.end)):
         found = _pattern().match(text, s.end)
-        if found is None or any(w in found.group() for w in _breaks()):
+        if found is None or any(w in found.group() for w in tables.name_breaks()):
             continue
         span = (s.start, found.end())
         if span in taken:
@@ -73,4 +68,4 @@ def venues_named_after_places(
         Mention(Span(a, b), text[a:b], EntityType.ZONE, RULE, None, None, confidence)
         for a, b in added
     ]
-    return sorted([*kept, *new], key=lambda m: (m.span.start, -m.span.end))
+    return in_text_order([*kept, *new])
