@@ -735,6 +735,14 @@ def test_a_ceremony_joined_to_another_meeting_names_no_agreement() -> None:
 def test_the_organisation_a_meeting_is_of_is_an_organisation() -> None:
     ex = run("成渝地区双城经济圈城市发展联盟第二届理事会在内江召开。")
     assert "成渝地区双城经济圈城市发展联盟" in names(ex, "Organization")
+    # an ordinal with 一 in it is a session number too
+    from kg.extract.meetingbodies import bodies_of_meetings
+    from kg.types import EntityType, Mention, Span
+
+    t = "黔桂旅游合作联盟第十一届理事会"
+    meeting = Mention(Span(0, len(t)), t, EntityType.EVENT, "tagger", None)
+    found = [m.surface for m in bodies_of_meetings(t, [meeting], 0.5) if m.rule != "tagger"]
+    assert found == ["黔桂旅游合作联盟"]
 
 
 def test_two_meetings_joined_by_he_are_two_meetings() -> None:

@@ -32,8 +32,7 @@ RULE = "meeting-body"
 @cache
 def _pattern() -> re.Pattern[str]:
     endings = tables.endings("Organization")
-    numerals = "".join(tables.numerals()) + "百零〇"
-    session = rf"(?:第?[\d{numerals}]{{1,4}}[届次]|\d{{4}}年?)"
+    session = rf"(?:第?[\d{tables.numeral_chars()}]{{1,4}}[届次]|\d{{4}}年?)"
     kinds = "|".join(map(re.escape, tables.grammar("meeting-of-body")))
     return re.compile(
         rf"[“\"‘]*(?P<name>.{{2,20}}?(?P<ending>{'|'.join(map(re.escape, endings))}))"
