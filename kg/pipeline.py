@@ -95,25 +95,12 @@ def split(doc: Document) -> Sentences:
 
 def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> list[Mention]:
     """The document's mentions: the tagger's names with what the rules add inside them,
-    names moved back over a compound of their parties (:mod:`kg.extract.mend`), and one
-    name per conjunct of a list sharing a head (:mod:`kg.extract.coordination`), and the
-    macro-regions named bare (:mod:`kg.extract.macro`) and the people listed with a person
-    (:mod:`kg.extract.namelists`)."""
+    their edges mended (:mod:`kg.extract.mend`, :mod:`kg.extract.inwords`), and what the
+    steps after the names are chosen add (:func:`_conventions`); without a tagger, the
+    rules' names and those steps."""
     rule_mentions = find_mentions(doc)
     if models.tagger is None:
-        ms = distribute_heads(doc.norm, rule_mentions, DEFAULT_RULE_CONFIDENCE)
-        ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = bodies_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = bodies_of_meetings(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = meetings_of_bodies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = venues_named_after_places(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        ms = split_joined_names(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
-        return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)
+        return _conventions(doc, rule_mentions)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
@@ -123,19 +110,26 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = drop_places_inside_words(doc.norm, ms, parts.spans, parts.words)  # 交通大通道
     ms = cut_after_heads(doc.norm, ms)  # 洛阳机场至
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
-    ms = distribute_heads(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 新材料、新能源两大产业集群
-    ms = bare_macro_regions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 振兴东北
-    ms = congress_in_sessions(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 浙江省第十三届人大…会议
-    ms = party_committees(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 九三学社广东省委会
-    ms = bodies_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 市教委、市人力社保局
-    ms = publisher_mention(doc.norm, doc.metadata, ms, DEFAULT_RULE_CONFIDENCE)  # 来源:新浪
-    ms = areas_opening_titles(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 《黔中城市群发展规划》
-    ms = agreements_of_ceremonies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …框架协议签约仪式
-    ms = bodies_of_meetings(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …协调会第十五届市长联席会议
-    ms = meetings_of_bodies(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 国务院常务会议
-    ms = venues_named_after_places(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 银川市城市规划馆
-    ms = split_joined_names(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # …座谈会和…座谈会
-    return people_in_lists(doc.norm, ms, DEFAULT_RULE_CONFIDENCE)  # 刘启德、邹锡昌、陈瑾委员
+    return _conventions(doc, ms)
+
+
+def _conventions(doc: Document, ms: list[Mention]) -> list[Mention]:
+    """``ms`` with what the conventions of official writing add to the chosen names, each
+    step a module of :mod:`kg.extract` (none a feature of the tagger)."""
+    t, c = doc.norm, DEFAULT_RULE_CONFIDENCE
+    ms = distribute_heads(t, ms, c)  # 新材料、新能源两大产业集群
+    ms = bare_macro_regions(t, ms, c)  # 振兴东北
+    ms = congress_in_sessions(t, ms, c)  # 浙江省第十三届人大…会议
+    ms = party_committees(t, ms, c)  # 九三学社广东省委会
+    ms = bodies_in_lists(t, ms, c)  # 市教委、市人力社保局
+    ms = publisher_mention(t, doc.metadata, ms, c)  # 来源:新浪
+    ms = areas_opening_titles(t, ms, c)  # 《黔中城市群发展规划》
+    ms = agreements_of_ceremonies(t, ms, c)  # …框架协议签约仪式
+    ms = bodies_of_meetings(t, ms, c)  # …协调会第十五届市长联席会议
+    ms = meetings_of_bodies(t, ms, c)  # 国务院常务会议
+    ms = venues_named_after_places(t, ms, c)  # 银川市城市规划馆
+    ms = split_joined_names(t, ms, c)  # …座谈会和…座谈会
+    return people_in_lists(t, ms, c)  # 刘启德、邹锡昌、陈瑾委员
 
 
 def extract(doc: Document, *, models: Models | None = None) -> Extraction:
