@@ -43,6 +43,7 @@ from kg.extract.mend import (
 )
 from kg.extract.namelists import people_in_lists
 from kg.extract.partycommittees import party_committees
+from kg.extract.provinceparts import province_parts
 from kg.extract.publisher import publisher_mention
 from kg.extract.segmenter import words as cut_words
 from kg.extract.sessions import congress_in_sessions
@@ -118,6 +119,7 @@ def _conventions(doc: Document, ms: list[Mention]) -> list[Mention]:
     step a module of :mod:`kg.extract` (none a feature of the tagger)."""
     t, c = doc.norm, DEFAULT_RULE_CONFIDENCE
     ms = distribute_heads(t, ms, c)  # 新材料、新能源两大产业集群
+    ms = province_parts(t, ms, c)  # 渝东北, 川南经济区
     ms = bare_macro_regions(t, ms, c)  # 振兴东北
     ms = congress_in_sessions(t, ms, c)  # 浙江省第十三届人大…会议
     ms = party_committees(t, ms, c)  # 九三学社广东省委会

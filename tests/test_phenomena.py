@@ -890,3 +890,24 @@ def test_the_worlds_regions_named_bare_are_regions() -> None:
     regions = names(ex, "Region")
     assert {"东南亚", "中亚", "西亚"} <= regions
     assert "马来西亚" in names(ex, "Place")
+
+
+def test_a_province_part_named_by_abbreviation_and_direction_is_a_region() -> None:
+    ex = run("会议要求加快苏北、皖北振兴,支持赣南苏区和桂东北地区建设,推动黔东南州发展。")
+    regions = names(ex, "Region")
+    assert {"苏北", "皖北", "桂东北地区"} <= regions
+    assert "黔东南" not in regions  # a division's short form stays a place
+
+
+def test_a_region_the_tagger_began_at_the_direction_begins_at_the_abbreviation() -> None:
+    from kg.extract.provinceparts import province_parts
+    from kg.types import EntityType, Mention, Span
+
+    t = "统筹川东北经济区与渝东南发展,构建川滇西部通道,加强江苏中部城市协作。"
+    a = t.index("东北经济区")
+    tagged = Mention(Span(a, a + 5), "东北经济区", EntityType.REGION, "tagger", None)
+    got = province_parts(t, [tagged], 0.5)
+    assert [(m.surface, m.type.value) for m in got] == [
+        ("川东北经济区", "Region"),
+        ("渝东南", "Region"),
+    ]

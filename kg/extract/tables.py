@@ -147,6 +147,9 @@ GRAMMAR_ROLES = frozenset(
         "name-opening-verb",
         "macro-region-follower",
         "macro-region-preceder",
+        "province-part-not",
+        "province-part-direction",
+        "province-part-head",
         "within",
     ]
 )
