@@ -911,3 +911,15 @@ def test_a_region_the_tagger_began_at_the_direction_begins_at_the_abbreviation()
         ("川东北经济区", "Region"),
         ("渝东南", "Region"),
     ]
+
+
+def test_the_names_of_a_byline_separated_by_spaces_are_people() -> None:
+    from kg.extract.namelists import people_in_lists
+    from kg.types import EntityType, Mention, Span
+
+    t = "本报讯(记者 钱芳 孙立新 通讯员 周敏)昨日,贵州省与云南省签署合作协议。"
+    a = t.index("孙立新")
+    known = Mention(Span(a, a + 3), "孙立新", EntityType.PERSON, "tagger", "孙立新")
+    got = people_in_lists(t, [known], 0.5)
+    assert [m.surface for m in got] == ["钱芳", "孙立新"]
+    assert {"钱芳", "孙立新"} <= names(run(t), "Person")
