@@ -18,22 +18,35 @@ rules alone.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from kg.extract import document_context, find_mentions, scan_places
-from kg.extract.bodylists import bodies_in_lists
-from kg.extract.bodymeetings import meetings_of_bodies
-from kg.extract.ceremonies import agreements_of_ceremonies
+from kg.extract import (
+    bodylists,
+    bodymeetings,
+    ceremonies,
+    coordination,
+    document_context,
+    find_mentions,
+    joined,
+    macro,
+    meetingbodies,
+    namelists,
+    partycommittees,
+    provinceparts,
+    publisher,
+    scan_places,
+    sessions,
+    titleareas,
+    venues,
+)
 from kg.extract.combine import DEFAULT_RULE_CONFIDENCE, combine
-from kg.extract.coordination import distribute_heads
 from kg.extract.indicators import find_indicators
 from kg.extract.inwords import drop_places_inside_words
-from kg.extract.joined import split_joined_names
-from kg.extract.macro import bare_macro_regions
-from kg.extract.meetingbodies import bodies_of_meetings
 from kg.extract.mend import (
     cut_after_heads,
     drop_counts,
@@ -41,14 +54,7 @@ from kg.extract.mend import (
     snap_to_places,
     trim_prepositions,
 )
-from kg.extract.namelists import people_in_lists
-from kg.extract.partycommittees import party_committees
-from kg.extract.provinceparts import province_parts
-from kg.extract.publisher import publisher_mention
 from kg.extract.segmenter import words as cut_words
-from kg.extract.sessions import congress_in_sessions
-from kg.extract.titleareas import areas_opening_titles
-from kg.extract.venues import venues_named_after_places
 from kg.models import Models, shipped
 from kg.relations import find_relations
 from kg.relations.annotate import annotate
@@ -57,7 +63,29 @@ from kg.resolve import resolve
 from kg.text.segment import sentences
 from kg.types import Document, Extraction, Mention, Span
 
-__all__ = ["Sentences", "extract", "mentions", "pipeline_version", "split"]
+__all__ = ["CONVENTION_RULES", "Sentences", "extract", "mentions", "pipeline_version", "split"]
+
+#: The rule names of the steps after the names are chosen (:func:`_conventions`); each
+#: one's confidence per type is fitted by ``kg train`` (``Models.rule_confidence``).
+CONVENTION_RULES = frozenset(
+    step.RULE
+    for step in (
+        bodylists,
+        bodymeetings,
+        ceremonies,
+        coordination,
+        joined,
+        macro,
+        meetingbodies,
+        namelists,
+        partycommittees,
+        provinceparts,
+        publisher,
+        sessions,
+        titleareas,
+        venues,
+    )
+)
 
 #: The packages whose code decides what extraction gives (their source is digested).
 _EXTRACTION_CODE = (
@@ -101,7 +129,7 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     rules' names and those steps."""
     rule_mentions = find_mentions(doc)
     if models.tagger is None:
-        return _conventions(doc, rule_mentions)
+        return _conventions(doc, rule_mentions, models.rule_confidence)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
@@ -111,27 +139,36 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = drop_places_inside_words(doc.norm, ms, parts.spans, parts.words)  # 交通大通道
     ms = cut_after_heads(doc.norm, ms)  # 洛阳机场至
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
-    return _conventions(doc, ms)
+    return _conventions(doc, ms, models.rule_confidence)
 
 
-def _conventions(doc: Document, ms: list[Mention]) -> list[Mention]:
+def _conventions(doc: Document, ms: list[Mention], fitted: Mapping[str, float]) -> list[Mention]:
     """``ms`` with what the conventions of official writing add to the chosen names, each
-    step a module of :mod:`kg.extract` (none a feature of the tagger)."""
+    step a module of :mod:`kg.extract` (none a feature of the tagger); a step's names
+    carry the confidence ``kg train`` fitted for its rule and their type (``fitted``),
+    where it did."""
     t, c = doc.norm, DEFAULT_RULE_CONFIDENCE
-    ms = distribute_heads(t, ms, c)  # 新材料、新能源两大产业集群
-    ms = province_parts(t, ms, c)  # 渝东北, 川南经济区
-    ms = bare_macro_regions(t, ms, c)  # 振兴东北
-    ms = congress_in_sessions(t, ms, c)  # 浙江省第十三届人大…会议
-    ms = party_committees(t, ms, c)  # 九三学社广东省委会
-    ms = bodies_in_lists(t, ms, c)  # 市教委、市人力社保局
-    ms = publisher_mention(t, doc.metadata, ms, c)  # 来源:新浪
-    ms = areas_opening_titles(t, ms, c)  # 《黔中城市群发展规划》
-    ms = agreements_of_ceremonies(t, ms, c)  # …框架协议签约仪式
-    ms = bodies_of_meetings(t, ms, c)  # …协调会第十五届市长联席会议
-    ms = meetings_of_bodies(t, ms, c)  # 国务院常务会议
-    ms = venues_named_after_places(t, ms, c)  # 银川市城市规划馆
-    ms = split_joined_names(t, ms, c)  # …座谈会和…座谈会
-    return people_in_lists(t, ms, c)  # 刘启德、邹锡昌、陈瑾委员
+    ms = coordination.distribute_heads(t, ms, c)  # 新材料、新能源两大产业集群
+    ms = provinceparts.province_parts(t, ms, c)  # 渝东北, 川南经济区
+    ms = macro.bare_macro_regions(t, ms, c)  # 振兴东北
+    ms = sessions.congress_in_sessions(t, ms, c)  # 浙江省第十三届人大…会议
+    ms = partycommittees.party_committees(t, ms, c)  # 九三学社广东省委会
+    ms = bodylists.bodies_in_lists(t, ms, c)  # 市教委、市人力社保局
+    ms = publisher.publisher_mention(t, doc.metadata, ms, c)  # 来源:新浪
+    ms = titleareas.areas_opening_titles(t, ms, c)  # 《黔中城市群发展规划》
+    ms = ceremonies.agreements_of_ceremonies(t, ms, c)  # …框架协议签约仪式
+    ms = meetingbodies.bodies_of_meetings(t, ms, c)  # …协调会第十五届市长联席会议
+    ms = bodymeetings.meetings_of_bodies(t, ms, c)  # 国务院常务会议
+    ms = venues.venues_named_after_places(t, ms, c)  # 银川市城市规划馆
+    ms = joined.split_joined_names(t, ms, c)  # …座谈会和…座谈会
+    ms = namelists.people_in_lists(t, ms, c)  # 刘启德、邹锡昌、陈瑾委员
+    return [_fitted(m, fitted) for m in ms] if fitted else ms
+
+
+def _fitted(m: Mention, fitted: Mapping[str, float]) -> Mention:
+    """``m`` with the confidence fitted for its step's rule and its type, if there is one."""
+    conf = fitted.get(f"{m.rule}/{m.type.value}") if m.rule in CONVENTION_RULES else None
+    return m if conf is None else dataclasses.replace(m, confidence=conf)
 
 
 def extract(doc: Document, *, models: Models | None = None) -> Extraction:

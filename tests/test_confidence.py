@@ -545,3 +545,26 @@ def test_shards_carry_the_evidence_confidences(g: KnowledgeGraph, tmp_path: Path
     assert text.count("ontology#confidence>") == len(g.nodes) + sum(
         e.source is Source.TEXT for e in g.edges
     )
+
+
+def test_a_step_after_the_tagger_gives_its_names_the_confidence_fitted_for_it() -> None:
+    from kg.models import Models
+    from kg.pipeline import CONVENTION_RULES, mentions
+    from kg.text.normalize import normalize
+    from kg.types import Document
+
+    t = "会议提出,深入推进东北振兴,加快苏北发展。"
+    doc = Document(path="x.txt", text=t, norm=normalize(t))
+    fitted = {"macro-region/Region": 0.8123}
+    got = {m.surface: m.confidence for m in mentions(doc, Models(rule_confidence=fitted))}
+    assert got["东北"] == 0.8123
+    assert got["苏北"] == 0.5  # no fitted figure for the province-part step: the default
+    assert {"macro-region", "province-part", "name-list"} <= CONVENTION_RULES
+
+
+def test_kg_train_fits_a_confidence_for_the_steps_after_the_tagger() -> None:
+    from kg.models import SHIPPED
+
+    conf = json.loads((SHIPPED / "tagger.json").read_text(encoding="utf-8"))["rule_confidence"]
+    steps = {k: v for k, v in conf.items() if k.split("/")[0] in {"macro-region", "venue"}}
+    assert steps and all(0 < v < 1 for v in steps.values())
