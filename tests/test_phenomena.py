@@ -923,3 +923,14 @@ def test_the_names_of_a_byline_separated_by_spaces_are_people() -> None:
     got = people_in_lists(t, [known], 0.5)
     assert [m.surface for m in got] == ["钱芳", "孙立新"]
     assert {"钱芳", "孙立新"} <= names(run(t), "Person")
+
+
+def test_the_districts_the_national_table_leaves_out_are_places_of_their_city() -> None:
+    ex = run("重庆市江北区、渝北区与四川省广安市签署了川渝毗邻地区合作框架协议。")
+    codes = {e.name: e.code for e in ex.entities if e.type.value == "Place"}
+    assert codes["江北区"] == "500105" and codes["渝北区"] == "500112"
+
+
+def test_the_state_councils_bodies_are_agencies_under_their_full_names() -> None:
+    ex = run("应急管理部、国家林草局和国家能源局联合印发了《西南地区森林防火工作方案》。")
+    assert {"应急管理部", "国家林业和草原局", "国家能源局"} <= names(ex, "Agency")

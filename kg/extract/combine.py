@@ -57,7 +57,7 @@ def kept_rule_mentions(
             and (m.type in _NESTABLE or rule_cover.inside_longer(*k))
             or m.rule in DEFINITIONAL
             and not tagged.overlaps(*k)
-            and not rule_cover.inside_longer(*k)
+            and (m.type in _NESTABLE or not rule_cover.inside_longer(*k))
         ):
             out.append(m)
     return out

@@ -263,15 +263,16 @@ def short_form(name: str) -> str | None:
 
 @cache
 def divisions() -> dict[str, Division]:
-    """Six-digit code -> division, from the national table."""
-    path = data_file("gazetteer", "adcodes.csv")
+    """Six-digit code -> division, from the national table and the divisions it leaves
+    out (``adcodes_supplement.csv``, each with its source)."""
     raw: dict[str, tuple[str, float | None, float | None]] = {}
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            code = row["adcode"][:6]
-            lon = float(row["longitude"]) if row["longitude"] else None
-            lat = float(row["latitude"]) if row["latitude"] else None
-            raw[code] = (row["name"], lon, lat)
+    for name in ("adcodes.csv", "adcodes_supplement.csv"):
+        with data_file("gazetteer", name).open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                code = row["adcode"][:6]
+                lon = float(row["longitude"]) if row["longitude"] else None
+                lat = float(row["latitude"]) if row["latitude"] else None
+                raw.setdefault(code, (row["name"], lon, lat))
     out: dict[str, Division] = {}
     for code, (name, lon, lat) in sorted(raw.items()):
         prov = code[:2] + "0000"
