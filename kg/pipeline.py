@@ -37,6 +37,7 @@ from kg.extract import (
     meetingbodies,
     namelists,
     partycommittees,
+    partycongress,
     provinceparts,
     publisher,
     scan_places,
@@ -79,6 +80,7 @@ CONVENTION_RULES = frozenset(
         meetingbodies,
         namelists,
         partycommittees,
+        partycongress,
         provinceparts,
         publisher,
         sessions,
@@ -152,6 +154,7 @@ def _conventions(doc: Document, ms: list[Mention], fitted: Mapping[str, float]) 
     ms = provinceparts.province_parts(t, ms, c)  # 渝东北, 川南经济区
     ms = macro.bare_macro_regions(t, ms, c)  # 振兴东北
     ms = sessions.congress_in_sessions(t, ms, c)  # 浙江省第十三届人大…会议
+    ms = partycongress.party_congresses(t, ms, c)  # 党的二十大, 十九届五中全会
     ms = partycommittees.party_committees(t, ms, c)  # 九三学社广东省委会
     ms = bodylists.bodies_in_lists(t, ms, c)  # 市教委、市人力社保局
     ms = publisher.publisher_mention(t, doc.metadata, ms, c)  # 来源:新浪

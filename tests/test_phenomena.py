@@ -934,3 +934,14 @@ def test_the_districts_the_national_table_leaves_out_are_places_of_their_city() 
 def test_the_state_councils_bodies_are_agencies_under_their_full_names() -> None:
     ex = run("应急管理部、国家林草局和国家能源局联合印发了《西南地区森林防火工作方案》。")
     assert {"应急管理部", "国家林业和草原局", "国家能源局"} <= names(ex, "Agency")
+
+
+def test_a_party_congress_cited_by_its_short_form_is_an_event_under_its_full_name() -> None:
+    ex = run(
+        "全市上下深入学习贯彻党的二十大精神和党的十九届六中全会精神,"
+        "市委十二届三中全会对推进黔中城市群建设作出部署,十大产业加快发展。"
+    )
+    events = {e.name: e.aliases for e in ex.entities if e.type.value == "Event"}
+    assert events["中国共产党第二十次全国代表大会"] == ("党的二十大",)
+    assert "中国共产党第十九届中央委员会第六次全体会议" in events
+    assert not [n for n in events if "第十二届中央委员会" in n or "第十次" in n]

@@ -150,6 +150,8 @@ GRAMMAR_ROLES = frozenset(
         "province-part-not",
         "province-part-direction",
         "province-part-head",
+        "party-congress-prefix",
+        "party-congress-follower",
         "within",
     ]
 )
