@@ -141,3 +141,13 @@ def test_format_lists_are_parsed_in_order_once_each() -> None:
     assert parse_formats("json,all") == tuple(OUTPUT_FORMATS)
     with pytest.raises(OutputError, match="no output format given"):
         parse_formats(" , ")
+
+
+def test_kg_report_keeps_a_compressed_folder_compressed(packed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "packed"
+    shutil.copytree(packed, out)
+    before = (out / "report.md.gz").read_bytes()
+    res = run_kg("report", str(out))
+    assert res.returncode == 0, res.stderr
+    assert not (out / "report.md").exists()
+    assert (out / "report.md.gz").read_bytes() == before

@@ -11,7 +11,8 @@ import click
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the report instead of writing it.")
 def command(out_dir: Path, to_stdout: bool) -> None:
-    """Regenerate OUT_DIR/report.md from OUT_DIR/graph.json and OUT_DIR/build.json.
+    """Regenerate OUT_DIR/report.md from OUT_DIR/graph.json and OUT_DIR/build.json
+    (report.md.gz where the build was compressed).
 
     The report lists the documents read and skipped (with reasons), entities and
     relations by type, the most-mentioned entities, place-like names without a
@@ -20,7 +21,7 @@ def command(out_dir: Path, to_stdout: bool) -> None:
     """
     from kg.export.atomic import write_text
     from kg.export.buildinfo import read_build_info
-    from kg.export.files import find_output
+    from kg.export.files import compress_file, find_output
     from kg.export.graphjson import read_graph_json
     from kg.export.report import render
 
@@ -33,4 +34,6 @@ def command(out_dir: Path, to_stdout: bool) -> None:
         return
     path = out_dir / "report.md"
     write_text(path, text)
+    if (out_dir / "report.md.gz").is_file():  # a build with --compress: keep its form
+        path = compress_file(path)
     click.echo(str(path))
