@@ -154,7 +154,6 @@ def _conventions(doc: Document, ms: list[Mention], fitted: Mapping[str, float]) 
     ms = provinceparts.province_parts(t, ms, c)  # 渝东北, 川南经济区
     ms = macro.bare_macro_regions(t, ms, c)  # 振兴东北
     ms = sessions.congress_in_sessions(t, ms, c)  # 浙江省第十三届人大…会议
-    ms = partycongress.party_congresses(t, ms, c)  # 党的二十大, 十九届五中全会
     ms = partycommittees.party_committees(t, ms, c)  # 九三学社广东省委会
     ms = bodylists.bodies_in_lists(t, ms, c)  # 市教委、市人力社保局
     ms = publisher.publisher_mention(t, doc.metadata, ms, c)  # 来源:新浪
@@ -164,6 +163,7 @@ def _conventions(doc: Document, ms: list[Mention], fitted: Mapping[str, float]) 
     ms = bodymeetings.meetings_of_bodies(t, ms, c)  # 国务院常务会议
     ms = venues.venues_named_after_places(t, ms, c)  # 银川市城市规划馆
     ms = joined.split_joined_names(t, ms, c)  # …座谈会和…座谈会
+    ms = partycongress.party_congresses(t, ms, c)  # 党的二十大, 十九届五中全会
     ms = namelists.people_in_lists(t, ms, c)  # 刘启德、邹锡昌、陈瑾委员
     return [_fitted(m, fitted) for m in ms] if fitted else ms
 

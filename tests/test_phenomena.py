@@ -945,3 +945,16 @@ def test_a_party_congress_cited_by_its_short_form_is_an_event_under_its_full_nam
     assert events["中国共产党第二十次全国代表大会"] == ("党的二十大",)
     assert "中国共产党第十九届中央委员会第六次全体会议" in events
     assert not [n for n in events if "第十二届中央委员会" in n or "第十次" in n]
+
+
+def test_a_party_congress_joined_to_a_meeting_is_two_events() -> None:
+    from kg.extract.joined import split_joined_names
+    from kg.types import EntityType, Mention, Span
+
+    t = "全省上下认真学习贯彻党的十九大和全省经济工作会议精神。"
+    a, b = t.index("党的"), t.index("精神")
+    joined = Mention(Span(a, b), t[a:b], EntityType.EVENT, "tagger", None)
+    got = split_joined_names(t, [joined], 0.5)
+    assert [m.surface for m in got] == ["党的十九大", "全省经济工作会议"]
+    events = {e.name for e in run(t).entities if e.type.value == "Event"}
+    assert "中国共产党第十九次全国代表大会" in events

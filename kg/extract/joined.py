@@ -5,7 +5,8 @@ role ``list-joiner``) and the tagger may read the whole as one name. Where a mee
 or agreement's name holds such a word and the part before it ends as a name of that
 type ends (``suffixes.tsv`` and ``titles.tsv``: 座谈会, 联席会议, 协议 …; a meeting's
 kind of ``grammar.tsv`` role ``meeting``: 会议 …), as the whole
-does, the name is two names. A name whose first part is no such name
+does, or is a Party congress cited by its short form (党的二十大和中央经济工作会议),
+the name is two names. A name whose first part is no such name
 (黄河流域生态保护和高质量发展省际合作联席会) stays one. A body's name the tagger ran back
 over a joiner into words that are no body's name (国家战略和自治区党委, 党中央决策部署及省委)
 is the body after the joiner; so is a region's or zone's name (引江济淮工程和淮河生态经济带).
@@ -20,6 +21,7 @@ from functools import cache
 
 from kg.extract import tables
 from kg.extract.names import is_generic
+from kg.extract.partycongress import names_a_congress
 from kg.extract.spans import in_text_order
 from kg.types import EntityType, Mention, Span
 
@@ -97,6 +99,12 @@ def _body_endings() -> tuple[str, ...]:
     return tuple(sorted(endings, key=len, reverse=True))
 
 
+def _a_name(part: str, typ: EntityType, ends: tuple[str, ...]) -> bool:
+    """Whether the part of a name before a joiner is a name of the same type: it ends as
+    one does, or it is a Party congress cited by its short form (党的二十大)."""
+    return part.endswith(ends) or typ == EntityType.EVENT and names_a_congress(part)
+
+
 def split_joined_names(text: str, mentions: Sequence[Mention], confidence: float) -> list[Mention]:
     """``mentions`` with each name of two joined names as the two names.
 
@@ -121,7 +129,7 @@ def split_joined_names(text: str, mentions: Sequence[Mention], confidence: float
         if ends and m.surface.endswith(ends):
             for i in range(_MIN, len(m.surface) - _MIN):
                 w = next((j for j in joiners if m.surface.startswith(j, i)), None)
-                if w is not None and m.surface[:i].endswith(ends):
+                if w is not None and _a_name(m.surface[:i], m.type, ends):
                     cut = (i, i + len(w))
                     break
         if cut is None:

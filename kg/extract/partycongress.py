@@ -28,7 +28,7 @@ from kg.extract import tables
 from kg.extract.spans import Cover, in_text_order
 from kg.types import EntityType, Mention, Span
 
-__all__ = ["RULE", "party_congresses"]
+__all__ = ["RULE", "names_a_congress", "party_congresses"]
 
 #: What a mention found here carries as its rule name.
 RULE = "party-congress"
@@ -49,6 +49,16 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
     plenum = re.compile(rf"(?P<prefix>{prefix})?(?P<term>{num})届(?P<n>{num})中全会")
     return congress, plenum
+
+
+def names_a_congress(name: str) -> bool:
+    """Whether ``name`` is a short form of a Party congress or plenary session opening
+    with its prefix (党的二十大, 党的十九届五中全会).
+
+    >>> names_a_congress("党的二十大"), names_a_congress("党的建设")
+    (True, False)
+    """
+    return any(p.fullmatch(name) for p in _patterns())
 
 
 def party_congresses(text: str, mentions: Sequence[Mention], confidence: float) -> list[Mention]:
