@@ -153,6 +153,7 @@ def _conventions(doc: Document, ms: list[Mention], fitted: Mapping[str, float]) 
     ms = coordination.distribute_heads(t, ms, c)  # 新材料、新能源两大产业集群
     ms = provinceparts.province_parts(t, ms, c)  # 渝东北, 川南经济区
     ms = macro.bare_macro_regions(t, ms, c)  # 振兴东北
+    ms = macro.counted_provinces(t, ms, c)  # 东北三省, 中部六省
     ms = sessions.congress_in_sessions(t, ms, c)  # 浙江省第十三届人大…会议
     ms = partycommittees.party_committees(t, ms, c)  # 九三学社广东省委会
     ms = bodylists.bodies_in_lists(t, ms, c)  # 市教委、市人力社保局

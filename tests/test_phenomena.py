@@ -958,3 +958,10 @@ def test_a_party_congress_joined_to_a_meeting_is_two_events() -> None:
     assert [m.surface for m in got] == ["党的十九大", "全省经济工作会议"]
     events = {e.name for e in run(t).entities if e.type.value == "Event"}
     assert "中国共产党第十九次全国代表大会" in events
+
+
+def test_a_macro_region_named_by_the_count_of_its_provinces_is_one_region() -> None:
+    ex = run("西北五省区与西部十二省区的发展改革部门座谈,中部六省会城市代表列席。")
+    regions = names(ex, "Region")
+    assert {"西北五省区", "西部十二省区"} <= regions
+    assert not [r for r in regions if r.startswith("中部六省")]

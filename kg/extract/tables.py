@@ -152,6 +152,7 @@ GRAMMAR_ROLES = frozenset(
         "province-part-head",
         "party-congress-prefix",
         "party-congress-follower",
+        "counted-region",
         "within",
     ]
 )
