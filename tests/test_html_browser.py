@@ -631,3 +631,25 @@ def test_overview_page_makes_the_records_the_small_page_has(browser: Any, tmp_pa
     for e in small["edges"]:
         for key in set(e) - {"kgEvidence"}:
             assert lines[e["id"]][key] == e[key], (e["id"], key)
+
+
+def test_overview_page_of_a_graph_without_relations_opens_and_finds(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Nothing to draw at first (no overview, unconnected entities listed): the page
+    still gets ready, and a search draws the entity."""
+    from kg.graph import KnowledgeGraph, Node
+    from kg.types import EntityType
+
+    nodes = {f"Agency/{i}": Node(f"Agency/{i}", f"局{i}", EntityType.AGENCY) for i in range(30)}
+    out = write_html(KnowledgeGraph(nodes=nodes), tmp_path / "graph.html", large_from=20)
+    page = Page(browser, out)
+    try:
+        p = page.page
+        assert p.evaluate("window.kgVisible()") == []
+        assert p.evaluate("q => window.kgSearch(q)", "局7") == ["Agency/7"]
+        p.wait_for_timeout(300)
+        assert p.evaluate("window.kgVisible()") == ["Agency/7"]
+        page.assert_clean()
+    finally:
+        page.close()

@@ -101,7 +101,9 @@
   var isolatedIds = entities.filter(function (n) { return !degree[n.id]; })
     .map(function (n) { return n.id; });
   var isolatedCount = isolatedIds.length;
-  var isolatedDefault = !(isolatedCount > 0 && lines.length > 0);
+  // drawn from the start when the graph has no relation at all (not on a large graph's
+  // page, which draws from its overview)
+  var isolatedDefault = !(isolatedCount > 0 && lines.length > 0) && !index;
 
   function freshState() {
     var st = {
@@ -465,7 +467,7 @@
     if (!state.all && !state.geo && state.doc === null && connected > first) {
       text += "。首屏只画关系最多的 " + first + " 个实体：双击节点展开其邻居，或点“显示全部”";
     }
-    if (index && !state.geo && state.doc === null) {
+    if (index && overviewIds.length && !state.geo && state.doc === null) {
       text += "。图较大：“显示全部”只画关系最多的 " + overviewIds.length +
         " 个实体；其他实体可搜索，搜到后画出其邻居";
     }
@@ -661,7 +663,7 @@
   computeVisible();
   nodeView.refresh();
   edgeView.refresh();
-  var startPhysics = nodeView.length <= PHYSICS_MAX;
+  var startPhysics = nodeView.length > 0 && nodeView.length <= PHYSICS_MAX;
   if (startPhysics) { compact(); }
   var options = JSON.parse(JSON.stringify(data.options));
   options.physics.enabled = startPhysics;
