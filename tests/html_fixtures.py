@@ -154,3 +154,85 @@ def _confident(ex: Extraction) -> Extraction:
             for r in ex.relations
         ),
     )
+
+
+# ---------------------------------------------------------------- a graph for the overview page
+
+#: The name that would run script if the overview page ever treated it as HTML.
+ALERT = "</script><script>alert(1)</script>"
+#: Twelve cities, each linked to every other: the most connected part.
+CITIES = (
+    "郑州",
+    "开封",
+    "洛阳",
+    "许昌",
+    "新乡",
+    "焦作",
+    "濮阳",
+    "安阳",
+    "鹤壁",
+    "商丘",
+    "周口",
+    "信阳",
+)
+FAR = "Event/far-5"
+FAR_NEIGHBOURS = ("Organization/org-5", "Event/far-4", "Event/far-6")
+ALERT_ID = "Organization/alert"
+
+
+def overview_graph() -> KnowledgeGraph:
+    """75 entities for the overview page at a threshold of 20: twelve cities joined to
+    each other (11 neighbours each), forty agencies joined to four cities each, a
+    chain of ten events each joined to its organisation (three neighbours at most, so
+    outside an overview of 20), an organisation named :data:`ALERT` and two entities
+    without relations. Lines alternate confidences 0.9 and 0.3; every text relation
+    has its sentence."""
+    from kg.graph import DocumentInfo, Edge, Node
+
+    docs = [
+        DocumentInfo(f"{i:016x}", f"docs/{i:02d}.txt", (("title", f"关于第{i}号提案的答复"),), 100)
+        for i in range(5)
+    ]
+    nodes: dict[str, Node] = {}
+
+    def add(nid: str, name: str, t: EntityType, doc: int, **kw: object) -> None:
+        nodes[nid] = Node(nid, name, t, documents=[docs[doc].key], **kw)  # type: ignore[arg-type]
+
+    for i, c in enumerate(CITIES):
+        add(
+            f"Place/{410100 + i * 100}",
+            c + "市",
+            EntityType.PLACE,
+            i % 5,
+            aliases=[c],
+            code=str(410100 + i * 100),
+            longitude=113.0 + i * 0.3,
+            latitude=34.0 + i * 0.1,
+        )
+    for i in range(40):
+        add(f"Agency/a{i:02d}", f"第{i}局", EntityType.AGENCY, i % 5)
+    for i in range(10):
+        add(f"Organization/org-{i}", f"合作组织{i}", EntityType.ORGANIZATION, i % 5)
+        add(f"Event/far-{i}", f"远方活动{i}", EntityType.EVENT, i % 5)
+    add(ALERT_ID, ALERT, EntityType.ORGANIZATION, 0, aliases=[ALERT + "别名"])
+    add("Person/lone", "无关系的人", EntityType.PERSON, 1)
+    add("Plan/lone", "《无关系的规划》", EntityType.PLAN, 2)
+    edges: list[Edge] = []
+
+    def link(s: str, p: Predicate, o: str, doc: int) -> None:
+        conf = 0.9 if len(edges) % 2 == 0 else 0.3
+        sentence = f"{nodes[s].name}与{nodes[o].name}加强合作。"
+        edges.append(Edge(s, p, o, Source.TEXT, docs[doc].key, sentence, 0, len(sentence), conf))
+
+    cities = [i for i in nodes if i.startswith("Place/")]
+    for a, b in ((a, b) for k, a in enumerate(cities) for b in cities[k + 1 :]):
+        link(a, Predicate.COOPERATES_WITH, b, len(edges) % 5)
+    for i in range(40):
+        for k in range(4):
+            link(f"Agency/a{i:02d}", Predicate.LOCATED_IN, cities[(i + k) % 12], i % 5)
+    for i in range(10):
+        link(f"Organization/org-{i}", Predicate.PARTICIPATES_IN, f"Event/far-{i}", i % 5)
+        if i:
+            link(f"Event/far-{i - 1}", Predicate.PART_OF, f"Event/far-{i}", i % 5)
+    link(ALERT_ID, Predicate.PARTICIPATES_IN, "Event/far-0", 0)
+    return KnowledgeGraph(nodes=nodes, edges=edges, documents=docs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -16,6 +17,9 @@ import pytest
 from html_fixtures import (
     AGENCY_ID,
     AGREEMENT_ID,
+    ALERT,
+    ALERT_ID,
+    FAR,
     HN,
     KF,
     PLAN_ID,
@@ -25,6 +29,7 @@ from html_fixtures import (
     REGION_ID,
     SIGNED,
     ZZ,
+    overview_graph,
     sample_graph,
 )
 
@@ -397,3 +402,122 @@ def test_outline_table_names_its_source_on_every_row() -> None:
         for r in csv.DictReader(data_file("gazetteer", "adcodes.csv").open(encoding="utf-8"))
     }
     assert {r["code"] for r in rows} <= codes
+
+
+# ---------------------------------------------------------------- the overview page of a large graph
+
+
+@pytest.fixture(scope="module")
+def large_page() -> str:
+    return render_html(overview_graph(), large_from=20, overview_size=20)
+
+
+def element_json(page: str, element: str) -> Any:
+    m = re.search(rf'<script type="application/json" id="{element}">(.*?)</script>', page, re.S)
+    assert m, f"no element {element}"
+    return json.loads(m.group(1))
+
+
+def test_a_graph_up_to_the_threshold_keeps_the_small_page(page: str) -> None:
+    assert len(sample_graph().nodes) <= kghtml.LARGE_FROM
+    assert "index" not in page_json(page)
+    assert 'id="kg-evidence"' not in page
+    same = render_html(sample_graph(), large_from=len(sample_graph().nodes))
+    assert same == page
+
+
+def test_above_the_threshold_the_page_indexes_every_entity_and_line(large_page: str) -> None:
+    graph = overview_graph()
+    d = page_json(large_page)
+    assert "nodes" not in d and "edges" not in d
+    index = d["index"]
+    assert [e[0] for e in index["entities"]] == list(graph.nodes)
+    assert [e[1] for e in index["entities"]] == [n.name for n in graph.nodes.values()]
+    assert [d["types"][e[2]]["type"] for e in index["entities"]] == [
+        n.type.value for n in graph.nodes.values()
+    ]
+    ids = [e[0] for e in index["entities"]]
+    ends = {(ids[r[0]], d["relations"][r[2]]["predicate"], ids[r[1]]) for r in index["lines"]}
+    stated = {
+        (min(e.subject, e.object), e.predicate.value, max(e.subject, e.object))
+        if e.predicate.symmetric
+        else (e.subject, e.predicate.value, e.object)
+        for e in graph.edges
+    }
+    assert ends == stated
+    assert d["counts"] == {
+        "entities": len(graph.nodes),
+        "relations": len(graph.edges),
+        "lines": len(index["lines"]),
+    }
+    # the legend counts what kg build counts, as on the small page
+    ents, rels = graph.counts()
+    assert {t["type"]: t["count"] for t in d["types"]} == ents
+    assert {r["predicate"]: r["count"] for r in d["relations"]} == rels
+
+
+def test_documents_are_written_as_gaps_and_read_back() -> None:
+    assert kghtml.gaps([]) == []
+    assert kghtml.gaps([7]) == [7]
+    numbers = [0, 2, 3, 10, 400]
+    assert list(itertools.accumulate(kghtml.gaps(numbers))) == numbers
+
+
+def test_the_overview_is_the_most_connected_entities_with_their_layout(large_page: str) -> None:
+    graph = overview_graph()
+    index = page_json(large_page)["index"]
+    ids = [e[0] for e in index["entities"]]
+    drawn = [ids[o[0]] for o in index["overview"]]
+    assert len(drawn) == 20
+    neighbours: dict[str, set[str]] = {i: set() for i in graph.nodes}
+    for e in graph.edges:
+        neighbours[e.subject].add(e.object)
+        neighbours[e.object].add(e.subject)
+    least = min(len(neighbours[i]) for i in drawn)
+    assert all(len(neighbours[i]) <= least for i in graph.nodes if i not in drawn)
+    assert FAR not in drawn and ALERT_ID not in drawn
+    assert all(isinstance(o[1], float) and isinstance(o[2], float) for o in index["overview"])
+    assert len({(o[1], o[2]) for o in index["overview"]}) == 20
+
+
+def test_the_overview_evidence_holds_each_sentence_once(large_page: str) -> None:
+    graph = overview_graph()
+    ev = element_json(large_page, "kg-evidence")
+    sentences = {e.sentence for e in graph.edges}
+    assert sorted(ev["sentences"]) == sorted(sentences)
+    index = page_json(large_page)["index"]
+    assert len(ev["lines"]) == len(index["lines"])
+    first = ev["lines"][0][0]
+    assert ev["sources"][first[2]] == "text"
+    assert ev["sentences"][first[1]] in sentences
+
+
+def test_the_overview_page_keeps_names_as_data_only(large_page: str) -> None:
+    assert ALERT not in large_page
+    assert "alert(1)" in large_page  # as escaped JSON text
+    parser = _Tags()
+    parser.feed(large_page)
+    scripts = [a for t, a in parser.tags if t == "script"]
+    assert scripts == [
+        {"type": "application/json", "id": "kg-data"},
+        {"type": "application/json", "id": "kg-evidence"},
+        {},
+        {},
+    ]
+    assert len(re.findall(r"</script", large_page, re.I)) == 4
+    names = [e[1] for e in page_json(large_page)["index"]["entities"]]
+    assert ALERT in names
+    assert any(ALERT in s for s in element_json(large_page, "kg-evidence")["sentences"])
+
+
+def test_the_overview_page_is_byte_identical_across_runs_and_kept_layouts(
+    tmp_path: Path, large_page: str
+) -> None:
+    from kg.export.fragments import Fragments
+
+    again = render_html(overview_graph(), large_from=20, overview_size=20)
+    assert again == large_page
+    parts = Fragments(tmp_path / "fragments")
+    first = render_html(overview_graph(), large_from=20, overview_size=20, fragments=parts)
+    kept = render_html(overview_graph(), large_from=20, overview_size=20, fragments=parts)
+    assert first == kept == large_page

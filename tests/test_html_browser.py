@@ -15,7 +15,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from html_fixtures import AGENCY_ID, PROBE_IDS, PROBES, QD, SIGNED, ZZ, sample_graph
+from html_fixtures import (
+    AGENCY_ID,
+    ALERT,
+    ALERT_ID,
+    FAR,
+    FAR_NEIGHBOURS,
+    PROBE_IDS,
+    PROBES,
+    QD,
+    SIGNED,
+    ZZ,
+    overview_graph,
+    sample_graph,
+)
 
 from kg.export.html import write_html
 
@@ -458,3 +471,185 @@ def test_search_click_expand_filter_map_and_reset(big_page: Page, shots: Path) -
     assert p.evaluate("window.kgNetwork.getSelectedNodes()") == []
     assert p.get_attribute("#kg-geo", "aria-pressed") == "false"
     big_page.assert_clean()
+
+
+# ---------------------------------------------------------------- the overview page of a large graph
+
+
+@pytest.fixture(scope="module")
+def large_page_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("large") / "graph.html"
+    return write_html(overview_graph(), out, large_from=20, overview_size=20)
+
+
+@pytest.fixture()
+def large_page(browser: Any, large_page_path: Path) -> Iterator[Page]:
+    page = Page(browser, large_page_path, viewport=(1600, 1000))
+    yield page
+    page.close()
+
+
+def test_overview_page_draws_at_most_the_overview_and_finds_any_entity(
+    large_page: Page, shots: Path
+) -> None:
+    p = large_page.page
+    graph = overview_graph()
+    overview = set(p.evaluate("window.kgOverview"))
+    assert len(overview) == 20
+    assert FAR not in overview
+    drawn = set(p.evaluate("window.kgVisible()"))
+    assert drawn and drawn <= overview
+    assert p.evaluate("window.kgNodes.length") <= 20  # records made only for what is drawn
+    # the counts and the legend are those of the whole graph
+    assert f"共 {len(graph.nodes)} 个实体" in p.locator("#kg-counts").inner_text()
+    assert p.evaluate("document.querySelectorAll('#kg-types .count').length") == len(
+        graph.counts()[0]
+    )
+    p.screenshot(path=str(shots / "overview-first-view.png"))
+    # 显示全部 draws the overview, no more
+    p.click("#kg-all")
+    p.wait_for_timeout(500)
+    assert set(p.evaluate("window.kgVisible()")) == overview
+    p.click("#kg-all")
+    p.wait_for_timeout(300)
+    # a search finds an entity outside the overview and draws it with its neighbours
+    p.fill("#kg-search-input", "远方活动5")
+    p.press("#kg-search-input", "Enter")
+    p.wait_for_timeout(800)
+    assert p.evaluate("window.kgNetwork.getSelectedNodes()") == [FAR]
+    drawn = set(p.evaluate("window.kgVisible()"))
+    assert {FAR, *FAR_NEIGHBOURS} <= drawn
+    shown = p.evaluate(
+        "window.kgShownEdges().map(id => window.kgEdges.get(id))"
+        ".filter(e => e.from === 'Event/far-5' || e.to === 'Event/far-5')"
+        ".map(e => [e.from, e.kgPredicate, e.to])"
+    )
+    stated = [
+        [e.subject, e.predicate.value, e.object]
+        for e in graph.edges
+        if FAR in (e.subject, e.object)
+    ]
+    assert sorted(shown) == sorted(stated)
+    panel = p.locator("#kg-details").inner_text()
+    assert p.locator("#kg-details h2").inner_text() == "远方活动5"
+    assert "关于第0号提案的答复" in panel  # its document
+    assert "合作组织5与远方活动5加强合作。" in panel  # the evidence of its relations
+    p.screenshot(path=str(shots / "overview-ego.png"))
+    # a click on a neighbour drawn from the index shows its evidence too
+    large_page.click_node("Event/far-6")
+    p.wait_for_timeout(300)
+    assert p.evaluate("window.kgNetwork.getSelectedNodes()") == ["Event/far-6"]
+    assert "远方活动5与远方活动6加强合作。" in p.locator("#kg-details").inner_text()
+    # double-click: the neighbours of a drawn entity outside the overview
+    x, y = large_page.canvas_point("Event/far-6")
+    p.mouse.dblclick(x, y)
+    p.wait_for_timeout(800)
+    assert {"Event/far-7", "Organization/org-6"} <= set(p.evaluate("window.kgVisible()"))
+    large_page.assert_clean()
+
+
+def test_overview_page_confidence_slider_and_reset(large_page: Page, shots: Path) -> None:
+    p = large_page.page
+    p.evaluate("id => window.kgSelect(id)", FAR)
+    p.wait_for_timeout(800)
+    _set_slider(p, 0.6)
+    shown = p.evaluate("window.kgShownEdges().map(id => window.kgEdges.get(id).kgConfidence)")
+    assert shown and min(shown) >= 0.6
+    assert "置信度 ≥ 0.60" in p.locator("#kg-status").inner_text()
+    p.screenshot(path=str(shots / "overview-confidence.png"))
+    p.click("#kg-reset")
+    p.wait_for_timeout(500)
+    assert p.input_value("#kg-confidence") == "0"
+    assert set(p.evaluate("window.kgVisible()")) <= set(p.evaluate("window.kgOverview"))
+    large_page.assert_clean()
+
+
+def test_overview_page_map_draws_every_place(large_page: Page) -> None:
+    p = large_page.page
+    p.click("#kg-geo")
+    p.wait_for_timeout(500)
+    places = {i for i in overview_graph().nodes if i.startswith("Place/")}
+    assert set(p.evaluate("window.kgVisible()")) == places
+    p.click("#kg-geo")
+    large_page.assert_clean()
+
+
+def test_a_script_in_an_entity_name_stays_text_on_the_overview_page(
+    large_page: Page, shots: Path
+) -> None:
+    p = large_page.page
+    assert ALERT_ID not in p.evaluate("window.kgOverview")
+    found = p.evaluate("q => window.kgSearch(q)", "alert(1)")
+    p.wait_for_timeout(800)
+    assert found[0] == ALERT_ID
+    assert p.evaluate("window.kgNetwork.getSelectedNodes()") == [ALERT_ID]
+    assert p.locator("#kg-details h2").text_content() == ALERT
+    assert ALERT + "与远方活动0加强合作。" in p.locator("#kg-details").inner_text()
+    large_page.hover_node(ALERT_ID)
+    assert ALERT in p.locator("div.vis-tooltip").inner_text()
+    p.mouse.click(*large_page.canvas_point(ALERT_ID))
+    p.wait_for_timeout(300)
+    p.screenshot(path=str(shots / "overview-alert.png"))
+    assert p.evaluate("document.querySelectorAll('script').length") == 4
+    injected = p.evaluate(
+        "() => document.querySelectorAll('img, iframe, object, embed, svg[onload]').length"
+    )
+    assert injected == 0
+    large_page.assert_clean()  # no dialog opened
+
+
+def test_overview_page_makes_the_records_the_small_page_has(browser: Any, tmp_path: Path) -> None:
+    """The records the overview page makes in the browser are those the small page
+    carries (but the layout, the labels drawn and the evidence kept apart): for the
+    sample with 郑州市 as focus and two more lines between 郑州市 and 青岛市 (curved)."""
+    from kg.export.html import page_data, select
+    from kg.graph import Edge
+    from kg.types import Predicate, Source
+
+    graph = sample_graph()
+    for p, s, o in ((Predicate.PART_OF, ZZ, QD), (Predicate.PARTICIPATES_IN, QD, ZZ)):
+        graph.edges.append(Edge(s, p, o, Source.TEXT, graph.documents[0].key, SIGNED, 0, 9, 0.7))
+    small = page_data(select(graph, focus=ZZ, depth=9), focus_ids=[ZZ])
+    assert any("smooth" in e for e in small["edges"])
+    out = write_html(graph, tmp_path / "graph.html", focus=ZZ, depth=9, large_from=0)
+    page = Page(browser, out)
+    try:
+        p = page.page
+        p.check("#kg-isolated")
+        p.click("#kg-all")
+        p.wait_for_timeout(500)
+        made = {n["id"]: n for n in p.evaluate("window.kgNodes.get()")}
+        lines = {e["id"]: e for e in p.evaluate("window.kgEdges.get()")}
+        page.assert_clean()
+    finally:
+        page.close()
+    assert set(made) == {n["id"] for n in small["nodes"]}
+    assert set(lines) == {e["id"] for e in small["edges"]}
+    for n in small["nodes"]:
+        for key in set(n) - {"x", "y", "label"}:
+            assert made[n["id"]][key] == n[key], (n["id"], key)
+    for e in small["edges"]:
+        for key in set(e) - {"kgEvidence"}:
+            assert lines[e["id"]][key] == e[key], (e["id"], key)
+
+
+def test_overview_page_of_a_graph_without_relations_opens_and_finds(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Nothing to draw at first (no overview, unconnected entities listed): the page
+    still gets ready, and a search draws the entity."""
+    from kg.graph import KnowledgeGraph, Node
+    from kg.types import EntityType
+
+    nodes = {f"Agency/{i}": Node(f"Agency/{i}", f"局{i}", EntityType.AGENCY) for i in range(30)}
+    out = write_html(KnowledgeGraph(nodes=nodes), tmp_path / "graph.html", large_from=20)
+    page = Page(browser, out)
+    try:
+        p = page.page
+        assert p.evaluate("window.kgVisible()") == []
+        assert p.evaluate("q => window.kgSearch(q)", "局7") == ["Agency/7"]
+        p.wait_for_timeout(300)
+        assert p.evaluate("window.kgVisible()") == ["Agency/7"]
+        page.assert_clean()
+    finally:
+        page.close()

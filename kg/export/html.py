@@ -5,6 +5,14 @@ inlined), and adds our own controls: a search box, filters by entity type,
 relation and document, a side panel with the evidence sentences of a node's
 relations, and a geographic layout for places with coordinates.
 
+A graph of more than :data:`LARGE_FROM` entities gets the overview page: its
+records for vis-network are made in the page, on demand, from a compact index
+of every entity and line (:func:`overview_data`), and what the page can draw
+without a search is the :data:`OVERVIEW_SIZE` most connected entities (the
+overview, laid out here); a search or a click draws any other entity with its
+neighbours. The evidence sentences go, each once, into a second data element
+that the page reads when it first shows evidence.
+
 pyvis supplies vis-network and the node and edge records (:class:`pyvis.node.Node`,
 :class:`pyvis.edge.Edge`); the page template is ours (``assets/graph.html``),
 because pyvis' own templates load Bootstrap and vis-network from a CDN, insert the
@@ -25,17 +33,17 @@ import html
 import json
 import math
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.errors import DataError, KGError, UnknownNameError
 from kg.export.atomic import write_text
 from kg.export.layout import edge_groups, layout
-from kg.graph import KnowledgeGraph, Node
+from kg.graph import Edge, KnowledgeGraph, Node
 from kg.types import EntityType, Predicate, Source
 
 if TYPE_CHECKING:
@@ -56,6 +64,10 @@ CJK_FONTS = (
 )
 #: Evidence sentences kept per drawn edge (the rest are counted, not shown).
 EVIDENCE_MAX = 20
+#: Graphs of more entities than this get the overview page (see :func:`overview_data`).
+LARGE_FROM = 5000
+#: The overview page draws at most this many entities, the most connected, without a search.
+OVERVIEW_SIZE = 1500
 
 
 class UnknownEntityError(UnknownNameError):
@@ -271,25 +283,98 @@ def _node_tooltip(node: Node, style: TypeStyle) -> str:
 _edge_groups = edge_groups
 
 
+class Line(NamedTuple):
+    """One drawn line: every statement of a relation between two entities."""
+
+    subject: str
+    predicate: Predicate
+    object: str
+    members: list[Edge]
+    #: The best confidence of its statements (a line holds as well as its best).
+    confidence: float
+    #: The first year a statement of it counts for (the time slider), if any.
+    year: int | None
+    #: Whether every statement is gazetteer knowledge (drawn dashed).
+    gazetteer: bool
+    #: How many lines between the same two entities come before it (it curves away).
+    curve: int
+
+
+def lines(graph: KnowledgeGraph, years: list[int | None] | None = None) -> list[Line]:
+    """The lines of the page, in :func:`kg.export.layout.edge_groups` order.
+
+    ``years`` is :meth:`KnowledgeGraph.edge_years`, when the caller has it already.
+    """
+    predicates = {p.value: p for p in Predicate}
+    if years is None:
+        years = graph.edge_years()
+    year_of = dict(zip(map(id, graph.edges), years, strict=True))
+    pair_count: dict[frozenset[str], int] = {}
+    out = []
+    for (s, pred, o), members in _edge_groups(graph).items():
+        pair = frozenset((s, o))
+        k = pair_count.get(pair, 0)
+        pair_count[pair] = k + 1
+        out.append(
+            Line(
+                s,
+                predicates[pred],
+                o,
+                members,
+                max(e.confidence for e in members),
+                min((y for e in members if (y := year_of.get(id(e))) is not None), default=None),
+                all(e.source is Source.GAZETTEER for e in members),
+                k,
+            )
+        )
+    return out
+
+
+def _line_docs(line: Line, doc_index: dict[str, int]) -> list[int]:
+    return sorted({doc_index[e.document] for e in line.members if e.document in doc_index})
+
+
+def _line_width(line: Line) -> float:
+    return round(1.0 + min(4.0, math.log2(len(line.members))), 2)
+
+
+def _curve(k: int) -> dict[str, Any]:
+    """How the ``k``-th further line between the same two entities curves away."""
+    return {
+        "enabled": True,
+        "type": "curvedCW" if k % 2 else "curvedCCW",
+        "roundness": round(0.2 * ((k + 1) // 2), 2),
+    }
+
+
 def page_data(
-    graph: KnowledgeGraph, *, focus_ids: Collection[str] = (), fragments: Fragments | None = None
+    graph: KnowledgeGraph,
+    *,
+    focus_ids: Collection[str] = (),
+    fragments: Fragments | None = None,
+    large_from: int = LARGE_FROM,
+    overview_size: int = OVERVIEW_SIZE,
 ) -> dict[str, Any]:
     """Everything the page's script needs, as JSON-able data (nodes, edges, legend, options).
 
-    With ``fragments``, the layout of each part of the graph is kept for the next build.
+    A graph of more than ``large_from`` entities gets the overview page's data
+    instead (:func:`overview_data`, ``overview_size`` entities drawn without a
+    search). With ``fragments``, the layout of each part of the graph is kept for
+    the next build.
     """
-    from kg.export.fragments import open_store
     from kg.export.pyvis_records import Edge as VisEdge
     from kg.export.pyvis_records import Node as VisNode
 
+    years = graph.edge_years()
+    drawn = lines(graph, years)
+    stated = [y for y in years if y is not None]
+    if len(graph.nodes) > large_from:
+        return overview_data(
+            graph, drawn, stated, focus_ids=focus_ids, fragments=fragments, size=overview_size
+        )
     tstyles, rstyles = type_styles(), relation_styles()
     doc_index = {d.key: i for i, d in enumerate(graph.documents)}
-    documents = [{"name": d.name, "title": d.title or ""} for d in graph.documents]
-    groups = _edge_groups(graph)
-    with open_store(fragments, "layout") as kept:
-        remember = kept.fetch if fragments is not None else None
-        pos = layout(list(graph.nodes), [(k[0], k[2]) for k in groups], remember=remember)
-    physics = len(graph.nodes) <= PHYSICS_MAX
+    pos = _positions(list(graph.nodes), drawn, fragments)
 
     nodes = []
     for n in graph.nodes.values():
@@ -320,67 +405,78 @@ def page_data(
         )
         nodes.append(vn.options)
 
-    labelled = len(groups) <= EDGE_LABEL_MAX
-    predicates = {p.value: p for p in Predicate}
-    pair_count: dict[frozenset[str], int] = {}
+    labelled = len(drawn) <= EDGE_LABEL_MAX
     edges = []
-    # the year each statement counts for (the time slider): its line's is the first
-    year_of = dict(zip(map(id, graph.edges), graph.edge_years(), strict=True))
-    all_years = [y for y in year_of.values() if y is not None]
-    for i, ((s, pred, o), members) in enumerate(groups.items()):
-        p = predicates[pred]
-        rs = rstyles[pred]
-        pair = frozenset((s, o))
-        k = pair_count.get(pair, 0)
-        pair_count[pair] = k + 1
+    for i, line in enumerate(drawn):
+        s, p, o, members = line.subject, line.predicate, line.object, line.members
+        rs = rstyles[p.value]
         evidence = []
         for e in members[:EVIDENCE_MAX]:
             evidence.append(
                 [doc_index.get(e.document, -1), e.sentence or "", e.source.value, e.confidence]
             )
-        gazetteer_only = all(e.source is Source.GAZETTEER for e in members)
-        # a line stands for every statement of the relation: it holds as well as the best
-        confidence = max(e.confidence for e in members)
         name_s, name_o = graph.nodes[s].name, graph.nodes[o].name
         arrow = "—" if p.symmetric else "→"
         tip = (
-            f"{name_s} {arrow}{rs.label}{arrow} {name_o}\n{pred} · {len(members)} 条证据"
-            f" · 置信度 {confidence:.4f}"
+            f"{name_s} {arrow}{rs.label}{arrow} {name_o}\n{p.value} · {len(members)} 条证据"
+            f" · 置信度 {line.confidence:.4f}"
         )
         options: dict[str, Any] = {
             "id": f"e{i}",
             "title": tip,
             "color": rs.color,
-            "dashes": gazetteer_only,
-            "width": round(1.0 + min(4.0, math.log2(len(members))), 2),
-            "kgPredicate": pred,
+            "dashes": line.gazetteer,
+            "width": _line_width(line),
+            "kgPredicate": p.value,
             "kgEvidence": evidence,
             "kgEvidenceCount": len(members),
-            "kgDocs": sorted({doc_index[e.document] for e in members if e.document in doc_index}),
-            "kgConfidence": confidence,
-            "kgYear": min(
-                (y for e in members if (y := year_of.get(id(e))) is not None), default=None
-            ),
+            "kgDocs": _line_docs(line, doc_index),
+            "kgConfidence": line.confidence,
+            "kgYear": line.year,
         }
         if labelled:
             options["label"] = rs.label
-        if k:  # further edges between the same two nodes curve away from the first
-            options["smooth"] = {
-                "enabled": True,
-                "type": "curvedCW" if k % 2 else "curvedCCW",
-                "roundness": round(0.2 * ((k + 1) // 2), 2),
-            }
+        if line.curve:  # further edges between the same two nodes curve away from the first
+            options["smooth"] = _curve(line.curve)
         ve = VisEdge(s, o, directed=not p.symmetric, **options)
         if p.symmetric:
             ve.options["arrows"] = {"to": {"enabled": False}}
         edges.append(ve.options)
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        **_shared_data(graph, drawn, stated, focus_ids=focus_ids, labelled=labelled),
+    }
 
+
+def _positions(
+    ids: list[str], drawn: Iterable[Line], fragments: Fragments | None
+) -> dict[Hashable, tuple[float, float]]:
+    """The seeded layout of the entities ``ids`` joined by the lines among them."""
+    from kg.export.fragments import open_store
+
+    with open_store(fragments, "layout") as kept:
+        remember = kept.fetch if fragments is not None else None
+        return layout(ids, [(ln.subject, ln.object) for ln in drawn], remember=remember)
+
+
+def _shared_data(
+    graph: KnowledgeGraph,
+    drawn: list[Line],
+    years: list[int],
+    *,
+    focus_ids: Collection[str],
+    labelled: bool,
+) -> dict[str, Any]:
+    """What both pages carry: documents, legend, counts, map outlines, the span of
+    ``years`` (those of the statements), options."""
+    tstyles, rstyles = type_styles(), relation_styles()
     type_counts: dict[str, int] = {}
     for n in graph.nodes.values():
         type_counts[n.type.value] = type_counts.get(n.type.value, 0) + 1
     line_counts: dict[str, int] = {}
-    for _, pred, _ in groups:
-        line_counts[pred] = line_counts.get(pred, 0) + 1
+    for line in drawn:
+        line_counts[line.predicate.value] = line_counts.get(line.predicate.value, 0) + 1
     pred_counts: dict[str, int] = {}  # statements, as kg build counts them
     for e in graph.edges:
         pred_counts[e.predicate.value] = pred_counts.get(e.predicate.value, 0) + 1
@@ -407,23 +503,152 @@ def page_data(
         for p in Predicate
         if p.value in pred_counts
     ]
+    physics = len(graph.nodes) <= PHYSICS_MAX
     return {
-        "nodes": nodes,
-        "edges": edges,
-        "documents": documents,
+        "documents": [{"name": d.name, "title": d.title or ""} for d in graph.documents],
         "types": legend_types,
         "relations": legend_relations,
         "focus": sorted(focus_ids),
         "physics": physics,
         "physicsMax": LIVE_LAYOUT_MAX,
         "core": CORE_MAX,
-        "counts": {"entities": len(nodes), "relations": len(graph.edges), "lines": len(groups)},
+        "counts": {
+            "entities": len(graph.nodes),
+            "relations": len(graph.edges),
+            "lines": len(drawn),
+        },
         "outlines": _outlines(graph),
-        "years": [min(all_years), max(all_years)] if all_years else None,
+        "years": [min(years), max(years)] if years else None,
         "options": _vis_options(
-            physics=physics, large=not labelled or len(nodes) > 1000, types=legend_types
+            physics=physics,
+            large=not labelled or len(graph.nodes) > 1000,
+            types=legend_types,
         ),
     }
+
+
+def overview(graph: KnowledgeGraph, drawn: Iterable[Line], size: int) -> list[str]:
+    """The ``size`` most connected entities of ``graph``: by number of neighbours, then
+    of documents, then id (the page's own order of importance); none without a line.
+
+    >>> from kg.graph import Node, Edge
+    >>> ns = {i: Node(i, i[2:], EntityType.PLACE) for i in ("P/a", "P/b", "P/c", "P/d")}
+    >>> es = [Edge("P/a", Predicate.COOPERATES_WITH, "P/b", Source.TEXT, "d", None, None, None),
+    ...       Edge("P/b", Predicate.COOPERATES_WITH, "P/c", Source.TEXT, "d", None, None, None)]
+    >>> g = KnowledgeGraph(ns, es)
+    >>> overview(g, lines(g), 2)
+    ['P/b', 'P/a']
+    """
+    neighbours: dict[str, set[str]] = {}
+    for line in drawn:
+        if line.subject != line.object:
+            neighbours.setdefault(line.subject, set()).add(line.object)
+            neighbours.setdefault(line.object, set()).add(line.subject)
+    ranked = sorted(
+        neighbours, key=lambda i: (-len(neighbours[i]), -len(graph.nodes[i].documents), i)
+    )
+    return ranked[:size]
+
+
+def gaps(numbers: list[int]) -> list[int]:
+    """Sorted ``numbers`` as the first and the differences after it: fewer digits.
+
+    >>> gaps([3, 4, 9, 10])
+    [3, 1, 5, 1]
+    """
+    return [b - a for a, b in zip([0, *numbers], numbers, strict=False)]
+
+
+def overview_data(
+    graph: KnowledgeGraph,
+    drawn: list[Line],
+    years: list[int],
+    *,
+    focus_ids: Collection[str] = (),
+    fragments: Fragments | None = None,
+    size: int = OVERVIEW_SIZE,
+) -> dict[str, Any]:
+    """The overview page's data, from the :func:`lines` of ``graph`` and the ``years``
+    of its statements: what every page has (legend, documents, counts, options),
+    every entity and line as compact rows (``index``) with the :func:`overview` and
+    its seeded layout, and the evidence apart (``evidence``, which
+    :func:`render_html` puts in an element of its own, read on demand).
+
+    ``index.entities``: ``[id, name, type, aliases, code, lon, lat, documents,
+    confidence, size]`` (``type`` an index into ``types``, ``documents`` into
+    ``documents``); ``index.lines``: ``[subject, object, predicate, confidence,
+    year, statements, gazetteer, documents, curve]`` (ends index ``entities``,
+    ``predicate`` indexes ``relations``; ``gazetteer`` 1 when every statement is
+    gazetteer knowledge; ``curve`` as :attr:`Line.curve`); ``index.overview``:
+    ``[entity, x, y]``. Lists of documents are written as :func:`gaps`.
+    ``evidence.lines[i]`` holds up to :data:`EVIDENCE_MAX`
+    statements of line ``i``, ``[document, sentence, source, confidence]``, each
+    sentence an index into ``evidence.sentences`` (-1 when there is none) and
+    ``source`` one into ``evidence.sources``.
+    """
+    doc_index = {d.key: i for i, d in enumerate(graph.documents)}
+    labelled = len(drawn) <= EDGE_LABEL_MAX
+    data = _shared_data(graph, drawn, years, focus_ids=focus_ids, labelled=labelled)
+    type_index = {t["type"]: i for i, t in enumerate(data["types"])}
+    pred_index = {r["predicate"]: i for i, r in enumerate(data["relations"])}
+    entity_index = {nid: i for i, nid in enumerate(graph.nodes)}
+    entities = [
+        [
+            n.id,
+            n.name,
+            type_index[n.type.value],
+            list(n.aliases),
+            n.code,
+            n.longitude,
+            n.latitude,
+            gaps(sorted(doc_index[d] for d in n.documents if d in doc_index)),
+            n.confidence,
+            _node_size(len(n.documents)),
+        ]
+        for n in graph.nodes.values()
+    ]
+    rows = []
+    sentences: dict[str, int] = {}
+    sources = [s.value for s in Source]
+    evidence = []
+    for line in drawn:
+        rows.append(
+            [
+                entity_index[line.subject],
+                entity_index[line.object],
+                pred_index[line.predicate.value],
+                line.confidence,
+                line.year,
+                len(line.members),
+                int(line.gazetteer),
+                gaps(_line_docs(line, doc_index)),
+                line.curve,
+            ]
+        )
+        evidence.append(
+            [
+                [
+                    doc_index.get(e.document, -1),
+                    sentences.setdefault(e.sentence, len(sentences)) if e.sentence else -1,
+                    sources.index(e.source.value),
+                    e.confidence,
+                ]
+                for e in line.members[:EVIDENCE_MAX]
+            ]
+        )
+    ids = overview(graph, drawn, size)
+    inside = set(ids)
+    pos = _positions(
+        ids, (ln for ln in drawn if ln.subject in inside and ln.object in inside), fragments
+    )
+    data["index"] = {
+        "entities": entities,
+        "lines": rows,
+        "overview": [[entity_index[i], pos[i][0], pos[i][1]] for i in ids],
+        "edgeLabels": labelled,
+    }
+    data["evidence"] = {"sentences": list(sentences), "sources": sources, "lines": evidence}
+    return data
 
 
 def _outlines(graph: KnowledgeGraph) -> list[dict[str, Any]]:
@@ -508,7 +733,7 @@ def _vis_options(*, physics: bool, large: bool, types: list[dict[str, Any]]) -> 
 # --------------------------------------------------------------------------- page
 
 
-_PLACEHOLDER = re.compile(r"\{\{(TITLE|HEADING|VIS_CSS|CSS|VIS_JS|JS|DATA)\}\}")
+_PLACEHOLDER = re.compile(r"\{\{(TITLE|HEADING|VIS_CSS|CSS|VIS_JS|JS|DATA|EVIDENCE)\}\}")
 
 
 def _inline(text: str, tag: str) -> str:
@@ -541,11 +766,24 @@ def render_html(
     depth: int = 2,
     types: Collection[str] | None = None,
     fragments: Fragments | None = None,
+    large_from: int = LARGE_FROM,
+    overview_size: int = OVERVIEW_SIZE,
 ) -> str:
-    """The page for ``graph`` (restricted as :func:`select` says), as a string."""
+    """The page for ``graph`` (restricted as :func:`select` says), as a string.
+
+    A view of more than ``large_from`` entities gets the overview page (see
+    :func:`page_data`).
+    """
     view = select(graph, focus=focus, depth=depth, types=types)
     focus_ids = find_entities(graph, focus) if focus is not None else []
-    data = page_data(view, focus_ids=focus_ids, fragments=fragments)
+    data = page_data(
+        view,
+        focus_ids=focus_ids,
+        fragments=fragments,
+        large_from=large_from,
+        overview_size=overview_size,
+    )
+    evidence = data.pop("evidence", None)
     heading = _heading(graph, focus_ids, depth, types)
     vis_js, vis_css = _vis_assets()
     values = {
@@ -556,6 +794,9 @@ def render_html(
         "VIS_JS": _inline(vis_js, "script"),
         "JS": _inline(_asset("graph.js"), "script"),
         "DATA": script_json(data),
+        "EVIDENCE": ""
+        if evidence is None
+        else f'<script type="application/json" id="kg-evidence">{script_json(evidence)}</script>',
     }
     # one pass, so that no inserted text is ever read as a placeholder
     return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _asset("graph.html"))
@@ -569,13 +810,26 @@ def write_html(
     depth: int = 2,
     types: Collection[str] | None = None,
     fragments: Fragments | None = None,
+    large_from: int = LARGE_FROM,
+    overview_size: int = OVERVIEW_SIZE,
 ) -> Path:
     """Write the interactive page of ``graph`` to ``path`` (atomically); return the path.
 
-    ``focus``, ``depth`` and ``types`` restrict what is drawn (see :func:`select`).
+    ``focus``, ``depth`` and ``types`` restrict what is drawn (see :func:`select`);
+    a view of more than ``large_from`` entities gets the overview page, which draws
+    at most ``overview_size`` entities without a search (see :func:`page_data`).
     The page is one file: scripts and styles inlined, nothing fetched; nothing else
     is written (no ``lib/`` folder). ``fragments`` keeps the layout for the next build.
     """
     path = Path(path)
-    write_text(path, render_html(graph, focus=focus, depth=depth, types=types, fragments=fragments))
+    page = render_html(
+        graph,
+        focus=focus,
+        depth=depth,
+        types=types,
+        fragments=fragments,
+        large_from=large_from,
+        overview_size=overview_size,
+    )
+    write_text(path, page)
     return path

@@ -12,13 +12,23 @@
  * Entities without relations are listed (and searchable) in the left panel.
  * Every change of filter or view lays the drawn part out anew.
  *
+ * Large graphs (data.index present): the page carries every entity and line as
+ * compact rows and makes vis-network's records only for what it draws
+ * (materialize); without a search, it draws from the overview (the most
+ * connected entities, laid out beforehand, data.index.overview) only: the first
+ * view from it, "显示全部" all of it. A search, a click on a relation in the side
+ * panel, a double-click, a document or the map draw any entity. The evidence
+ * sentences are in #kg-evidence, read when evidence is first shown.
+ *
  * Filters compose in nodePasses/edgePasses: entity types, relations, one
  * document, and minimum values of numeric fields (state.min; the confidence
  * slider sets state.min.kgConfidence). A relation below a minimum is hidden;
  * an entity below it stays drawn while a relation that is shown links it.
  *
  * Globals for tests and scripting: kgNodes, kgEdges (vis DataSets),
- * kgNetwork (vis Network), kgReady (true once the layout has settled and the
+ * kgNetwork (vis Network; kgNodes and kgEdges hold the records made so far: on a
+ * large graph, those drawn once), kgOverview (ids of the overview of a large
+ * graph, null for a small one), kgReady (true once the layout has settled and the
  * first frame is drawn), kgReadyTime (ms since navigation start), kgSelect(id),
  * kgSearch(text), kgExpand(id), kgVisible() (ids drawn), kgShownEdges() (ids of
  * the lines drawn), kgMinConfidence(x) (what the slider does), kgYear(y) (what the
@@ -29,8 +39,7 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("kg-data").textContent);
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var index = data.index || null;   // a large graph: records are made on demand
   var docs = data.documents;
   var typeInfo = {};
   data.types.forEach(function (t) { typeInfo[t.type] = t; });
@@ -39,16 +48,62 @@
   var FONT = data.options.nodes.font.size;
   var PHYSICS_MAX = data.physicsMax;   // drawn entities up to which a layout is computed live
 
+  // Every entity and every line, with the fields the filters, the search and the
+  // side panel read (kgName, kgType, kgDocs, kgConfidence ...): the records
+  // themselves for a small graph, entries read from the index for a large one.
+  var entities, lines;
+  var home = {};      // id -> [x, y] of the precomputed layout
+  var overviewIds = null;
+  /* A list of document numbers from its gaps (the first, then each difference). */
+  function ungap(gaps) {
+    var out = new Array(gaps.length), x = 0;
+    for (var i = 0; i < gaps.length; i++) { x += gaps[i]; out[i] = x; }
+    return out;
+  }
+  if (index) {
+    entities = index.entities.map(function (r) {
+      return { id: r[0], kgName: r[1], kgType: data.types[r[2]].type, kgAliases: r[3], kgCode: r[4],
+               kgLon: r[5], kgLat: r[6], kgDocs: ungap(r[7]), kgConfidence: r[8], size: r[9] };
+    });
+    lines = index.lines.map(function (r, i) {
+      return { id: "e" + i, from: entities[r[0]].id, to: entities[r[1]].id,
+               kgPredicate: data.relations[r[2]].predicate, kgConfidence: r[3], kgYear: r[4],
+               kgEvidenceCount: r[5], kgGazetteer: r[6] === 1, kgDocs: ungap(r[7]), kgCurve: r[8], kgLine: i };
+    });
+    overviewIds = index.overview.map(function (o) {
+      var id = entities[o[0]].id;
+      home[id] = [o[1], o[2]];
+      return id;
+    });
+  } else {
+    entities = data.nodes;
+    lines = data.edges;
+    entities.forEach(function (n) { home[n.id] = [n.x, n.y]; });
+  }
+  /* The line of an id: line i is "e" + i. */
+  function lineOf(id) { return lines[parseInt(id.slice(1), 10)]; }
+  var entityOf = {};   // id -> entity
+  entities.forEach(function (n) { entityOf[n.id] = n; });
+  var linesOf = {};    // entity id -> the lines that touch it
+  lines.forEach(function (e) {
+    (linesOf[e.from] = linesOf[e.from] || []).push(e);
+    if (e.to !== e.from) { (linesOf[e.to] = linesOf[e.to] || []).push(e); }
+  });
+  var nodes = new vis.DataSet(index ? [] : data.nodes);
+  var edges = new vis.DataSet(index ? [] : data.edges);
+
   // entities without any relation: listed on the left, drawn only when asked for
   var degree = {};
-  data.edges.forEach(function (e) {
+  lines.forEach(function (e) {
     degree[e.from] = (degree[e.from] || 0) + 1;
     degree[e.to] = (degree[e.to] || 0) + 1;
   });
-  var isolatedIds = data.nodes.filter(function (n) { return !degree[n.id]; })
+  var isolatedIds = entities.filter(function (n) { return !degree[n.id]; })
     .map(function (n) { return n.id; });
   var isolatedCount = isolatedIds.length;
-  var isolatedDefault = !(isolatedCount > 0 && data.edges.length > 0);
+  // drawn from the start when the graph has no relation at all (not on a large graph's
+  // page, which draws from its overview)
+  var isolatedDefault = !(isolatedCount > 0 && lines.length > 0) && !index;
 
   function freshState() {
     var st = {
@@ -178,7 +233,7 @@
   }
 
   function namesOf(id) {
-    var n = nodes.get(id);
+    var n = entityOf[id];
     return n ? [n.kgName].concat(n.kgAliases || []) : [];
   }
 
@@ -187,9 +242,10 @@
   function hasCoords(n) { return n.kgLon !== null && n.kgLon !== undefined && n.kgLat !== null && n.kgLat !== undefined; }
 
   function passesMin(item) {
-    return Object.keys(state.min).every(function (k) {
-      return item[k] === undefined || item[k] === null || item[k] >= state.min[k];
-    });
+    for (var k in state.min) {
+      if (item[k] !== undefined && item[k] !== null && item[k] < state.min[k]) { return false; }
+    }
+    return true;
   }
 
   /* The filters of types, document and map, whatever the view and the minimums. */
@@ -213,8 +269,8 @@
   }
 
   function importance(id) {
-    var n = nodes.get(id);
-    return [-(adjacency[id] ? Object.keys(adjacency[id]).length : 0), -n.kgDocs.length, id];
+    var n = entityOf[id];
+    return [-neighbours(id).length, -n.kgDocs.length, id];
   }
 
   function byImportance(a, b) {
@@ -226,16 +282,30 @@
     return 0;
   }
 
-  var adjacency = {};  // id -> {neighbour id: true}, over entities and relations that pass
+  var lineShown = {};  // line id -> true: it passes the filters, between entities that pass
+  var linkedCount = 0; // entities with a line that passes
+  var nbCache = {};    // id -> its neighbours over the lines that pass (made when asked)
+
+  /* The distinct neighbours of an entity over the lines that pass the filters. */
+  function neighbours(id) {
+    var c = nbCache[id];
+    if (c) { return c; }
+    var seen = {};
+    c = [];
+    (linesOf[id] || []).forEach(function (e) {
+      if (!lineShown[e.id]) { return; }
+      var nb = e.from === id ? e.to : e.from;
+      if (!seen[nb]) { seen[nb] = true; c.push(nb); }
+    });
+    nbCache[id] = c;
+    return c;
+  }
 
   /* Whether a relation that passes every filter links an entity (to one that passes
      the filters of types, document and map). */
   function linkedByShownEdge(id) {
-    return edges.get({ filter: function (e) {
-      return (e.from === id || e.to === id) && e.from !== e.to && edgePasses(e);
-    } }).some(function (e) {
-      var a = nodes.get(e.from), b = nodes.get(e.to);
-      return a && b && nodeFilters(a) && nodeFilters(b);
+    return (linesOf[id] || []).some(function (e) {
+      return e.from !== e.to && edgePasses(e) && nodeFilters(entityOf[e.from]) && nodeFilters(entityOf[e.to]);
     });
   }
 
@@ -243,49 +313,134 @@
   function computeVisible() {
     var passing = {};
     var base = {};
-    nodes.forEach(function (n) {
+    entities.forEach(function (n) {
       if (!nodeFilters(n)) { return; }
       base[n.id] = true;
       if (passesMin(n)) { passing[n.id] = true; }
     });
-    // an entity below a minimum stays while a relation that passes links it
-    edges.forEach(function (e) {
+    // an entity below a minimum stays while a relation that passes links it; the
+    // lines that pass are those between entities that pass
+    lineShown = {};
+    nbCache = {};
+    linkedCount = 0;
+    var linked = {};
+    lines.forEach(function (e) {
       if (base[e.from] && base[e.to] && e.from !== e.to && edgePasses(e)) {
+        lineShown[e.id] = true;
         passing[e.from] = true;
         passing[e.to] = true;
-      }
-    });
-    adjacency = {};
-    Object.keys(passing).forEach(function (id) { adjacency[id] = {}; });
-    edges.forEach(function (e) {
-      if (passing[e.from] && passing[e.to] && e.from !== e.to && edgePasses(e)) {
-        adjacency[e.from][e.to] = true;
-        adjacency[e.to][e.from] = true;
+        if (!linked[e.from]) { linked[e.from] = true; linkedCount += 1; }
+        if (!linked[e.to]) { linked[e.to] = true; linkedCount += 1; }
       }
     });
     // entities with relations in the graph (even if the filters hide them all)
-    var connected = Object.keys(passing).filter(function (id) { return !!degree[id]; });
+    var connected = [];
+    entities.forEach(function (n) { if (passing[n.id] && degree[n.id]) { connected.push(n.id); } });
     var show = {};
-    if (state.geo || state.all || state.doc !== null || connected.length <= data.core) {
-      connected.forEach(function (id) { show[id] = true; });
+    // without a document or the map, a large graph draws from its overview only
+    var pool = index && !state.geo && state.doc === null
+      ? connected.filter(function (id) { return !!home[id]; }) : connected;
+    if (state.geo || state.all || state.doc !== null || pool.length <= data.core) {
+      pool.forEach(function (id) { show[id] = true; });
     } else {
-      connected.sort(byImportance).slice(0, data.core).forEach(function (id) { show[id] = true; });
+      pool.sort(byImportance).slice(0, data.core).forEach(function (id) { show[id] = true; });
     }
-    Object.keys(passing).forEach(function (id) {
-      if (state.pinned[id] || (state.geo && passing[id])) { show[id] = true; }
-      if (state.isolated && !degree[id]) { show[id] = true; }
-    });
+    Object.keys(state.pinned).forEach(function (id) { if (passing[id]) { show[id] = true; } });
+    if (state.geo) { Object.keys(passing).forEach(function (id) { show[id] = true; }); }
+    if (state.isolated) { isolatedIds.forEach(function (id) { if (passing[id]) { show[id] = true; } }); }
     Object.keys(state.expanded).forEach(function (id) {
       if (!passing[id]) { return; }
       show[id] = true;
-      Object.keys(adjacency[id]).forEach(function (nb) { show[nb] = true; });
+      neighbours(id).forEach(function (nb) { show[nb] = true; });
     });
     visible = show;
     hidden = {};
     Object.keys(show).forEach(function (id) {
       var k = 0;
-      Object.keys(adjacency[id] || {}).forEach(function (nb) { if (!show[nb]) { k += 1; } });
+      neighbours(id).forEach(function (nb) { if (!show[nb]) { k += 1; } });
       hidden[id] = k;
+    });
+    materialize(Object.keys(show));
+  }
+
+  // ------------------------------------------------------------------ records of a large graph
+
+  var made = {};       // id -> true: its record is in the data sets
+  var madeLine = {};   // line id -> true: its record is in the data sets
+  var baseStyle = {};  // edge id -> its colour and width before the time slider marked it
+  var focusIds = {};
+  data.focus.forEach(function (id) { focusIds[id] = true; });
+
+  function nodeColor(fill, border) {
+    return { background: fill, border: border, highlight: { background: fill, border: "#000000" },
+             hover: { background: fill, border: "#333333" } };
+  }
+
+  /* The record of an entity, as the page of a small graph has it. */
+  function nodeRecord(n) {
+    var t = typeInfo[n.kgType];
+    var tip = [n.kgName, t.label + " " + n.kgType];
+    if (n.kgAliases.length) { tip.push("别名: " + n.kgAliases.join("、")); }
+    if (n.kgCode) { tip.push("区划代码: " + n.kgCode); }
+    tip.push(n.kgDocs.length + " 篇文件 · 置信度 " + n.kgConfidence.toFixed(4));
+    var r = { id: n.id, shape: t.shape, label: n.kgName, group: n.kgType, size: n.size, title: tip.join("\n"),
+              kgName: n.kgName, kgType: n.kgType, kgAliases: n.kgAliases, kgCode: n.kgCode,
+              kgLon: n.kgLon, kgLat: n.kgLat, kgDocs: n.kgDocs, kgConfidence: n.kgConfidence };
+    if (home[n.id]) { r.x = home[n.id][0]; r.y = home[n.id][1]; }
+    if (focusIds[n.id]) { r.borderWidth = 4; r.color = nodeColor(t.color, "#111111"); }
+    return r;
+  }
+
+  /* The record of a line, as the page of a small graph has it (but its evidence). */
+  function edgeRecord(e) {
+    var r = relInfo[e.kgPredicate];
+    var arrow = r.directed ? "→" : "—";
+    var rec = {
+      id: e.id, from: e.from, to: e.to,
+      title: entityOf[e.from].kgName + " " + arrow + r.label + arrow + " " + entityOf[e.to].kgName + "\n" +
+        e.kgPredicate + " · " + e.kgEvidenceCount + " 条证据 · 置信度 " + e.kgConfidence.toFixed(4),
+      color: r.color, dashes: e.kgGazetteer,
+      width: Math.round(100 * (1 + Math.min(4, Math.log2(e.kgEvidenceCount)))) / 100,
+      arrows: r.directed ? "to" : { to: { enabled: false } },
+      kgPredicate: e.kgPredicate, kgEvidenceCount: e.kgEvidenceCount, kgDocs: e.kgDocs,
+      kgConfidence: e.kgConfidence, kgYear: e.kgYear
+    };
+    if (index.edgeLabels) { rec.label = r.label; }
+    if (e.kgCurve) {  // further lines between the same two entities curve away from the first
+      rec.smooth = { enabled: true, type: e.kgCurve % 2 ? "curvedCW" : "curvedCCW",
+                     roundness: Math.round(2 * Math.floor((e.kgCurve + 1) / 2)) / 10 };
+    }
+    baseStyle[rec.id] = { color: rec.color, width: rec.width };
+    if (state.year !== null && e.kgYear === state.year) { rec.color = "#d62728"; rec.width += 2; }
+    return rec;
+  }
+
+  /* Put the records of the entities ids and of the lines among them into the data
+     sets, those not in yet (a large graph; a small one has all from the start). */
+  function materialize(ids) {
+    if (!index) { return; }
+    var among = {};
+    ids.forEach(function (id) { among[id] = true; });
+    var fresh = ids.filter(function (id) { return !made[id]; });
+    fresh.forEach(function (id) { made[id] = true; });
+    var newLines = [];
+    ids.forEach(function (id) {
+      (linesOf[id] || []).forEach(function (e) {
+        if (!madeLine[e.id] && among[e.from] && among[e.to]) { madeLine[e.id] = true; newLines.push(edgeRecord(e)); }
+      });
+    });
+    if (fresh.length) { nodes.add(fresh.map(function (id) { return nodeRecord(entityOf[id]); })); }
+    if (newLines.length) { edges.add(newLines); }
+  }
+
+  var evidenceData = null;   // #kg-evidence of a large graph, read when first needed
+
+  /* The evidence kept for a line: [document, sentence, source, confidence] each. */
+  function evidenceOf(e) {
+    if (!index) { return e.kgEvidence; }
+    if (!evidenceData) { evidenceData = JSON.parse(document.getElementById("kg-evidence").textContent); }
+    return evidenceData.lines[lineOf(e.id).kgLine].map(function (ev) {
+      return [ev[0], ev[1] >= 0 ? evidenceData.sentences[ev[1]] : "", evidenceData.sources[ev[2]], ev[3]];
     });
   }
 
@@ -305,13 +460,16 @@
 
   function updateStatus() {
     var shownEdges = edgeView.length;
-    var text = "显示 " + nodeView.length + " / " + nodes.length + " 个实体，" +
-      shownEdges + " / " + edges.length + " 条线";
-    var connected = Object.keys(adjacency).filter(function (id) {
-      return Object.keys(adjacency[id]).length > 0;
-    }).length;
-    if (!state.all && !state.geo && state.doc === null && connected > data.core) {
-      text += "。首屏只画关系最多的 " + data.core + " 个实体：双击节点展开其邻居，或点“显示全部”";
+    var text = "显示 " + nodeView.length + " / " + entities.length + " 个实体，" +
+      shownEdges + " / " + lines.length + " 条线";
+    var connected = linkedCount;
+    var first = index ? Math.min(data.core, overviewIds.length) : data.core;
+    if (!state.all && !state.geo && state.doc === null && connected > first) {
+      text += "。首屏只画关系最多的 " + first + " 个实体：双击节点展开其邻居，或点“显示全部”";
+    }
+    if (index && overviewIds.length && !state.geo && state.doc === null) {
+      text += "。图较大：“显示全部”只画关系最多的 " + overviewIds.length +
+        " 个实体；其他实体可搜索，搜到后画出其邻居";
     }
     if (!state.isolated && !state.geo && isolatedCount) {
       text += "（" + isolatedCount + " 个无关系的实体列在左侧）";
@@ -333,21 +491,23 @@
   // ------------------------------------------------------------------ labels
 
   function displayName(id) {
-    var n = nodes.get(id);
+    var n = entityOf[id];
     var k = hidden[id] || 0;
     return n.kgName + (k > 0 && !state.geo ? " +" + k : "");
   }
 
   function fontSize(id) {
-    var nb = adjacency[id] ? Object.keys(adjacency[id]).length : 0;
+    var nb = neighbours(id).length;
     if (state.geo) {  // a map keeps its lettering and symbols the same size on screen
       return Math.round(10 * (12 + Math.min(4, Math.sqrt(nb))) / network.getScale()) / 10;
     }
     return Math.round(FONT + Math.min(8, 2 * Math.sqrt(nb)));
   }
 
+  /* A map symbol's size: it grows with the documents up to 100 (a large corpus
+     mentions its places thousands of times; the map must stay readable). */
   function geoSize(n) {
-    return Math.round(10 * (3 + 1.5 * Math.sqrt(n.kgDocs.length)) / network.getScale()) / 10;
+    return Math.round(10 * (3 + 1.5 * Math.sqrt(Math.min(100, n.kgDocs.length))) / network.getScale()) / 10;
   }
 
   var labelled = {};   // id -> label text drawn now
@@ -458,14 +618,57 @@
 
   // ------------------------------------------------------------------ network and layout
 
+  /* Whether the drawn part is dense: more than three lines per entity (the most
+     connected entities of a large corpus). */
+  function dense() { return edgeView.length > 3 * nodeView.length; }
+
+  /* Bring the entities of a dense part within reach of each other before a live
+     layout: spread far wider than their number needs (a few entities of a large
+     precomputed layout, thousands of pixels apart, which a short physics run would
+     leave apart), they are scaled down around their centre, keeping their
+     arrangement. */
+  function compact() {
+    if (!dense()) { return; }
+    var placed = nodes.get(nodeView.getIds()).filter(function (n) {
+      return typeof n.x === "number" && typeof n.y === "number";
+    });
+    if (placed.length < 2) { return; }
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    placed.forEach(function (n) {
+      x0 = Math.min(x0, n.x); x1 = Math.max(x1, n.x); y0 = Math.min(y0, n.y); y1 = Math.max(y1, n.y);
+    });
+    var spread = Math.max(x1 - x0, y1 - y0);
+    var enough = 150 * Math.sqrt(placed.length);
+    if (spread <= 2 * enough) { return; }
+    var k = enough / spread, cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    nodes.update(placed.map(function (n) {
+      return { id: n.id, x: cx + (n.x - cx) * k, y: cy + (n.y - cy) * k };
+    }));
+  }
+
+  /* The forces of a live layout: a dense part is pushed further apart, so that its
+     labels find room. */
+  function forces() {
+    var base = data.options.physics.forceAtlas2Based;
+    if (!dense()) { return base; }
+    var f = {};
+    Object.keys(base).forEach(function (k) { f[k] = base[k]; });
+    f.gravitationalConstant = -200;
+    f.springLength = 250;
+    f.avoidOverlap = 1;
+    return f;
+  }
+
   var container = document.getElementById("kg-network");
   computeVisible();
   nodeView.refresh();
   edgeView.refresh();
-  var startPhysics = nodeView.length <= PHYSICS_MAX;
+  var startPhysics = nodeView.length > 0 && nodeView.length <= PHYSICS_MAX;
+  if (startPhysics) { compact(); }
   var options = JSON.parse(JSON.stringify(data.options));
   options.physics.enabled = startPhysics;
   options.physics.stabilization.enabled = startPhysics;
+  options.physics.forceAtlas2Based = forces();
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
 
   function markReady() {
@@ -494,7 +697,9 @@
       return;
     }
     settling = true;
-    network.setOptions({ physics: { enabled: true, stabilization: { enabled: true, iterations: 300, fit: true } } });
+    compact();
+    network.setOptions({ physics: { enabled: true, forceAtlas2Based: forces(),
+                                    stabilization: { enabled: true, iterations: 300, fit: true } } });
     network.once("stabilizationIterationsDone", finish);
     network.stabilize(n > 150 ? 200 : 300);
   }
@@ -505,7 +710,7 @@
     var byAnchor = {};
     Object.keys(visible).forEach(function (id) {
       if (before[id]) { return; }
-      var anchor = Object.keys(adjacency[id] || {}).filter(function (nb) { return before[nb]; }).sort(byImportance)[0];
+      var anchor = neighbours(id).filter(function (nb) { return before[nb]; }).sort(byImportance)[0];
       if (anchor) { (byAnchor[anchor] = byAnchor[anchor] || []).push(id); }
     });
     var moves = [];
@@ -631,11 +836,14 @@
   function toggleGeo() {
     var button = document.getElementById("kg-geo");
     if (!state.geo) {
-      var places = nodes.get({ filter: function (n) { return n.kgType === "Place" && hasCoords(n); } });
-      if (places.length === 0) {
+      var placeIds = entities.filter(function (n) { return n.kgType === "Place" && hasCoords(n); })
+        .map(function (n) { return n.id; });
+      if (placeIds.length === 0) {
         document.getElementById("kg-status").textContent = "没有带坐标的地点，无法使用地理布局。";
         return;
       }
+      materialize(placeIds);
+      var places = nodes.get(placeIds);
       remember();
       var lon0 = 0, lat0 = 0;
       places.forEach(function (n) { lon0 += n.kgLon; lat0 += n.kgLat; });
@@ -677,7 +885,7 @@
   var details = document.getElementById("kg-details");
 
   function nodeLink(id) {
-    var n = nodes.get(id);
+    var n = entityOf[id];
     var b = el("button", { type: "button", className: "kg-link", text: n ? n.kgName : id });
     b.addEventListener("click", function () { selectNode(id); });
     return b;
@@ -685,7 +893,8 @@
 
   function evidenceList(e, names, limit) {
     var box = document.createDocumentFragment();
-    e.kgEvidence.slice(0, limit).forEach(function (ev) {
+    var evidence = evidenceOf(e);
+    evidence.slice(0, limit).forEach(function (ev) {
       var q = el("blockquote", { className: "kg-evidence" });
       if (ev[2] === "gazetteer" && !ev[1]) {
         q.appendChild(document.createTextNode("地名表知识（非文本陈述） gazetteer"));
@@ -696,7 +905,7 @@
       q.appendChild(el("span", { className: "src", text: src }));
       box.appendChild(q);
     });
-    var more = e.kgEvidenceCount - Math.min(limit, e.kgEvidence.length);
+    var more = e.kgEvidenceCount - Math.min(limit, evidence.length);
     if (more > 0) { box.appendChild(el("p", { className: "kg-more", text: "另有 " + more + " 条证据" })); }
     return box;
   }
@@ -763,7 +972,7 @@
   }
 
   function showNode(id) {
-    var n = nodes.get(id);
+    var n = entityOf[id];
     if (!n) { return; }
     clear(details);
     details.appendChild(el("h2", { text: n.kgName }));
@@ -788,7 +997,7 @@
     });
     details.appendChild(ol);
 
-    var rels = edges.get({ filter: function (e) { return e.from === id || e.to === id; } });
+    var rels = linesOf[id] || [];
     details.appendChild(el("h3", { text: "关系与证据 Relations (" + rels.length + ")" }));
     var LIMIT = 150;
     rels.slice(0, LIMIT).forEach(function (e) { details.appendChild(relationRow(e, id)); });
@@ -799,7 +1008,7 @@
   }
 
   function showEdge(id) {
-    var e = edges.get(id);
+    var e = lineOf(id);
     if (!e) { return; }
     var r = relInfo[e.kgPredicate] || { label: e.kgPredicate, directed: true };
     clear(details);
@@ -811,7 +1020,7 @@
     ]);
     details.appendChild(dl);
     details.appendChild(el("h3", { text: "证据 Evidence (" + e.kgEvidenceCount + ")" }));
-    details.appendChild(evidenceList(e, namesOf(e.from).concat(namesOf(e.to)), e.kgEvidence.length));
+    details.appendChild(evidenceList(e, namesOf(e.from).concat(namesOf(e.to)), Infinity));
     details.appendChild(correctionBox(edgeCorrections(e)));
   }
 
@@ -873,8 +1082,6 @@
 
   // ------------------------------------------------------------------ time slider
 
-  var baseStyle = {};  // edge id -> its colour and width before the slider marked it
-
   /* Show the network as stated up to year y (null: every relation); the lines first
      stated in y are drawn red and thicker. */
   function setYear(y) {
@@ -935,10 +1142,10 @@
     if (!isolatedCount) { box.hidden = true; return; }
     document.getElementById("kg-isolated-summary-count").textContent = String(isolatedCount);
     var items = isolatedIds.slice().sort(function (a, b) {
-      var x = nodes.get(a), y = nodes.get(b);
+      var x = entityOf[a], y = entityOf[b];
       return x.kgType < y.kgType ? -1 : x.kgType > y.kgType ? 1 : (x.kgName < y.kgName ? -1 : x.kgName > y.kgName ? 1 : 0);
     }).map(function (id) {
-      var n = nodes.get(id);
+      var n = entityOf[id];
       var t = typeInfo[n.kgType] || { shape: "dot", color: "#999" };
       var b = el("button", { type: "button", className: "kg-link", "data-id": id, text: n.kgName });
       b.addEventListener("click", function () { selectNode(id); });
@@ -957,7 +1164,7 @@
 
   /* Draw and select an entity (its filters opened if needed), with its neighbours. */
   function selectNode(id) {
-    var n = nodes.get(id);
+    var n = entityOf[id];
     if (!n) { return false; }
     if (!nodePasses(n)) {  // open its type and the whole corpus; leave the map if needed
       state.types[n.kgType] = true;
@@ -989,6 +1196,15 @@
     return true;
   }
 
+  var searchNames = null;   // per entity: its id, name and aliases in lower case
+
+  function lowerNames() {
+    if (searchNames) { return; }
+    searchNames = entities.map(function (n) {
+      return [n.id.toLowerCase()].concat([n.kgName].concat(n.kgAliases).map(function (s) { return s.toLowerCase(); }));
+    });
+  }
+
   function search(query) {
     var q = query.trim().toLowerCase();
     var results = document.getElementById("kg-results");
@@ -996,9 +1212,10 @@
     results.hidden = true;
     if (!q) { return []; }
     var exact = [], partial = [];
-    nodes.forEach(function (n) {
-      var names = [n.kgName].concat(n.kgAliases).map(function (s) { return s.toLowerCase(); });
-      if (n.id.toLowerCase() === q || names.indexOf(q) >= 0) { exact.push(n); }
+    lowerNames();
+    entities.forEach(function (n, i) {
+      var names = searchNames[i].slice(1);
+      if (searchNames[i][0] === q || names.indexOf(q) >= 0) { exact.push(n); }
       else if (names.some(function (s) { return s.indexOf(q) >= 0; })) { partial.push(n); }
     });
     function rank(a, b) {
@@ -1026,11 +1243,18 @@
     return found.map(function (n) { return n.id; });
   }
 
+  /* The search box's suggestions: every name and alias of a small graph; for a large
+     one, as the user types, the first names and aliases that hold the text. */
   function fillNames() {
     var list = document.getElementById("kg-names");
+    if (index) {
+      var input = document.getElementById("kg-search-input");
+      input.addEventListener("input", function () { suggest(list, input.value); });
+      return;
+    }
     var seen = {};
     var frag = document.createDocumentFragment();
-    nodes.forEach(function (n) {
+    entities.forEach(function (n) {
       [n.kgName].concat(n.kgAliases).forEach(function (s) {
         if (seen[s]) { return; }
         seen[s] = true;
@@ -1039,6 +1263,27 @@
         frag.appendChild(o);
       });
     });
+    list.appendChild(frag);
+  }
+
+  function suggest(list, text) {
+    clear(list);
+    var q = text.trim().toLowerCase();
+    if (!q) { return; }
+    lowerNames();
+    var seen = {}, frag = document.createDocumentFragment(), k = 0;
+    for (var i = 0; i < entities.length && k < 50; i++) {
+      var n = entities[i], names = [n.kgName].concat(n.kgAliases);
+      for (var j = 0; j < names.length && k < 50; j++) {
+        if (!seen[names[j]] && searchNames[i][j + 1].indexOf(q) >= 0) {
+          seen[names[j]] = true;
+          var o = document.createElement("option");
+          o.value = names[j];
+          frag.appendChild(o);
+          k += 1;
+        }
+      }
+    }
     list.appendChild(frag);
   }
 
@@ -1066,7 +1311,11 @@
     network.unselectAll();
     showHint();
     // the first view's layout again: the positions it started from
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, x: n.x, y: n.y, size: n.size }; }));
+    nodes.update(nodes.getIds().map(function (id) {
+      var r = { id: id, size: entityOf[id].size };
+      if (home[id]) { r.x = home[id][0]; r.y = home[id][1]; }
+      return r;
+    }));
     visible = {};
     update();
   }
@@ -1098,6 +1347,7 @@
   window.kgNodes = nodes;
   window.kgEdges = edges;
   window.kgNetwork = network;
+  window.kgOverview = overviewIds;
   window.kgSelect = selectNode;
   window.kgSearch = search;
   window.kgExpand = expand;
