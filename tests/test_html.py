@@ -202,7 +202,7 @@ def test_gazetteer_edges_are_dashed_and_text_edges_carry_their_sentence(
     assert by_ends[(KF, "locatedIn", HN)]["dashes"] is True
     coop = by_ends[(QD, "cooperatesWith", ZZ)]  # symmetric: ends in id order
     assert coop["dashes"] is False
-    assert [ev[1] for ev in coop["kgEvidence"]] == [SIGNED]
+    assert [data["sentences"][ev[1]] for ev in coop["kgEvidence"]] == [SIGNED]
     doc = data["documents"][coop["kgEvidence"][0][0]]
     assert doc["name"] == "000_ab73ab1b96b1d70f.txt"
 

@@ -324,6 +324,8 @@ def page_data(
     predicates = {p.value: p for p in Predicate}
     pair_count: dict[frozenset[str], int] = {}
     edges = []
+    #: the evidence sentences of the page, each once: an evidence holds its index
+    sentence_index: dict[str, int] = {}
     # the year each statement counts for (the time slider): its line's is the first
     year_of = dict(zip(map(id, graph.edges), graph.edge_years(), strict=True))
     all_years = [y for y in year_of.values() if y is not None]
@@ -335,9 +337,10 @@ def page_data(
         pair_count[pair] = k + 1
         evidence = []
         for e in members[:EVIDENCE_MAX]:
-            evidence.append(
-                [doc_index.get(e.document, -1), e.sentence or "", e.source.value, e.confidence]
-            )
+            said = -1
+            if e.sentence:  # each sentence once in the page, however many lines it states
+                said = sentence_index.setdefault(e.sentence, len(sentence_index))
+            evidence.append([doc_index.get(e.document, -1), said, e.source.value, e.confidence])
         gazetteer_only = all(e.source is Source.GAZETTEER for e in members)
         # a line stands for every statement of the relation: it holds as well as the best
         confidence = max(e.confidence for e in members)
@@ -411,6 +414,7 @@ def page_data(
         "nodes": nodes,
         "edges": edges,
         "documents": documents,
+        "sentences": list(sentence_index),
         "types": legend_types,
         "relations": legend_relations,
         "focus": sorted(focus_ids),

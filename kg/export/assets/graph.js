@@ -32,6 +32,7 @@
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
   var docs = data.documents;
+  var sentences = data.sentences;  /* each evidence sentence once; an evidence holds its index */
   var typeInfo = {};
   data.types.forEach(function (t) { typeInfo[t.type] = t; });
   var relInfo = {};
@@ -687,10 +688,11 @@
     var box = document.createDocumentFragment();
     e.kgEvidence.slice(0, limit).forEach(function (ev) {
       var q = el("blockquote", { className: "kg-evidence" });
-      if (ev[2] === "gazetteer" && !ev[1]) {
+      var said = ev[1] >= 0 ? sentences[ev[1]] : "";
+      if (ev[2] === "gazetteer" && !said) {
         q.appendChild(document.createTextNode("地名表知识（非文本陈述） gazetteer"));
       } else {
-        q.appendChild(highlighted(ev[1], names));
+        q.appendChild(highlighted(said, names));
       }
       var src = (ev[0] >= 0 ? "— " + docLabel(ev[0]) + " · " : "— ") + "置信度 " + confText(ev[3]);
       q.appendChild(el("span", { className: "src", text: src }));
