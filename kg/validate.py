@@ -6,30 +6,40 @@ everything the graph entails through the ontology's sub-classes, sub-properties,
 domains and ranges (a ``kgo:City`` is a ``kgo:Place``; a ``kgo:indexNumber`` is a
 ``dcterms:identifier``), so the verdict is pySHACL's with RDFS inference.
 
-:func:`validate_dir` validates the file in parts, never holding the whole graph:
-a first reading learns what every part needs from the others (each node's classes
-under the entailment, which document each resource derives from, the relations
-that evidence names), a second reading hands pySHACL one part at a time: the
-resources of a batch of documents (a document and what ``prov:wasDerivedFrom``
-it: its evidence, sentences, observations), then the rest (entities, relations,
-gazetteer facts, corrections). Each part is given the classes of every node it
-names and the relations its evidence names, and keeps the results of its own
-nodes only, so the report is the one :func:`validate_graph` gives for the whole
-graph (``tests/test_validate.py`` compares the two on broken outputs). A graph
-outside what the parts can answer alike (blank nodes, schema statements of its
-own, a resource derived from two documents…) is validated whole, with a note.
+:func:`validate_dir` validates the file in parts, never holding the whole graph.
+A first reading learns what every part needs from the others: each node's classes
+under the entailment (its own types, and what the domains and ranges of the
+properties of every statement about it give), the resource each one derives from
+(``prov:wasDerivedFrom``: a document's evidence, sentences and observations), and the
+relations between pairs of nodes. A second reading hands pySHACL one part at a time:
+about 4,000 statements of whole nodes, a document always with what derives from it,
+each part given the classes of every node it names and the relations its evidence
+names, its own nodes pySHACL's focus nodes. As RDFS entailment draws each
+consequence from one statement and the ontology, and every shape reads a node's own
+statements, the classes of the nodes it points to and (``DatedEvidence``) what
+derives from it, each node's results are those the whole graph gives it
+(``tests/test_validate.py`` compares the two on the sample build and on a broken
+one). A graph outside that (blank nodes, schema statements of its own, a resource
+derived from two, a node's statements not together as ``kg build`` writes them) is
+validated whole, with a note. Parts go to ``jobs`` worker processes.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
+import functools
 import itertools
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
@@ -37,6 +47,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kg.errors import OutputError
+from kg.lifeline import end_with
 from kg.types import Predicate
 from kg.vocab import KGO, PREFIXES, ontology_dir, relation_property
 
@@ -230,10 +241,9 @@ _SCHEMA = frozenset(str(p) for p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.d
 _DATATYPE_NS = (str(XSD), str(RDF.langString), str(RDFS.Literal), str(RDFS.Resource))
 #: The relations evidence may name (the parts are given the statements of these).
 _RELATIONS = frozenset(str(relation_property(p)) for p in Predicate)
-#: Where the statements of the nodes of no document go.
-_SHARED = ""
-#: Statements of documents' resources handed to pySHACL at once.
-BATCH = 40_000
+#: Statements handed to pySHACL at once (the part's own; more make each part's list
+#: of focus nodes, which pySHACL searches once per target, longer).
+BATCH = 4_000
 
 
 class _Whole(Exception):
@@ -306,13 +316,6 @@ class _Scan:
     relations: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     triples: int = 0
     documents: int = 0
-
-    def home(self, node: str, roots: frozenset[str] | set[str]) -> str:
-        """The document whose part holds ``node``'s statements, or :data:`_SHARED`."""
-        d = self.derived.get(node)
-        if d is not None:
-            return d
-        return node if node in roots else _SHARED
 
 
 def _terms(path: Path) -> Iterator[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, object]]:
@@ -392,145 +395,166 @@ def _scan(path: Path, schema: _Schema) -> tuple[_Scan, frozenset[str]]:
     return scan, frozenset(roots)
 
 
-class _Terms:
-    """rdflib terms of pyoxigraph terms, IRIs made once."""
+def _check_part(text: str, own: list[str]) -> list[Violation]:
+    """The violations of the nodes ``own`` in the part ``text`` (N-Triples): pySHACL
+    with the ontology under RDFS entailment, the nodes ``own`` its focus nodes."""
+    shapes, ontology = _rules()
+    g = _Data()
+    g.parse(data=text, format="nt")
+    focus: list[str | URIRef] = [URIRef(n) for n in own]
+    _, results = _check(g, shapes, ontology, focus)
+    mine = set(own)
+    return [v for f, v in _results(results) if isinstance(f, URIRef) and str(f) in mine]
+
+
+@functools.cache
+def _rules() -> tuple[Graph, Graph]:
+    """The shapes and the ontology, read once per process."""
+    return shapes_graph(), ontology_graph()
+
+
+class _Part:
+    """The statements of some nodes (each node's all), as N-Triples lines."""
 
     def __init__(self) -> None:
-        self._iris: dict[str, URIRef] = {}
+        self.lines: list[str] = []
+        self.homes: set[str] = set()
+        self.subjects: set[str] = set()
+        self.named: set[str] = set()
+        self.pairs: dict[str, tuple[set[str], set[str]]] = {}
 
-    def iri(self, value: str) -> URIRef:
-        hit = self._iris.get(value)
-        if hit is None:
-            hit = URIRef(value)
-            if len(self._iris) < 500_000:
-                self._iris[value] = hit
-        return hit
+    def add(self, s: str, p: ox.NamedNode, o: object, s_nt: str) -> None:
+        pv = p.value
+        self.lines.append(f"{s_nt} {p} {o} .\n")
+        self.subjects.add(s)
+        if isinstance(o, ox.NamedNode):
+            self.named.add(o.value)
+            if pv == _R_SUBJECT:
+                self.pairs.setdefault(s, (set(), set()))[0].add(o.value)
+            elif pv == _R_OBJECT:
+                self.pairs.setdefault(s, (set(), set()))[1].add(o.value)
 
-    def term(self, t: object) -> URIRef | Literal:
-        if isinstance(t, ox.NamedNode):
-            return self.iri(t.value)
-        assert isinstance(t, ox.Literal)
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        dt = t.datatype.value
-        return Literal(t.value) if dt == _XSD_STRING else Literal(t.value, datatype=self.iri(dt))
-
-
-Triple = tuple[str, ox.NamedNode, object]
-
-
-class _Parts:
-    """Builds each part as an rdflib graph and collects its own nodes' results."""
-
-    def __init__(self, scan: _Scan, roots: frozenset[str], progress: Progress) -> None:
-        self.scan, self.roots, self.progress = scan, roots, progress
-        self.shapes, self.ontology = shapes_graph(), ontology_graph()
-        self.terms = _Terms()
-        self.found: list[Violation] = []
-
-    def check(self, triples: list[Triple], own: set[str], *, focus: bool) -> None:
-        """Validate ``triples`` with what they need of the rest; keep the results
-        of the nodes in ``own`` (given to pySHACL as its focus nodes if ``focus``)."""
-        terms, classes, relations = self.terms, self.scan.classes, self.scan.relations
-        iri = terms.iri
-        g = _Data()
-        add = g.add
-        named: set[str] = set(own)
-        pairs: dict[str, tuple[set[str], set[str]]] = {}
-        for s, p, o in triples:
-            pv = p.value
-            add((iri(s), iri(pv), terms.term(o)))
-            if isinstance(o, ox.NamedNode):
-                named.add(o.value)
-                if pv == _R_SUBJECT:
-                    pairs.setdefault(s, (set(), set()))[0].add(o.value)
-                elif pv == _R_OBJECT:
-                    pairs.setdefault(s, (set(), set()))[1].add(o.value)
-            named.add(s)
-        rdf_type = RDF.type
-        for node in named:
-            for c in classes.get(node, ()):
-                add((iri(node), rdf_type, iri(c)))
-        for subjects, objects in pairs.values():
+    def text(self, scan: _Scan) -> str:
+        """The part with what it needs of the rest: the classes every node it names
+        has under the entailment, the relations between the nodes its evidence names."""
+        lines = self.lines
+        for node in self.named | self.subjects | self.homes:
+            lines.extend(f"<{node}> <{_RDF_TYPE}> <{c}> .\n" for c in scan.classes.get(node, ()))
+        relations = scan.relations
+        for subjects, objects in self.pairs.values():
             for a, b in itertools.product(subjects, objects):
-                for pv in relations.get((a, b), ()):
-                    add((iri(a), iri(pv), iri(b)))
-        mine: list[str | URIRef] = sorted(iri(n) for n in own)
-        _, results = _check(g, self.shapes, self.ontology, mine if focus else None)
-        self.found.extend(
-            v for f, v in _results(results) if isinstance(f, URIRef) and str(f) in own
-        )
+                lines.extend(f"<{a}> <{pv}> <{b}> .\n" for pv in relations.get((a, b), ()))
+        return "".join(lines)
 
 
-def _in_parts(path: Path, progress: Progress) -> ValidationReport:
+def _in_parts(path: Path, progress: Progress, jobs: int) -> ValidationReport:
+    from sys import intern
+
     progress("loading the SHACL shapes and the ontology")
     schema = _Schema(ontology_graph())
     progress(f"reading {path.name}: the classes of its nodes and what derives from what")
     scan, roots = _scan(path, schema)
-    parts = _Parts(scan, roots, progress)
-    shared: list[Triple] = []
-    batch: list[Triple] = []
-    homes: set[str] = set()
+    found: list[Violation] = []
     done: set[str] = set()
-    checked = 0
+    counts = {"documents": 0, "others": 0, "shown": -1}
     step = max(1, scan.documents // 20)
-    shown = 0
 
-    def flush() -> None:
-        nonlocal checked, shown
-        own = {s for s, _, _ in batch} | homes
-        parts.check(batch, own, focus=True)
-        checked += len(homes)
-        done.update(homes)
-        if checked - shown >= step or checked == scan.documents:
-            progress(f"checked the resources of {checked:,} of {scan.documents:,} documents")
-            shown = checked
-        batch.clear()
-        homes.clear()
+    def show(final: bool = False) -> None:
+        d = counts["documents"]
+        if final or d // step != counts["shown"] // step:
+            progress(
+                f"checked the resources of {d:,} of {scan.documents:,} documents"
+                f" and {counts['others']:,} other nodes"
+            )
+            counts["shown"] = d
 
-    from sys import intern
+    def collect(part: _Part, result: list[Violation]) -> None:
+        found.extend(result)
+        docs = sum(1 for h in part.homes if h in roots)
+        counts["documents"] += docs
+        counts["others"] += len(part.homes) - docs
+        show()
 
-    for s, p, o in _terms(path):
-        sv = intern(s.value)
-        home = scan.home(sv, roots)
-        if home == _SHARED:
-            shared.append((sv, p, o))
-            continue
-        if home not in homes:
-            if home in done:
-                raise _Whole(f"the statements of {home}'s resources are not together")
-            if len(batch) >= BATCH:
-                flush()
-            homes.add(home)
-        batch.append((sv, p, o))
-    if batch:
-        flush()
-    progress(f"checking the entities, relations and the rest ({len(shared):,} statements)")
-    own = {s for s, _, _ in shared}
-    own.update(n for n in scan.classes if scan.home(n, roots) == _SHARED)
-    parts.check(shared, own, focus=False)
-    violations = _sorted(parts.found)
+    with contextlib.ExitStack() as stack:
+        pool = None if jobs <= 1 else stack.enter_context(_pool(jobs))
+        pending: collections.deque[tuple[_Part, Future[list[Violation]]]] = collections.deque()
+
+        def submit(part: _Part) -> None:
+            text, own = part.text(scan), sorted(part.subjects | part.homes)
+            if pool is None:
+                collect(part, _check_part(text, own))
+                return
+            pending.append((part, pool.submit(_check_part, text, own)))
+            while len(pending) > 2 * jobs:
+                first, future = pending.popleft()
+                collect(first, future.result())
+
+        part = _Part()
+        for s, p, o in _terms(path):
+            sv = intern(s.value)
+            home = scan.derived.get(sv, sv)
+            if home not in part.homes:
+                if home in done:
+                    raise _Whole(f"the statements of {home} and its resources are not together")
+                if len(part.lines) >= BATCH:
+                    submit(part)
+                    part = _Part()
+                part.homes.add(home)
+                done.add(home)
+            part.add(sv, p, o, str(s))
+        # the nodes known only as objects (a document's mentions of an entity the graph
+        # does not describe): their classes alone
+        for node in scan.classes:
+            if node not in done and scan.derived.get(node, node) == node:
+                if len(part.lines) >= BATCH:
+                    submit(part)
+                    part = _Part()
+                part.homes.add(node)
+                part.lines.append("")  # counts towards the batch
+        if part.homes:
+            submit(part)
+        while pending:
+            first, future = pending.popleft()
+            collect(first, future.result())
+    show(final=True)
+    violations = _sorted(found)
     return ValidationReport(not violations, violations, scan.triples)
 
 
-def validate_file(path: str | Path, *, progress: Progress = _silent) -> ValidationReport:
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes that check parts, ending with this process however it ends."""
+    return ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("forkserver"),
+        initializer=end_with,
+        initargs=(os.getpid(),),
+    )
+
+
+def validate_file(
+    path: str | Path, *, jobs: int = 1, progress: Progress = _silent
+) -> ValidationReport:
     """Validate a Turtle file (``graph.ttl``, or ``.gz``) in parts; the report is the
     one :func:`validate_graph` gives for the whole file (see the module's docstring).
 
-    ``progress`` is told each stage (reading, each share of the documents checked).
+    ``jobs`` worker processes check the parts (1: this process alone). ``progress``
+    is told each stage (reading, each share of the documents checked).
     """
     path = Path(path)
     try:
-        return _in_parts(path, progress)
+        return _in_parts(path, progress, jobs)
     except _Whole as why:
         progress(f"{why}: checking the whole graph at once")
         return validate_graph(_load(path, "graph"), progress=progress)
 
 
-def validate_dir(out_dir: str | Path, *, progress: Progress = _silent) -> ValidationReport:
-    """Validate ``OUT_DIR/graph.ttl`` (as written by ``kg build``), in parts.
+def validate_dir(
+    out_dir: str | Path, *, jobs: int = 1, progress: Progress = _silent
+) -> ValidationReport:
+    """Validate ``OUT_DIR/graph.ttl`` (as written by ``kg build``), in parts, by ``jobs``
+    processes.
 
-    ``progress`` is told each stage (reading, checking the documents, the rest).
+    ``progress`` is told each stage (reading, each share of the documents checked).
     """
     from kg.export.files import find_output
 
@@ -538,7 +562,7 @@ def validate_dir(out_dir: str | Path, *, progress: Progress = _silent) -> Valida
     if not path.is_file():
         raise OutputError(f"{path}: no graph.ttl here; run 'kg build DOCS --out {out_dir}' first")
     progress(f"reading {path} ({path.stat().st_size / 1e6:.1f} MB)")
-    return validate_file(path, progress=progress)
+    return validate_file(path, jobs=jobs, progress=progress)
 
 
 __all__ = ["ValidationReport", "Violation", "validate_dir", "validate_file", "validate_graph"]
