@@ -63,6 +63,7 @@ class KGO(DefinedNamespace):
     # provenance classes
     Document: URIRef
     Evidence: URIRef
+    Sentence: URIRef
     Gazetteer: URIRef
     # curation: corrections and the statements they add or remove
     Correction: URIRef
@@ -91,6 +92,8 @@ class KGO(DefinedNamespace):
     # provenance properties
     mentions: URIRef
     sentence: URIRef
+    inSentence: URIRef
+    text: URIRef
     startOffset: URIRef
     endOffset: URIRef
     mentionCount: URIRef

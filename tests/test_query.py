@@ -282,7 +282,7 @@ def test_sample_signing_sentence_reaches_its_document(sample_store):
     r = run(
         sample_store,
         """SELECT ?sentence ?name WHERE {
-             ?e a kgo:Evidence ; rdf:predicate kgo:signed ; kgo:sentence ?sentence ;
+             ?e a kgo:Evidence ; rdf:predicate kgo:signed ; kgo:inSentence/kgo:text ?sentence ;
                 prov:wasDerivedFrom ?d .
              ?d a kgo:Document ; dcterms:identifier ?name .
              FILTER(CONTAINS(?sentence, "共同签署"))

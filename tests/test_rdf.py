@@ -165,11 +165,26 @@ def test_text_relation_is_in_its_document_graph_with_evidence(kg, ds):
     ev = evs[0]
     assert (ev, RDF.type, KGO.Evidence) in g
     assert g.value(ev, PROV.wasDerivedFrom) == d
-    assert str(g.value(ev, KGO.sentence)) == SIGN
+    said = g.value(ev, KGO.inSentence)
+    assert (said, RDF.type, KGO.Sentence) in g
+    assert str(g.value(said, KGO.text)) == SIGN
+    assert g.value(said, PROV.wasDerivedFrom) == d
     doc = next(x for x in kg.documents if x.name == "000.txt")
-    start, end = int(g.value(ev, KGO.startOffset)), int(g.value(ev, KGO.endOffset))
+    start, end = int(g.value(said, KGO.startOffset)), int(g.value(said, KGO.endOffset))
     assert end - start == len(SIGN)
     assert start < end <= doc.length
+    assert str(said) == f"{ID_NS}sentence/{str(d).rsplit('/', 1)[1]}-{start}-{end}"
+
+
+def test_a_sentence_stating_several_relations_is_stored_once(kg, ds, written):
+    """The sentence of the three agreements and the tie with 青岛市 is one kgo:Sentence
+    that every evidence of it points to: its text is written once in each RDF file."""
+    g = ds.graph(_doc_iri(kg, "000.txt"))
+    [said] = [s for s in g.subjects(KGO.text, None) if str(g.value(s, KGO.text)) == SIGN]
+    assert len(set(g.subjects(KGO.inSentence, said))) >= 4
+    assert not list(ds.subjects(KGO.sentence, None))  # the evidence holds no text of its own
+    for name in RDF_FILES:
+        assert (written / name).read_text(encoding="utf-8").count(SIGN) == 1, name
 
 
 def test_gazetteer_facts_have_their_own_graph_and_no_evidence(ds):

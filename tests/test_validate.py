@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import run_kg
 from rdf_graphs import sample_graph
@@ -11,7 +13,7 @@ from rdflib.namespace import PROV, RDF, SH, XSD
 from kg.export.rdf import merged_graph, write_rdf
 from kg.graph import Edge, Node
 from kg.types import EntityType, Modality, Predicate, Source
-from kg.validate import validate_dir, validate_graph
+from kg.validate import validate_dir, validate_file, validate_graph
 from kg.vocab import ID_NS, KGO
 
 
@@ -199,7 +201,7 @@ def test_cli_says_what_it_is_doing_on_stderr(tmp_path):
     assert r.returncode == 0, r.stderr
     stages = r.stderr.splitlines()
     assert stages[0].startswith(f"reading {tmp_path / 'graph.ttl'} (")
-    assert any(s.startswith("checking ") and "statements against the shapes" in s for s in stages)
+    assert any(s.startswith("checked the resources of 3 of 3 documents") for s in stages)
     assert run_kg("validate", "--quiet", str(tmp_path)).stderr == ""
 
 
@@ -209,7 +211,8 @@ def test_kg_validate_gives_pyshacls_verdict_under_rdfs_entailment_on_the_sample(
     """``kg validate`` is pySHACL with the ontology and RDFS inference: on the sample
     build, whose documents have index numbers (which entailment makes dcterms:identifier
     values too: kgo:indexNumber is a sub-property), pySHACL called that way conforms,
-    and ``kg validate`` gives that verdict (one run, its arguments checked)."""
+    and ``kg validate`` gives that verdict (one run per part, each with those
+    arguments, together covering every statement)."""
     import pyshacl
     from rdflib import Graph
     from rdflib.compare import isomorphic
@@ -228,14 +231,18 @@ def test_kg_validate_gives_pyshacls_verdict_under_rdfs_entailment_on_the_sample(
 
     monkeypatch.setattr(pyshacl, "validate", spy)
     ours = validate_dir(sample_rdf)
-    ((graph, kw, conforms),) = calls
-    assert kw["inference"] == "rdfs"
-    assert isomorphic(kw["ont_graph"], ontology_graph())
-    # the shapes of ontology/shapes.ttl (pySHACL adds to the graph it is given)
+    assert len(calls) >= 2  # the documents' resources, then the rest
     named = {s for s in shapes_graph().subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
-    assert named and named <= set(kw["shacl_graph"].subjects(RDF.type, SH.NodeShape))
-    assert len(graph) == len(data)
-    assert conforms is True and ours.conforms is True, ours.text()
+    seen = Graph()
+    for graph, kw, conforms in calls:
+        assert kw["inference"] == "rdfs"
+        assert isomorphic(kw["ont_graph"], ontology_graph())
+        # the shapes of ontology/shapes.ttl (pySHACL adds to the graph it is given)
+        assert named and named <= set(kw["shacl_graph"].subjects(RDF.type, SH.NodeShape))
+        assert conforms is True
+        seen += graph
+    assert all(t in seen for t in data)
+    assert ours.conforms is True, ours.text()
 
 
 def test_a_second_display_identifier_breaks_both_verdicts_alike():
@@ -255,3 +262,157 @@ def test_a_second_display_identifier_breaks_both_verdicts_alike():
     report = validate_graph(g)
     assert conforms is False and report.conforms is False
     assert any("one identifier besides its index number" in v.message for v in report.violations)
+
+
+# --- validation in parts ----------------------------------------------------
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """The start of every subject's block of a graph.ttl that ``kg build`` wrote
+    (a line that does not begin with a tab), with its subject."""
+    out, at = [], 0
+    for line in text.splitlines(keepends=True):
+        if line.startswith("<"):
+            out.append((at, line.split(" ", 1)[0]))
+        at += len(line)
+    return out
+
+
+def _subjects(text: str, kind: str) -> list[str]:
+    """The subjects of the blocks whose IRI is under ``id/<kind>/``, in file order."""
+    return [s for _, s in _blocks(text) if s.startswith(f"<{ID_NS}{kind}/")]
+
+
+def _block(text: str, subject: str) -> str:
+    """The block (``subject … .``) of ``subject``."""
+    found = re.search(f"\n{re.escape(subject)}[ \n]", text)
+    assert found is not None, subject
+    start = found.start() + 1
+    end = text.index(" .\n", start) + 3
+    return text[start:end]
+
+
+def _break(text: str) -> tuple[str, set[str]]:
+    """The graph.ttl of the sample build with violations injected in different
+    documents' resources and in the shared part; returns it and the focus nodes
+    (short forms) each injection must be reported on."""
+    expect: set[str] = set()
+    docs = _subjects(text, "document")
+    evidence = _subjects(text, "evidence")
+    sentences = _subjects(text, "sentence")
+
+    def doc_of(subject: str) -> str:
+        block = _block(text, subject)
+        return block.split("prov:wasDerivedFrom ", 1)[1].split(" ", 1)[0]
+
+    def edit(subject: str, old: str, new: str) -> None:
+        nonlocal text
+        block = _block(text, subject)
+        assert old in block, (subject, old)
+        text = text.replace(block, block.replace(old, new, 1), 1)
+
+    def short_of(subject: str) -> str:
+        return "id:" + subject[len(ID_NS) + 1 : -1]
+
+    # 1. an evidence's confidence above 1 (the first document's resources)
+    ev1 = evidence[0]
+    conf = _block(text, ev1).split("kgo:confidence ", 1)[1].split(" ", 1)[0]
+    edit(ev1, f"kgo:confidence {conf} ", "kgo:confidence 1.5000 ")
+    expect.add(short_of(ev1))
+    # 2. an evidence without the date of its dated document: the document's
+    # DatedEvidence constraint (another document)
+    ev2 = next(
+        e for e in evidence if doc_of(e) != doc_of(ev1) and "dcterms:date" in _block(text, e)
+    )
+    used = {doc_of(ev1), doc_of(ev2)}
+    expect.add(short_of(doc_of(ev2)))
+    line = _block(text, ev2).split("\n", 1)[0]
+    edit(ev2, line, line.split(" dcterms:date ", 1)[0])
+    # 3. a sentence with an empty text (a third document)
+    sen = next(s for s in sentences if doc_of(s) not in used)
+    said = _block(text, sen).split("kgo:text ", 1)[1].rsplit("@zh", 1)[0]
+    edit(sen, f"kgo:text {said}@zh", 'kgo:text ""@zh')
+    expect.add(short_of(sen))
+    used.add(doc_of(sen))
+    # 4. a document that mentions an entity the graph does not describe: the
+    # entity (no Chinese label) is checked with the shared part
+    doc4 = next(d for d in docs if d not in used and "kgo:mentions " in _block(text, d))
+    nobody = f"<{ID_NS}agency/无名机构>"
+    edit(doc4, "kgo:mentions ", f"kgo:mentions {nobody} , ")
+    expect.add(short_of(nobody))
+    used.add(doc4)
+    # 5. a relation an evidence names, stated otherwise in the shared part (the
+    # party takes part in the agreement rather than signing it): the evidence (a
+    # document's resource) names a relation the graph does not state
+    for ev in evidence:
+        block = _block(text, ev)
+        if doc_of(ev) in used or "kgo:signed" not in block:
+            continue
+        s = block.split("rdf:subject ", 1)[1].split(" ", 1)[0]
+        o = block.split("rdf:object ", 1)[1].split(" ", 1)[0]
+        entity = _block(text, s)
+        if f"\tkgo:signed {o} .\n" in entity:
+            edit(s, f"\tkgo:signed {o} .", f"\tkgo:participatesIn {o} .")
+            expect.add(short_of(ev))
+            break
+    else:
+        raise AssertionError("no relation to change")
+    # 6. the shared part: a malformed division code and a place of two types
+    zz = f"<{ID_NS}place/410100>"
+    edit(zz, 'kgo:divisionCode "410100"', 'kgo:divisionCode "4101"')
+    edit(f"<{ID_NS}place/410200>", "\n\ta kgo:", "\n\ta kgo:Agreement , kgo:")
+    expect |= {"id:place/410100", "id:place/410200"}
+    return text, expect
+
+
+def test_parts_give_the_whole_graphs_report_on_the_sample_build(sample_rdf):
+    """On the sample build, the validation in parts reports what pySHACL reports
+    for the whole graph (it conforms), and checks every document's resources."""
+    from rdflib import Graph
+
+    stages: list[str] = []
+    parts = validate_file(sample_rdf / "graph.ttl", progress=stages.append)
+    whole = validate_graph(Graph().parse(sample_rdf / "graph.ttl", format="turtle"))
+    assert parts == whole
+    assert parts.conforms, parts.text()
+    assert any(s.startswith("checked the resources of 125 of 125 documents") for s in stages)
+    assert not any("whole graph" in s for s in stages), stages
+
+
+def test_parts_give_the_whole_graphs_report_on_a_broken_build(sample_rdf, tmp_path):
+    """Violations injected in five documents' resources and in the shared part
+    (some seen only across parts: a document's evidence without the document's
+    date, evidence naming a relation gone from the shared part, an undescribed
+    entity a document mentions) are reported alike by the validation in parts and
+    by pySHACL on the whole graph."""
+    from rdflib import Graph
+
+    text, expect = _break((sample_rdf / "graph.ttl").read_text(encoding="utf-8"))
+    broken = tmp_path / "graph.ttl"
+    broken.write_text(text, encoding="utf-8")
+    stages: list[str] = []
+    parts = validate_file(broken, jobs=2, progress=stages.append)  # in two processes
+    assert not any("whole graph" in s for s in stages), stages
+    whole = validate_graph(Graph().parse(broken, format="turtle"))
+    assert parts.violations == whole.violations
+    assert parts == whole
+    assert not parts.conforms
+    assert expect <= {v.focus for v in parts.violations}, parts.text()
+
+
+def test_a_graph_the_parts_cannot_answer_is_validated_whole(tmp_path):
+    """A graph.ttl that states schema of its own (which would change what the
+    ontology entails in every part) is validated whole, with a note; the report is
+    the same."""
+    from rdflib.namespace import RDFS
+
+    g = merged_graph(sample_graph())
+    g.add((KGO.Place, RDFS.subClassOf, KGO.Entity))
+    g.set((URIRef(ID_NS + "place/410100"), KGO.divisionCode, Literal("4101")))
+    path = tmp_path / "graph.ttl"
+    g.serialize(path, format="turtle")
+    stages: list[str] = []
+    report = validate_file(path, progress=stages.append)
+    assert any("whole graph" in s for s in stages)
+    assert report == validate_graph(g)
+    assert not report.conforms

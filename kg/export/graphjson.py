@@ -5,13 +5,18 @@ reload the merged graph without rebuilding it. The form follows networkx's
 node-link JSON, with the field names of :mod:`kg.graph`::
 
     {"directed": true, "multigraph": true,
-     "graph": {"format": "policy-kg graph", "version": 1, "documents": [...]},
+     "graph": {"format": "policy-kg graph", "version": 4,
+               "documents": [{"key": "...", ..., "sentences": [[10, 52, "..."]]}]},
      "nodes": [{"id": "Place/410100", "name": "郑州市", "type": "Place", ...,
                 "confidence": 0.9987}],
      "edges": [{"subject": "...", "predicate": "signed", "object": "...",
-                "source": "text", "document": "...", "sentence": "...",
+                "source": "text", "document": "...",
                 "start": 10, "end": 52, "key": "signed|<document>|10",
                 "confidence": 0.8312}]}
+
+A sentence is stored once, in its document's ``sentences`` (start, end, text),
+however many relations it states; an edge refers to it by its document and
+offsets (an edge whose sentence cannot be referred to so carries ``sentence``).
 
 so ``networkx.node_link_graph(data, source="subject", target="object",
 edges="edges")`` loads it too. Output is deterministic: keys sorted, nodes and
@@ -36,12 +41,32 @@ if TYPE_CHECKING:
 
 FORMAT = "policy-kg graph"
 #: 2: nodes and edges carry their ``confidence``; 3: edges their ``time`` and
-#: ``modality``, the graph its ``observations`` (figures) and ``corrections``.
-VERSION = 3
+#: ``modality``, the graph its ``observations`` (figures) and ``corrections``; 4: the
+#: documents their ``sentences``, which edges refer to by offsets.
+VERSION = 4
+
+#: A document's sentences that state relations: (start, end) -> text.
+Sentences = dict[tuple[int, int], str]
 
 
-def _document(d: DocumentInfo) -> dict[str, Any]:
-    return {"key": d.key, "name": d.name, "metadata": dict(d.metadata), "length": d.length}
+def _stated(edges: Iterable[Edge]) -> dict[str, Sentences]:
+    """The sentences of the edges, by document: the first edge's text for each
+    document and pair of offsets."""
+    out: dict[str, Sentences] = {}
+    for e in edges:
+        if e.sentence is not None and e.start is not None and e.end is not None:
+            out.setdefault(e.document, {}).setdefault((e.start, e.end), e.sentence)
+    return out
+
+
+def _document(d: DocumentInfo, sentences: Sentences | None = None) -> dict[str, Any]:
+    return {
+        "key": d.key,
+        "name": d.name,
+        "metadata": dict(d.metadata),
+        "length": d.length,
+        "sentences": [[a, b, text] for (a, b), text in sorted((sentences or {}).items())],
+    }
 
 
 def _node(n: Node) -> dict[str, Any]:
@@ -59,15 +84,22 @@ def _node(n: Node) -> dict[str, Any]:
     }
 
 
-def _edge(e: Edge) -> dict[str, Any]:
+def _edge(e: Edge, sentences: dict[str, Sentences]) -> dict[str, Any]:
+    """An edge's fields; its sentence only when its document's ``sentences`` do not
+    hold it at its offsets."""
     predicate = e.predicate.value
+    inline = e.sentence is not None and (
+        e.start is None
+        or e.end is None
+        or sentences.get(e.document, {}).get((e.start, e.end)) != e.sentence
+    )
     return {
         "subject": e.subject,
         "predicate": predicate,
         "object": e.object,
         "source": e.source.value,
         "document": e.document,
-        "sentence": e.sentence,
+        **({"sentence": e.sentence} if inline else {}),
         "start": e.start,
         "end": e.end,
         "key": f"{predicate}|{e.document}|{e.start}",
@@ -113,18 +145,19 @@ def _correction(c: CorrectionRecord) -> dict[str, Any]:
 
 def graph_to_data(graph: KnowledgeGraph) -> dict[str, Any]:
     """The node-link form of ``graph`` as plain JSON-able data."""
+    stated = _stated(graph.edges)
     return {
         "directed": True,
         "multigraph": True,
         "graph": {
             "format": FORMAT,
             "version": VERSION,
-            "documents": [_document(d) for d in graph.documents],
+            "documents": [_document(d, stated.get(d.key)) for d in graph.documents],
             "observations": [_observation(o) for o in graph.observations],
             "corrections": [_correction(c) for c in graph.corrections],
         },
         "nodes": [_node(n) for n in graph.nodes.values()],
-        "edges": [_edge(e) for e in graph.edges],
+        "edges": [_edge(e, stated) for e in graph.edges],
     }
 
 
@@ -150,7 +183,9 @@ def _edge_array(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator[
     sep = ",\n  "
 
     def text(run: list[Edge], start: int) -> str:
-        return sep.join([_dump(_edge(e)) for e in run])
+        # a run is one document's edges: its sentences are those of the run
+        stated = _stated(run)
+        return sep.join([_dump(_edge(e, stated)) for e in run])
 
     def led(lead: str, make: Callable[[], str]) -> str:
         return lead + make()
@@ -188,7 +223,9 @@ def _json_pieces(graph: KnowledgeGraph, fragments: Fragments | None) -> Iterator
     yield ',\n "graph": {\n  "corrections": '
     yield from _array((_correction(c) for c in graph.corrections), "  ")
     yield ',\n  "documents": '
-    yield from _array((_document(d) for d in graph.documents), "  ")
+    stated = _stated(graph.edges)
+    yield from _array((_document(d, stated.get(d.key)) for d in graph.documents), "  ")
+    del stated
     yield f',\n  "format": {json.dumps(FORMAT)},\n  "observations": '
     yield from _array((_observation(o) for o in graph.observations), "  ")
     yield f',\n  "version": {json.dumps(VERSION)}\n }}'
@@ -244,7 +281,9 @@ def data_to_graph(data: Any) -> KnowledgeGraph:
             "run `kg build` again)"
         )
     graph = KnowledgeGraph()
+    stated: dict[str, Sentences] = {}
     for d in meta["documents"]:
+        stated[str(d["key"])] = {(int(a), int(b)): str(t) for a, b, t in d.get("sentences", [])}
         graph.documents.append(
             DocumentInfo(
                 key=str(d["key"]),
@@ -270,15 +309,19 @@ def data_to_graph(data: Any) -> KnowledgeGraph:
             raise ValueError(f"node {node.id!r} appears twice")
         graph.nodes[node.id] = node
     for e in data["edges"]:
+        start, stop = _opt_int(e.get("start")), _opt_int(e.get("end"))
+        sentence = e.get("sentence")
+        if sentence is None and start is not None and stop is not None:
+            sentence = stated.get(str(e["document"]), {}).get((start, stop))
         edge = Edge(
             subject=str(e["subject"]),
             predicate=Predicate(e["predicate"]),
             object=str(e["object"]),
             source=Source(e["source"]),
             document=str(e["document"]),
-            sentence=None if e.get("sentence") is None else str(e["sentence"]),
-            start=_opt_int(e.get("start")),
-            end=_opt_int(e.get("end")),
+            sentence=None if sentence is None else str(sentence),
+            start=start,
+            end=stop,
             confidence=_confidence(e["confidence"]),
             time=None if e.get("time") is None else str(e["time"]),
             modality=None if e.get("modality") is None else Modality(e["modality"]),

@@ -11,9 +11,11 @@ Layout of the dataset (every resource has an IRI, there are no blank nodes):
   IRI): the document as a ``kgo:Document`` with Dublin Core metadata, the
   entities it mentions (``kgo:mentions``), every relation it states, and for each
   relation a ``kgo:Evidence`` resource (``prov:wasDerivedFrom`` the document,
-  ``kgo:sentence``, ``kgo:startOffset``/``kgo:endOffset``, ``rdf:subject``/
-  ``rdf:predicate``/``rdf:object``, and ``kgo:confidence``, the relation
-  scorer's probability as an ``xsd:decimal`` of four decimals).
+  ``kgo:inSentence`` its sentence, ``rdf:subject``/``rdf:predicate``/``rdf:object``,
+  and ``kgo:confidence``, the relation scorer's probability as an ``xsd:decimal``
+  of four decimals), and each sentence that states relations once, as a
+  ``kgo:Sentence`` (``kgo:text``, ``kgo:startOffset``/``kgo:endOffset``,
+  ``prov:wasDerivedFrom`` the document), however many relations it states.
 - ``id:graph/gazetteer``: relations known from the gazetteer, not from a text.
 
 The default graph is empty, so that stores that hide it under a union default
@@ -220,6 +222,15 @@ _QUALIFIER_IRIS = {
     "approximately": str(KGO.Approximately),
 }
 _MODALITY_IRIS = {Modality.ACCOMPLISHED: str(KGO.Accomplished), Modality.PLANNED: str(KGO.Planned)}
+
+
+def _sentence_iri(edge: Edge, doc_segment: str) -> str:
+    """The IRI of the sentence stating a relation: its document's and its offsets
+    (a digest of its text when it has none)."""
+    if edge.start is not None and edge.end is not None:
+        return f"{ID_NS}sentence/{doc_segment}-{edge.start}-{edge.end}"
+    digest = hashlib.sha256((edge.sentence or "").encode("utf-8")).hexdigest()[:16]
+    return f"{ID_NS}sentence/{doc_segment}-{digest}"
 
 
 def _evidence_iri(edge: Edge, doc_segment: str) -> str:
@@ -473,6 +484,9 @@ class _DatasetBuilder:
                 ("object", RDF.object),
                 ("derived", PROV.wasDerivedFrom),
                 ("sentence", KGO.sentence),
+                ("Sentence", KGO.Sentence),
+                ("inSentence", KGO.inSentence),
+                ("text", KGO.text),
                 ("start", KGO.startOffset),
                 ("end", KGO.endOffset),
                 ("mentions", KGO.mentions),
@@ -700,11 +714,12 @@ class _DatasetBuilder:
         )
         (fk, ft), (zk, zt), (ak, at), (bk, bt), (qk, qt) = (
             ev["derived"],
-            ev["sentence"],
+            ev["text"],
             ev["start"],
             ev["end"],
             ev["confidence"],
         )
+        (sck, sct), (ik, it) = ev["Sentence"], ev["inSentence"]
         props = self.props
         fresh_iri, fresh_lit = t.fresh_iri, t.fresh_lit
         date = self.dates.get(doc.key)
@@ -726,14 +741,20 @@ class _DatasetBuilder:
             out[(xk, ok_, ok)] = (xt, ot_, ot)
             out[(xk, fk, dk)] = (xt, ft, dt)
             if e.sentence is not None:
-                vk, vt = fresh_lit(e.sentence, lang="zh")
-                out[(xk, zk, vk)] = (xt, zt, vt)
-            if e.start is not None:
-                vk, vt = lit(str(e.start), datatype=_NNI)
-                out[(xk, ak, vk)] = (xt, at, vt)
-            if e.end is not None:
-                vk, vt = lit(str(e.end), datatype=_NNI)
-                out[(xk, bk, vk)] = (xt, bt, vt)
+                # the sentence once, however many relations it states
+                nk, nt = fresh_iri(_sentence_iri(e, seg))
+                out[(xk, ik, nk)] = (xt, it, nt)
+                if (nk, tk, sck) not in out:
+                    out[(nk, tk, sck)] = (nt, tt, sct)
+                    out[(nk, fk, dk)] = (nt, ft, dt)
+                    vk, vt = fresh_lit(e.sentence, lang="zh")
+                    out[(nk, zk, vk)] = (nt, zt, vt)
+                    if e.start is not None:
+                        vk, vt = lit(str(e.start), datatype=_NNI)
+                        out[(nk, ak, vk)] = (nt, at, vt)
+                    if e.end is not None:
+                        vk, vt = lit(str(e.end), datatype=_NNI)
+                        out[(nk, bk, vk)] = (nt, bt, vt)
             vk, vt = lit(_decimal(e.confidence), datatype=_DECIMAL)
             out[(xk, qk, vk)] = (xt, qt, vt)
             if date_pair is not None:
