@@ -458,15 +458,17 @@ def _in_parts(path: Path, progress: Progress, jobs: int) -> ValidationReport:
     done: set[str] = set()
     counts = {"documents": 0, "others": 0, "shown": -1}
     step = max(1, scan.documents // 20)
+    said = [""]  # the last line shown
 
     def show(final: bool = False) -> None:
         d = counts["documents"]
-        if final or d // step != counts["shown"] // step:
-            progress(
-                f"checked the resources of {d:,} of {scan.documents:,} documents"
-                f" and {counts['others']:,} other nodes"
-            )
-            counts["shown"] = d
+        line = (
+            f"checked the resources of {d:,} of {scan.documents:,} documents"
+            f" and {counts['others']:,} other nodes"
+        )
+        if line != said[0] and (final or d // step != counts["shown"] // step):
+            progress(line)
+            counts["shown"], said[0] = d, line
 
     def collect(part: _Part, result: list[Violation]) -> None:
         found.extend(result)

@@ -287,7 +287,7 @@ def test_graph_json_keeps_confidences_and_reads_them_back(
 ) -> None:
     path = write_graph_json(g, tmp_path / "graph.json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["graph"]["version"] == 3
+    assert data["graph"]["version"] == 4
     assert {n["id"]: n["confidence"] for n in data["nodes"]}[ZZ] == 0.99
     assert sorted(e["confidence"] for e in data["edges"]) == sorted(e.confidence for e in g.edges)
     back = read_graph_json(path)
@@ -300,9 +300,9 @@ def test_a_graph_json_of_the_previous_version_asks_for_a_rebuild(
     from kg.errors import OutputError
 
     path = write_graph_json(g, tmp_path / "graph.json")
-    # version 2 had no time, modality, figures or corrections
-    path.write_text(path.read_text(encoding="utf-8").replace('"version": 3', '"version": 2'))
-    with pytest.raises(OutputError, match=r"version 2 is not supported .*kg build"):
+    # version 3 kept each edge's sentence on the edge, not once in its document
+    path.write_text(path.read_text(encoding="utf-8").replace('"version": 4', '"version": 3'))
+    with pytest.raises(OutputError, match=r"version 3 is not supported .*kg build"):
         read_graph_json(path)
 
 

@@ -100,3 +100,22 @@ def test_the_file_is_written_as_dumps_says_and_dumps_is_valid_json(tmp_path: Pat
     assert len(data["edges"]) == len(graph.edges) and len(data["nodes"]) == len(graph.nodes)
     # one node or edge per line: a diff of two builds shows the records that changed
     assert text.count("\n") >= len(graph.edges) + len(graph.nodes)
+
+
+def test_a_sentence_of_several_relations_is_written_once(tmp_path: Path) -> None:
+    """Each document's sentences are stored once (``sentences``: start, end, text); its
+    edges refer to them by offsets and read back with their sentence."""
+    from rdf_graphs import SIGN
+    from rdf_graphs import sample_graph as rdf_sample
+
+    graph = rdf_sample()
+    said = [e for e in graph.edges if e.sentence == SIGN]
+    assert len(said) >= 4
+    path = write_graph_json(graph, tmp_path / "graph.json")
+    text = path.read_text(encoding="utf-8")
+    assert text.count(SIGN) == 1
+    data = json.loads(text)
+    [doc] = [d for d in data["graph"]["documents"] if d["key"] == said[0].document]
+    assert [said[0].start, said[0].end, SIGN] in doc["sentences"]
+    assert not any("sentence" in e for e in data["edges"])
+    assert read_graph_json(path).edges == graph.edges
