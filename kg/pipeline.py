@@ -64,9 +64,17 @@ from kg.resolve import resolve
 from kg.text.segment import sentences
 from kg.types import Document, Extraction, Mention, Span
 
-__all__ = ["CONVENTION_RULES", "Sentences", "extract", "mentions", "pipeline_version", "split"]
+__all__ = [
+    "CONVENTION_RULES",
+    "Sentences",
+    "conventions",
+    "extract",
+    "mentions",
+    "pipeline_version",
+    "split",
+]
 
-#: The rule names of the steps after the names are chosen (:func:`_conventions`); each
+#: The rule names of the steps after the names are chosen (:func:`conventions`); each
 #: one's confidence per type is fitted by ``kg train`` (``Models.rule_confidence``).
 CONVENTION_RULES = frozenset(
     step.RULE
@@ -127,11 +135,11 @@ def split(doc: Document) -> Sentences:
 def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> list[Mention]:
     """The document's mentions: the tagger's names with what the rules add inside them,
     their edges mended (:mod:`kg.extract.mend`, :mod:`kg.extract.inwords`), and what the
-    steps after the names are chosen add (:func:`_conventions`); without a tagger, the
+    steps after the names are chosen add (:func:`conventions`); without a tagger, the
     rules' names and those steps."""
     rule_mentions = find_mentions(doc)
     if models.tagger is None:
-        return _conventions(doc, rule_mentions, models.rule_confidence)
+        return conventions(doc, rule_mentions, models.rule_confidence)
     parts = parts or split(doc)
     tagged = models.tagger.tag_document(
         doc.norm, parts.spans, parts.words, rule_mentions, scan_places(doc.norm)
@@ -141,10 +149,10 @@ def mentions(doc: Document, models: Models, parts: Sentences | None = None) -> l
     ms = drop_places_inside_words(doc.norm, ms, parts.spans, parts.words)  # 交通大通道
     ms = cut_after_heads(doc.norm, ms)  # 洛阳机场至
     ms = open_with_compounds(doc.norm, ms)  # 京沈 + 对口合作交流会
-    return _conventions(doc, ms, models.rule_confidence)
+    return conventions(doc, ms, models.rule_confidence)
 
 
-def _conventions(doc: Document, ms: list[Mention], fitted: Mapping[str, float]) -> list[Mention]:
+def conventions(doc: Document, ms: list[Mention], fitted: Mapping[str, float]) -> list[Mention]:
     """``ms`` with what the conventions of official writing add to the chosen names, each
     step a module of :mod:`kg.extract` (none a feature of the tagger); a step's names
     carry the confidence ``kg train`` fitted for its rule and their type (``fitted``),

@@ -24,8 +24,8 @@ from typing import Any
 from kg.evaluate import Score, score_document
 from kg.export.jsonl import extraction_to_dict
 from kg.extract.combine import kept_rule_mentions
-from kg.models import TAGGER_FORMAT, Models, load
-from kg.pipeline import CONVENTION_RULES, extract, mentions
+from kg.models import TAGGER_FORMAT, load
+from kg.pipeline import CONVENTION_RULES, conventions, extract
 from kg.relations.candidates import relation_key
 from kg.relations.scorer import RelationModel
 from kg.train.corpus import TrainDoc
@@ -63,11 +63,10 @@ def rule_confidence(docs: Sequence[TrainDoc]) -> dict[str, float]:
     hand them names better than it does on new ones)."""
     right: dict[str, int] = {}
     total: dict[str, int] = {}
-    rules_only = Models()
     for d in docs:
         gold = {(m.start, m.end, m.type) for m in d.aligned}
         tops = [(m.start, m.end) for m in d.aligned if m.top]
-        steps = [m for m in mentions(d.doc, rules_only) if m.rule in CONVENTION_RULES]
+        steps = [m for m in conventions(d.doc, d.mentions, {}) if m.rule in CONVENTION_RULES]
         for m in [*kept_rule_mentions(d.mentions, tops), *steps]:
             k = f"{m.rule}/{m.type.value}"
             total[k] = total.get(k, 0) + 1
